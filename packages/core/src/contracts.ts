@@ -1,0 +1,235 @@
+/**
+ * Contracts: one zod schema per boundary, the type inferred from it.
+ * Each workflow state parses its input with its schema; the ASL passes only what they name.
+ */
+import { z } from "zod";
+
+export const datasetName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "dataset names are lowercase letters, digits and dashes (max 63)");
+
+export const GateConfig = z.object({
+  minAccuracy: z.number().min(0).max(1).describe("the candidate's test accuracy must reach this"),
+  minGain: z.number().min(-1).max(1).describe("…and beat the live model's accuracy on the same test split by this"),
+});
+export type GateConfig = z.infer<typeof GateConfig>;
+
+/** The execution input (what the trigger or `tollgate run` starts the state machine with). */
+export const RunInput = z.object({
+  dataset: datasetName,
+  modelName: datasetName,
+  gate: GateConfig,
+  seed: z.number().int().nonnegative().default(42),
+  /** The raw objects that caused this run (for lineage); informational. */
+  sources: z.array(z.string()).default([]),
+});
+export type RunInput = z.infer<typeof RunInput>;
+
+// ---- Etl (Glue job, or the local runner) ------------------------------------------------------
+
+/** Arguments the Etl state passes to the Glue job (Glue's `--name` arguments, without dashes). */
+export const EtlArguments = z.object({
+  dataset: datasetName,
+  raw_prefix: z.string(),
+  curated_prefix: z.string(),
+  quarantine_prefix: z.string(),
+  manifest_key: z.string(),
+});
+export type EtlArguments = z.infer<typeof EtlArguments>;
+
+export const Manifest = z.object({
+  dataset: datasetName,
+  datasetVersion: z.string().describe("sha256 of the curated rows: the dataset's content hash"),
+  createdAt: z.string(),
+  sources: z.array(z.object({ key: z.string(), rows: z.number().int(), quarantined: z.number().int() })),
+  counts: z.object({
+    read: z.number().int(),
+    valid: z.number().int(),
+    duplicates: z.number().int(),
+    quarantined: z.number().int(),
+  }),
+  labels: z.record(z.string(), z.number().int()),
+  curatedKeys: z.array(z.string()),
+  quarantineKey: z.string().nullable(),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+/** One curated row (JSON Lines in the curated dataset). */
+export const CuratedRow = z.object({ text: z.string(), label: z.string() });
+export type CuratedRow = z.infer<typeof CuratedRow>;
+
+/** One quarantined row (JSON Lines in the quarantine file). */
+export const QuarantineRecord = z.object({
+  source: z.string(),
+  line: z.number().int(),
+  reason: z.string(),
+  raw: z.string(),
+});
+export type QuarantineRecord = z.infer<typeof QuarantineRecord>;
+
+// ---- Preprocess ---------------------------------------------------------------------------------
+
+export const PreprocessInput = z.object({
+  runId: z.string(),
+  dataset: datasetName,
+  manifestKey: z.string(),
+});
+export type PreprocessInput = z.infer<typeof PreprocessInput>;
+
+export const Splits = z.object({
+  train: z.array(z.string()),
+  validation: z.array(z.string()),
+  test: z.array(z.string()),
+});
+export type Splits = z.infer<typeof Splits>;
+
+export const PreprocessOutput = z.object({
+  datasetVersion: z.string(),
+  splits: Splits.describe("shard keys per split (JSON Lines of CuratedRow)"),
+  counts: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
+  labels: z.array(z.string()),
+  featureSpecKey: z.string(),
+});
+export type PreprocessOutput = z.infer<typeof PreprocessOutput>;
+
+// ---- Train --------------------------------------------------------------------------------------
+
+export const TrainInput = z.object({
+  runId: z.string(),
+  modelName: datasetName,
+  seed: z.number().int().nonnegative(),
+  prepared: PreprocessOutput,
+});
+export type TrainInput = z.infer<typeof TrainInput>;
+
+export const TrainOutput = z.object({
+  modelVersion: z.string(),
+  modelKey: z.string(),
+  cardKey: z.string(),
+  validationAccuracy: z.number(),
+  sizeBytes: z.number().int(),
+});
+export type TrainOutput = z.infer<typeof TrainOutput>;
+
+// ---- Evaluate -----------------------------------------------------------------------------------
+
+export const ClassMetrics = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() });
+export const Metrics = z.object({
+  accuracy: z.number(),
+  macroF1: z.number(),
+  perClass: z.record(z.string(), ClassMetrics),
+  labels: z.array(z.string()),
+  confusion: z.array(z.array(z.number().int())).describe("rows: true label, columns: predicted, in `labels` order"),
+  count: z.number().int(),
+});
+export type Metrics = z.infer<typeof Metrics>;
+
+export const EvaluateInput = z.object({
+  runId: z.string(),
+  modelName: datasetName,
+  modelVersion: z.string(),
+  modelKey: z.string(),
+  testShards: z.array(z.string()),
+  minGain: z.number(),
+});
+export type EvaluateInput = z.infer<typeof EvaluateInput>;
+
+export const EvaluateOutput = z.object({
+  candidateVersion: z.string(),
+  accuracy: z.number(),
+  macroF1: z.number(),
+  metricsKey: z.string(),
+  /** The live model scored on the same test split, or null when nothing is live. */
+  live: z.object({ version: z.string(), accuracy: z.number(), threshold: z.number() }).nullable(),
+});
+export type EvaluateOutput = z.infer<typeof EvaluateOutput>;
+
+// ---- Promote / Reject / RecordFailure ------------------------------------------------------------
+
+export const DecisionInput = z.object({
+  runId: z.string(),
+  modelName: datasetName,
+  datasetVersion: z.string(),
+  gate: GateConfig,
+  evaluation: EvaluateOutput,
+});
+export type DecisionInput = z.infer<typeof DecisionInput>;
+
+export const DecisionOutput = z.object({
+  decision: z.enum(["promoted", "rejected"]),
+  modelVersion: z.string(),
+  previousLive: z.string().nullable(),
+  reason: z.string(),
+});
+export type DecisionOutput = z.infer<typeof DecisionOutput>;
+
+export const FailureInput = z.object({
+  runId: z.string(),
+  modelName: datasetName,
+  dataset: datasetName,
+  modelVersion: z.string().nullable().default(null),
+  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+});
+export type FailureInput = z.infer<typeof FailureInput>;
+
+// ---- Registry records ----------------------------------------------------------------------------
+
+export const ModelStatus = z.enum(["candidate", "live", "rejected", "retired", "failed"]);
+export type ModelStatus = z.infer<typeof ModelStatus>;
+
+export const ModelVersionRecord = z.object({
+  modelName: datasetName,
+  version: z.string(),
+  status: ModelStatus,
+  statusReason: z.string().nullable().default(null),
+  runId: z.string(),
+  datasetVersion: z.string(),
+  modelKey: z.string(),
+  cardKey: z.string(),
+  metricsKey: z.string().nullable().default(null),
+  metrics: z.object({ validationAccuracy: z.number(), testAccuracy: z.number().nullable(), macroF1: z.number().nullable() }),
+  createdAt: z.string(),
+});
+export type ModelVersionRecord = z.infer<typeof ModelVersionRecord>;
+
+export const LivePointer = z.object({
+  modelName: datasetName,
+  version: z.string(),
+  since: z.string(),
+  by: z.string(),
+  previous: z.string().nullable(),
+});
+export type LivePointer = z.infer<typeof LivePointer>;
+
+export const RunRecord = z.object({
+  runId: z.string(),
+  dataset: datasetName,
+  modelName: datasetName,
+  datasetVersion: z.string().nullable(),
+  modelVersion: z.string().nullable(),
+  decision: z.enum(["promoted", "rejected", "failed"]).nullable(),
+  reason: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+// ---- Audit (CloudTrail-shaped) -------------------------------------------------------------------
+
+export const AuditRecordInput = z.object({
+  eventSource: z.string().describe("e.g. s3.amazonaws.com, dynamodb.amazonaws.com, states.amazonaws.com"),
+  eventName: z.string().describe("e.g. PutObject, PutItem, UpdateItem, StartExecution"),
+  userIdentity: z.object({ type: z.string(), principalId: z.string(), arn: z.string().optional() }),
+  requestParameters: z.record(z.string(), z.unknown()),
+  resources: z.array(z.object({ type: z.string(), ARN: z.string() })),
+  runId: z.string().optional(),
+});
+export type AuditRecordInput = z.infer<typeof AuditRecordInput>;
+
+export const AuditRecord = AuditRecordInput.extend({
+  eventVersion: z.literal("1.08"),
+  eventID: z.string(),
+  eventTime: z.string(),
+  awsRegion: z.string(),
+  eventType: z.enum(["AwsApiCall"]),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;

@@ -1,0 +1,43 @@
+/**
+ * Named errors. Every error a workflow step throws has a stable `name`, so the
+ * state machine's Retry/Catch can route on it (Step Functions matches on `name`).
+ * The original error, when there is one, is kept as `cause`.
+ */
+export class TollgateError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input of a step does not match its contract. */
+export class InvalidInputError extends TollgateError {}
+/** The dataset cannot be used for training (no valid rows, one class, not text …). */
+export class InvalidDatasetError extends TollgateError {}
+/** An object the step needs is missing from the object store. */
+export class ObjectNotFoundError extends TollgateError {}
+/** The live model changed between Evaluate and Promote (compare-and-swap failed). */
+export class LiveModelChangedError extends TollgateError {}
+/** A model version named by a command or a step does not exist in the registry. */
+export class ModelNotFoundError extends TollgateError {}
+/** A model cannot be scored or exported. */
+export class ModelFormatError extends TollgateError {}
+/** The workflow definition uses a feature the local engine cannot run. */
+export class UnsupportedAslFeatureError extends TollgateError {}
+/** StartExecution with an existing name and a different input (as on AWS). */
+export class ExecutionAlreadyExistsError extends TollgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ExecutionAlreadyExists";
+  }
+}
+/** An execution named by a command does not exist. */
+export class ExecutionNotFoundError extends TollgateError {}
+/** A fault injected by configuration (reliability testing). */
+export class InjectedFaultError extends TollgateError {}
+
+/** Serialise an error for logs and for Step Functions' `{Error, Cause}`. */
+export function describeError(err: unknown): { name: string; message: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message };
+  return { name: "Error", message: String(err) };
+}

@@ -1,0 +1,44 @@
+/**
+ * The small interfaces core code takes. Core never names AWS or the local stores:
+ * each target builds these in its composition root (Lambda entry points: S3, DynamoDB;
+ * packages/local: a folder, SQLite, a JSON Lines audit log).
+ */
+import type { AuditRecordInput, LivePointer, ModelVersionRecord, ModelStatus, RunRecord } from "./contracts.ts";
+
+/** A bucket-like key/value store of bytes. Keys use `/` as a separator. */
+export interface ObjectStore {
+  /** Writes atomically: readers see the old object or the new one, never half of it. */
+  put(key: string, body: Uint8Array | string): Promise<void>;
+  /** @throws ObjectNotFoundError */
+  get(key: string): Promise<Uint8Array>;
+  /** Keys under a prefix, sorted. */
+  list(prefix: string): Promise<string[]>;
+  exists(key: string): Promise<boolean>;
+}
+
+/**
+ * The model registry. The live pointer is the only source of truth for what is live and
+ * changes only through `swapLive` (a conditional write on the current version).
+ */
+export interface Registry {
+  putModelVersion(record: ModelVersionRecord): Promise<void>;
+  getModelVersion(modelName: string, version: string): Promise<ModelVersionRecord | undefined>;
+  /** Newest first. */
+  listModelVersions(modelName: string): Promise<ModelVersionRecord[]>;
+  /** @throws ModelNotFoundError */
+  setModelStatus(modelName: string, version: string, status: ModelStatus, reason?: string): Promise<void>;
+  getLive(modelName: string): Promise<LivePointer | undefined>;
+  /**
+   * Compare-and-swap of the live pointer: succeeds only if the live version is still
+   * `expected` (`null`: no live model yet). Marks `next` live and the previous one retired.
+   * @throws LiveModelChangedError when the pointer moved; ModelNotFoundError when `next` is unknown.
+   */
+  swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer>;
+  putRun(record: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+}
+
+/** Append-only audit trail, records shaped like CloudTrail events. */
+export interface AuditLog {
+  record(input: AuditRecordInput): Promise<void>;
+}
