@@ -87,7 +87,7 @@ export const PreprocessOutput = z.object({
   datasetVersion: z.string(),
   splits: Splits.describe("shard keys per split (JSON Lines of CuratedRow)"),
   counts: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
-  labels: z.array(z.string()),
+  classes: z.number().int().describe("number of labels (the list itself is in the feature spec, to keep payloads small)"),
   featureSpecKey: z.string(),
 });
 export type PreprocessOutput = z.infer<typeof PreprocessOutput>;
@@ -148,6 +148,7 @@ export type EvaluateOutput = z.infer<typeof EvaluateOutput>;
 
 export const DecisionInput = z.object({
   runId: z.string(),
+  dataset: datasetName,
   modelName: datasetName,
   datasetVersion: z.string(),
   gate: GateConfig,
@@ -163,12 +164,16 @@ export const DecisionOutput = z.object({
 });
 export type DecisionOutput = z.infer<typeof DecisionOutput>;
 
+/** RecordFailure gets the whole state at the point of failure: only what it names is read. */
 export const FailureInput = z.object({
   runId: z.string(),
-  modelName: datasetName,
-  dataset: datasetName,
-  modelVersion: z.string().nullable().default(null),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  state: z.object({
+    dataset: z.string(),
+    modelName: z.string(),
+    prepared: z.object({ datasetVersion: z.string() }).optional(),
+    trained: z.object({ modelVersion: z.string() }).optional(),
+    failure: z.object({ Error: z.string(), Cause: z.string().optional() }),
+  }),
 });
 export type FailureInput = z.infer<typeof FailureInput>;
 

@@ -1,0 +1,5 @@
+/** Lambda entry point of the Train state (see workflows/retrain.asl.json). */
+import { lambdaHandler } from "./aws.ts";
+import { steps } from "./steps.ts";
+
+export const handler = lambdaHandler(steps.Train);

@@ -1,0 +1,92 @@
+import type { DecisionInput, DecisionOutput, EvaluateOutput, FailureInput, GateConfig } from "../contracts.ts";
+import { nowIso, type StepPorts } from "./ports.ts";
+
+const f = (n: number) => n.toFixed(4);
+
+/**
+ * Explains the gate's decision in words. The decision itself is the state machine's Choice
+ * state; this mirrors its rule to say why.
+ * @example gateReason({ minAccuracy: 0.6, minGain: 0 }, evaluation) // "accuracy 0.7012 ≥ minAccuracy 0.6000; …"
+ */
+export function gateReason(gate: GateConfig, evaluation: EvaluateOutput): string {
+  const acc = evaluation.accuracy;
+  const parts = [`accuracy ${f(acc)} ${acc >= gate.minAccuracy ? "≥" : "<"} minAccuracy ${f(gate.minAccuracy)}`];
+  if (evaluation.live) {
+    const { version, accuracy, threshold } = evaluation.live;
+    parts.push(
+      `${acc >= threshold ? "≥" : "<"} live ${version} ${f(accuracy)} + minGain ${f(gate.minGain)} = ${f(threshold)}`,
+    );
+  } else {
+    parts.push("no live model");
+  }
+  return parts.join("; ");
+}
+
+/**
+ * Promote: compare-and-swap of the live pointer from the version Evaluate saw to the candidate.
+ * @throws LiveModelChangedError when another run or a rollback moved the pointer since Evaluate.
+ */
+export async function promote(ports: StepPorts, input: DecisionInput): Promise<DecisionOutput> {
+  const expected = input.evaluation.live?.version ?? null;
+  const version = input.evaluation.candidateVersion;
+  await ports.registry.swapLive(input.modelName, expected, version, `run:${input.runId}`);
+  const reason = gateReason(input.gate, input.evaluation);
+  await recordRun(ports, input, version, "promoted", reason);
+  return { decision: "promoted", modelVersion: version, previousLive: expected, reason };
+}
+
+/** Reject: the candidate is recorded as rejected with the gate's reason; the live model is untouched. */
+export async function reject(ports: StepPorts, input: DecisionInput): Promise<DecisionOutput> {
+  const version = input.evaluation.candidateVersion;
+  const reason = gateReason(input.gate, input.evaluation);
+  await ports.registry.setModelStatus(input.modelName, version, "rejected", reason);
+  await recordRun(ports, input, version, "rejected", reason);
+  return { decision: "rejected", modelVersion: version, previousLive: input.evaluation.live?.version ?? null, reason };
+}
+
+/**
+ * RecordFailure: marks the run failed and its candidate (if one was registered and is not live)
+ * failed, with the error. Never touches the live pointer.
+ */
+export async function recordFailure(ports: StepPorts, input: FailureInput): Promise<{ recorded: true }> {
+  const { state } = input;
+  const reason = `${state.failure.Error}: ${state.failure.Cause ?? ""}`.trim();
+  const version = state.trained?.modelVersion ?? null;
+  if (version) {
+    const live = await ports.registry.getLive(state.modelName);
+    const record = await ports.registry.getModelVersion(state.modelName, version);
+    if (record && live?.version !== version) {
+      await ports.registry.setModelStatus(state.modelName, version, "failed", reason);
+    }
+  }
+  await ports.registry.putRun({
+    runId: input.runId,
+    dataset: state.dataset,
+    modelName: state.modelName,
+    datasetVersion: state.prepared?.datasetVersion ?? null,
+    modelVersion: version,
+    decision: "failed",
+    reason,
+    updatedAt: nowIso(ports),
+  });
+  return { recorded: true };
+}
+
+async function recordRun(
+  ports: StepPorts,
+  input: DecisionInput,
+  modelVersion: string,
+  decision: "promoted" | "rejected",
+  reason: string,
+): Promise<void> {
+  await ports.registry.putRun({
+    runId: input.runId,
+    dataset: input.dataset,
+    modelName: input.modelName,
+    datasetVersion: input.datasetVersion,
+    modelVersion,
+    decision,
+    reason,
+    updatedAt: nowIso(ports),
+  });
+}

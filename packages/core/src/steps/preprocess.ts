@@ -1,0 +1,53 @@
+import { CuratedRow, Manifest, type PreprocessInput, type PreprocessOutput } from "../contracts.ts";
+import { InvalidDatasetError } from "../errors.ts";
+import { buildFeatureSpec } from "../features.ts";
+import { encodeJsonLines, readJson, readJsonLines } from "../jsonl.ts";
+import { type SplitName, splitOf } from "../split.ts";
+import type { StepPorts } from "./ports.ts";
+
+/** Rows per shard: shards bound the memory of every step that reads them. */
+export const SHARD_ROWS = 20_000;
+const SPLITS: SplitName[] = ["train", "validation", "test"];
+
+/**
+ * Splits the curated dataset deterministically (a document's split is a hash of its normalized
+ * text, so it never moves across runs), writes shards and the feature spec built on the train split.
+ * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json" });
+ * @throws InvalidDatasetError when fewer than two labels, or a split would be empty.
+ */
+export async function preprocess(ports: StepPorts, input: PreprocessInput): Promise<PreprocessOutput> {
+  const manifest = await readJson(ports.data, input.manifestKey, Manifest);
+  const labels = Object.keys(manifest.labels).sort();
+  if (labels.length < 2) {
+    throw new InvalidDatasetError(
+      `dataset ${input.dataset} has ${labels.length} label(s) (${labels.join(", ") || "none"}); a classifier needs at least two: add rows of another label`,
+    );
+  }
+  const base = `prepared/${input.dataset}/${manifest.datasetVersion}/`;
+  const splits: Record<SplitName, string[]> = { train: [], validation: [], test: [] };
+  const counts: Record<SplitName, number> = { train: 0, validation: 0, test: 0 };
+  const buffers: Record<SplitName, CuratedRow[]> = { train: [], validation: [], test: [] };
+  const flush = async (split: SplitName) => {
+    const key = `${base}${split}-${String(splits[split].length).padStart(5, "0")}.jsonl`;
+    await ports.data.put(key, encodeJsonLines(buffers[split]));
+    splits[split].push(key);
+    buffers[split] = [];
+  };
+  for await (const row of readJsonLines(ports.data, manifest.curatedKeys, CuratedRow)) {
+    const split = splitOf(row.text);
+    buffers[split].push(row);
+    counts[split]++;
+    if (buffers[split].length >= SHARD_ROWS) await flush(split);
+  }
+  for (const split of SPLITS) if (buffers[split].length > 0) await flush(split);
+  const empty = SPLITS.filter((s) => counts[s] === 0);
+  if (empty.length > 0) {
+    throw new InvalidDatasetError(
+      `dataset ${input.dataset} has ${manifest.counts.valid} valid rows: too few to fill the ${empty.join(" and ")} split(s); add more rows (at least a few dozen)`,
+    );
+  }
+  const spec = await buildFeatureSpec(readJsonLines(ports.data, splits.train, CuratedRow), labels);
+  const featureSpecKey = `${base}features.json`;
+  await ports.data.put(featureSpecKey, JSON.stringify(spec));
+  return { datasetVersion: manifest.datasetVersion, splits, counts, classes: labels.length, featureSpecKey };
+}

@@ -1,0 +1,62 @@
+/**
+ * The local composition root: builds the folder/SQLite ports, audits every write, and wires the
+ * workflow's Task states to the same step handlers the Lambdas run.
+ */
+import { fileURLToPath } from "node:url";
+import type { StepPorts } from "@tollgate/core/steps/ports";
+import { steps } from "@tollgate/functions/steps";
+import { loadDefinition } from "./engine/definition.ts";
+import { localGlueJob } from "./engine/glue.ts";
+import { LOCAL_ACCOUNT, LOCAL_REGION, LocalWorkflow } from "./engine/runner.ts";
+import { auditedObjectStore, auditedRegistry } from "./stores/audited.ts";
+import { type LocalStores, openLocalStores } from "./stores/index.ts";
+
+export const DEFAULT_DEFINITION = fileURLToPath(new URL("../../../workflows/retrain.asl.json", import.meta.url));
+export const ETL_JOB_NAME = "tollgate-etl";
+const lambdaArn = (step: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:tollgate-${step}`;
+
+/** The DefinitionSubstitutions for the local target (AWS gets real ARNs from the stacks). */
+export const LOCAL_SUBSTITUTIONS: Record<string, string> = {
+  EtlJobName: ETL_JOB_NAME,
+  DataBucketName: "tollgate-local-data",
+  ...Object.fromEntries(Object.keys(steps).map((key) => [`${key}FunctionArn`, lambdaArn(key)])),
+};
+
+export interface Tollgate {
+  home: string;
+  stores: LocalStores;
+  workflow: LocalWorkflow;
+  /** Ports whose writes are audited as made by `principal` (a run id, or the CLI user). */
+  portsFor(principal: string, runId?: string): StepPorts;
+  close(): void;
+}
+
+/**
+ * Opens the local runtime under `home`.
+ * @example const tg = openTollgate({ home: ".tollgate" }); const run = await tg.workflow.start(name, input);
+ */
+export function openTollgate(options: { home: string; definitionFile?: string }): Tollgate {
+  const stores = openLocalStores(options.home);
+  const portsFor = (principal: string, runId?: string): StepPorts => {
+    const ctx = { userIdentity: { type: "LocalUser", principalId: principal }, ...(runId ? { runId } : {}) };
+    return {
+      data: auditedObjectStore(stores.objects.data, stores.audit, { ...ctx, bucket: "tollgate-local-data" }),
+      models: auditedObjectStore(stores.objects.models, stores.audit, { ...ctx, bucket: "tollgate-local-models" }),
+      registry: auditedRegistry(stores.registry, stores.audit, ctx),
+    };
+  };
+  const definition = loadDefinition(options.definitionFile ?? DEFAULT_DEFINITION, LOCAL_SUBSTITUTIONS);
+  const workflow = new LocalWorkflow({
+    definition,
+    executions: stores.executions,
+    audit: stores.audit,
+    targetsFor: (runId) => {
+      const ports = portsFor(`run:${runId}`, runId);
+      return {
+        lambdas: Object.fromEntries(Object.entries(steps).map(([key, step]) => [lambdaArn(key), step.make(ports)])),
+        glueJobs: { [ETL_JOB_NAME]: localGlueJob(ports.data, ETL_JOB_NAME) },
+      };
+    },
+  });
+  return { home: options.home, stores, workflow, portsFor, close: () => stores.close() };
+}
