@@ -1,0 +1,14 @@
+/**
+ * The machine-learning core: text → tokens → features → linear model → ONNX, and metrics.
+ * @example
+ * import { buildFeatureSpec, trainLinear, exportOnnx, OnnxTextClassifier } from "@tollgate/core/ml";
+ */
+
+export { buildFeatureSpec, FeatureOptions, FeatureSpec, featurizer, type SparseVector } from "./features.ts";
+export { computeMetrics } from "./metrics.ts";
+export { checkModel, type LinearModel, scoreTexts } from "./model.ts";
+export { exportOnnx, FORMAT as ONNX_FORMAT, METADATA as ONNX_METADATA } from "./onnx/export.ts";
+export { OnnxTextClassifier } from "./onnx/runtime.ts";
+export { murmur3, type SplitName, splitOf } from "./split.ts";
+export { normalize, TOKEN_PATTERN, tokenize } from "./text.ts";
+export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainLinear } from "./train.ts";

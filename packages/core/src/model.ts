@@ -1,0 +1,110 @@
+/**
+ * The linear model (multinomial logistic regression over the features of `features.ts`) and
+ * its pure TypeScript scoring, the reference the ONNX export must match.
+ *
+ * Layout: `weights` is row-major by feature, `weights[j * C + c]` for feature j and class c
+ * (C = labels.length, features = spec.vocabulary.length); `bias[c]`. Class order = `labels`.
+ */
+import { ModelFormatError } from "./errors.ts";
+import { type FeatureSpec, featurizer, type SparseVector } from "./features.ts";
+
+export interface LinearModel {
+  spec: FeatureSpec;
+  labels: string[];
+  /** [features × classes], row-major by feature. */
+  weights: Float32Array;
+  /** [classes]. */
+  bias: Float32Array;
+}
+
+/** Checks the shapes of a model. @throws ModelFormatError */
+export function checkModel(model: LinearModel): void {
+  const C = model.labels.length;
+  if (C < 2) throw new ModelFormatError("a model needs at least two labels");
+  if (model.bias.length !== C) throw new ModelFormatError(`bias has ${model.bias.length} entries, expected ${C}`);
+  const expected = model.spec.vocabulary.length * C;
+  if (model.weights.length !== expected) {
+    throw new ModelFormatError(`weights have ${model.weights.length} entries, expected ${expected}`);
+  }
+}
+
+/**
+ * Writes the logits `bias + Wᵀx` into `out` (length C).
+ * @example
+ * const z = new Float64Array(model.labels.length); logitsOf(model.weights, model.bias, x, z);
+ */
+export function logitsOf(weights: Float32Array, bias: Float32Array, x: SparseVector, out: Float64Array): void {
+  const C = bias.length;
+  for (let c = 0; c < C; c++) out[c] = bias[c]!;
+  for (let k = 0; k < x.ids.length; k++) {
+    const row = x.ids[k]! * C;
+    const v = x.values[k]!;
+    for (let c = 0; c < C; c++) out[c] += v * weights[row + c]!;
+  }
+}
+
+/**
+ * Softmax in place; returns the log-sum-exp (so the loss of class y is `lse - z[y]` before the call).
+ * @example
+ * const z = Float64Array.of(1, 2); softmaxInPlace(z); // z ≈ [0.269, 0.731]
+ */
+export function softmaxInPlace(z: Float64Array): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let c = 0; c < z.length; c++) if (z[c]! > max) max = z[c]!;
+  let sum = 0;
+  for (let c = 0; c < z.length; c++) {
+    z[c] = Math.exp(z[c]! - max);
+    sum += z[c]!;
+  }
+  for (let c = 0; c < z.length; c++) z[c]! /= sum;
+  return max + Math.log(sum);
+}
+
+/** Index of the largest value (the first one on ties, as ONNX ArgMax). */
+export function argmax(z: ArrayLike<number>): number {
+  let best = 0;
+  for (let c = 1; c < z.length; c++) if (z[c]! > z[best]!) best = c;
+  return best;
+}
+
+/**
+ * Cross-entropy loss of one example and its gradient with respect to the logits
+ * (`p - onehot(y)`, written into `grad`); the weight gradient is `grad[c] · x_j`.
+ * @example
+ * const g = new Float64Array(C); const loss = exampleGradient(model.weights, model.bias, x, y, g);
+ */
+export function exampleGradient(
+  weights: Float32Array,
+  bias: Float32Array,
+  x: SparseVector,
+  y: number,
+  grad: Float64Array,
+): number {
+  logitsOf(weights, bias, x, grad);
+  const zy = grad[y]!;
+  const lse = softmaxInPlace(grad);
+  grad[y]! -= 1;
+  return lse - zy;
+}
+
+/**
+ * Scores texts in pure TypeScript: the reference for the ONNX export (same tokens, same features).
+ * @example
+ * const { labels, probabilities } = scoreTexts(model, ["a small dog"]);
+ * labels[0]; probabilities[0][model.labels.indexOf(labels[0])];
+ */
+export function scoreTexts(model: LinearModel, texts: string[]): { labels: string[]; probabilities: Float32Array[] } {
+  checkModel(model);
+  const featurize = featurizer(model.spec);
+  const z = new Float64Array(model.labels.length);
+  const labels: string[] = [];
+  const probabilities: Float32Array[] = [];
+  for (const text of texts) {
+    logitsOf(model.weights, model.bias, featurize(text), z);
+    const best = argmax(z);
+    softmaxInPlace(z);
+    labels.push(model.labels[best]!);
+    probabilities.push(Float32Array.from(z));
+  }
+  return { labels, probabilities };
+}

@@ -1,0 +1,71 @@
+/**
+ * Text normalisation and tokenisation, identical to what the exported ONNX graph does
+ * (StringNormalizer LOWER with locale C.UTF-8, then the com.microsoft Tokenizer with
+ * {@link TOKEN_PATTERN}), so training and serving see the same tokens.
+ *
+ * JavaScript's `toLowerCase` and `\p{…}` classes follow a newer Unicode version than
+ * onnxruntime (and `toLowerCase` applies full/contextual mappings: İ → "i̇", final Σ → ς),
+ * so both are driven by tables measured from onnxruntime-node itself (`text-tables.ts`).
+ */
+import { LOWER_RUNS, TOKEN_RANGES } from "./text-tables.ts";
+
+/** The token regex given to the ONNX Tokenizer (`tokenexp`): runs of letters, marks and digits. */
+export const TOKEN_PATTERN = "[\\p{L}\\p{M}\\p{N}]+";
+
+const hex = (n: number): string => `\\u{${n.toString(16)}}`;
+const TOKEN_RE = new RegExp(
+  `[${TOKEN_RANGES.split(",")
+    .map((r) => {
+      const [start, length] = r.split("-").map((x) => Number.parseInt(x, 36)) as [number, number | undefined];
+      return length === undefined ? hex(start) : `${hex(start)}-${hex(start + length)}`;
+    })
+    .join("")}]+`,
+  "gu",
+);
+
+const LOWER = new Map<number, string>();
+for (const run of LOWER_RUNS.split(",")) {
+  const [start, count, delta, stride] = run.split(":").map((x) => Number.parseInt(x, 36)) as [
+    number,
+    number,
+    number,
+    number?,
+  ];
+  for (let k = 0; k < count; k++) {
+    const cp = start + k * (stride ?? 1);
+    LOWER.set(cp, String.fromCodePoint(cp + delta));
+  }
+}
+
+/**
+ * Lowercases text code point by code point, exactly like ONNX `StringNormalizer`
+ * (`case_change_action=LOWER`, `locale=C.UTF-8`) in onnxruntime-node 1.30.0.
+ * Like onnxruntime-node's string tensors, the text ends at the first NUL character,
+ * and lone surrogates become U+FFFD (they have no UTF-8 encoding).
+ * @example
+ * normalize("İSTANBUL ΟΔΟΣ") // "istanbul οδοσ"  (JavaScript's toLowerCase: "i̇stanbul οδος")
+ */
+export function normalize(text: string): string {
+  const nul = text.indexOf("\0");
+  const s = nul >= 0 ? text.slice(0, nul) : text;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
+  let out = "";
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x80) out += cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : ch;
+    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\ufffd";
+    else out += LOWER.get(cp) ?? ch;
+  }
+  return out;
+}
+
+/**
+ * Normalises and splits text into tokens: maximal runs of letters, marks and digits
+ * (`[\p{L}\p{M}\p{N}]+` as onnxruntime's RE2 knows them), as the exported graph's Tokenizer does.
+ * @example
+ * tokenize("Hello, WORLD! Ça va? 東京2024") // ["hello", "world", "ça", "va", "東京2024"]
+ */
+export function tokenize(text: string): string[] {
+  return normalize(text).match(TOKEN_RE) ?? [];
+}

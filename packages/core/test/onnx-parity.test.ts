@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildFeatureSpec } from "../src/features.ts";
+import { type LinearModel, scoreTexts } from "../src/model.ts";
+import { exportOnnx } from "../src/onnx/export.ts";
+import { OnnxTextClassifier } from "../src/onnx/runtime.ts";
+import { trainLinear } from "../src/train.ts";
+import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
+
+describe("ONNX export parity with scoreTexts", () => {
+  let model: LinearModel;
+  let classifier: OnnxTextClassifier;
+  const rows = fixtureRows(600);
+  const train = rows.slice(0, 500);
+  const validation = rows.slice(500);
+
+  beforeAll(async () => {
+    const spec = await buildFeatureSpec(train, FIXTURE_LABELS, { minDf: 1 });
+    ({ model } = await trainLinear(
+      spec,
+      () => train,
+      () => validation,
+      { seed: 1, epochs: 5 },
+    ));
+    classifier = await OnnxTextClassifier.load(exportOnnx(model));
+  });
+  afterAll(async () => classifier?.release());
+
+  it("exposes the labels in model order", () => {
+    expect(classifier.labels).toEqual(model.labels);
+  });
+
+  it("matches probabilities within 1e-5 and labels on edge-case and fixture documents", async () => {
+    const docs = [...edgeDocuments(), ...validation.map((r) => r.text)];
+    expect(docs.length).toBeGreaterThanOrEqual(20);
+    const expected = scoreTexts(model, docs);
+    const actual = await classifier.predict(docs);
+    expect(actual.labels).toEqual(expected.labels);
+    let maxDiff = 0;
+    docs.forEach((_, i) => {
+      expect(actual.probabilities[i]!.length).toBe(model.labels.length);
+      for (let c = 0; c < model.labels.length; c++) {
+        maxDiff = Math.max(maxDiff, Math.abs(actual.probabilities[i]![c]! - expected.probabilities[i]![c]!));
+      }
+    });
+    expect(maxDiff).toBeLessThan(1e-5);
+    // The model is not trivial: documents disagree on labels, empty text gives the bias-only answer.
+    expect(new Set(expected.labels).size).toBe(model.labels.length);
+  });
+
+  it("gives the same answers one document at a time as in a batch", async () => {
+    const docs = edgeDocuments().slice(0, 8);
+    const batch = await classifier.predict(docs);
+    for (const [i, doc] of docs.entries()) {
+      const single = await classifier.predict([doc]);
+      expect(single.labels[0]).toBe(batch.labels[i]);
+      expect(Array.from(single.probabilities[0]!)).toEqual(Array.from(batch.probabilities[i]!));
+    }
+  });
+
+  it("handles an empty batch and all-empty documents", async () => {
+    expect(await classifier.predict([])).toEqual({ labels: [], probabilities: [] });
+    const out = await classifier.predict(["", "...", ""]);
+    const ref = scoreTexts(model, ["", "...", ""]);
+    expect(out.labels).toEqual(ref.labels);
+    for (let c = 0; c < model.labels.length; c++)
+      expect(out.probabilities[0]![c]).toBeCloseTo(ref.probabilities[0]![c]!, 6);
+  });
+});
