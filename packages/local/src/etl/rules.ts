@@ -1,0 +1,149 @@
+/**
+ * The ETL rules as code. The specification is docs/etl-rules.md; the Glue job
+ * (jobs/tollgate_etl) implements the same rules, and both are checked against
+ * test/fixtures/etl/vectors.json. Change the spec and the vectors first.
+ */
+
+/** Stable quarantine reason codes, in the order the checks run (the first failing one wins). */
+export const REASONS = [
+  "unsupported_format",
+  "binary_file",
+  "invalid_utf8",
+  "malformed_json",
+  "malformed_csv",
+  "not_an_object",
+  "wrong_column_count",
+  "missing_text",
+  "text_not_string",
+  "missing_label",
+  "label_not_string",
+  "invalid_character",
+  "empty_text",
+  "text_too_long",
+  "empty_label",
+  "label_too_long",
+  "invalid_label",
+  "conflicting_labels",
+] as const;
+/** A quarantine reason code. */
+export type Reason = (typeof REASONS)[number];
+
+/** Longest curated text, in Unicode code points, after whitespace normalisation. */
+export const MAX_TEXT_CODE_POINTS = 100_000;
+/** Longest label, in Unicode code points, after whitespace normalisation. */
+export const MAX_LABEL_CODE_POINTS = 100;
+/** Deepest nesting of arrays/objects in a JSON record (the record itself is depth 1). */
+export const MAX_JSON_DEPTH = 64;
+/** A quarantine record keeps at most this many code points of the raw row. */
+export const MAX_RAW_CODE_POINTS = 1_000;
+/** Curated rows per shard (`part-00000.jsonl`, `part-00001.jsonl`, …). */
+export const SHARD_ROWS = 100_000;
+
+/**
+ * The whitespace set, as a regex source valid in JavaScript (`u` flag), Java and Python:
+ * the Unicode White_Space characters except U+FEFF (not whitespace) — listed explicitly
+ * because `\s` means different things in each language.
+ */
+export const WHITESPACE_PATTERN =
+  "[\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+";
+
+/** A valid label (after normalisation): starts with a letter or digit; then letters, marks, digits, space and `._:/+#-`. */
+export const LABEL_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N} ._:/+#-]*$";
+
+const WHITESPACE_RE = new RegExp(WHITESPACE_PATTERN, "gu");
+const LABEL_RE = new RegExp(LABEL_PATTERN, "u");
+/** A lone surrogate (only reachable through a JSON `\uD800`-style escape) or NUL. */
+const INVALID_CHAR_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\0/;
+
+/** File formats by extension (case-insensitive). */
+export type FileFormat = "jsonl" | "csv";
+
+/** The format of an object key, or undefined when the extension is not supported. */
+export function formatOf(key: string): FileFormat | undefined {
+  const lower = key.toLowerCase();
+  if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json")) return "jsonl";
+  if (lower.endsWith(".csv")) return "csv";
+  return undefined;
+}
+
+/**
+ * Whether a key under the raw prefix is skipped entirely (not a source): folder markers and
+ * any path segment (below the prefix) starting with `_` or `.`, as Spark/Hadoop skip them.
+ */
+export function isIgnoredKey(relativeKey: string): boolean {
+  if (relativeKey === "" || relativeKey.endsWith("/")) return true;
+  return relativeKey.split("/").some((segment) => segment.startsWith("_") || segment.startsWith("."));
+}
+
+/** Collapses every run of whitespace to one space and trims both ends. */
+export function normalizeWhitespace(value: string): string {
+  return value.replace(WHITESPACE_RE, " ").replace(/^ | $/g, "");
+}
+
+/** Number of Unicode code points (not UTF-16 code units). */
+export function codePointLength(value: string): number {
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0xdc00 || c > 0xdfff || i === 0 || (value.charCodeAt(i - 1) & 0xfc00) !== 0xd800) n++;
+  }
+  return n;
+}
+
+/** The first `max` code points of a string. */
+export function truncateCodePoints(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let out = "";
+  let n = 0;
+  for (const ch of value) {
+    if (n++ === max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** Compares strings by Unicode code point (= UTF-8 byte order, as Spark and Python sort). */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    // Surrogates (astral code points) sort after U+E000–U+FFFF in code point order.
+    if (x >= 0xd800) x += x <= 0xdfff ? 0x2000 : -0x800;
+    if (y >= 0xd800) y += y <= 0xdfff ? 0x2000 : -0x800;
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * Presence and type checks of a record's fields (JSON values, or CSV cells).
+ * @returns the reason, or undefined when both are strings without invalid characters.
+ */
+export function checkFields(text: unknown, label: unknown): Reason | undefined {
+  if (text === undefined || text === null) return "missing_text";
+  if (typeof text !== "string") return "text_not_string";
+  if (label === undefined || label === null) return "missing_label";
+  if (typeof label !== "string") return "label_not_string";
+  if (INVALID_CHAR_RE.test(text) || INVALID_CHAR_RE.test(label)) return "invalid_character";
+  return undefined;
+}
+
+/** A row that passed the content checks: normalised text and label. */
+export interface CleanRow {
+  text: string;
+  label: string;
+}
+
+/** Content checks after normalisation: the clean row, or the reason it is quarantined. */
+export function cleanRow(text: string, label: string): CleanRow | Reason {
+  const t = normalizeWhitespace(text);
+  if (t === "") return "empty_text";
+  if (codePointLength(t) > MAX_TEXT_CODE_POINTS) return "text_too_long";
+  const l = normalizeWhitespace(label);
+  if (l === "") return "empty_label";
+  if (codePointLength(l) > MAX_LABEL_CODE_POINTS) return "label_too_long";
+  if (!LABEL_RE.test(l)) return "invalid_label";
+  return { text: t, label: l };
+}
