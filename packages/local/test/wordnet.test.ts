@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { batchOf, LEXNAMES, parseDataFile, readWordnetGlosses } from "../src/sample/wordnet.ts";
+
+describe("WordNet sample", () => {
+  it("reads every gloss of WordNet 3.1 with its lexicographer file", async () => {
+    const glosses = await readWordnetGlosses();
+    expect(glosses).toHaveLength(117_791);
+    expect(new Set(glosses.map((g) => g.label)).size).toBe(45);
+    expect(glosses[0]).toEqual({
+      text: "that which is perceived or known or inferred to have its own distinct existence (living or nonliving)",
+      label: "noun.Tops",
+    });
+    expect(glosses.every((g) => g.text.length > 0 && !g.text.endsWith(" "))).toBe(true);
+    const batch1 = glosses.filter((g) => batchOf(g.text) === 1).length;
+    expect(Math.abs(batch1 / glosses.length - 0.5)).toBeLessThan(0.01);
+  });
+
+  it("skips the license header and maps file numbers to names", () => {
+    const content = "  1 This software and database is being provided\n00001740 29 v 01 breathe 0 000 | draw air\n";
+    expect(parseDataFile(content)).toEqual([{ text: "draw air", label: "verb.body" }]);
+    expect(LEXNAMES).toHaveLength(45);
+    expect(LEXNAMES[44]).toBe("adj.ppl");
+  });
+});
