@@ -1,0 +1,225 @@
+import { ExecutionAlreadyExistsError, ExecutionNotFoundError } from "@tollgate/core/errors";
+import { connect, migrate, type SqliteDb } from "./sqlite.ts";
+
+/** Execution status names as Step Functions reports them. */
+export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
+
+/** One execution, shaped like Step Functions' DescribeExecution (dates as ISO strings). */
+export interface ExecutionRecord {
+  executionArn: string;
+  name: string;
+  stateMachineArn: string;
+  status: ExecutionStatus;
+  input: string;
+  output: string | null;
+  error: string | null;
+  cause: string | null;
+  startDate: string;
+  stopDate: string | null;
+  redriveCount: number;
+}
+
+/** One history event in the shape of GetExecutionHistory, e.g. `{ type: "TaskStateEntered", stateEnteredEventDetails: { name, input } }`. */
+export interface HistoryEvent {
+  id: number;
+  previousEventId: number;
+  timestamp: string;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** An event to append: the store assigns `id`; `previousEventId` defaults to the event just before it. */
+export interface NewHistoryEvent {
+  previousEventId?: number;
+  timestamp: string;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** What `create` needs: everything the store does not fill in itself. */
+export type NewExecution = Omit<ExecutionRecord, "status" | "output" | "error" | "cause" | "stopDate" | "redriveCount">;
+
+/** Persistent executions and their histories. */
+export interface ExecutionStore {
+  /**
+   * Starts tracking an execution (status RUNNING). Idempotent like StartExecution: the same
+   * name with the same input returns the existing record.
+   * @throws ExecutionAlreadyExistsError when the name exists with a different input
+   */
+  create(rec: NewExecution): ExecutionRecord;
+  get(name: string): ExecutionRecord | undefined;
+  /** Newest first. */
+  list(filter?: { status?: string; limit?: number }): ExecutionRecord[];
+  /**
+   * Closes a RUNNING execution. Returns false (and changes nothing) if it is no longer RUNNING,
+   * e.g. it was aborted while its last task was still running.
+   * @throws ExecutionNotFoundError
+   */
+  finish(
+    name: string,
+    patch: { status: ExecutionStatus; output?: string | null; error?: string | null; cause?: string | null },
+  ): boolean;
+  /** Appends events with ids assigned sequentially per execution; returns them as stored. */
+  appendEvents(name: string, events: NewHistoryEvent[]): HistoryEvent[];
+  /** The history in id order. */
+  history(name: string): HistoryEvent[];
+  /** Sets a closed execution RUNNING again and counts the redrive. @throws ExecutionNotFoundError */
+  markRedriven(name: string): void;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS executions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL UNIQUE,
+  execution_arn TEXT NOT NULL UNIQUE,
+  state_machine_arn TEXT NOT NULL,
+  status TEXT NOT NULL,
+  input TEXT NOT NULL,
+  output TEXT,
+  error TEXT,
+  cause TEXT,
+  start_date TEXT NOT NULL,
+  stop_date TEXT,
+  redrive_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS executions_status ON executions (status, start_date);
+CREATE TABLE IF NOT EXISTS execution_events (
+  execution_name TEXT NOT NULL REFERENCES executions (name),
+  id INTEGER NOT NULL,
+  previous_event_id INTEGER NOT NULL,
+  timestamp TEXT NOT NULL,
+  type TEXT NOT NULL,
+  details TEXT NOT NULL,
+  PRIMARY KEY (execution_name, id)
+) WITHOUT ROWID;`;
+
+const COLUMNS = `execution_arn AS executionArn, name, state_machine_arn AS stateMachineArn, status, input, output,
+  error, cause, start_date AS startDate, stop_date AS stopDate, redrive_count AS redriveCount`;
+
+interface EventRow {
+  id: number;
+  previous_event_id: number;
+  timestamp: string;
+  type: string;
+  details: string;
+}
+
+/**
+ * {@link ExecutionStore} in SQLite (WAL; several processes may share the file). Names are
+ * unique by constraint, so two processes starting the same execution cannot both create it.
+ */
+export class SqliteExecutionStore implements ExecutionStore {
+  private readonly db: SqliteDb;
+  private readonly owned: boolean;
+
+  /** @param source a database file path (opened and owned) or an open connection (borrowed) */
+  constructor(source: string | SqliteDb) {
+    ({ db: this.db, owned: this.owned } = connect(source));
+    migrate(this.db, SCHEMA);
+  }
+
+  create(rec: NewExecution): ExecutionRecord {
+    return this.tryCreate(rec).record;
+  }
+
+  /** Like {@link create}, and says whether this call created it (false: it existed already). */
+  tryCreate(rec: NewExecution): { record: ExecutionRecord; created: boolean } {
+    const { changes } = this.db
+      .prepare(
+        `INSERT INTO executions (name, execution_arn, state_machine_arn, status, input, start_date)
+         VALUES (@name, @executionArn, @stateMachineArn, 'RUNNING', @input, @startDate) ON CONFLICT DO NOTHING`,
+      )
+      .run(rec);
+    const record = this.get(rec.name);
+    if (!record || record.input !== rec.input || record.stateMachineArn !== rec.stateMachineArn) {
+      throw new ExecutionAlreadyExistsError(
+        record
+          ? `execution ${rec.name} already exists with a different input`
+          : `execution ARN ${rec.executionArn} is already used by another name`,
+      );
+    }
+    return { record, created: changes === 1 };
+  }
+
+  get(name: string): ExecutionRecord | undefined {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM executions WHERE name = ?`).get(name) as ExecutionRecord | undefined;
+  }
+
+  list(filter: { status?: string; limit?: number } = {}): ExecutionRecord[] {
+    const where = filter.status ? "WHERE status = @status" : "";
+    return this.db
+      .prepare(`SELECT ${COLUMNS} FROM executions ${where} ORDER BY start_date DESC, seq DESC LIMIT @limit`)
+      .all({ ...(filter.status ? { status: filter.status } : {}), limit: filter.limit ?? -1 }) as ExecutionRecord[];
+  }
+
+  finish(
+    name: string,
+    patch: { status: ExecutionStatus; output?: string | null; error?: string | null; cause?: string | null },
+  ): boolean {
+    const { changes } = this.db
+      .prepare(
+        `UPDATE executions SET status = @status, output = @output, error = @error, cause = @cause, stop_date = @stopDate
+         WHERE name = @name AND status = 'RUNNING'`,
+      )
+      .run({
+        name,
+        status: patch.status,
+        output: patch.output ?? null,
+        error: patch.error ?? null,
+        cause: patch.cause ?? null,
+        stopDate: new Date().toISOString(),
+      });
+    if (changes === 0 && !this.get(name)) throw new ExecutionNotFoundError(`no execution named ${name}`);
+    return changes === 1;
+  }
+
+  appendEvents(name: string, events: NewHistoryEvent[]): HistoryEvent[] {
+    const append = this.db.transaction((): HistoryEvent[] => {
+      if (!this.get(name)) throw new ExecutionNotFoundError(`no execution named ${name}`);
+      const { last } = this.db
+        .prepare("SELECT COALESCE(MAX(id), 0) AS last FROM execution_events WHERE execution_name = ?")
+        .get(name) as { last: number };
+      const insert = this.db.prepare(
+        "INSERT INTO execution_events (execution_name, id, previous_event_id, timestamp, type, details) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      return events.map((event, i) => {
+        const { type, timestamp, previousEventId, ...details } = event;
+        const id = last + i + 1;
+        const stored: HistoryEvent = { ...details, id, previousEventId: previousEventId ?? id - 1, timestamp, type };
+        insert.run(name, id, stored.previousEventId, timestamp, type, JSON.stringify(details));
+        return stored;
+      });
+    });
+    return append.immediate();
+  }
+
+  history(name: string): HistoryEvent[] {
+    const rows = this.db
+      .prepare(
+        "SELECT id, previous_event_id, timestamp, type, details FROM execution_events WHERE execution_name = ? ORDER BY id",
+      )
+      .all(name) as EventRow[];
+    return rows.map((r) => ({
+      timestamp: r.timestamp,
+      type: r.type,
+      id: r.id,
+      previousEventId: r.previous_event_id,
+      ...(JSON.parse(r.details) as Record<string, unknown>),
+    }));
+  }
+
+  markRedriven(name: string): void {
+    const { changes } = this.db
+      .prepare(
+        `UPDATE executions SET status = 'RUNNING', stop_date = NULL, output = NULL, error = NULL, cause = NULL,
+         redrive_count = redrive_count + 1 WHERE name = ?`,
+      )
+      .run(name);
+    if (changes === 0) throw new ExecutionNotFoundError(`no execution named ${name}`);
+  }
+
+  /** Closes the connection if this store opened it. */
+  close(): void {
+    if (this.owned) this.db.close();
+  }
+}

@@ -1,0 +1,163 @@
+import type { LivePointer, ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
+import type { Registry } from "@tollgate/core/ports";
+import { connect, migrate, type SqliteDb } from "./sqlite.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS model_versions (
+  model_name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_reason TEXT,
+  created_at TEXT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (model_name, version)
+);
+CREATE TABLE IF NOT EXISTS live_pointers (
+  model_name TEXT PRIMARY KEY,
+  version TEXT NOT NULL,
+  since TEXT NOT NULL,
+  by TEXT NOT NULL,
+  previous TEXT
+);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY,
+  record TEXT NOT NULL
+);`;
+
+interface VersionRow {
+  status: ModelStatus;
+  status_reason: string | null;
+  record: string;
+}
+
+function toRecord(row: VersionRow): ModelVersionRecord {
+  const record = JSON.parse(row.record) as ModelVersionRecord;
+  return { ...record, status: row.status, statusReason: row.status_reason };
+}
+
+/**
+ * The {@link Registry} in SQLite, safe for several processes on one file (a server and a CLI).
+ *
+ * The live pointer is one row per model, changed only by a conditional `INSERT … ON CONFLICT
+ * DO NOTHING` (first promotion) or `UPDATE … WHERE version = expected` inside an IMMEDIATE
+ * transaction, so two promotions from the same expected version cannot both win: the second
+ * one's statement matches no row and it fails with {@link LiveModelChangedError}.
+ * Version statuses change in the same transaction.
+ */
+export class SqliteRegistry implements Registry {
+  private readonly db: SqliteDb;
+  private readonly owned: boolean;
+
+  /** @param source a database file path (opened and owned) or an open connection (borrowed) */
+  constructor(source: string | SqliteDb) {
+    ({ db: this.db, owned: this.owned } = connect(source));
+    migrate(this.db, SCHEMA);
+  }
+
+  async putModelVersion(record: ModelVersionRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO model_versions (model_name, version, status, status_reason, created_at, record)
+         VALUES (@modelName, @version, @status, @statusReason, @createdAt, @record)
+         ON CONFLICT (model_name, version) DO UPDATE SET status = excluded.status,
+           status_reason = excluded.status_reason, created_at = excluded.created_at, record = excluded.record`,
+      )
+      .run({
+        modelName: record.modelName,
+        version: record.version,
+        status: record.status,
+        statusReason: record.statusReason ?? null,
+        createdAt: record.createdAt,
+        record: JSON.stringify(record),
+      });
+  }
+
+  async getModelVersion(modelName: string, version: string): Promise<ModelVersionRecord | undefined> {
+    const row = this.db
+      .prepare("SELECT status, status_reason, record FROM model_versions WHERE model_name = ? AND version = ?")
+      .get(modelName, version) as VersionRow | undefined;
+    return row && toRecord(row);
+  }
+
+  async listModelVersions(modelName: string): Promise<ModelVersionRecord[]> {
+    const rows = this.db
+      .prepare(
+        "SELECT status, status_reason, record FROM model_versions WHERE model_name = ? ORDER BY created_at DESC, version DESC",
+      )
+      .all(modelName) as VersionRow[];
+    return rows.map(toRecord);
+  }
+
+  async setModelStatus(modelName: string, version: string, status: ModelStatus, reason?: string): Promise<void> {
+    const { changes } = this.db
+      .prepare("UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?")
+      .run(status, reason ?? null, modelName, version);
+    if (changes === 0) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
+  }
+
+  async getLive(modelName: string): Promise<LivePointer | undefined> {
+    const row = this.db
+      .prepare("SELECT model_name AS modelName, version, since, by, previous FROM live_pointers WHERE model_name = ?")
+      .get(modelName) as LivePointer | undefined;
+    return row && { ...row };
+  }
+
+  async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
+    const pointer: LivePointer = { modelName, version: next, since: new Date().toISOString(), by, previous: expected };
+    const swap = this.db.transaction(() => {
+      const known = this.db
+        .prepare("SELECT 1 FROM model_versions WHERE model_name = ? AND version = ?")
+        .get(modelName, next);
+      if (!known) throw new ModelNotFoundError(`model ${modelName} has no version ${next}`);
+      const { changes } =
+        expected === null
+          ? this.db
+              .prepare(
+                `INSERT INTO live_pointers (model_name, version, since, by, previous) VALUES (?, ?, ?, ?, NULL)
+                 ON CONFLICT (model_name) DO NOTHING`,
+              )
+              .run(modelName, next, pointer.since, by)
+          : this.db
+              .prepare(
+                "UPDATE live_pointers SET version = ?, since = ?, by = ?, previous = ? WHERE model_name = ? AND version = ?",
+              )
+              .run(next, pointer.since, by, expected, modelName, expected);
+      if (changes === 0) {
+        const current = this.db.prepare("SELECT version FROM live_pointers WHERE model_name = ?").get(modelName) as
+          | { version: string }
+          | undefined;
+        throw new LiveModelChangedError(
+          `live model ${modelName} is ${current?.version ?? "none"}, expected ${expected ?? "none"}; not promoting ${next}`,
+        );
+      }
+      const setStatus = this.db.prepare(
+        "UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?",
+      );
+      if (expected !== null && expected !== next) setStatus.run("retired", `replaced by ${next}`, modelName, expected);
+      setStatus.run("live", null, modelName, next);
+    });
+    swap.immediate();
+    return pointer;
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    this.db
+      .prepare(
+        "INSERT INTO runs (run_id, record) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET record = excluded.record",
+      )
+      .run(record.runId, JSON.stringify(record));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.db.prepare("SELECT record FROM runs WHERE run_id = ?").get(runId) as
+      | { record: string }
+      | undefined;
+    return row && (JSON.parse(row.record) as RunRecord);
+  }
+
+  /** Closes the connection if this registry opened it. */
+  close(): void {
+    if (this.owned) this.db.close();
+  }
+}
