@@ -41,3 +41,5 @@ export function describeError(err: unknown): { name: string; message: string } {
   if (err instanceof Error) return { name: err.name, message: err.message };
   return { name: "Error", message: String(err) };
 }
+/** Nothing can answer yet (e.g. no live model): retry later. */
+export class ServiceUnavailableError extends TollgateError {}

@@ -1,4 +1,4 @@
-import { pino } from "pino";
+import pino from "pino";
 
 /**
  * The one structured logger: JSON lines on stderr (stdout belongs to the CLI's output).
@@ -9,7 +9,7 @@ export const logger = pino(
   {
     name: "tollgate",
     level: process.env.TOLLGATE_LOG_LEVEL ?? "warn",
-    base: undefined,
+    base: null,
     timestamp: pino.stdTimeFunctions.isoTime,
   },
   pino.destination(2),

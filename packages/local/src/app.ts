@@ -3,13 +3,15 @@
  * workflow's Task states to the same step handlers the Lambdas run.
  */
 import { fileURLToPath } from "node:url";
+import { InjectedFaultError } from "@tollgate/core/errors";
+import type { Step } from "@tollgate/core/step";
 import type { StepPorts } from "@tollgate/core/steps/ports";
 import { steps } from "@tollgate/functions/steps";
 import { loadDefinition } from "./engine/definition.ts";
 import { localGlueJob } from "./engine/glue.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalWorkflow } from "./engine/runner.ts";
 import { auditedObjectStore, auditedRegistry } from "./stores/audited.ts";
-import { type LocalStores, openLocalStores } from "./stores/index.ts";
+import { LOCAL_NAMES, type LocalStores, openLocalStores } from "./stores/index.ts";
 
 export const DEFAULT_DEFINITION = fileURLToPath(new URL("../../../workflows/retrain.asl.json", import.meta.url));
 export const ETL_JOB_NAME = "tollgate-etl";
@@ -18,7 +20,7 @@ const lambdaArn = (step: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCO
 /** The DefinitionSubstitutions for the local target (AWS gets real ARNs from the stacks). */
 export const LOCAL_SUBSTITUTIONS: Record<string, string> = {
   EtlJobName: ETL_JOB_NAME,
-  DataBucketName: "tollgate-local-data",
+  DataBucketName: LOCAL_NAMES.dataBucket,
   ...Object.fromEntries(Object.keys(steps).map((key) => [`${key}FunctionArn`, lambdaArn(key)])),
 };
 
@@ -35,13 +37,29 @@ export interface Tollgate {
  * Opens the local runtime under `home`.
  * @example const tg = openTollgate({ home: ".tollgate" }); const run = await tg.workflow.start(name, input);
  */
-export function openTollgate(options: { home: string; definitionFile?: string }): Tollgate {
+export interface OpenOptions {
+  home: string;
+  definitionFile?: string;
+  /** State names whose task fails with InjectedFaultError before it runs (reliability testing). */
+  faults?: string[];
+}
+
+/** Wraps a task so that it throws InjectedFaultError when its state is listed in `faults`. */
+function faultable<A, R>(state: string, faults: readonly string[], task: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
+  if (!faults.includes(state)) return task;
+  return async () => {
+    throw new InjectedFaultError(`fault injected into ${state} by configuration (TOLLGATE_FAULTS)`);
+  };
+}
+
+export function openTollgate(options: OpenOptions): Tollgate {
+  const faults = options.faults ?? [];
   const stores = openLocalStores(options.home);
   const portsFor = (principal: string, runId?: string): StepPorts => {
     const ctx = { userIdentity: { type: "LocalUser", principalId: principal }, ...(runId ? { runId } : {}) };
     return {
-      data: auditedObjectStore(stores.objects.data, stores.audit, { ...ctx, bucket: "tollgate-local-data" }),
-      models: auditedObjectStore(stores.objects.models, stores.audit, { ...ctx, bucket: "tollgate-local-models" }),
+      data: auditedObjectStore(stores.objects.data, stores.audit, ctx),
+      models: auditedObjectStore(stores.objects.models, stores.audit, ctx),
       registry: auditedRegistry(stores.registry, stores.audit, ctx),
     };
   };
@@ -53,8 +71,10 @@ export function openTollgate(options: { home: string; definitionFile?: string })
     targetsFor: (runId) => {
       const ports = portsFor(`run:${runId}`, runId);
       return {
-        lambdas: Object.fromEntries(Object.entries(steps).map(([key, step]) => [lambdaArn(key), step.make(ports)])),
-        glueJobs: { [ETL_JOB_NAME]: localGlueJob(ports.data, ETL_JOB_NAME) },
+        lambdas: Object.fromEntries(
+          Object.entries(steps as Record<string, Step>).map(([key, step]) => [lambdaArn(key), faultable(key, faults, step.make(ports))]),
+        ),
+        glueJobs: { [ETL_JOB_NAME]: faultable("Etl", faults, localGlueJob(ports.data, ETL_JOB_NAME)) },
       };
     },
   });

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { CuratedRow, type TrainInput, type TrainOutput } from "../contracts.ts";
 import { FeatureSpec } from "../features.ts";
 import { readJson, readJsonLines } from "../jsonl.ts";
-import { trainLinear } from "../model.ts";
+import { trainLinear } from "../train.ts";
 import { exportOnnx } from "../onnx/export.ts";
 import { nowIso, type StepPorts } from "./ports.ts";
 

@@ -22,7 +22,7 @@ const GLUE_SYNC = "arn:aws:states:::glue:startJobRun.sync";
 
 /** An error carrying a Step Functions error name and cause (what Catch and history see). */
 export class TaskError extends Error {
-  constructor(name: string, readonly cause: string) {
+  constructor(name: string, override readonly cause: string) {
     super(cause);
     this.name = name;
   }

@@ -1,0 +1,120 @@
+/** The CLI's local backend: the embedded runtime under TOLLGATE_HOME. */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { basename } from "node:path";
+import { userInfo } from "node:os";
+import { ExecutionNotFoundError, ModelNotFoundError, ServiceUnavailableError } from "@tollgate/core/errors";
+import { OnnxTextClassifier } from "@tollgate/core/onnx/runtime";
+import { promoteVersion, rollbackLive } from "@tollgate/core/registry-rules";
+import { openTollgate, type Tollgate } from "@tollgate/local/app";
+import type { LocalConfig } from "@tollgate/local/config";
+import { readAudit } from "@tollgate/local/stores/audit-log";
+import type { Backend, ExecutionSummary, RunProgress, StartResult } from "./backend.ts";
+
+const user = () => `cli:${userInfo().username}`;
+
+export class LocalBackend implements Backend {
+  private readonly tg: Tollgate;
+
+  constructor(private readonly config: LocalConfig) {
+    this.tg = openTollgate({ home: config.home, faults: config.TOLLGATE_FAULTS });
+  }
+
+  private runInput(dataset: string, sources: string[]) {
+    return {
+      dataset,
+      modelName: dataset,
+      gate: { minAccuracy: this.config.TOLLGATE_MIN_ACCURACY, minGain: this.config.TOLLGATE_MIN_GAIN },
+      seed: this.config.TOLLGATE_SEED,
+      sources,
+    };
+  }
+
+  private async start(name: string, input: unknown, progress: RunProgress): Promise<StartResult> {
+    const handle = await this.tg.workflow.start(name, input, { startedBy: user(), ...progress });
+    return { name, started: handle.started, execution: await handle.done };
+  }
+
+  /** Same content, same key, same execution name: ingesting a file twice starts one run. */
+  async ingest(file: string, dataset: string, progress: RunProgress) {
+    const body = await readFile(file);
+    const digest = createHash("sha256").update(body).digest("hex").slice(0, 16);
+    const key = `raw/${dataset}/${digest}-${basename(file).replace(/[^A-Za-z0-9._-]/g, "_")}`;
+    const name = `ingest-${dataset.slice(0, 50)}-${digest}`;
+    const existing = this.tg.stores.executions.get(name);
+    if (existing) return { name, key, started: false, execution: existing };
+    await this.tg.portsFor(user()).data.put(key, body);
+    return { key, ...(await this.start(name, this.runInput(dataset, [key]), progress)) };
+  }
+
+  async run(dataset: string, progress: RunProgress) {
+    const stamp = new Date().toISOString().replace(/[-:.TZ]/g, "");
+    const name = `run-${dataset.slice(0, 50)}-${stamp}`;
+    return this.start(name, this.runInput(dataset, []), progress);
+  }
+
+  async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {
+    return this.tg.stores.executions.list(filter);
+  }
+
+  async describeExecution(name: string): Promise<ExecutionSummary> {
+    const execution = this.tg.stores.executions.get(name);
+    if (!execution) throw new ExecutionNotFoundError(`no run named ${name} (see \`tollgate runs\`)`);
+    return execution;
+  }
+
+  async history(name: string) {
+    await this.describeExecution(name);
+    return this.tg.stores.executions.history(name);
+  }
+
+  getRun(runId: string) {
+    return this.tg.stores.registry.getRun(runId);
+  }
+
+  async listModels(modelName: string) {
+    const registry = this.tg.stores.registry;
+    return { versions: await registry.listModelVersions(modelName), live: await registry.getLive(modelName) };
+  }
+
+  promote(modelName: string, version: string) {
+    return promoteVersion(this.tg.portsFor(user()).registry, modelName, version, user());
+  }
+
+  rollback(modelName: string) {
+    return rollbackLive(this.tg.portsFor(user()).registry, modelName, user());
+  }
+
+  async predict(modelName: string, texts: string[]) {
+    const { registry } = this.tg.stores;
+    const live = await registry.getLive(modelName);
+    if (!live) throw new ServiceUnavailableError(`model ${modelName} has no live version yet: ingest data first`);
+    const record = await registry.getModelVersion(modelName, live.version);
+    if (!record) throw new ModelNotFoundError(`live version ${live.version} of ${modelName} is not registered`);
+    const classifier = await OnnxTextClassifier.load(await this.tg.stores.objects.models.get(record.modelKey));
+    try {
+      const { labels, probabilities } = await classifier.predict(texts);
+      return texts.map((text, i) => ({
+        text,
+        label: labels[i] as string,
+        probability: Math.max(...(probabilities[i] ?? [])),
+        modelVersion: live.version,
+      }));
+    } finally {
+      await classifier.release();
+    }
+  }
+
+  async audit(runId: string) {
+    return readAudit(this.tg.stores.auditFile, { runId });
+  }
+
+  async defaultModelName() {
+    const [newest] = this.tg.stores.executions.list({ limit: 1 });
+    return newest ? (JSON.parse(newest.input) as { modelName?: string }).modelName : undefined;
+  }
+
+  close() {
+    this.tg.close();
+  }
+}

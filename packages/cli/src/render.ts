@@ -1,0 +1,156 @@
+/**
+ * Renders runs, histories and models as text. Works on GetExecutionHistory-shaped events, so the
+ * local store and a deployed stage's Step Functions history render the same way.
+ */
+import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import type { ExecutionSummary, HistoryEvent } from "./backend.ts";
+
+export type StateStatus = "succeeded" | "failed" | "caught" | "running";
+export interface StateRow {
+  name: string;
+  type: string;
+  status: StateStatus;
+  start: string;
+  end: string | null;
+  durationMs: number | null;
+  attempts: number;
+  error?: string;
+}
+
+const ms = (a: string, b: string) => new Date(b).getTime() - new Date(a).getTime();
+export const seconds = (durationMs: number | null) => (durationMs === null ? "-" : `${(durationMs / 1000).toFixed(2)}s`);
+const f4 = (n: number | null | undefined) => (typeof n === "number" ? n.toFixed(4) : "-");
+
+/** One row per state entered, in order, with what happened to it. */
+export function stateTimeline(events: HistoryEvent[]): StateRow[] {
+  const rows: StateRow[] = [];
+  let current: StateRow | undefined;
+  for (const e of events) {
+    const entered = e.stateEnteredEventDetails as { name: string } | undefined;
+    if (e.type.endsWith("StateEntered") && entered) {
+      current = { name: entered.name, type: e.type.replace("StateEntered", ""), status: "running", start: e.timestamp, end: null, durationMs: null, attempts: 0 };
+      rows.push(current);
+    } else if (!current) {
+      continue;
+    } else if (e.type === "TaskScheduled") {
+      current.attempts++;
+    } else if (e.type === "TaskFailed" || e.type.endsWith("StateFailed")) {
+      const d = (e.taskFailedEventDetails ?? e.stateFailedEventDetails) as { error?: string } | undefined;
+      current.status = "failed";
+      current.error = d?.error ?? "";
+    } else if (e.type.endsWith("StateExited")) {
+      current.status = current.status === "failed" ? "caught" : "succeeded";
+      current.end = e.timestamp;
+      current.durationMs = ms(current.start, e.timestamp);
+    } else if (e.type === "ExecutionFailed" || e.type === "ExecutionAborted" || e.type === "ExecutionTimedOut") {
+      current.status = "failed";
+      current.end = e.timestamp;
+      current.durationMs = ms(current.start, e.timestamp);
+      const d = e.executionFailedEventDetails as { error?: string } | undefined;
+      if (d?.error && !current.error) current.error = d.error;
+    }
+  }
+  return rows;
+}
+
+/** The last state output that carried the run's evaluation and decision (the execution output when it succeeded). */
+export function runState(execution: ExecutionSummary, events: HistoryEvent[]): Record<string, unknown> {
+  if (execution.output) return JSON.parse(execution.output) as Record<string, unknown>;
+  for (const e of [...events].reverse()) {
+    const out = (e.stateExitedEventDetails as { output?: string } | undefined)?.output;
+    if (out) return JSON.parse(out) as Record<string, unknown>;
+  }
+  return JSON.parse(execution.input) as Record<string, unknown>;
+}
+
+export function table(header: string[], rows: (string | number)[][]): string {
+  const cells = [header, ...rows.map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  return cells.map((r) => r.map((c, i) => (c ?? "").padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+}
+
+export function duration(execution: ExecutionSummary): number | null {
+  return execution.stopDate ? ms(execution.startDate, execution.stopDate) : null;
+}
+
+export function renderRuns(rows: { execution: ExecutionSummary; run: RunRecord | undefined }[]): string {
+  if (rows.length === 0) return "no runs yet: `tollgate ingest <file> --dataset <name>` starts one";
+  return table(
+    ["RUN", "STATUS", "STARTED", "DURATION", "DECISION"],
+    rows.map(({ execution, run }) => [execution.name, execution.status, execution.startDate, seconds(duration(execution)), run?.decision ?? "-"]),
+  );
+}
+
+interface RunOutput {
+  prepared?: { datasetVersion?: string; counts?: Record<string, number> };
+  trained?: { modelVersion?: string; validationAccuracy?: number; sizeBytes?: number };
+  evaluation?: { accuracy?: number; macroF1?: number; live?: { version: string; accuracy: number; threshold: number } | null };
+  gate?: { minAccuracy: number; minGain: number };
+  decision?: { decision?: string; reason?: string };
+  failure?: { Error?: string; Cause?: string };
+}
+
+export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], run: RunRecord | undefined): string {
+  const timeline = stateTimeline(events);
+  const out = runState(execution, events) as RunOutput;
+  const lines = [
+    `run       ${execution.name}`,
+    `status    ${execution.status}   started ${execution.startDate}   duration ${seconds(duration(execution))}${execution.redriveCount ? `   redriven ${execution.redriveCount}×` : ""}`,
+    "",
+    table(
+      ["STATE", "TYPE", "STATUS", "DURATION", "NOTE"],
+      timeline.map((r) => [r.name, r.type, r.status, seconds(r.durationMs), [r.attempts > 1 ? `${r.attempts} attempts` : "", r.error ?? ""].filter(Boolean).join("; ")]),
+    ),
+    "",
+  ];
+  if (out.prepared?.datasetVersion) {
+    const c = out.prepared.counts ?? {};
+    lines.push(`dataset   ${out.prepared.datasetVersion.slice(0, 16)}   train ${c.train ?? "-"} / validation ${c.validation ?? "-"} / test ${c.test ?? "-"}`);
+  }
+  if (out.trained?.modelVersion) {
+    lines.push(`model     ${out.trained.modelVersion}   validation accuracy ${f4(out.trained.validationAccuracy)}   ${((out.trained.sizeBytes ?? 0) / 1e6).toFixed(1)} MB`);
+  }
+  if (out.evaluation && out.gate) {
+    const live = out.evaluation.live;
+    lines.push(`test      accuracy ${f4(out.evaluation.accuracy)}   macro-F1 ${f4(out.evaluation.macroF1)}`);
+    lines.push(`gate      minAccuracy ${f4(out.gate.minAccuracy)}   minGain ${f4(out.gate.minGain)}   ${live ? `live ${live.version} accuracy ${f4(live.accuracy)} → threshold ${f4(live.threshold)}` : "no live model"}`);
+  }
+  const decision = out.decision?.decision ?? run?.decision;
+  if (decision) lines.push(`decision  ${decision.toUpperCase()}: ${out.decision?.reason ?? run?.reason ?? ""}`);
+  if (execution.status === "FAILED") lines.push(`error     ${execution.error ?? ""}: ${causeMessage(execution.cause)}`);
+  return lines.join("\n");
+}
+
+/** Unwraps a Lambda/Glue error cause (JSON) to its message. */
+export function causeMessage(cause: string | null | undefined): string {
+  if (!cause) return "";
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; ErrorMessage?: string };
+    return parsed.errorMessage ?? parsed.ErrorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+export function renderModels(modelName: string, versions: ModelVersionRecord[], live: LivePointer | undefined): string {
+  if (versions.length === 0) return `model ${modelName} has no versions yet`;
+  const rows = versions.map((v) => [
+    live?.version === v.version ? "*" : "",
+    v.version,
+    v.status,
+    f4(v.metrics.validationAccuracy),
+    f4(v.metrics.testAccuracy),
+    f4(v.metrics.macroF1),
+    v.runId,
+  ]);
+  const header = live ? `${modelName}: live ${live.version} since ${live.since} (by ${live.by})` : `${modelName}: nothing live`;
+  return `${header}\n${table(["LIVE", "VERSION", "STATUS", "VAL_ACC", "TEST_ACC", "MACRO_F1", "RUN"], rows)}`;
+}
+
+export function renderAudit(records: AuditRecord[]): string {
+  if (records.length === 0) return "no audit records for this run";
+  return table(
+    ["TIME", "SOURCE", "EVENT", "WHO", "RESOURCE"],
+    records.map((r) => [r.eventTime, r.eventSource, r.eventName, r.userIdentity.principalId, r.resources.map((x) => x.ARN).join(", ")]),
+  );
+}

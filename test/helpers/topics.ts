@@ -1,0 +1,55 @@
+/**
+ * A small synthetic labeled-text generator for end-to-end tests: three topics with their own
+ * vocabularies plus shared filler words, drawn by a seeded PRNG (so runs are reproducible).
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const TOPICS: Record<string, string[]> = {
+  animal: ["dog", "cat", "horse", "whale", "sparrow", "tiger", "wolf", "otter", "lizard", "salmon", "fur", "paws"],
+  sport: ["football", "tennis", "goal", "racket", "referee", "stadium", "sprint", "match", "league", "coach", "score", "team"],
+  food: ["bread", "cheese", "soup", "pepper", "garlic", "oven", "recipe", "noodle", "butter", "salad", "spice", "bake"],
+};
+const FILLER = ["the", "a", "of", "and", "with", "very", "often", "small", "large", "near", "old", "new"];
+
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Row {
+  text: string;
+  label: string;
+}
+
+/** `n` rows; with `noise` the label is drawn at random instead of from the topic. */
+export function topicRows(n: number, seed: number, noise = 0): Row[] {
+  const r = rng(seed);
+  const labels = Object.keys(TOPICS);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T;
+  const rows: Row[] = [];
+  for (let i = 0; i < n; i++) {
+    const label = pick(labels);
+    const words = Array.from({ length: 6 + Math.floor(r() * 6) }, () => (r() < 0.5 ? pick(TOPICS[label]!) : pick(FILLER)));
+    rows.push({ text: `${words.join(" ")} ${i}`, label: r() < noise ? pick(labels) : label });
+  }
+  return rows;
+}
+
+/** Writes rows as JSON Lines in a fresh temp folder and returns the path. */
+export function writeJsonl(rows: Row[], name = "data.jsonl"): string {
+  const file = join(mkdtempSync(join(tmpdir(), "tollgate-fixture-")), name);
+  writeFileSync(file, rows.map((row) => JSON.stringify(row)).join("\n"));
+  return file;
+}
+
+export function tempHome(): string {
+  return mkdtempSync(join(tmpdir(), "tollgate-home-"));
+}

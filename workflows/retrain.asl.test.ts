@@ -1,0 +1,93 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
+import { assertSupported, loadDefinition, substitute, type AslDefinition } from "@tollgate/local/engine/definition";
+import { LOCAL_SUBSTITUTIONS } from "@tollgate/local/app";
+import { describe, expect, it } from "vitest";
+
+const require = createRequire(import.meta.url);
+const validate = require("asl-validator") as (definition: unknown) => { isValid: boolean; errors: unknown[] };
+const FILE = "workflows/retrain.asl.json";
+const raw = readFileSync(FILE, "utf8");
+const asl = JSON.parse(raw) as AslDefinition;
+
+/** A copy of the real definition with one state changed. */
+function withState(name: string, patch: Record<string, unknown>): AslDefinition {
+  const copy = structuredClone(asl);
+  copy.States[name] = { ...copy.States[name]!, ...patch };
+  return copy;
+}
+
+describe("workflows/retrain.asl.json", () => {
+  it("passes asl-validator as written (with its ${…} substitutions)", () => {
+    expect(validate(asl)).toMatchObject({ isValid: true, errors: [] });
+  });
+
+  it("passes asl-validator after the local substitutions, and a broken copy does not", () => {
+    expect(validate(loadDefinition(FILE, LOCAL_SUBSTITUTIONS))).toMatchObject({ isValid: true, errors: [] });
+    const broken = withState("Gate", { Default: "Nowhere" });
+    expect(validate(broken).isValid).toBe(false);
+  });
+
+  it("names every ARN and job through DefinitionSubstitutions", () => {
+    const names = [...raw.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]);
+    expect(new Set(names)).toEqual(
+      new Set(["EtlJobName", "DataBucketName", "PreprocessFunctionArn", "TrainFunctionArn", "EvaluateFunctionArn", "PromoteFunctionArn", "RejectFunctionArn", "RecordFailureFunctionArn"]),
+    );
+    expect(raw).not.toMatch(/arn:aws:lambda:/);
+  });
+
+  it("catches every failure of every task into RecordFailure, then Failed", () => {
+    for (const [name, state] of Object.entries(asl.States)) {
+      if (state.Type !== "Task" || name === "RecordFailure") continue;
+      expect(state.Catch, name).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "RecordFailure" }]);
+    }
+    expect(asl.States.RecordFailure?.Next).toBe("Failed");
+    expect(asl.States.Failed).toMatchObject({ Type: "Fail", ErrorPath: "$.failure.Error" });
+  });
+
+  it("gates on minAccuracy and on the live model's threshold", () => {
+    const gate = JSON.stringify(asl.States.Gate);
+    expect(gate).toContain('"NumericGreaterThanEqualsPath":"$.gate.minAccuracy"');
+    expect(gate).toContain('"NumericGreaterThanEqualsPath":"$.evaluation.live.threshold"');
+    expect(asl.States.Gate).toMatchObject({ Type: "Choice", Default: "Reject" });
+  });
+
+  it("passes the Glue job the arguments of the ETL contract", () => {
+    const args = Object.keys((asl.States.Etl?.Parameters as { Arguments: object }).Arguments).map((k) => k.replace(/^--|\.\$$/g, ""));
+    expect(args.sort()).toEqual(["curated_prefix", "data_bucket", "dataset", "manifest_key", "quarantine_prefix", "raw_prefix"]);
+  });
+});
+
+describe("the local engine's definition loader", () => {
+  it("loads the real file with the local substitutions", () => {
+    expect(loadDefinition(FILE, LOCAL_SUBSTITUTIONS).StartAt).toBe("Etl");
+  });
+
+  it("refuses a substitution without a local value, naming it", () => {
+    expect(() => substitute('{"a":"${Nope}"}', {})).toThrow(/Nope/);
+  });
+
+  it.each([
+    ["JSONata", () => ({ ...asl, QueryLanguage: "JSONata" }), /JSONata/],
+    ["Assign", () => withState("Train", { Assign: { x: 1 } }), /state "Train" uses variables \(Assign\)/],
+    ["ItemReader", () => withState("Evaluate", { ItemReader: {} }), /state "Evaluate" uses Distributed Map ItemReader/],
+    ["ItemBatcher", () => withState("Evaluate", { ItemBatcher: {} }), /ItemBatcher/],
+    ["ResultWriter", () => withState("Evaluate", { ResultWriter: {} }), /ResultWriter/],
+    ["waitForTaskToken", () => withState("Promote", { Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken" }), /state "Promote" uses the callback pattern/],
+    ["HeartbeatSeconds", () => withState("Train", { HeartbeatSeconds: 60 }), /state "Train" uses HeartbeatSeconds/],
+    ["JSONata Arguments", () => withState("Train", { Arguments: {} }), /JSONata Arguments/],
+  ])("rejects %s with an error naming the state and the feature", (_, make, message) => {
+    const run = () => assertSupported(make());
+    expect(run).toThrow(UnsupportedAslFeatureError);
+    expect(run).toThrow(message);
+  });
+
+  it("rejects a nested Distributed Map feature inside a Map's ItemProcessor", () => {
+    const def = withState("Evaluate", {
+      Type: "Map",
+      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "X", States: { X: { Type: "Pass", Assign: {}, End: true } } },
+    });
+    expect(() => assertSupported(def)).toThrow(/Evaluate > X" uses variables/);
+  });
+});
