@@ -1,0 +1,208 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { LivePointer, ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
+import type { Registry } from "@tollgate/core/ports";
+import { keys } from "./table.ts";
+
+/** How to build a {@link DynamoRegistry}. */
+export interface DynamoRegistryOptions {
+  tableName: string;
+  /** Defaults to a client from the environment (region, credentials, `AWS_ENDPOINT_URL_DYNAMODB`). */
+  client?: DynamoDBClient | DynamoDBDocumentClient;
+}
+
+type Item = Record<string, unknown>;
+
+function isConditionFailure(err: unknown): boolean {
+  return (
+    err instanceof ConditionalCheckFailedException ||
+    (err instanceof Error && err.name === "ConditionalCheckFailedException")
+  );
+}
+
+function stripKeys<T>(item: Item): T {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as T;
+}
+
+/** Newest first: `createdAt` descending, then version descending (as the SQLite registry). */
+function newestFirst(a: ModelVersionRecord, b: ModelVersionRecord): number {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
+  return a.version < b.version ? 1 : a.version > b.version ? -1 : 0;
+}
+
+/**
+ * The version's status as readers see it: the live pointer decides what is live. A stored
+ * "live" that is not the pointer's version was superseded (its update may have been lost).
+ */
+function withDerivedStatus(record: ModelVersionRecord, live: string | undefined): ModelVersionRecord {
+  if (record.version === live)
+    return record.status === "live" ? record : { ...record, status: "live", statusReason: null };
+  if (record.status === "live") return { ...record, status: "retired", statusReason: `replaced by ${live ?? "none"}` };
+  return record;
+}
+
+/**
+ * The {@link Registry} in one DynamoDB table (see `table.ts` for the item layout).
+ *
+ * `swapLive` needs no transactions (DynamoDB Local and dynalite differ there): it first checks
+ * that `next` exists, then writes the live-pointer item with a condition on its current
+ * version (`attribute_not_exists(pk)` for the first promotion). That conditional write is the
+ * commit point: DynamoDB applies conditional writes to one item atomically, so of several
+ * promotions from the same expected version exactly one succeeds and the others get
+ * ConditionalCheckFailed → {@link LiveModelChangedError}. Only after it does the winner update
+ * the two version items' `status` (next → live, previous → retired).
+ *
+ * Why that order is safe: the pointer is the only source of truth for what is live; version
+ * statuses are denormalized copies for listing. If the process dies between the two steps, or
+ * two sequential swaps' status updates land out of order, the stored statuses can lag, but
+ * every read here derives "live" from the pointer (`withDerivedStatus`), serving never reads
+ * statuses, and the next swap rewrites them. The reverse order (statuses first) could show a
+ * version as live that never won the pointer.
+ */
+export class DynamoRegistry implements Registry {
+  /** The table's name. */
+  readonly tableName: string;
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(options: DynamoRegistryOptions) {
+    this.tableName = options.tableName;
+    const client = options.client ?? new DynamoDBClient({});
+    this.doc =
+      client instanceof DynamoDBDocumentClient
+        ? client
+        : DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async putModelVersion(record: ModelVersionRecord): Promise<void> {
+    const item = { ...record, statusReason: record.statusReason ?? null };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.version(record.modelName, record.version), ...item },
+      }),
+    );
+  }
+
+  async getModelVersion(modelName: string, version: string): Promise<ModelVersionRecord | undefined> {
+    const [item, live] = await Promise.all([this.get(keys.version(modelName, version)), this.getLive(modelName)]);
+    return item && withDerivedStatus(stripKeys<ModelVersionRecord>(item), live?.version);
+  }
+
+  async listModelVersions(modelName: string): Promise<ModelVersionRecord[]> {
+    // One query reads the versions and the pointer (same partition, consistent read).
+    const versions: ModelVersionRecord[] = [];
+    let live: string | undefined;
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": keys.modelPk(modelName) },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
+        if (item.sk === "LIVE") live = String(item.version);
+        else if (String(item.sk).startsWith(keys.versionPrefix)) versions.push(stripKeys<ModelVersionRecord>(item));
+      }
+    }
+    return versions.map((v) => withDerivedStatus(v, live)).sort(newestFirst);
+  }
+
+  async setModelStatus(modelName: string, version: string, status: ModelStatus, reason?: string): Promise<void> {
+    try {
+      await this.setStatus(modelName, version, status, reason ?? null);
+    } catch (err) {
+      if (isConditionFailure(err))
+        throw new ModelNotFoundError(`model ${modelName} has no version ${version}`, { cause: err });
+      throw err;
+    }
+  }
+
+  async getLive(modelName: string): Promise<LivePointer | undefined> {
+    const item = await this.get(keys.live(modelName));
+    return item && stripKeys<LivePointer>(item);
+  }
+
+  async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
+    if (!(await this.get(keys.version(modelName, next)))) {
+      throw new ModelNotFoundError(`model ${modelName} has no version ${next}`);
+    }
+    const pointer: LivePointer = { modelName, version: next, since: new Date().toISOString(), by, previous: expected };
+    try {
+      if (expected === null) {
+        await this.doc.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: { ...keys.live(modelName), ...pointer },
+            ConditionExpression: "attribute_not_exists(pk)",
+          }),
+        );
+      } else {
+        await this.doc.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.live(modelName),
+            UpdateExpression: "SET #version = :next, #since = :since, #by = :by, #previous = :expected",
+            ConditionExpression: "#version = :expected",
+            ExpressionAttributeNames: {
+              "#version": "version",
+              "#since": "since",
+              "#by": "by",
+              "#previous": "previous",
+            },
+            ExpressionAttributeValues: { ":next": next, ":since": pointer.since, ":by": by, ":expected": expected },
+          }),
+        );
+      }
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const current = await this.getLive(modelName);
+      throw new LiveModelChangedError(
+        `live model ${modelName} is ${current?.version ?? "none"}, expected ${expected ?? "none"}; not promoting ${next}`,
+        { cause: err },
+      );
+    }
+    // Committed. The status fields are derived data (see the class comment).
+    await this.setStatus(modelName, next, "live", null);
+    if (expected !== null && expected !== next)
+      await this.setStatus(modelName, expected, "retired", `replaced by ${next}`);
+    return pointer;
+  }
+
+  async putRun(record: RunRecord): Promise<void> {
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.run(record.runId), ...record } }));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const item = await this.get(keys.run(runId));
+    return item && stripKeys<RunRecord>(item);
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    return out.Item;
+  }
+
+  /** Conditional on the version item existing (fails with ConditionalCheckFailed otherwise). */
+  private async setStatus(
+    modelName: string,
+    version: string,
+    status: ModelStatus,
+    reason: string | null,
+  ): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.version(modelName, version),
+        UpdateExpression: "SET #status = :status, #reason = :reason",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#status": "status", "#reason": "statusReason" },
+        ExpressionAttributeValues: { ":status": status, ":reason": reason },
+      }),
+    );
+  }
+}
