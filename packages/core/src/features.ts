@@ -113,18 +113,26 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
   const idf = Float64Array.from(spec.idf);
   const ngramMax = spec.options.ngramMax;
   return (text) => {
-    const counts = new Map<number, number>();
+    const found: number[] = [];
     let norm2 = 0;
     for (const term of termsOf(tokenize(text), ngramMax)) {
       const id = index.get(term);
       if (id === undefined) continue;
-      counts.set(id, (counts.get(id) ?? 0) + 1);
+      found.push(id);
       norm2 += idf[id]! * idf[id]!;
     }
-    const ids = Int32Array.from(counts.keys()).sort();
-    const values = new Float64Array(ids.length);
+    found.sort((a, b) => a - b);
     const norm = Math.max(Math.sqrt(norm2), 1e-12);
-    for (let k = 0; k < ids.length; k++) values[k] = (counts.get(ids[k]!)! * idf[ids[k]!]!) / norm;
+    let n = 0;
+    for (let k = 0; k < found.length; k++) if (k === 0 || found[k] !== found[k - 1]) n++;
+    const ids = new Int32Array(n);
+    const values = new Float64Array(n);
+    let out = -1;
+    for (let k = 0; k < found.length; k++) {
+      const id = found[k]!;
+      if (k === 0 || id !== found[k - 1]) ids[++out] = id;
+      values[out]! += idf[id]! / norm;
+    }
     return { ids, values };
   };
 }

@@ -8,6 +8,7 @@ import { InvalidDatasetError } from "./errors.ts";
 import { type FeatureSpec, featurizer, type SparseVector } from "./features.ts";
 import { logger } from "./logger.ts";
 import { argmax, exampleGradient, type LinearModel } from "./model.ts";
+import { AdaGrad } from "./sgd.ts";
 
 export interface TrainOptions {
   /** Seed of the shuffle PRNG; same seed and same row order → identical weights. */
@@ -20,11 +21,20 @@ export interface TrainOptions {
   l2?: number;
   /** Stop after this many epochs without a lower validation loss (default 2). */
   patience?: number;
+  /** Average the iterates (Polyak–Ruppert) and use the average (default true). */
+  average?: boolean;
   /** Rows held in the seeded shuffle buffer (default 16384); larger mixes sorted inputs better. */
   shuffleBuffer?: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS = { epochs: 20, learningRate: 0.5, l2: 1e-6, patience: 2, shuffleBuffer: 16_384 };
+export const DEFAULT_TRAIN_OPTIONS = {
+  epochs: 20,
+  learningRate: 0.5,
+  l2: 1e-6,
+  patience: 2,
+  shuffleBuffer: 16_384,
+  average: true,
+};
 
 type Row = { text: string; label: string };
 type Rows = () => AsyncIterable<Row> | Iterable<Row>;
@@ -106,22 +116,14 @@ export async function trainLinear(
   const model: LinearModel = {
     spec,
     labels: [...spec.labels],
-    weights: new Float32Array(F * C),
-    bias: new Float32Array(C),
+    weights: new Float32Array(0),
+    bias: new Float32Array(0),
   };
-  const gw = new Float32Array(F * C); // AdaGrad accumulators
-  const gb = new Float32Array(C);
+  const optimizer = new AdaGrad(F, C, opts);
   const featurize = featurizer(spec);
   const grad = new Float64Array(C);
   const rand = mulberry32(opts.seed);
-  const { learningRate: eta, l2 } = opts;
-  let best = {
-    loss: Number.POSITIVE_INFINITY,
-    accuracy: 0,
-    epoch: 0,
-    weights: model.weights.slice(),
-    bias: model.bias.slice(),
-  };
+  let best = { loss: Number.POSITIVE_INFINITY, accuracy: 0, epoch: 0, ...optimizer.snapshot() };
   let epoch = 0;
   let examples = 0;
   for (epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -130,31 +132,18 @@ export async function trainLinear(
     for await (const row of shuffled(train(), opts.shuffleBuffer, rand)) {
       const y = classOf(row.label);
       const x: SparseVector = featurize(row.text);
-      trainLoss += exampleGradient(model.weights, model.bias, x, y, grad);
+      trainLoss += exampleGradient(optimizer.weights, optimizer.bias, x, y, grad);
+      optimizer.step(x, grad);
       seen++;
-      for (let c = 0; c < C; c++) {
-        const g = grad[c]!;
-        gb[c]! += g * g;
-        model.bias[c]! -= (eta * g) / Math.sqrt(gb[c]! + 1e-12);
-      }
-      for (let k = 0; k < x.ids.length; k++) {
-        const row0 = x.ids[k]! * C;
-        const v = x.values[k]!;
-        for (let c = 0; c < C; c++) {
-          const i = row0 + c;
-          const g = grad[c]! * v + l2 * model.weights[i]!;
-          gw[i]! += g * g;
-          model.weights[i]! -= (eta * g) / Math.sqrt(gw[i]! + 1e-12);
-        }
-      }
     }
     if (seen === 0) throw new InvalidDatasetError("the training split is empty");
     examples += seen;
+    Object.assign(model, optimizer.snapshot());
     const v = await evaluate(model, validation, classOf);
     const score = v.count > 0 ? v : { loss: trainLoss / seen, accuracy: Number.NaN };
     logger.debug({ epoch, trainLoss: trainLoss / seen, validation: score }, "epoch");
     if (score.loss < best.loss) {
-      best = { ...score, epoch, weights: model.weights.slice(), bias: model.bias.slice() };
+      best = { ...score, epoch, weights: model.weights, bias: model.bias };
     } else if (v.count > 0 && epoch - best.epoch >= opts.patience) {
       break;
     }
@@ -166,7 +155,7 @@ export async function trainLinear(
     model,
     validation: { accuracy: final.count ? final.accuracy : 0, loss: final.count ? final.loss : best.loss },
     params: {
-      algorithm: "multinomial logistic regression, AdaGrad SGD",
+      algorithm: `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
       ...opts,
       epochsRun: Math.min(epoch, opts.epochs),
       bestEpoch: best.epoch,

@@ -53,7 +53,8 @@ describe("ONNX export parity with scoreTexts", () => {
     for (const [i, doc] of docs.entries()) {
       const single = await classifier.predict([doc]);
       expect(single.labels[0]).toBe(batch.labels[i]);
-      expect(Array.from(single.probabilities[0]!)).toEqual(Array.from(batch.probabilities[i]!));
+      // Not bit-identical: padding changes the reduction order inside onnxruntime.
+      single.probabilities[0]!.forEach((p, c) => expect(Math.abs(p - batch.probabilities[i]![c]!)).toBeLessThan(1e-6));
     }
   });
 

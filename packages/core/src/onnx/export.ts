@@ -24,24 +24,9 @@ const MS = "com.microsoft";
 export const METADATA = { labels: "tollgate.labels", format: "tollgate.format", spec: "tollgate.spec" } as const;
 export const FORMAT = "tollgate-linear-tfidf-v1";
 
-/**
- * Serialises a trained model as ONNX bytes; class order = `model.labels`.
- * @example
- * const bytes = exportOnnx(model);
- * const classifier = await OnnxTextClassifier.load(bytes);
- */
-export function exportOnnx(model: LinearModel): Uint8Array {
-  checkModel(model);
-  const { spec, labels } = model;
-  const C = labels.length;
-  const V = spec.vocabulary.length;
-  const idf = new Float32Array(V + 1);
-  const scaled = new Float32Array((V + 1) * C);
-  for (let j = 0; j < V; j++) {
-    idf[j] = spec.idf[j]!;
-    for (let c = 0; c < C; c++) scaled[j * C + c] = spec.idf[j]! * model.weights[j * C + c]!;
-  }
-  const nodes: Node[] = [
+/** StringNormalizer + Tokenizer: input "text" [N] → "tokens" [N, T] padded with "#". */
+function textNodes(): Node[] {
+  return [
     node(
       "StringNormalizer",
       ["text"],
@@ -61,6 +46,52 @@ export function exportOnnx(model: LinearModel): Uint8Array {
       MS,
     ),
   ];
+}
+
+/**
+ * The exported graph's text front end alone: "text" [N] → "normalized" [N] and "tokens" [N, T]
+ * (padded with "#", which is never a token). For checking `tokenize` against onnxruntime.
+ * @example
+ * const session = await ort.InferenceSession.create(exportTokenizerOnnx());
+ */
+export function exportTokenizerOnnx(): Uint8Array {
+  return encodeModel({
+    irVersion: 10,
+    producerName: "tollgate",
+    producerVersion: "1",
+    graph: {
+      name: "tollgate_tokenizer",
+      node: textNodes(),
+      initializer: [],
+      input: [valueInfo("text", DataType.STRING, ["N"])],
+      output: [valueInfo("normalized", DataType.STRING, ["N"]), valueInfo("tokens", DataType.STRING, ["N", "T"])],
+    },
+    opsetImport: [
+      { domain: "", version: 21 },
+      { domain: MS, version: 1 },
+    ],
+    metadataProps: [],
+  });
+}
+
+/**
+ * Serialises a trained model as ONNX bytes; class order = `model.labels`.
+ * @example
+ * const bytes = exportOnnx(model);
+ * const classifier = await OnnxTextClassifier.load(bytes);
+ */
+export function exportOnnx(model: LinearModel): Uint8Array {
+  checkModel(model);
+  const { spec, labels } = model;
+  const C = labels.length;
+  const V = spec.vocabulary.length;
+  const idf = new Float32Array(V + 1);
+  const scaled = new Float32Array((V + 1) * C);
+  for (let j = 0; j < V; j++) {
+    idf[j] = spec.idf[j]!;
+    for (let c = 0; c < C; c++) scaled[j * C + c] = spec.idf[j]! * model.weights[j * C + c]!;
+  }
+  const nodes: Node[] = textNodes();
   let terms = "tokens";
   if (spec.options.ngramMax >= 2) {
     nodes.push(

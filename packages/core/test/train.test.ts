@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { InvalidDatasetError } from "../src/errors.ts";
+import { buildFeatureSpec, FeatureOptions, type FeatureSpec, featurizer } from "../src/features.ts";
+import { exampleGradient, scoreTexts } from "../src/model.ts";
+import { mulberry32, trainLinear } from "../src/train.ts";
+import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
+
+const tinySpec: FeatureSpec = {
+  version: 1,
+  kind: "vocabulary-tfidf",
+  labels: ["x", "y", "z"],
+  options: FeatureOptions.parse({ ngramMax: 1 }),
+  documents: 3,
+  vocabulary: ["red", "green", "blue", "cyan"],
+  idf: [1, 1.5, 2, 1.25],
+};
+
+describe("trainer", () => {
+  it("computes the cross-entropy gradient (finite-difference check)", () => {
+    const rand = mulberry32(3);
+    const C = 3;
+    const weights = Float32Array.from({ length: 4 * C }, () => Math.round((rand() - 0.5) * 256) / 64);
+    const bias = Float32Array.from({ length: C }, () => Math.round((rand() - 0.5) * 256) / 64);
+    const x = featurizer(tinySpec)("red blue blue cyan");
+    expect(Array.from(x.ids)).toEqual([0, 2, 3]);
+    const y = 1;
+    const grad = new Float64Array(C);
+    exampleGradient(weights, bias, x, y, grad);
+    const scratch = new Float64Array(C);
+    const h = 1 / 128;
+    for (let k = 0; k < x.ids.length; k++) {
+      for (let c = 0; c < C; c++) {
+        const i = x.ids[k]! * C + c;
+        const w0 = weights[i]!;
+        weights[i] = w0 + h;
+        const up = exampleGradient(weights, bias, x, y, scratch);
+        weights[i] = w0 - h;
+        const down = exampleGradient(weights, bias, x, y, scratch);
+        weights[i] = w0;
+        expect(grad[c]! * x.values[k]!).toBeCloseTo((up - down) / (2 * h), 3);
+      }
+    }
+    for (let c = 0; c < C; c++) {
+      const b0 = bias[c]!;
+      bias[c] = b0 + h;
+      const up = exampleGradient(weights, bias, x, y, scratch);
+      bias[c] = b0 - h;
+      const down = exampleGradient(weights, bias, x, y, scratch);
+      bias[c] = b0;
+      expect(grad[c]!).toBeCloseTo((up - down) / (2 * h), 3);
+    }
+  });
+
+  it("reaches 100% accuracy on a separable toy set", async () => {
+    const words = { a: ["alpha", "apple"], b: ["beta", "banana"], c: ["gamma", "grape"] };
+    const rows = Array.from({ length: 90 }, (_, i) => {
+      const label = (["a", "b", "c"] as const)[i % 3]!;
+      return { text: `${words[label][i % 2]} shared words ${i % 5}`, label };
+    });
+    const spec = await buildFeatureSpec(rows, ["a", "b", "c"], { minDf: 1 });
+    const { model, validation } = await trainLinear(
+      spec,
+      () => rows,
+      () => rows,
+      { seed: 5 },
+    );
+    expect(validation.accuracy).toBe(1);
+    const scored = scoreTexts(
+      model,
+      rows.map((r) => r.text),
+    );
+    expect(scored.labels).toEqual(rows.map((r) => r.label));
+  });
+
+  it("is deterministic for a seed, and the seed matters", async () => {
+    const rows = fixtureRows(400, 11);
+    const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, { minDf: 1 });
+    const run = (seed: number) =>
+      trainLinear(
+        spec,
+        () => rows.slice(0, 320),
+        () => rows.slice(320),
+        { seed, epochs: 3, shuffleBuffer: 64 },
+      );
+    const [a, b, c] = await Promise.all([run(9), run(9), run(10)]);
+    expect(Buffer.from(a.model.weights.buffer).equals(Buffer.from(b.model.weights.buffer))).toBe(true);
+    expect(Array.from(a.model.bias)).toEqual(Array.from(b.model.bias));
+    expect(Buffer.from(a.model.weights.buffer).equals(Buffer.from(c.model.weights.buffer))).toBe(false);
+    expect(a.validation.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it("rejects labels outside the spec", async () => {
+    const spec = await buildFeatureSpec([{ text: "a", label: "x" }], ["x", "y"], { minDf: 1 });
+    await expect(
+      trainLinear(
+        spec,
+        () => [{ text: "a", label: "w" }],
+        () => [],
+        { seed: 1 },
+      ),
+    ).rejects.toThrow(InvalidDatasetError);
+    await expect(buildFeatureSpec([{ text: "a", label: "w" }], ["x", "y"])).rejects.toThrow(InvalidDatasetError);
+  });
+});
