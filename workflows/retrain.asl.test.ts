@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
-import { assertSupported, loadDefinition, substitute, type AslDefinition } from "@tollgate/local/engine/definition";
 import { LOCAL_SUBSTITUTIONS } from "@tollgate/local/app";
+import { type AslDefinition, assertSupported, loadDefinition, substitute } from "@tollgate/local/engine/definition";
 import { describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);
@@ -19,7 +19,7 @@ function withState(name: string, patch: Record<string, unknown>): AslDefinition 
 }
 
 describe("workflows/retrain.asl.json", () => {
-  it("passes asl-validator as written (with its ${…} substitutions)", () => {
+  it("passes asl-validator as written, DefinitionSubstitutions in place", () => {
     expect(validate(asl)).toMatchObject({ isValid: true, errors: [] });
   });
 
@@ -32,7 +32,16 @@ describe("workflows/retrain.asl.json", () => {
   it("names every ARN and job through DefinitionSubstitutions", () => {
     const names = [...raw.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]);
     expect(new Set(names)).toEqual(
-      new Set(["EtlJobName", "DataBucketName", "PreprocessFunctionArn", "TrainFunctionArn", "EvaluateFunctionArn", "PromoteFunctionArn", "RejectFunctionArn", "RecordFailureFunctionArn"]),
+      new Set([
+        "EtlJobName",
+        "DataBucketName",
+        "PreprocessFunctionArn",
+        "TrainFunctionArn",
+        "EvaluateFunctionArn",
+        "PromoteFunctionArn",
+        "RejectFunctionArn",
+        "RecordFailureFunctionArn",
+      ]),
     );
     expect(raw).not.toMatch(/arn:aws:lambda:/);
   });
@@ -40,7 +49,9 @@ describe("workflows/retrain.asl.json", () => {
   it("catches every failure of every task into RecordFailure, then Failed", () => {
     for (const [name, state] of Object.entries(asl.States)) {
       if (state.Type !== "Task" || name === "RecordFailure") continue;
-      expect(state.Catch, name).toEqual([{ ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "RecordFailure" }]);
+      expect(state.Catch, name).toEqual([
+        { ErrorEquals: ["States.ALL"], ResultPath: "$.failure", Next: "RecordFailure" },
+      ]);
     }
     expect(asl.States.RecordFailure?.Next).toBe("Failed");
     expect(asl.States.Failed).toMatchObject({ Type: "Fail", ErrorPath: "$.failure.Error" });
@@ -54,8 +65,17 @@ describe("workflows/retrain.asl.json", () => {
   });
 
   it("passes the Glue job the arguments of the ETL contract", () => {
-    const args = Object.keys((asl.States.Etl?.Parameters as { Arguments: object }).Arguments).map((k) => k.replace(/^--|\.\$$/g, ""));
-    expect(args.sort()).toEqual(["curated_prefix", "data_bucket", "dataset", "manifest_key", "quarantine_prefix", "raw_prefix"]);
+    const args = Object.keys((asl.States.Etl!.Parameters as { Arguments: object }).Arguments).map((k) =>
+      k.replace(/^--|\.\$$/g, ""),
+    );
+    expect(args.sort()).toEqual([
+      "curated_prefix",
+      "data_bucket",
+      "dataset",
+      "manifest_key",
+      "quarantine_prefix",
+      "raw_prefix",
+    ]);
   });
 });
 
@@ -65,7 +85,7 @@ describe("the local engine's definition loader", () => {
   });
 
   it("refuses a substitution without a local value, naming it", () => {
-    expect(() => substitute('{"a":"${Nope}"}', {})).toThrow(/Nope/);
+    expect(() => substitute(`{"a":"\${Nope}"}`, {})).toThrow(/Nope/);
   });
 
   it.each([
@@ -74,7 +94,11 @@ describe("the local engine's definition loader", () => {
     ["ItemReader", () => withState("Evaluate", { ItemReader: {} }), /state "Evaluate" uses Distributed Map ItemReader/],
     ["ItemBatcher", () => withState("Evaluate", { ItemBatcher: {} }), /ItemBatcher/],
     ["ResultWriter", () => withState("Evaluate", { ResultWriter: {} }), /ResultWriter/],
-    ["waitForTaskToken", () => withState("Promote", { Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken" }), /state "Promote" uses the callback pattern/],
+    [
+      "waitForTaskToken",
+      () => withState("Promote", { Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken" }),
+      /state "Promote" uses the callback pattern/,
+    ],
     ["HeartbeatSeconds", () => withState("Train", { HeartbeatSeconds: 60 }), /state "Train" uses HeartbeatSeconds/],
     ["JSONata Arguments", () => withState("Train", { Arguments: {} }), /JSONata Arguments/],
   ])("rejects %s with an error naming the state and the feature", (_, make, message) => {
@@ -86,7 +110,11 @@ describe("the local engine's definition loader", () => {
   it("rejects a nested Distributed Map feature inside a Map's ItemProcessor", () => {
     const def = withState("Evaluate", {
       Type: "Map",
-      ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED" }, StartAt: "X", States: { X: { Type: "Pass", Assign: {}, End: true } } },
+      ItemProcessor: {
+        ProcessorConfig: { Mode: "DISTRIBUTED" },
+        StartAt: "X",
+        States: { X: { Type: "Pass", Assign: {}, End: true } },
+      },
     });
     expect(() => assertSupported(def)).toThrow(/Evaluate > X" uses variables/);
   });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterEach, describe, expect, it } from "vitest";
-import { tempHome, topicRows, type Row } from "../helpers/topics.ts";
+import { type Row, tempHome, topicRows } from "../helpers/topics.ts";
 
 const open: Tollgate[] = [];
 afterEach(() => {
@@ -105,17 +105,39 @@ describe("the retrain workflow on the embedded runtime", () => {
     expect(again[0]).toMatchObject({ id: 1, type: "ExecutionStarted" });
     expect(again.map((e) => e.id)).toEqual(again.map((_, i) => i + 1));
     const types = again.map((e) => e.type);
-    for (const t of ["TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ChoiceStateEntered", "ExecutionSucceeded"]) {
+    for (const t of [
+      "TaskStateEntered",
+      "TaskScheduled",
+      "TaskStarted",
+      "TaskSucceeded",
+      "TaskStateExited",
+      "ChoiceStateEntered",
+      "ExecutionSucceeded",
+    ]) {
       expect(types).toContain(t);
     }
-    const entered = again.filter((e) => e.type.endsWith("StateEntered")).map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+    const entered = again
+      .filter((e) => e.type.endsWith("StateEntered"))
+      .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
     expect(entered).toEqual(["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"]);
     expect(reopened.stores.executions.get("run-history")?.status).toBe("SUCCEEDED");
   });
 
   it("runs the exact deployed ASL file", () => {
     const asl = JSON.parse(readFileSync("workflows/retrain.asl.json", "utf8"));
-    expect(Object.keys(asl.States)).toEqual(expect.arrayContaining(["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote", "Reject", "RecordFailure", "Failed"]));
+    expect(Object.keys(asl.States)).toEqual(
+      expect.arrayContaining([
+        "Etl",
+        "Preprocess",
+        "Train",
+        "Evaluate",
+        "Gate",
+        "Promote",
+        "Reject",
+        "RecordFailure",
+        "Failed",
+      ]),
+    );
     expect(asl.States.Etl.Resource).toBe("arn:aws:states:::glue:startJobRun.sync");
   });
 });

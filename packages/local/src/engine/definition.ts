@@ -55,7 +55,9 @@ export function substitute(text: string, substitutions: Record<string, string>):
     return value;
   });
   if (missing.size > 0) {
-    throw new UnsupportedAslFeatureError(`definition substitution(s) without a local value: ${[...missing].join(", ")}`);
+    throw new UnsupportedAslFeatureError(
+      `definition substitution(s) without a local value: ${[...missing].join(", ")}`,
+    );
   }
   return out;
 }
@@ -79,7 +81,9 @@ function* walkStates(states: Record<string, AslState>, path = ""): Generator<[st
  */
 export function assertSupported(definition: AslDefinition): void {
   if (definition.QueryLanguage !== undefined && definition.QueryLanguage !== "JSONPath") {
-    throw new UnsupportedAslFeatureError(`the definition uses JSONata (QueryLanguage), which the local engine cannot run`);
+    throw new UnsupportedAslFeatureError(
+      `the definition uses JSONata (QueryLanguage), which the local engine cannot run`,
+    );
   }
   const problems: string[] = [];
   for (const [path, state] of walkStates(definition.States)) {
@@ -89,13 +93,16 @@ export function assertSupported(definition: AslDefinition): void {
       }
     }
     const mode = (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode;
-    if (mode === "DISTRIBUTED") problems.push(`state "${path}" uses a Distributed Map (ProcessorConfig.Mode DISTRIBUTED)`);
+    if (mode === "DISTRIBUTED")
+      problems.push(`state "${path}" uses a Distributed Map (ProcessorConfig.Mode DISTRIBUTED)`);
     for (const [suffix, feature] of Object.entries(UNSUPPORTED_RESOURCE_SUFFIXES)) {
       if (state.Resource?.endsWith(suffix)) problems.push(`state "${path}" uses ${feature}`);
     }
   }
   if (problems.length > 0) {
-    throw new UnsupportedAslFeatureError(`${problems.join("; ")}: the local engine cannot run ${problems.length > 1 ? "these" : "this"}`);
+    throw new UnsupportedAslFeatureError(
+      `${problems.join("; ")}: the local engine cannot run ${problems.length > 1 ? "these" : "this"}`,
+    );
   }
 }
 

@@ -27,7 +27,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 export class HistoryBuilder {
   private readonly pending = new Map<string, HistoryEventInput[]>();
-  private readonly types = new Map<string, string>();
 
   constructor(private readonly emit: (events: HistoryEventInput[]) => void) {}
 
@@ -62,56 +61,11 @@ export class HistoryBuilder {
 
   /** Called for each event of the engine's log, in order. */
   engineEvent(event: EventLog): void {
-    const timestamp = iso(event.timestamp);
-    switch (event.type) {
-      case "ExecutionStarted":
-        return this.emit([
-          { timestamp, type: "ExecutionStarted", executionStartedEventDetails: { input: json(event.input), inputDetails: { truncated: false } } },
-        ]);
-      case "ExecutionSucceeded":
-        return this.emit([
-          { timestamp, type: "ExecutionSucceeded", executionSucceededEventDetails: { output: json(event.output), outputDetails: { truncated: false } } },
-        ]);
-      case "ExecutionFailed":
-        return this.emit([{ timestamp, type: "ExecutionFailed", executionFailedEventDetails: causeOf(event) }]);
-      case "ExecutionAborted":
-        return this.emit([{ timestamp, type: "ExecutionAborted", executionAbortedEventDetails: {} }]);
-      case "ExecutionTimeout":
-        return this.emit([{ timestamp, type: "ExecutionTimedOut", executionTimedOutEventDetails: { error: "States.Timeout" } }]);
-      case "StateEntered": {
-        this.types.set(event.state.name, event.state.type);
-        this.emit([
-          {
-            timestamp,
-            type: `${event.state.type}StateEntered`,
-            stateEnteredEventDetails: { name: event.state.name, input: json(event.state.input), inputDetails: { truncated: false } },
-          },
-        ]);
-        return this.flush(event.state.name);
-      }
-      case "StateExited":
-        this.flush(event.state.name);
-        return this.emit([
-          {
-            timestamp,
-            type: `${event.state.type}StateExited`,
-            stateExitedEventDetails: { name: event.state.name, output: json(event.state.output), outputDetails: { truncated: false } },
-          },
-        ]);
-      case "StateFailed":
-        this.flush(event.state.name);
-        if (event.state.type !== "Task") {
-          return this.emit([{ timestamp, type: `${event.state.type}StateFailed`, stateFailedEventDetails: { name: event.state.name, ...causeOf(event) } }]);
-        }
-        return;
-      case "StateRetried":
-      case "StateCaught":
-        // AWS records a retry as a new TaskScheduled and a catch as the TaskStateExited that follows; nothing extra.
-        return this.flush(event.state.name);
-      default:
-        // Map iterations and Parallel branches: recorded with their AWS names where they have one.
-        return this.emit([{ timestamp, type: event.type, details: json(event) }]);
-    }
+    const state = "state" in event ? event.state.name : undefined;
+    if (state && event.type !== "StateEntered") this.flush(state);
+    const converted = toAwsEvents(event);
+    if (converted.length > 0) this.emit(converted);
+    if (state && event.type === "StateEntered") this.flush(state);
   }
 
   private queue(state: string, event: HistoryEventInput): void {
@@ -131,4 +85,71 @@ export class HistoryBuilder {
 
 function causeOf(event: { Error: string; Cause: unknown }): { error: string; cause: string } {
   return { error: event.Error, cause: typeof event.Cause === "string" ? event.Cause : json(event.Cause) };
+}
+
+/** The AWS history events for one engine event (task-level events come from the invoker instead). */
+export function toAwsEvents(event: EventLog): HistoryEventInput[] {
+  const timestamp = iso(event.timestamp);
+  const truncated = { truncated: false };
+  switch (event.type) {
+    case "ExecutionStarted":
+      return [
+        {
+          timestamp,
+          type: "ExecutionStarted",
+          executionStartedEventDetails: { input: json(event.input), inputDetails: truncated },
+        },
+      ];
+    case "ExecutionSucceeded":
+      return [
+        {
+          timestamp,
+          type: "ExecutionSucceeded",
+          executionSucceededEventDetails: { output: json(event.output), outputDetails: truncated },
+        },
+      ];
+    case "ExecutionFailed":
+      return [{ timestamp, type: "ExecutionFailed", executionFailedEventDetails: causeOf(event) }];
+    case "ExecutionAborted":
+      return [{ timestamp, type: "ExecutionAborted", executionAbortedEventDetails: {} }];
+    case "ExecutionTimeout":
+      return [{ timestamp, type: "ExecutionTimedOut", executionTimedOutEventDetails: { error: "States.Timeout" } }];
+    case "StateEntered": {
+      const { name, type, input } = event.state;
+      return [
+        {
+          timestamp,
+          type: `${type}StateEntered`,
+          stateEnteredEventDetails: { name, input: json(input), inputDetails: truncated },
+        },
+      ];
+    }
+    case "StateExited": {
+      const { name, type, output } = event.state;
+      return [
+        {
+          timestamp,
+          type: `${type}StateExited`,
+          stateExitedEventDetails: { name, output: json(output), outputDetails: truncated },
+        },
+      ];
+    }
+    case "StateFailed":
+      // A Task's failure is the invoker's TaskFailed; other states record their own.
+      if (event.state.type === "Task") return [];
+      return [
+        {
+          timestamp,
+          type: `${event.state.type}StateFailed`,
+          stateFailedEventDetails: { name: event.state.name, ...causeOf(event) },
+        },
+      ];
+    case "StateRetried":
+    case "StateCaught":
+      // AWS records a retry as a new TaskScheduled and a catch as the TaskStateExited that follows.
+      return [];
+    default:
+      // Map iterations and Parallel branches keep the engine's names.
+      return [{ timestamp, type: event.type, details: json(event) }];
+  }
 }

@@ -7,7 +7,7 @@ import { describeError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import type { AuditLog } from "@tollgate/core/ports";
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { ExecutionRecord, ExecutionStore } from "../stores/execution-store.ts";
+import type { ExecutionRecord, SqliteExecutionStore } from "../stores/execution-store.ts";
 import type { AslDefinition } from "./definition.ts";
 import { HistoryBuilder, type HistoryEventInput } from "./history.ts";
 import { bindTasks, type LocalTargets } from "./tasks.ts";
@@ -16,11 +16,12 @@ export const LOCAL_ACCOUNT = "000000000000";
 export const LOCAL_REGION = "local";
 export const STATE_MACHINE_NAME = "tollgate-retrain";
 export const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
-export const executionArn = (name: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${STATE_MACHINE_NAME}:${name}`;
+export const executionArn = (name: string) =>
+  `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${STATE_MACHINE_NAME}:${name}`;
 
 export interface WorkflowDeps {
   definition: AslDefinition;
-  executions: ExecutionStore;
+  executions: SqliteExecutionStore;
   audit: AuditLog;
   /** The in-process targets for one run (ports carry the run id for auditing). */
   targetsFor(runId: string): LocalTargets;
@@ -58,17 +59,14 @@ export class LocalWorkflow {
   async start(name: string, input: unknown, options: StartOptions = {}): Promise<RunHandle> {
     const arn = executionArn(name);
     const startDate = new Date().toISOString();
-    const before = this.deps.executions.get(name);
-    const execution = this.deps.executions.create({
+    const { record: execution, created } = this.deps.executions.tryCreate({
       executionArn: arn,
       name,
       stateMachineArn: STATE_MACHINE_ARN,
       input: JSON.stringify(input),
       startDate,
     });
-    if (before || execution.startDate !== startDate) {
-      return { execution, started: false, done: Promise.resolve(this.deps.executions.get(name) ?? execution) };
-    }
+    if (!created) return { execution, started: false, done: Promise.resolve(execution) };
     await this.deps.audit.record({
       eventSource: "states.amazonaws.com",
       eventName: "StartExecution",
@@ -104,9 +102,15 @@ export class LocalWorkflow {
       executions.finish(name, { status: "SUCCEEDED", output: JSON.stringify(output) });
     } catch (err) {
       await consumed.catch(() => undefined);
-      const status = err instanceof ExecutionTimeoutError ? "TIMED_OUT" : err instanceof ExecutionAbortedError ? "ABORTED" : "FAILED";
+      const status =
+        err instanceof ExecutionTimeoutError
+          ? "TIMED_OUT"
+          : err instanceof ExecutionAbortedError
+            ? "ABORTED"
+            : "FAILED";
       const { error, cause } = failureOf(err);
-      if (!(err instanceof ExecutionError)) logger.error({ err, execution: name }, "execution stopped by an engine error");
+      if (!(err instanceof ExecutionError))
+        logger.error({ err, execution: name }, "execution stopped by an engine error");
       executions.finish(name, { status, error, cause });
     }
     return executions.get(name) as ExecutionRecord;
@@ -116,7 +120,8 @@ export class LocalWorkflow {
 function failureOf(err: unknown): { error: string; cause: string } {
   if (err instanceof ExecutionError) {
     const caught = (err as ExecutionError & { cause?: { name?: string; message?: string } }).cause;
-    if (caught && typeof caught === "object") return { error: caught.name ?? "States.Runtime", cause: caught.message ?? "" };
+    if (caught && typeof caught === "object")
+      return { error: caught.name ?? "States.Runtime", cause: caught.message ?? "" };
   }
   const { name, message } = describeError(err);
   return { error: name, cause: message };

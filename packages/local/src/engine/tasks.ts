@@ -3,7 +3,7 @@
  * same step handlers the Lambdas run, the Glue job to the local ETL runner. A Task whose resource
  * has no local implementation is refused when the definition is loaded.
  */
-import { UnsupportedAslFeatureError, describeError } from "@tollgate/core/errors";
+import { describeError, UnsupportedAslFeatureError } from "@tollgate/core/errors";
 import type { AslDefinition } from "./definition.ts";
 import type { HistoryBuilder, TaskResource } from "./history.ts";
 
@@ -22,7 +22,10 @@ const GLUE_SYNC = "arn:aws:states:::glue:startJobRun.sync";
 
 /** An error carrying a Step Functions error name and cause (what Catch and history see). */
 export class TaskError extends Error {
-  constructor(name: string, override readonly cause: string) {
+  constructor(
+    name: string,
+    override readonly cause: string,
+  ) {
     super(cause);
     this.name = name;
   }
@@ -82,9 +85,12 @@ export function bindTasks(
       task = job && glueTask(job);
       resource = { resourceType: "glue", resource: "startJobRun.sync" };
     } else {
-      throw new UnsupportedAslFeatureError(`state "${name}" uses resource ${state.Resource}, which has no local implementation`);
+      throw new UnsupportedAslFeatureError(
+        `state "${name}" uses resource ${state.Resource}, which has no local implementation`,
+      );
     }
-    if (!task) throw new UnsupportedAslFeatureError(`state "${name}" targets "${target}", which has no local implementation`);
+    if (!task)
+      throw new UnsupportedAslFeatureError(`state "${name}" targets "${target}", which has no local implementation`);
     const run = task;
     handlers[name] = async (input) => {
       const params = (input ?? {}) as Record<string, unknown>;

@@ -1,0 +1,102 @@
+/** The `tollgate` CLI on the local backend: ingest (idempotent), show, models, promote/rollback, predict, audit, errors. */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { LocalBackend } from "@tollgate/cli/local-backend";
+import { buildProgram } from "@tollgate/cli/program";
+import { readConfig } from "@tollgate/local/config";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
+
+const home = tempHome();
+const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8" };
+
+async function tollgate(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const program = buildProgram(
+    { out: (t) => out.push(t), err: (t) => out.push(t) },
+    () => new LocalBackend(readConfig(env)),
+  );
+  await program.parseAsync(args, { from: "user" });
+  return out.join("\n");
+}
+const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
+
+let first: string;
+let second: string;
+
+beforeAll(async () => {
+  first = (await json<{ name: string }>("ingest", writeJsonl(topicRows(500, 11)), "--dataset", "topics")).name;
+  second = (await json<{ name: string }>("ingest", writeJsonl(topicRows(700, 12)), "--dataset", "topics")).name;
+});
+
+describe("tollgate CLI (local backend)", () => {
+  it("starts one run for the same file content ingested twice", async () => {
+    const file = writeJsonl(topicRows(500, 11));
+    const again = await json<{ name: string; started: boolean }>("ingest", file, "--dataset", "topics");
+    expect(again).toMatchObject({ name: first, started: false });
+    const runs = await json<{ name: string }[]>("runs");
+    expect(runs.map((r) => r.name)).toEqual([second, first]);
+  });
+
+  it("show prints every state with its duration, and the gate's numbers and decision", async () => {
+    const text = await tollgate("show", second);
+    for (const state of ["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"]) {
+      expect(text).toMatch(new RegExp(`^${state}\\s+\\w+\\s+succeeded\\s+\\d+\\.\\d\\ds`, "m"));
+    }
+    expect(text).toMatch(
+      /^gate\s+minAccuracy 0\.8000\s+minGain 0\.0000\s+live \S+ accuracy \d\.\d{4} → threshold \d\.\d{4}/m,
+    );
+    expect(text).toMatch(/^decision\s+PROMOTED: accuracy \d\.\d{4} ≥ minAccuracy 0\.8000/m);
+  });
+
+  it("lists models with the live one marked, then promotes and rolls back by compare-and-swap", async () => {
+    const before = await json<{ live: { version: string; previous: string } }>("models");
+    expect(before.live.previous).not.toBeNull();
+    expect(await tollgate("models")).toMatch(new RegExp(`^\\*\\s+${before.live.version}\\s+live`, "m"));
+    const rolled = await json<{ version: string }>("rollback");
+    expect(rolled.version).toBe(before.live.previous);
+    const promoted = await json<{ version: string; previous: string }>("promote", before.live.version);
+    expect(promoted).toMatchObject({ version: before.live.version, previous: before.live.previous });
+  });
+
+  it("predicts with the live model and names its version", async () => {
+    const live = (await json<{ live: { version: string } }>("models")).live.version;
+    const predictions = await json<{ label: string; modelVersion: string; probability: number }[]>(
+      "predict",
+      "the dog and the cat near a wolf",
+      "the referee stopped the football match",
+    );
+    expect(predictions.map((p) => p.label)).toEqual(["animal", "sport"]);
+    for (const p of predictions) {
+      expect(p.modelVersion).toBe(live);
+      expect(p.probability).toBeGreaterThan(0.5);
+    }
+  });
+
+  it("audit shows who started the run and every artifact and registry write it made", async () => {
+    const records = await json<{ eventName: string; eventSource: string; userIdentity: { principalId: string } }[]>(
+      "audit",
+      second,
+    );
+    const events = new Set(records.map((r) => `${r.eventSource} ${r.eventName}`));
+    expect(events).toContain("states.amazonaws.com StartExecution");
+    expect(events).toContain("s3.amazonaws.com PutObject");
+    expect([...events].some((e) => e.startsWith("dynamodb.amazonaws.com"))).toBe(true);
+  });
+
+  it("prints one clear line and exits non-zero on an error", async () => {
+    const run = promisify(execFile)("node", ["--import", "tsx", "packages/cli/src/main.ts", "show", "no-such-run"], {
+      env: { ...process.env, ...env },
+    });
+    const failure = await run.then(
+      () => {
+        throw new Error("expected a non-zero exit");
+      },
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failure.code).toBe(1);
+    expect(failure.stderr.trim().split("\n")).toEqual([
+      "tollgate: ExecutionNotFoundError: no run named no-such-run (see `tollgate runs`)",
+    ]);
+  });
+});
