@@ -4,8 +4,8 @@
  * prints example predictions. Everything runs locally under TOLLGATE_HOME (default .tollgate/).
  */
 import "@tollgate/local/polyfill";
-import { describeError } from "@tollgate/core/errors";
 import { buildProgram } from "@tollgate/cli/program";
+import { describeError } from "@tollgate/core/errors";
 import { readConfig } from "@tollgate/local/config";
 import { writeSample } from "@tollgate/local/sample/wordnet";
 
@@ -47,7 +47,9 @@ try {
     "a feeling of great happiness",
     "a tool for cutting wood",
   );
-  io.out(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)}s. Next: pnpm tollgate runs | show <run> | audit <run>`);
+  io.out(
+    `\ndone in ${((Date.now() - started) / 1000).toFixed(1)}s. Next: pnpm tollgate runs | show <run> | audit <run>`,
+  );
 } catch (err) {
   const { name, message } = describeError(err);
   io.err(`demo: ${name}: ${message}`);
@@ -56,6 +58,8 @@ try {
 
 async function lastRun(): Promise<string[]> {
   const lines: string[] = [];
-  await buildProgram({ out: (t) => lines.push(t), err: io.err }).parseAsync(["runs", "--json", "--limit", "1"], { from: "user" });
+  await buildProgram({ out: (t) => lines.push(t), err: io.err }).parseAsync(["runs", "--json", "--limit", "1"], {
+    from: "user",
+  });
   return (JSON.parse(lines.join("")) as { name: string }[]).map((r) => r.name);
 }

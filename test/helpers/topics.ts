@@ -8,7 +8,20 @@ import { join } from "node:path";
 
 const TOPICS: Record<string, string[]> = {
   animal: ["dog", "cat", "horse", "whale", "sparrow", "tiger", "wolf", "otter", "lizard", "salmon", "fur", "paws"],
-  sport: ["football", "tennis", "goal", "racket", "referee", "stadium", "sprint", "match", "league", "coach", "score", "team"],
+  sport: [
+    "football",
+    "tennis",
+    "goal",
+    "racket",
+    "referee",
+    "stadium",
+    "sprint",
+    "match",
+    "league",
+    "coach",
+    "score",
+    "team",
+  ],
   food: ["bread", "cheese", "soup", "pepper", "garlic", "oven", "recipe", "noodle", "butter", "salad", "spice", "bake"],
 };
 const FILLER = ["the", "a", "of", "and", "with", "very", "often", "small", "large", "near", "old", "new"];
@@ -37,7 +50,9 @@ export function topicRows(n: number, seed: number, noise = 0): Row[] {
   const rows: Row[] = [];
   for (let i = 0; i < n; i++) {
     const label = pick(labels);
-    const words = Array.from({ length: 6 + Math.floor(r() * 6) }, () => (r() < 0.5 ? pick(TOPICS[label]!) : pick(FILLER)));
+    const words = Array.from({ length: 6 + Math.floor(r() * 6) }, () =>
+      r() < 0.5 ? pick(TOPICS[label]!) : pick(FILLER),
+    );
     rows.push({ text: `${words.join(" ")} ${i}`, label: r() < noise ? pick(labels) : label });
   }
   return rows;

@@ -1,8 +1,8 @@
 /** The CLI's local backend: the embedded runtime under TOLLGATE_HOME. */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
 import { userInfo } from "node:os";
+import { basename } from "node:path";
 import { ExecutionNotFoundError, ModelNotFoundError, ServiceUnavailableError } from "@tollgate/core/errors";
 import { OnnxTextClassifier } from "@tollgate/core/onnx/runtime";
 import { promoteVersion, rollbackLive } from "@tollgate/core/registry-rules";

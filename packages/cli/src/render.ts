@@ -18,7 +18,8 @@ export interface StateRow {
 }
 
 const ms = (a: string, b: string) => new Date(b).getTime() - new Date(a).getTime();
-export const seconds = (durationMs: number | null) => (durationMs === null ? "-" : `${(durationMs / 1000).toFixed(2)}s`);
+export const seconds = (durationMs: number | null) =>
+  durationMs === null ? "-" : `${(durationMs / 1000).toFixed(2)}s`;
 const f4 = (n: number | null | undefined) => (typeof n === "number" ? n.toFixed(4) : "-");
 
 /** One row per state entered, in order, with what happened to it. */
@@ -28,10 +29,17 @@ export function stateTimeline(events: HistoryEvent[]): StateRow[] {
   for (const e of events) {
     const entered = e.stateEnteredEventDetails as { name: string } | undefined;
     if (e.type.endsWith("StateEntered") && entered) {
-      current = { name: entered.name, type: e.type.replace("StateEntered", ""), status: "running", start: e.timestamp, end: null, durationMs: null, attempts: 0 };
+      current = {
+        name: entered.name,
+        type: e.type.replace("StateEntered", ""),
+        status: "running",
+        start: e.timestamp,
+        end: null,
+        durationMs: null,
+        attempts: 0,
+      };
       rows.push(current);
     } else if (!current) {
-      continue;
     } else if (e.type === "TaskScheduled") {
       current.attempts++;
     } else if (e.type === "TaskFailed" || e.type.endsWith("StateFailed")) {
@@ -66,7 +74,14 @@ export function runState(execution: ExecutionSummary, events: HistoryEvent[]): R
 export function table(header: string[], rows: (string | number)[][]): string {
   const cells = [header, ...rows.map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  return cells.map((r) => r.map((c, i) => (c ?? "").padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => (c ?? "").padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function duration(execution: ExecutionSummary): number | null {
@@ -77,14 +92,24 @@ export function renderRuns(rows: { execution: ExecutionSummary; run: RunRecord |
   if (rows.length === 0) return "no runs yet: `tollgate ingest <file> --dataset <name>` starts one";
   return table(
     ["RUN", "STATUS", "STARTED", "DURATION", "DECISION"],
-    rows.map(({ execution, run }) => [execution.name, execution.status, execution.startDate, seconds(duration(execution)), run?.decision ?? "-"]),
+    rows.map(({ execution, run }) => [
+      execution.name,
+      execution.status,
+      execution.startDate,
+      seconds(duration(execution)),
+      run?.decision ?? "-",
+    ]),
   );
 }
 
 interface RunOutput {
   prepared?: { datasetVersion?: string; counts?: Record<string, number> };
   trained?: { modelVersion?: string; validationAccuracy?: number; sizeBytes?: number };
-  evaluation?: { accuracy?: number; macroF1?: number; live?: { version: string; accuracy: number; threshold: number } | null };
+  evaluation?: {
+    accuracy?: number;
+    macroF1?: number;
+    live?: { version: string; accuracy: number; threshold: number } | null;
+  };
   gate?: { minAccuracy: number; minGain: number };
   decision?: { decision?: string; reason?: string };
   failure?: { Error?: string; Cause?: string };
@@ -99,21 +124,33 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
     "",
     table(
       ["STATE", "TYPE", "STATUS", "DURATION", "NOTE"],
-      timeline.map((r) => [r.name, r.type, r.status, seconds(r.durationMs), [r.attempts > 1 ? `${r.attempts} attempts` : "", r.error ?? ""].filter(Boolean).join("; ")]),
+      timeline.map((r) => [
+        r.name,
+        r.type,
+        r.status,
+        seconds(r.durationMs),
+        [r.attempts > 1 ? `${r.attempts} attempts` : "", r.error ?? ""].filter(Boolean).join("; "),
+      ]),
     ),
     "",
   ];
   if (out.prepared?.datasetVersion) {
     const c = out.prepared.counts ?? {};
-    lines.push(`dataset   ${out.prepared.datasetVersion.slice(0, 16)}   train ${c.train ?? "-"} / validation ${c.validation ?? "-"} / test ${c.test ?? "-"}`);
+    lines.push(
+      `dataset   ${out.prepared.datasetVersion.slice(0, 16)}   train ${c.train ?? "-"} / validation ${c.validation ?? "-"} / test ${c.test ?? "-"}`,
+    );
   }
   if (out.trained?.modelVersion) {
-    lines.push(`model     ${out.trained.modelVersion}   validation accuracy ${f4(out.trained.validationAccuracy)}   ${((out.trained.sizeBytes ?? 0) / 1e6).toFixed(1)} MB`);
+    lines.push(
+      `model     ${out.trained.modelVersion}   validation accuracy ${f4(out.trained.validationAccuracy)}   ${((out.trained.sizeBytes ?? 0) / 1e6).toFixed(1)} MB`,
+    );
   }
   if (out.evaluation && out.gate) {
     const live = out.evaluation.live;
     lines.push(`test      accuracy ${f4(out.evaluation.accuracy)}   macro-F1 ${f4(out.evaluation.macroF1)}`);
-    lines.push(`gate      minAccuracy ${f4(out.gate.minAccuracy)}   minGain ${f4(out.gate.minGain)}   ${live ? `live ${live.version} accuracy ${f4(live.accuracy)} → threshold ${f4(live.threshold)}` : "no live model"}`);
+    lines.push(
+      `gate      minAccuracy ${f4(out.gate.minAccuracy)}   minGain ${f4(out.gate.minGain)}   ${live ? `live ${live.version} accuracy ${f4(live.accuracy)} → threshold ${f4(live.threshold)}` : "no live model"}`,
+    );
   }
   const decision = out.decision?.decision ?? run?.decision;
   if (decision) lines.push(`decision  ${decision.toUpperCase()}: ${out.decision?.reason ?? run?.reason ?? ""}`);
@@ -143,7 +180,9 @@ export function renderModels(modelName: string, versions: ModelVersionRecord[], 
     f4(v.metrics.macroF1),
     v.runId,
   ]);
-  const header = live ? `${modelName}: live ${live.version} since ${live.since} (by ${live.by})` : `${modelName}: nothing live`;
+  const header = live
+    ? `${modelName}: live ${live.version} since ${live.since} (by ${live.by})`
+    : `${modelName}: nothing live`;
   return `${header}\n${table(["LIVE", "VERSION", "STATUS", "VAL_ACC", "TEST_ACC", "MACRO_F1", "RUN"], rows)}`;
 }
 
@@ -151,6 +190,12 @@ export function renderAudit(records: AuditRecord[]): string {
   if (records.length === 0) return "no audit records for this run";
   return table(
     ["TIME", "SOURCE", "EVENT", "WHO", "RESOURCE"],
-    records.map((r) => [r.eventTime, r.eventSource, r.eventName, r.userIdentity.principalId, r.resources.map((x) => x.ARN).join(", ")]),
+    records.map((r) => [
+      r.eventTime,
+      r.eventSource,
+      r.eventName,
+      r.userIdentity.principalId,
+      r.resources.map((x) => x.ARN).join(", "),
+    ]),
   );
 }

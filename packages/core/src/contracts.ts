@@ -87,7 +87,10 @@ export const PreprocessOutput = z.object({
   datasetVersion: z.string(),
   splits: Splits.describe("shard keys per split (JSON Lines of CuratedRow)"),
   counts: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
-  classes: z.number().int().describe("number of labels (the list itself is in the feature spec, to keep payloads small)"),
+  classes: z
+    .number()
+    .int()
+    .describe("number of labels (the list itself is in the feature spec, to keep payloads small)"),
   featureSpecKey: z.string(),
 });
 export type PreprocessOutput = z.infer<typeof PreprocessOutput>;
@@ -113,7 +116,12 @@ export type TrainOutput = z.infer<typeof TrainOutput>;
 
 // ---- Evaluate -----------------------------------------------------------------------------------
 
-export const ClassMetrics = z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() });
+export const ClassMetrics = z.object({
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(),
+});
 export const Metrics = z.object({
   accuracy: z.number(),
   macroF1: z.number(),
@@ -192,7 +200,11 @@ export const ModelVersionRecord = z.object({
   modelKey: z.string(),
   cardKey: z.string(),
   metricsKey: z.string().nullable().default(null),
-  metrics: z.object({ validationAccuracy: z.number(), testAccuracy: z.number().nullable(), macroF1: z.number().nullable() }),
+  metrics: z.object({
+    validationAccuracy: z.number(),
+    testAccuracy: z.number().nullable(),
+    macroF1: z.number().nullable(),
+  }),
   createdAt: z.string(),
 });
 export type ModelVersionRecord = z.infer<typeof ModelVersionRecord>;

@@ -26,7 +26,8 @@ export async function* readJsonLines<S extends z.ZodType>(
       lineNo++;
       if (line === "") continue;
       const parsed = schema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new InvalidDatasetError(`${key}:${lineNo} does not match its schema: ${parsed.error.message}`);
+      if (!parsed.success)
+        throw new InvalidDatasetError(`${key}:${lineNo} does not match its schema: ${parsed.error.message}`);
       yield parsed.data;
     }
   }

@@ -3,7 +3,7 @@
  * each target builds these in its composition root (Lambda entry points: S3, DynamoDB;
  * packages/local: a folder, SQLite, a JSON Lines audit log).
  */
-import type { AuditRecordInput, LivePointer, ModelVersionRecord, ModelStatus, RunRecord } from "./contracts.ts";
+import type { AuditRecordInput, LivePointer, ModelStatus, ModelVersionRecord, RunRecord } from "./contracts.ts";
 
 /** A bucket-like key/value store of bytes. Keys use `/` as a separator. */
 export interface ObjectStore {

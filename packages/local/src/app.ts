@@ -45,7 +45,11 @@ export interface OpenOptions {
 }
 
 /** Wraps a task so that it throws InjectedFaultError when its state is listed in `faults`. */
-function faultable<A, R>(state: string, faults: readonly string[], task: (arg: A) => Promise<R>): (arg: A) => Promise<R> {
+function faultable<A, R>(
+  state: string,
+  faults: readonly string[],
+  task: (arg: A) => Promise<R>,
+): (arg: A) => Promise<R> {
   if (!faults.includes(state)) return task;
   return async () => {
     throw new InjectedFaultError(`fault injected into ${state} by configuration (TOLLGATE_FAULTS)`);
@@ -72,7 +76,10 @@ export function openTollgate(options: OpenOptions): Tollgate {
       const ports = portsFor(`run:${runId}`, runId);
       return {
         lambdas: Object.fromEntries(
-          Object.entries(steps as Record<string, Step>).map(([key, step]) => [lambdaArn(key), faultable(key, faults, step.make(ports))]),
+          Object.entries(steps as Record<string, Step>).map(([key, step]) => [
+            lambdaArn(key),
+            faultable(key, faults, step.make(ports)),
+          ]),
         ),
         glueJobs: { [ETL_JOB_NAME]: faultable("Etl", faults, localGlueJob(ports.data, ETL_JOB_NAME)) },
       };

@@ -4,11 +4,16 @@ import { readJsonLines } from "../jsonl.ts";
 import { computeMetrics } from "../metrics.ts";
 import { OnnxTextClassifier } from "../onnx/runtime.ts";
 import type { ObjectStore } from "../ports.ts";
-import { modelPrefix } from "./train.ts";
 import type { StepPorts } from "./ports.ts";
+import { modelPrefix } from "./train.ts";
 
 /** Scores an exported model file with onnxruntime on the given rows. */
-export async function scoreModelFile(models: ObjectStore, modelKey: string, texts: string[], truth: string[]): Promise<Metrics> {
+export async function scoreModelFile(
+  models: ObjectStore,
+  modelKey: string,
+  texts: string[],
+  truth: string[],
+): Promise<Metrics> {
   const classifier = await OnnxTextClassifier.load(await models.get(modelKey));
   try {
     const { labels } = await classifier.predict(texts);
@@ -37,9 +42,14 @@ export async function evaluate(ports: StepPorts, input: EvaluateInput): Promise<
   let liveMetrics: Metrics | null = null;
   if (pointer) {
     const record = await ports.registry.getModelVersion(input.modelName, pointer.version);
-    if (!record) throw new ModelNotFoundError(`live model ${input.modelName}@${pointer.version} has no registry record`);
+    if (!record)
+      throw new ModelNotFoundError(`live model ${input.modelName}@${pointer.version} has no registry record`);
     liveMetrics = await scoreModelFile(ports.models, record.modelKey, texts, truth);
-    live = { version: pointer.version, accuracy: liveMetrics.accuracy, threshold: liveMetrics.accuracy + input.minGain };
+    live = {
+      version: pointer.version,
+      accuracy: liveMetrics.accuracy,
+      threshold: liveMetrics.accuracy + input.minGain,
+    };
   }
   const metricsKey = `${modelPrefix(input.modelName, input.modelVersion)}metrics.json`;
   await ports.models.put(metricsKey, JSON.stringify({ candidate, live: live && { ...live, metrics: liveMetrics } }));
@@ -50,5 +60,11 @@ export async function evaluate(ports: StepPorts, input: EvaluateInput): Promise<
     metricsKey,
     metrics: { ...record.metrics, testAccuracy: candidate.accuracy, macroF1: candidate.macroF1 },
   });
-  return { candidateVersion: input.modelVersion, accuracy: candidate.accuracy, macroF1: candidate.macroF1, metricsKey, live };
+  return {
+    candidateVersion: input.modelVersion,
+    accuracy: candidate.accuracy,
+    macroF1: candidate.macroF1,
+    metricsKey,
+    live,
+  };
 }

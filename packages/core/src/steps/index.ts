@@ -1,5 +1,5 @@
-export { preprocess, SHARD_ROWS } from "./preprocess.ts";
-export { train, modelVersionFor, modelPrefix } from "./train.ts";
+export { gateReason, promote, recordFailure, reject } from "./decide.ts";
 export { evaluate, scoreModelFile } from "./evaluate.ts";
-export { promote, reject, recordFailure, gateReason } from "./decide.ts";
 export type { StepPorts } from "./ports.ts";
+export { preprocess, SHARD_ROWS } from "./preprocess.ts";
+export { modelPrefix, modelVersionFor, train } from "./train.ts";

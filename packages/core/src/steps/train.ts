@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { CuratedRow, type TrainInput, type TrainOutput } from "../contracts.ts";
 import { FeatureSpec } from "../features.ts";
 import { readJson, readJsonLines } from "../jsonl.ts";
-import { trainLinear } from "../train.ts";
 import { exportOnnx } from "../onnx/export.ts";
+import { trainLinear } from "../train.ts";
 import { nowIso, type StepPorts } from "./ports.ts";
 
 /** A sortable model version: UTC time of training, then a short hash of the run id. */
@@ -43,7 +43,12 @@ export async function train(ports: StepPorts, input: TrainInput): Promise<TrainO
     labels: result.model.labels,
     training: result.params,
     validation: result.validation,
-    onnx: { key: modelKey, sizeBytes: onnx.byteLength, input: "text: string[N]", outputs: ["label: string[N]", "probabilities: float[N,C]"] },
+    onnx: {
+      key: modelKey,
+      sizeBytes: onnx.byteLength,
+      input: "text: string[N]",
+      outputs: ["label: string[N]", "probabilities: float[N,C]"],
+    },
   };
   await ports.models.put(modelKey, onnx);
   await ports.models.put(cardKey, JSON.stringify(card, null, 2));
@@ -60,5 +65,11 @@ export async function train(ports: StepPorts, input: TrainInput): Promise<TrainO
     metrics: { validationAccuracy: result.validation.accuracy, testAccuracy: null, macroF1: null },
     createdAt,
   });
-  return { modelVersion, modelKey, cardKey, validationAccuracy: result.validation.accuracy, sizeBytes: onnx.byteLength };
+  return {
+    modelVersion,
+    modelKey,
+    cardKey,
+    validationAccuracy: result.validation.accuracy,
+    sizeBytes: onnx.byteLength,
+  };
 }
