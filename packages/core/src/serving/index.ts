@@ -1,0 +1,18 @@
+/**
+ * Serving: predictions from the live model, cached by version and swapped without dropping
+ * a request. Transports (Lambda Function URL, the local HTTP server) call {@link httpHandler}.
+ */
+export { type ClassifierOutput, MicroBatcher } from "./batcher.ts";
+export { SERVING_ENV, ServingConfig, type ServingConfigInput, servingConfigFromEnv } from "./config.ts";
+export { MethodNotAllowedError, PayloadTooLargeError, type RequestLimits, RouteNotFoundError } from "./errors.ts";
+export { type HttpRequest, type HttpResponse, httpHandler } from "./http.ts";
+export { LiveModelCache, type LoadedModel, type ModelLease, type ModelSource } from "./live-model.ts";
+export {
+  type Prediction,
+  type PredictRequest,
+  type PredictResponse,
+  parsePredictRequest,
+  predictRequestSchema,
+} from "./request.ts";
+export { type HealthResponse, PredictService } from "./service.ts";
+export { registryModelSource, type ServingPorts } from "./source.ts";

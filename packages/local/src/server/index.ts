@@ -1,0 +1,62 @@
+/**
+ * `tollgate serve` on the embedded runtime: the local stores under a home folder, the Lambda's
+ * predict handler over them, and the node:http server in front.
+ */
+import { describeError } from "@tollgate/core/errors";
+import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
+import type { HealthResponse, ServingConfig } from "@tollgate/core/serving/index";
+import { predictHandler } from "@tollgate/functions/predict";
+import { openLocalStores } from "../stores/index.ts";
+import { type RunningServer, startServer } from "./server.ts";
+
+export { toFunctionUrlEvent, writeResult } from "./function-url.ts";
+export { type FunctionUrlHandler, type RunningServer, type ServerOptions, startServer } from "./server.ts";
+
+/** Options of {@link serveLocal}. */
+export interface ServeLocalOptions {
+  home: string;
+  config: ServingConfig;
+  port: number;
+  host?: string;
+  logger?: Logger;
+}
+
+/** A running local model server; `live` is the version loaded at start, or why none is. */
+export interface LocalServer extends RunningServer {
+  live: HealthResponse | { name: string; message: string };
+}
+
+/**
+ * Opens the stores under `home`, loads the live model (if any) and starts serving.
+ * `close()` stops accepting requests, waits for in-flight ones, releases the model, closes the stores.
+ * @example const server = await serveLocal({ home: ".tollgate", config, port: 8080 });
+ */
+export async function serveLocal(options: ServeLocalOptions): Promise<LocalServer> {
+  const stores = openLocalStores(options.home);
+  const logger = options.logger ?? rootLogger;
+  const handler = predictHandler({ registry: stores.registry, models: stores.objects.models }, options.config, logger);
+  const live = await handler.health().catch((err: unknown) => describeError(err));
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      handler,
+      port: options.port,
+      maxBodyBytes: options.config.maxBodyBytes,
+      logger,
+      ...(options.host ? { host: options.host } : {}),
+    });
+  } catch (err) {
+    await handler.close();
+    stores.close();
+    throw err;
+  }
+  return {
+    ...server,
+    live,
+    close: async () => {
+      await server.close();
+      await handler.close();
+      stores.close();
+    },
+  };
+}
