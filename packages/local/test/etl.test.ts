@@ -83,7 +83,7 @@ describe("runEtl failures", () => {
     expect(err).toBeInstanceOf(InvalidDatasetError);
     const message = (err as Error).message;
     expect(message).toMatch(/no valid rows in 3 records/);
-    expect(message).toMatch(/missing_label ×1, missing_text ×1, malformed_json ×1/);
+    expect(message).toMatch(/malformed_json ×1, missing_label ×1, missing_text ×1/);
     const [quarantineKey] = await store.list("quarantine/reviews/rejected-");
     expect(message).toContain(quarantineKey);
     expect(store.text(quarantineKey).trim().split("\n")).toHaveLength(3);

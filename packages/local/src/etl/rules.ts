@@ -68,10 +68,11 @@ export function formatOf(key: string): FileFormat | undefined {
 
 /**
  * Whether a key under the raw prefix is skipped entirely (not a source): folder markers and
- * any path segment (below the prefix) starting with `_` or `.`, as Spark/Hadoop skip them.
+ * any path segment (below the prefix) starting with `_` or `.`, and names ending in `._COPYING_`
+ * (a Hadoop upload in progress) — as Spark/Hadoop skip them.
  */
 export function isIgnoredKey(relativeKey: string): boolean {
-  if (relativeKey === "" || relativeKey.endsWith("/")) return true;
+  if (relativeKey === "" || relativeKey.endsWith("/") || relativeKey.endsWith("._COPYING_")) return true;
   return relativeKey.split("/").some((segment) => segment.startsWith("_") || segment.startsWith("."));
 }
 

@@ -8,7 +8,7 @@ import { logger } from "@tollgate/core/logger";
 import type { ObjectStore } from "@tollgate/core/ports";
 import { type Curated, curate, curatedShards, datasetVersionOf } from "./curate.ts";
 import { type ParsedRecord, parseFile } from "./parse.ts";
-import { isIgnoredKey } from "./rules.ts";
+import { compareCodePoints, isIgnoredKey } from "./rules.ts";
 
 const log = logger.child({ component: "etl" });
 
@@ -25,7 +25,10 @@ export function outputKeys(args: EtlArguments, datasetVersion: string, shards: n
 function summary(curated: Curated): string {
   const byReason = new Map<string, number>();
   for (const q of curated.quarantine) byReason.set(q.reason, (byReason.get(q.reason) ?? 0) + 1);
-  return [...byReason].map(([reason, n]) => `${reason} ×${n}`).join(", ");
+  return [...byReason]
+    .sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]))
+    .map(([reason, n]) => `${reason} ×${n}`)
+    .join(", ");
 }
 
 /**
