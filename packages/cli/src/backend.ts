@@ -52,6 +52,8 @@ export interface StartResult {
 export interface Backend {
   ingest(file: string, dataset: string, progress: RunProgress): Promise<StartResult & { key: string }>;
   run(dataset: string, progress: RunProgress): Promise<StartResult>;
+  /** RedriveExecution: rerun a failed run from the state that failed, as the same execution. */
+  redrive(name: string, progress: RunProgress): Promise<StartResult>;
   listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]>;
   describeExecution(name: string): Promise<ExecutionSummary>;
   history(name: string): Promise<HistoryEvent[]>;

@@ -53,6 +53,11 @@ export class LocalBackend implements Backend {
     return this.start(name, this.runInput(dataset, []), progress);
   }
 
+  async redrive(name: string, progress: RunProgress) {
+    const handle = await this.tg.workflow.redrive(name, progress);
+    return { name, started: handle.started, execution: await handle.done };
+  }
+
   async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {
     return this.tg.stores.executions.list(filter);
   }

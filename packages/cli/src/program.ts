@@ -1,7 +1,8 @@
 /** The `tollgate` command: every listing also with --json; errors print one line and exit non-zero. */
-import { Command, Option } from "commander";
+
 import { InvalidInputError } from "@tollgate/core/errors";
 import { readConfig } from "@tollgate/local/config";
+import { Command, Option } from "commander";
 import type { Backend } from "./backend.ts";
 import { registerServe } from "./commands/serve.ts";
 import { LocalBackend } from "./local-backend.ts";
@@ -18,7 +19,8 @@ type Opts = { json?: boolean; model?: string; dataset?: string; status?: string;
 export function buildProgram(io: Io, backendFactory: () => Backend = () => new LocalBackend(readConfig())): Command {
   let backend: Backend | undefined;
   const get = () => (backend ??= backendFactory());
-  const print = (opts: Opts, json: unknown, text: () => string) => io.out(opts.json ? JSON.stringify(json, null, 2) : text());
+  const print = (opts: Opts, json: unknown, text: () => string) =>
+    io.out(opts.json ? JSON.stringify(json, null, 2) : text());
   const modelOf = async (opts: Opts) => {
     const name = opts.model ?? (await get().defaultModelName());
     if (!name) throw new InvalidInputError("no model yet: pass --model <name> or ingest data first");
@@ -30,7 +32,9 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
   const afterRun = (opts: Opts, result: Awaited<ReturnType<Backend["run"]>> & { key?: string }) => {
     const e = result.execution;
     print(opts, result, () => {
-      const head = result.started ? `run ${result.name}` : `already ingested: run ${result.name} (same content, no new run)`;
+      const head = result.started
+        ? `run ${result.name}`
+        : `already ingested: run ${result.name} (same content, no new run)`;
       const status = e ? `${e.status}${e.error ? ` (${e.error}: ${causeMessage(e.cause)})` : ""}` : "";
       return `${head}  ${status}\nsee: pnpm tollgate show ${result.name}`;
     });
@@ -47,7 +51,9 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
     .description("put a JSON Lines or CSV file (fields text, label) under raw/<dataset>/ and run the workflow")
     .addOption(dataset)
     .addOption(json)
-    .action(async (file: string, opts: Opts) => afterRun(opts, await get().ingest(file, opts.dataset!, opts.json ? {} : progressPrinter())));
+    .action(async (file: string, opts: Opts) =>
+      afterRun(opts, await get().ingest(file, opts.dataset!, opts.json ? {} : progressPrinter())),
+    );
   program
     .command("run")
     .description("run the workflow on everything under raw/<dataset>/")
@@ -55,23 +61,51 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
     .addOption(json)
     .action(async (opts: Opts) => afterRun(opts, await get().run(opts.dataset!, opts.json ? {} : progressPrinter())));
   program
+    .command("redrive <run>")
+    .description("rerun a failed run from the state that failed, as the same execution (Step Functions redrive)")
+    .addOption(json)
+    .action(async (name: string, opts: Opts) => afterRun(opts, await get().redrive(name, opts.json ? {} : progressPrinter())));
+  program
     .command("runs")
     .description("list runs, newest first")
-    .addOption(new Option("--status <status>", "filter by status").choices(["RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"]))
+    .addOption(
+      new Option("--status <status>", "filter by status").choices([
+        "RUNNING",
+        "SUCCEEDED",
+        "FAILED",
+        "ABORTED",
+        "TIMED_OUT",
+      ]),
+    )
     .option("--limit <n>", "at most n runs", "50")
     .addOption(json)
     .action(async (opts: Opts) => {
-      const executions = await get().listExecutions({ ...(opts.status ? { status: opts.status } : {}), limit: Number(opts.limit) });
-      const rows = await Promise.all(executions.map(async (execution) => ({ execution, run: await get().getRun(execution.name) })));
-      print(opts, rows.map(({ execution, run }) => ({ ...execution, decision: run?.decision ?? null })), () => renderRuns(rows));
+      const executions = await get().listExecutions({
+        ...(opts.status ? { status: opts.status } : {}),
+        limit: Number(opts.limit),
+      });
+      const rows = await Promise.all(
+        executions.map(async (execution) => ({ execution, run: await get().getRun(execution.name) })),
+      );
+      print(
+        opts,
+        rows.map(({ execution, run }) => ({ ...execution, decision: run?.decision ?? null })),
+        () => renderRuns(rows),
+      );
     });
   program
     .command("show <run>")
     .description("a run state by state: durations, metrics, the gate's numbers and decision")
     .addOption(json)
     .action(async (name: string, opts: Opts) => {
-      const [execution, events, run] = await Promise.all([get().describeExecution(name), get().history(name), get().getRun(name)]);
-      print(opts, { execution, states: stateTimeline(events), run: run ?? null, events }, () => renderShow(execution, events, run));
+      const [execution, events, run] = await Promise.all([
+        get().describeExecution(name),
+        get().history(name),
+        get().getRun(name),
+      ]);
+      print(opts, { execution, states: stateTimeline(events), run: run ?? null, events }, () =>
+        renderShow(execution, events, run),
+      );
     });
   program
     .command("models")
@@ -109,7 +143,9 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
     .action(async (texts: string[], opts: Opts) => {
       const predictions = await get().predict(await modelOf(opts), texts);
       print(opts, predictions, () =>
-        predictions.map((p) => `${p.label}\t${p.probability.toFixed(3)}\t${p.modelVersion}\t${p.text.slice(0, 60)}`).join("\n"),
+        predictions
+          .map((p) => `${p.label}\t${p.probability.toFixed(3)}\t${p.modelVersion}\t${p.text.slice(0, 60)}`)
+          .join("\n"),
       );
     });
   program

@@ -43,3 +43,10 @@ export function describeError(err: unknown): { name: string; message: string } {
 }
 /** Nothing can answer yet (e.g. no live model): retry later. */
 export class ServiceUnavailableError extends TollgateError {}
+/** RedriveExecution on an execution that cannot be redriven (as on AWS). */
+export class ExecutionNotRedrivableError extends TollgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ExecutionNotRedrivable";
+  }
+}

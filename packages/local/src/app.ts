@@ -40,11 +40,17 @@ export interface Tollgate {
 export interface OpenOptions {
   home: string;
   definitionFile?: string;
-  /** State names whose task fails with InjectedFaultError before it runs (reliability testing). */
+  /**
+   * Faults to inject (reliability testing): a state name fails that state's task before it runs;
+   * a checkpoint name such as `Promote:between-writes` fails the step at that point inside it.
+   */
   faults?: string[];
 }
 
 /** Wraps a task so that it throws InjectedFaultError when its state is listed in `faults`. */
+const injected = (where: string) =>
+  new InjectedFaultError(`fault injected at ${where} by configuration (TOLLGATE_FAULTS)`);
+
 function faultable<A, R>(
   state: string,
   faults: readonly string[],
@@ -52,7 +58,7 @@ function faultable<A, R>(
 ): (arg: A) => Promise<R> {
   if (!faults.includes(state)) return task;
   return async () => {
-    throw new InjectedFaultError(`fault injected into ${state} by configuration (TOLLGATE_FAULTS)`);
+    throw injected(state);
   };
 }
 
@@ -73,7 +79,12 @@ export function openTollgate(options: OpenOptions): Tollgate {
     executions: stores.executions,
     audit: stores.audit,
     targetsFor: (runId) => {
-      const ports = portsFor(`run:${runId}`, runId);
+      const ports: StepPorts = {
+        ...portsFor(`run:${runId}`, runId),
+        checkpoint: async (point) => {
+          if (faults.includes(point)) throw injected(point);
+        },
+      };
       return {
         lambdas: Object.fromEntries(
           Object.entries(steps as Record<string, Step>).map(([key, step]) => [
@@ -85,5 +96,6 @@ export function openTollgate(options: OpenOptions): Tollgate {
       };
     },
   });
+  workflow.recoverInterrupted();
   return { home: options.home, stores, workflow, portsFor, close: () => stores.close() };
 }

@@ -63,15 +63,25 @@ describe("SqliteExecutionStore", () => {
     expect(() => store.finish("zzz", { status: "SUCCEEDED" })).toThrow(ExecutionNotFoundError);
   });
 
-  it("markRedriven reopens a closed execution and counts redrives", () => {
+  it("claimRedrive reopens an unsuccessful execution once and counts redrives, never a running or successful one", () => {
     store.create(exec("a"));
+    expect(store.claimRedrive("a")).toBe(false);
     store.finish("a", { status: "FAILED", error: "E" });
-    store.markRedriven("a");
+    expect(store.claimRedrive("a")).toBe(true);
+    expect(store.claimRedrive("a")).toBe(false);
     expect(store.get("a")).toMatchObject({ status: "RUNNING", stopDate: null, error: null, redriveCount: 1 });
     store.finish("a", { status: "SUCCEEDED", output: '{"ok":true}' });
-    store.markRedriven("a");
-    expect(store.get("a")?.redriveCount).toBe(2);
-    expect(() => store.markRedriven("zzz")).toThrow(ExecutionNotFoundError);
+    expect(store.claimRedrive("a")).toBe(false);
+    expect(store.get("a")).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(store.claimRedrive("zzz")).toBe(false);
+  });
+
+  it("lists RUNNING executions whose owning process is gone as orphans", () => {
+    store.create(exec("a"));
+    store.create(exec("b"));
+    store.finish("b", { status: "SUCCEEDED" });
+    expect(store.orphans(() => true)).toEqual([]);
+    expect(store.orphans((pid) => pid !== process.pid).map((e) => e.name)).toEqual(["a"]);
   });
 
   it("assigns event ids per execution and keeps details; history survives reopening", () => {

@@ -24,13 +24,21 @@ export function gateReason(gate: GateConfig, evaluation: EvaluateOutput): string
 
 /**
  * Promote: compare-and-swap of the live pointer from the version Evaluate saw to the candidate.
+ * Writes, in order: the run record ("promoting"), the swap (the commit point: a failure before it
+ * leaves the live model untouched), the run record ("promoted"). A retry or redrive after the swap
+ * finds the pointer already moved by this run and completes.
  * @throws LiveModelChangedError when another run or a rollback moved the pointer since Evaluate.
  */
 export async function promote(ports: StepPorts, input: DecisionInput): Promise<DecisionOutput> {
   const expected = input.evaluation.live?.version ?? null;
   const version = input.evaluation.candidateVersion;
-  await ports.registry.swapLive(input.modelName, expected, version, `run:${input.runId}`);
+  const by = `run:${input.runId}`;
   const reason = gateReason(input.gate, input.evaluation);
+  await recordRun(ports, input, version, null, `promoting: ${reason}`);
+  await ports.checkpoint?.("Promote:between-writes");
+  const live = await ports.registry.getLive(input.modelName);
+  const alreadyDone = live?.version === version && live.by === by;
+  if (!alreadyDone) await ports.registry.swapLive(input.modelName, expected, version, by);
   await recordRun(ports, input, version, "promoted", reason);
   return { decision: "promoted", modelVersion: version, previousLive: expected, reason };
 }
@@ -76,7 +84,7 @@ async function recordRun(
   ports: StepPorts,
   input: DecisionInput,
   modelVersion: string,
-  decision: "promoted" | "rejected",
+  decision: "promoted" | "rejected" | null,
   reason: string,
 ): Promise<void> {
   await ports.registry.putRun({

@@ -5,6 +5,12 @@ import { encodeJsonLines, readJson, readJsonLines } from "../jsonl.ts";
 import { type SplitName, splitOf } from "../split.ts";
 import type { StepPorts } from "./ports.ts";
 
+/**
+ * The most labels a model may have: the model holds a weight per feature and label, so ten
+ * thousand labels would mean gigabytes; such data is almost always a mislabeled column.
+ */
+export const MAX_CLASSES = 500;
+
 /** Rows per shard: shards bound the memory of every step that reads them. */
 export const SHARD_ROWS = 20_000;
 const SPLITS: SplitName[] = ["train", "validation", "test"];
@@ -21,6 +27,11 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
   if (labels.length < 2) {
     throw new InvalidDatasetError(
       `dataset ${input.dataset} has ${labels.length} label(s) (${labels.join(", ") || "none"}); a classifier needs at least two: add rows of another label`,
+    );
+  }
+  if (labels.length > MAX_CLASSES) {
+    throw new InvalidDatasetError(
+      `dataset ${input.dataset} has ${labels.length} distinct labels (at most ${MAX_CLASSES}): check that the label field holds a class, not free text or an id`,
     );
   }
   const base = `prepared/${input.dataset}/${manifest.datasetVersion}/`;

@@ -3,13 +3,14 @@
  * execution and its history (GetExecutionHistory shape) as it goes.
  */
 import "../polyfill.ts";
-import { describeError } from "@tollgate/core/errors";
+import { describeError, ExecutionNotFoundError, ExecutionNotRedrivableError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import type { AuditLog } from "@tollgate/core/ports";
 import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
 import type { ExecutionRecord, SqliteExecutionStore } from "../stores/execution-store.ts";
 import type { AslDefinition } from "./definition.ts";
 import { HistoryBuilder, type HistoryEventInput } from "./history.ts";
+import { redriveStart } from "./redrive.ts";
 import { bindTasks, type LocalTargets } from "./tasks.ts";
 
 export const LOCAL_ACCOUNT = "000000000000";
@@ -78,18 +79,82 @@ export class LocalWorkflow {
     return { execution, started: true, done: this.execute(execution, input, options) };
   }
 
-  private async execute(execution: ExecutionRecord, input: unknown, options: StartOptions): Promise<ExecutionRecord> {
+  /**
+   * RedriveExecution: reruns a FAILED, ABORTED or TIMED_OUT execution from the state that failed,
+   * with that state's original input, as the same execution; the history gains an
+   * `ExecutionRedriven` event with the redrive count.
+   * @throws ExecutionNotFoundError; ExecutionNotRedrivable when it succeeded, is running, or has no failed state.
+   */
+  async redrive(name: string, options: StartOptions = {}): Promise<RunHandle> {
+    const { executions } = this.deps;
+    const before = executions.get(name);
+    if (!before) throw new ExecutionNotFoundError(`no run named ${name}`);
+    const from = redriveStart(executions.history(name));
+    if (!executions.claimRedrive(name)) {
+      throw new ExecutionNotRedrivableError(
+        `run ${name} is ${before.status}: only FAILED, ABORTED or TIMED_OUT runs can be redriven`,
+      );
+    }
+    const execution = executions.get(name) as ExecutionRecord;
+    const redriven = {
+      timestamp: new Date().toISOString(),
+      type: "ExecutionRedriven",
+      executionRedrivenEventDetails: { redriveCount: execution.redriveCount, startAt: from.state },
+    };
+    executions.appendEvents(name, [redriven]);
+    options.onEvent?.(redriven);
+    // The definition was validated when loaded; starting elsewhere leaves states unreachable, which the validator refuses.
+    const machine = new StateMachine({ ...this.deps.definition, StartAt: from.state } as never, {
+      validationOptions: { noValidate: true },
+    });
+    return { execution, started: true, done: this.execute(execution, from.input, options, machine) };
+  }
+
+  /**
+   * Marks RUNNING executions whose process died (killed, crashed) as FAILED with
+   * `ExecutionInterrupted`, so they can be redriven. Returns their names.
+   */
+  recoverInterrupted(): string[] {
+    const { executions } = this.deps;
+    return executions.orphans(isAlive).map((orphan) => {
+      const cause = "the process running this execution stopped before it finished; redrive it to resume";
+      executions.appendEvents(orphan.name, [
+        {
+          timestamp: new Date().toISOString(),
+          type: "ExecutionFailed",
+          executionFailedEventDetails: { error: "ExecutionInterrupted", cause },
+        },
+      ]);
+      executions.finish(orphan.name, { status: "FAILED", error: "ExecutionInterrupted", cause });
+      return orphan.name;
+    });
+  }
+
+  private async execute(
+    execution: ExecutionRecord,
+    input: unknown,
+    options: StartOptions,
+    machine = this.machine,
+  ): Promise<ExecutionRecord> {
     const { executions } = this.deps;
     const name = execution.name;
+    const redrive = machine !== this.machine;
     const history = new HistoryBuilder((events) => {
-      executions.appendEvents(name, events);
-      for (const e of events) options.onEvent?.(e);
+      // A redrive continues the same execution: AWS records ExecutionRedriven, not a second ExecutionStarted.
+      const kept = redrive ? events.filter((e) => e.type !== "ExecutionStarted") : events;
+      executions.appendEvents(name, kept);
+      for (const e of kept) options.onEvent?.(e);
     });
     const handlers = bindTasks(this.deps.definition, this.deps.targetsFor(name), history);
-    const run = this.machine.run(input as never, {
+    const run = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: handlers as never },
       context: {
-        Execution: { Id: execution.executionArn, Name: name, StartTime: execution.startDate, Input: input },
+        Execution: {
+          Id: execution.executionArn,
+          Name: name,
+          StartTime: execution.startDate,
+          Input: JSON.parse(execution.input),
+        },
         StateMachine: { Id: STATE_MACHINE_ARN, Name: STATE_MACHINE_NAME },
       } as never,
     });
@@ -114,6 +179,15 @@ export class LocalWorkflow {
       executions.finish(name, { status, error, cause });
     }
     return executions.get(name) as ExecutionRecord;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

@@ -63,8 +63,8 @@ export interface ExecutionStore {
   appendEvents(name: string, events: NewHistoryEvent[]): HistoryEvent[];
   /** The history in id order. */
   history(name: string): HistoryEvent[];
-  /** Sets a closed execution RUNNING again and counts the redrive. @throws ExecutionNotFoundError */
-  markRedriven(name: string): void;
+  /** Sets a FAILED, ABORTED or TIMED_OUT execution RUNNING again and counts the redrive; false if it is not one. */
+  claimRedrive(name: string): boolean;
 }
 
 const SCHEMA = `
@@ -80,7 +80,8 @@ CREATE TABLE IF NOT EXISTS executions (
   cause TEXT,
   start_date TEXT NOT NULL,
   stop_date TEXT,
-  redrive_count INTEGER NOT NULL DEFAULT 0
+  redrive_count INTEGER NOT NULL DEFAULT 0,
+  owner_pid INTEGER
 );
 CREATE INDEX IF NOT EXISTS executions_status ON executions (status, start_date);
 CREATE TABLE IF NOT EXISTS execution_events (
@@ -116,6 +117,9 @@ export class SqliteExecutionStore implements ExecutionStore {
   constructor(source: string | SqliteDb) {
     ({ db: this.db, owned: this.owned } = connect(source));
     migrate(this.db, SCHEMA);
+    const columns = this.db.prepare("PRAGMA table_info(executions)").all() as { name: string }[];
+    if (!columns.some((c) => c.name === "owner_pid"))
+      this.db.exec("ALTER TABLE executions ADD COLUMN owner_pid INTEGER");
   }
 
   create(rec: NewExecution): ExecutionRecord {
@@ -126,10 +130,10 @@ export class SqliteExecutionStore implements ExecutionStore {
   tryCreate(rec: NewExecution): { record: ExecutionRecord; created: boolean } {
     const { changes } = this.db
       .prepare(
-        `INSERT INTO executions (name, execution_arn, state_machine_arn, status, input, start_date)
-         VALUES (@name, @executionArn, @stateMachineArn, 'RUNNING', @input, @startDate) ON CONFLICT DO NOTHING`,
+        `INSERT INTO executions (name, execution_arn, state_machine_arn, status, input, start_date, owner_pid)
+         VALUES (@name, @executionArn, @stateMachineArn, 'RUNNING', @input, @startDate, @pid) ON CONFLICT DO NOTHING`,
       )
-      .run(rec);
+      .run({ ...rec, pid: process.pid });
     const record = this.get(rec.name);
     if (!record || record.input !== rec.input || record.stateMachineArn !== rec.stateMachineArn) {
       throw new ExecutionAlreadyExistsError(
@@ -208,14 +212,26 @@ export class SqliteExecutionStore implements ExecutionStore {
     }));
   }
 
-  markRedriven(name: string): void {
+  /**
+   * Sets a closed, unsuccessful execution (FAILED, ABORTED, TIMED_OUT) RUNNING again in this process
+   * and counts the redrive. Returns false when it is not in such a state (e.g. another process claimed it).
+   */
+  claimRedrive(name: string): boolean {
     const { changes } = this.db
       .prepare(
         `UPDATE executions SET status = 'RUNNING', stop_date = NULL, output = NULL, error = NULL, cause = NULL,
-         redrive_count = redrive_count + 1 WHERE name = ?`,
+         redrive_count = redrive_count + 1, owner_pid = ? WHERE name = ? AND status IN ('FAILED', 'ABORTED', 'TIMED_OUT')`,
       )
-      .run(name);
-    if (changes === 0) throw new ExecutionNotFoundError(`no execution named ${name}`);
+      .run(process.pid, name);
+    return changes === 1;
+  }
+
+  /** RUNNING executions whose process is gone (killed or crashed): they will never finish by themselves. */
+  orphans(isAlive: (pid: number) => boolean): ExecutionRecord[] {
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS}, owner_pid AS ownerPid FROM executions WHERE status = 'RUNNING'`)
+      .all() as (ExecutionRecord & { ownerPid: number | null })[];
+    return rows.filter((r) => r.ownerPid === null || !isAlive(r.ownerPid)).map(({ ownerPid: _, ...r }) => r);
   }
 
   /** Closes the connection if this store opened it. */

@@ -1,0 +1,74 @@
+/**
+ * Faults injected by configuration into each step in turn (and inside Promote, between its
+ * writes): the run fails, the live model is unchanged and still serves; then the failed run is
+ * redriven from the state that failed, as the same execution, to success.
+ */
+
+import type { Tollgate } from "@tollgate/local/app";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempHome } from "../helpers/topics.ts";
+import { addRaw, expectConsistent, input, open } from "./helpers.ts";
+
+const FAULTS = ["Etl", "Preprocess", "Train", "Evaluate", "Promote", "Promote:between-writes"];
+const home = tempHome();
+
+beforeAll(async () => {
+  const tg = open({ home });
+  await (await tg.workflow.start("base", input([await addRaw(tg, "base", 300, 1)]))).done;
+  await expectConsistent(tg);
+  tg.close();
+});
+
+describe.each(FAULTS.map((fault, i) => [fault, i]))("a fault in %s", (fault, i) => {
+  const run = `fault-${i}`;
+  let liveBefore: string | undefined;
+
+  it("fails the run, leaves the live model unchanged and serving", async () => {
+    const tg = open({ home, faults: [fault as string] });
+    try {
+      liveBefore = await expectConsistent(tg);
+      const execution = await (await tg.workflow.start(run, input([await addRaw(tg, run, 200, 10 + Number(i))]))).done;
+      expect(execution.status).toBe("FAILED");
+      expect(fault === "Etl" ? execution.cause : execution.error).toMatch(/InjectedFaultError/);
+      expect(await expectConsistent(tg)).toBe(liveBefore);
+      expect((await tg.stores.registry.getRun(run))?.decision).toBe("failed");
+    } finally {
+      tg.close();
+    }
+  });
+
+  it("redrives from the state that failed to success, as the same execution", async () => {
+    const tg = open({ home });
+    try {
+      const execution = await (await tg.workflow.redrive(run)).done;
+      expect(execution).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+      const history = tg.stores.executions.history(run);
+      const redriven = history.filter((e) => e.type === "ExecutionRedriven");
+      expect(redriven).toHaveLength(1);
+      const restartedAt = (redriven[0]!.executionRedrivenEventDetails as { startAt: string }).startAt;
+      expect(restartedAt).toBe(fault.split(":")[0]);
+      expect(history.filter((e) => e.type === "ExecutionStarted")).toHaveLength(1);
+      const live = await expectConsistent(tg);
+      expect(live).not.toBe(liveBefore);
+      expect((await tg.stores.registry.getRun(run))?.decision).toBe("promoted");
+    } finally {
+      tg.close();
+    }
+  });
+});
+
+describe("redrive refuses what AWS refuses", () => {
+  let tg: Tollgate;
+  beforeAll(() => {
+    tg = open({ home });
+  });
+  afterAll(() => tg.close());
+
+  it("rejects a redrive of a succeeded run with ExecutionNotRedrivable", async () => {
+    await expect(tg.workflow.redrive("base")).rejects.toMatchObject({ name: "ExecutionNotRedrivable" });
+  });
+
+  it("rejects a redrive of an unknown run with ExecutionNotFoundError", async () => {
+    await expect(tg.workflow.redrive("nope")).rejects.toMatchObject({ name: "ExecutionNotFoundError" });
+  });
+});
