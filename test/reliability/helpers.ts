@@ -5,16 +5,7 @@ import { type OpenOptions, openTollgate, type Tollgate } from "@tollgate/local/a
 import { expect } from "vitest";
 import { topicRows } from "../helpers/topics.ts";
 
-/** Always promote a candidate that reaches 0.5, so redriven runs end live (the gate is not under test here). */
-export const PERMISSIVE_GATE = { minAccuracy: 0.5, minGain: -1 };
-
-export const input = (sources: string[] = [], gate = PERMISSIVE_GATE) => ({
-  dataset: "topics",
-  modelName: "topics",
-  gate,
-  seed: 3,
-  sources,
-});
+export { input, PERMISSIVE_GATE } from "./inputs.ts";
 
 /** Adds a raw file of synthetic rows to the dataset and returns its key. */
 export async function addRaw(tg: Tollgate, name: string, rows = 300, seed = 1): Promise<string> {

@@ -45,6 +45,8 @@ export interface OpenOptions {
    * a checkpoint name such as `Promote:between-writes` fails the step at that point inside it.
    */
   faults?: string[];
+  /** Called at each checkpoint inside a step, after fault injection (tests use it to line runs up). */
+  onCheckpoint?: (point: string, runId: string) => Promise<void>;
 }
 
 /** Wraps a task so that it throws InjectedFaultError when its state is listed in `faults`. */
@@ -83,6 +85,7 @@ export function openTollgate(options: OpenOptions): Tollgate {
         ...portsFor(`run:${runId}`, runId),
         checkpoint: async (point) => {
           if (faults.includes(point)) throw injected(point);
+          await options.onCheckpoint?.(point, runId);
         },
       };
       return {

@@ -1,0 +1,126 @@
+/**
+ * Bad input: the run either succeeds on the valid rows with every bad row quarantined with a
+ * reason, or fails fast with a named error that says what to fix. Nothing is dropped silently.
+ */
+import { describe, expect, it } from "vitest";
+import { tempHome, topicRows } from "../helpers/topics.ts";
+import { input, open } from "./helpers.ts";
+
+const enc = new TextEncoder();
+const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join("\n");
+const good = topicRows(240, 5);
+
+/** Files and how many records each holds (what must be accounted for). */
+const MIXED: Record<string, { body: Uint8Array; records: number }> = {
+  "raw/mixed/good.jsonl": { body: enc.encode(jsonl(good)), records: good.length },
+  "raw/mixed/malformed.jsonl": {
+    body: enc.encode(
+      '{"text": "dog cat", "label": "animal"\n{not json}\n[1,2]\n"str"\n{"text":"ok dog wolf","label":"animal"}',
+    ),
+    records: 5,
+  },
+  "raw/mixed/broken.csv": {
+    body: enc.encode('text,label\n"a"b,food\nbread cheese,food\n"unclosed quote, food\n'),
+    records: 3,
+  },
+  "raw/mixed/empty.jsonl": { body: new Uint8Array(), records: 0 },
+  "raw/mixed/huge.jsonl": { body: enc.encode(jsonl([{ text: "dog ".repeat(262_144), label: "animal" }])), records: 1 },
+  "raw/mixed/latin1.jsonl": {
+    body: Uint8Array.from([
+      ...enc.encode('{"text":"caf'),
+      0xe9,
+      ...enc.encode(' soup","label":"food"}\n{"text":"soup bread garlic","label":"food"}'),
+    ]),
+    records: 2,
+  },
+  "raw/mixed/odd-labels.jsonl": {
+    body: enc.encode(
+      jsonl([
+        { text: "tennis racket", label: "sport/ball+racket" },
+        { text: "whale", label: "!!!" },
+        { text: "goal", label: "x".repeat(200) },
+        { text: "noodle", label: 7 },
+      ]),
+    ),
+    records: 4,
+  },
+  "raw/mixed/binary.jsonl": {
+    body: Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]),
+    records: 1,
+  },
+};
+
+async function runOn(dataset: string, files: Record<string, Uint8Array | string>) {
+  const tg = open({ home: tempHome() });
+  try {
+    const data = tg.portsFor("test").data;
+    for (const [key, body] of Object.entries(files)) await data.put(key.replace("raw/mixed/", `raw/${dataset}/`), body);
+    const execution = await (await tg.workflow.start(`run-${dataset}`, { ...input(), dataset, modelName: dataset }))
+      .done;
+    const manifestKey = `runs/run-${dataset}/manifest.json`;
+    const manifest = (await data.exists(manifestKey))
+      ? JSON.parse(new TextDecoder().decode(await data.get(manifestKey)))
+      : null;
+    const quarantine = manifest?.quarantineKey
+      ? new TextDecoder()
+          .decode(await data.get(manifest.quarantineKey))
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l))
+      : [];
+    return { execution, manifest, quarantine };
+  } finally {
+    tg.close();
+  }
+}
+
+describe("a dataset mixing good rows with every kind of bad input", () => {
+  it("succeeds on the valid rows and accounts for every record: valid + duplicates + quarantined", async () => {
+    const { execution, manifest, quarantine } = await runOn(
+      "mixed",
+      Object.fromEntries(Object.entries(MIXED).map(([k, v]) => [k, v.body])),
+    );
+    expect(execution.status).toBe("SUCCEEDED");
+    const fed = Object.values(MIXED).reduce((n, f) => n + f.records, 0);
+    const { valid, duplicates, quarantined } = manifest.counts;
+    expect(valid + duplicates + quarantined).toBe(fed);
+    expect(quarantine).toHaveLength(quarantined);
+    const reasons = new Set(quarantine.map((q: { reason: string }) => q.reason));
+    for (const reason of [
+      "malformed_json",
+      "not_an_object",
+      "malformed_csv",
+      "text_too_long",
+      "invalid_utf8",
+      "invalid_label",
+      "label_too_long",
+      "label_not_string",
+      "binary_file",
+    ]) {
+      expect(reasons).toContain(reason);
+    }
+    for (const q of quarantine) expect(q.source).toMatch(/^raw\/mixed\//);
+  });
+});
+
+describe("input that cannot train a model fails fast with a named error saying what to fix", () => {
+  it.each([
+    ["only empty files", { "raw/mixed/a.jsonl": "", "raw/mixed/b.csv": "text,label\n" }, /InvalidDatasetError/],
+    ["a single class", { "raw/mixed/a.jsonl": jsonl(good.map((r) => ({ ...r, label: "animal" }))) }, /at least two/],
+    [
+      "10,000 distinct labels",
+      { "raw/mixed/a.jsonl": jsonl(Array.from({ length: 10_000 }, (_, i) => ({ text: `doc ${i}`, label: `l${i}` }))) },
+      /10000 distinct labels/,
+    ],
+    [
+      "a file that is not text at all",
+      { "raw/mixed/a.jsonl": MIXED["raw/mixed/binary.jsonl"]!.body },
+      /InvalidDatasetError/,
+    ],
+  ])("%s", async (_, files, message) => {
+    const { execution } = await runOn(`bad-${Math.random().toString(36).slice(2, 8)}`, files);
+    expect(execution.status).toBe("FAILED");
+    expect(execution.error).toMatch(/^(InvalidDatasetError|States\.TaskFailed)$/);
+    expect(`${execution.error}: ${execution.cause}`).toMatch(message);
+  });
+});
