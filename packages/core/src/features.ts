@@ -13,6 +13,8 @@ import { tokenize } from "./text.ts";
 export const FeatureOptions = z.object({
   /** 1: unigrams; 2: unigrams and bigrams (adjacent tokens joined by one space). */
   ngramMax: z.number().int().min(1).max(2).default(2),
+  /** Add a term "^ first-token" marking the document's first token (e.g. the part of speech of a definition). */
+  firstToken: z.boolean().default(true),
   /** Keep terms found in at least this many training documents. */
   minDf: z.number().int().min(1).default(2),
   /** Keep at most this many terms (highest document frequency first); bounds the model size. */
@@ -33,16 +35,19 @@ export const FeatureSpec = z.object({
 });
 export type FeatureSpec = z.infer<typeof FeatureSpec>;
 
-/** A sparse feature vector: distinct term indices and their values. */
-export interface SparseVector {
-  ids: Int32Array;
-  values: Float64Array;
-}
+/** The prefix of the first-token term ("^" is never part of a token). */
+export const FIRST_TOKEN_PREFIX = "^ ";
 
-/** The terms of a token list, in position order: unigrams, then (ngramMax 2) bigrams. */
-export function termsOf(tokens: string[], ngramMax: number): string[] {
+/**
+ * The terms of a token list, in the order the ONNX graph produces them: unigrams, then
+ * (ngramMax 2) bigrams, then (firstToken) the first-token term.
+ * @example
+ * termsOf(["a", "small", "dog"], { ngramMax: 2, firstToken: true }) // ["a", "small", "dog", "a small", "small dog", "^ a"]
+ */
+export function termsOf(tokens: string[], options: Pick<FeatureOptions, "ngramMax" | "firstToken">): string[] {
   const terms = tokens.slice();
-  if (ngramMax >= 2) for (let i = 0; i + 1 < tokens.length; i++) terms.push(`${tokens[i]} ${tokens[i + 1]}`);
+  if (options.ngramMax >= 2) for (let i = 0; i + 1 < tokens.length; i++) terms.push(`${tokens[i]} ${tokens[i + 1]}`);
+  if (options.firstToken && tokens.length > 0) terms.push(FIRST_TOKEN_PREFIX + tokens[0]);
   return terms;
 }
 
@@ -74,7 +79,7 @@ export async function buildFeatureSpec(
   for await (const row of train) {
     if (!known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
     documents++;
-    for (const term of new Set(termsOf(tokenize(row.text), opts.ngramMax))) df.set(term, (df.get(term) ?? 0) + 1);
+    for (const term of new Set(termsOf(tokenize(row.text), opts))) df.set(term, (df.get(term) ?? 0) + 1);
     if (df.size > opts.maxCandidates) pruneCounts(df, opts.maxCandidates);
   }
   const kept = [...df].filter(([, n]) => n >= opts.minDf);
@@ -88,51 +93,5 @@ export async function buildFeatureSpec(
     documents,
     vocabulary: kept.map(([term]) => term),
     idf: kept.map(([, n]) => Math.log((1 + documents) / (1 + n)) + 1),
-  };
-}
-
-/**
- * A function from text to its sparse feature vector under `spec` (ids sorted ascending).
- * @example
- * const featurize = featurizer(spec);
- * const { ids, values } = featurize("a small dog");
- */
-export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
-  let cached = featurizers.get(spec);
-  if (!cached) {
-    cached = makeFeaturizer(spec);
-    featurizers.set(spec, cached);
-  }
-  return cached;
-}
-
-const featurizers = new WeakMap<FeatureSpec, (text: string) => SparseVector>();
-
-function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
-  const index = new Map<string, number>(spec.vocabulary.map((term, i) => [term, i]));
-  const idf = Float64Array.from(spec.idf);
-  const ngramMax = spec.options.ngramMax;
-  return (text) => {
-    const found: number[] = [];
-    let norm2 = 0;
-    for (const term of termsOf(tokenize(text), ngramMax)) {
-      const id = index.get(term);
-      if (id === undefined) continue;
-      found.push(id);
-      norm2 += idf[id]! * idf[id]!;
-    }
-    found.sort((a, b) => a - b);
-    const norm = Math.max(Math.sqrt(norm2), 1e-12);
-    let n = 0;
-    for (let k = 0; k < found.length; k++) if (k === 0 || found[k] !== found[k - 1]) n++;
-    const ids = new Int32Array(n);
-    const values = new Float64Array(n);
-    let out = -1;
-    for (let k = 0; k < found.length; k++) {
-      const id = found[k]!;
-      if (k === 0 || id !== found[k - 1]) ids[++out] = id;
-      values[out]! += idf[id]! / norm;
-    }
-    return { ids, values };
   };
 }

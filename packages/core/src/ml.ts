@@ -4,7 +4,7 @@
  * import { buildFeatureSpec, trainLinear, exportOnnx, OnnxTextClassifier } from "@tollgate/core/ml";
  */
 
-export { buildFeatureSpec, FeatureOptions, FeatureSpec, featurizer, type SparseVector } from "./features.ts";
+export { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "./features.ts";
 export { computeMetrics } from "./metrics.ts";
 export { checkModel, type LinearModel, scoreTexts } from "./model.ts";
 export { exportOnnx, FORMAT as ONNX_FORMAT, METADATA as ONNX_METADATA } from "./onnx/export.ts";
@@ -12,3 +12,4 @@ export { OnnxTextClassifier } from "./onnx/runtime.ts";
 export { murmur3, type SplitName, splitOf } from "./split.ts";
 export { normalize, TOKEN_PATTERN, tokenize } from "./text.ts";
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainLinear } from "./train.ts";
+export { featurizer, type SparseVector } from "./vectorize.ts";

@@ -6,7 +6,8 @@
  * (C = labels.length, features = spec.vocabulary.length); `bias[c]`. Class order = `labels`.
  */
 import { ModelFormatError } from "./errors.ts";
-import { type FeatureSpec, featurizer, type SparseVector } from "./features.ts";
+import type { FeatureSpec } from "./features.ts";
+import { featurizer, type SparseVector } from "./vectorize.ts";
 
 export interface LinearModel {
   spec: FeatureSpec;

@@ -4,7 +4,7 @@
  * features, not the vocabulary), and optional Polyak–Ruppert averaging of the iterates
  * (kept exactly, in O(touched) per step: `average = w − U / T` with `U += (t − 1) · Δ`).
  */
-import type { SparseVector } from "./features.ts";
+import type { SparseVector } from "./vectorize.ts";
 
 export interface SgdOptions {
   learningRate: number;

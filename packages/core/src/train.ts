@@ -5,10 +5,11 @@
  * Fully reproducible for a seed: a seeded PRNG drives initial order mixing; no Math.random.
  */
 import { InvalidDatasetError } from "./errors.ts";
-import { type FeatureSpec, featurizer, type SparseVector } from "./features.ts";
+import type { FeatureSpec } from "./features.ts";
 import { logger } from "./logger.ts";
 import { argmax, exampleGradient, type LinearModel } from "./model.ts";
 import { AdaGrad } from "./sgd.ts";
+import { featurizer, type SparseVector } from "./vectorize.ts";
 
 export interface TrainOptions {
   /** Seed of the shuffle PRNG; same seed and same row order → identical weights. */

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { InvalidDatasetError } from "../src/errors.ts";
-import { buildFeatureSpec, FeatureOptions, type FeatureSpec, featurizer } from "../src/features.ts";
+import { buildFeatureSpec, FeatureOptions, type FeatureSpec } from "../src/features.ts";
 import { exampleGradient, scoreTexts } from "../src/model.ts";
 import { mulberry32, trainLinear } from "../src/train.ts";
+import { featurizer } from "../src/vectorize.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
 const tinySpec: FeatureSpec = {
   version: 1,
   kind: "vocabulary-tfidf",
   labels: ["x", "y", "z"],
-  options: FeatureOptions.parse({ ngramMax: 1 }),
+  options: FeatureOptions.parse({ ngramMax: 1, firstToken: false }),
   documents: 3,
   vocabulary: ["red", "green", "blue", "cyan"],
   idf: [1, 1.5, 2, 1.25],

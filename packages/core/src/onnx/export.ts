@@ -2,7 +2,8 @@
  * Export of a linear model to a self-contained ONNX graph (string in → label + probabilities out):
  *
  * text [N] → StringNormalizer(LOWER, C.UTF-8) → Tokenizer(com.microsoft, [\p{L}\p{M}\p{N}]+, pad "#") → tokens [N,T]
- * → bigrams = StringConcat(tokens[:, :-1], " ", tokens[:, 1:]) → terms = Concat(tokens, bigrams) [N,K]
+ * → bigrams = StringConcat(tokens[:, :-1], " ", tokens[:, 1:]); first = StringConcat("^ ", tokens[:, :1])
+ * → terms = Concat(tokens, bigrams, first) [N,K]
  * → ids = LabelEncoder(terms; vocabulary → index, default V = the out-of-vocabulary row)
  * → norm = max(sqrt(ReduceSum(Gather(idf, ids)²)), 1e-12)
  * → logits = ReduceSum(Gather(idf ⊙ W, ids), axis 1) / norm + bias → Softmax → probabilities [N,C]
@@ -12,6 +13,7 @@
  * the graph computes exactly the features of `features.ts`, summed over token positions: no
  * dense N × vocabulary matrix. Opsets: ai.onnx 21, ai.onnx.ml 3, com.microsoft 1; IR 10.
  */
+import { FIRST_TOKEN_PREFIX } from "../features.ts";
 import { checkModel, type LinearModel } from "../model.ts";
 import { TOKEN_PATTERN } from "../text.ts";
 import { attr, DataType, encodeModel, type Node, node, tensor, valueInfo } from "./proto.ts";
@@ -92,17 +94,25 @@ export function exportOnnx(model: LinearModel): Uint8Array {
     for (let c = 0; c < C; c++) scaled[j * C + c] = spec.idf[j]! * model.weights[j * C + c]!;
   }
   const nodes: Node[] = textNodes();
-  let terms = "tokens";
+  const parts = ["tokens"];
   if (spec.options.ngramMax >= 2) {
     nodes.push(
       node("Slice", ["tokens", "zero", "minus_one", "one"], ["left"]),
       node("Slice", ["tokens", "one", "int_max", "one"], ["right"]),
       node("StringConcat", ["left", "space"], ["left_space"]),
       node("StringConcat", ["left_space", "right"], ["bigrams"]),
-      node("Concat", ["tokens", "bigrams"], ["terms"], [attr.int("axis", 1)]),
     );
-    terms = "terms";
+    parts.push("bigrams");
   }
+  if (spec.options.firstToken) {
+    nodes.push(
+      node("Slice", ["tokens", "zero", "one", "one"], ["first"]),
+      node("StringConcat", ["first_prefix", "first"], ["first_term"]),
+    );
+    parts.push("first_term");
+  }
+  const terms = parts.length > 1 ? "terms" : "tokens";
+  if (parts.length > 1) nodes.push(node("Concat", parts, ["terms"], [attr.int("axis", 1)]));
   nodes.push(
     node(
       "LabelEncoder",
@@ -153,6 +163,7 @@ export function exportOnnx(model: LinearModel): Uint8Array {
       tensor.int64("minus_one", [1], [-1]),
       tensor.int64("int_max", [1], [Number.MAX_SAFE_INTEGER]),
       tensor.string("space", [], [" "]),
+      tensor.string("first_prefix", [], [FIRST_TOKEN_PREFIX]),
       tensor.float("epsilon", [], Float32Array.of(1e-12)),
       tensor.float("idf", [V + 1], idf),
       tensor.float("weights", [V + 1, C], scaled),

@@ -43,6 +43,7 @@ export class OnnxTextClassifier {
         graphOptimizationLevel: "all",
         executionMode: "sequential",
         interOpNumThreads: 1,
+        intraOpNumThreads: 1,
       });
     } catch (err) {
       throw new ModelFormatError(`onnxruntime cannot load the model: ${String(err)}`, { cause: err });
