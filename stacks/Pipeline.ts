@@ -1,0 +1,154 @@
+/**
+ * Pipeline: the Glue job, the step Lambdas, the Standard state machine built from
+ * workflows/retrain.asl.json with DefinitionSubstitutions, and the trigger on raw/ uploads.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { RemovalPolicy } from "aws-cdk-lib";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
+import { type StackContext, use } from "sst/constructs";
+import { useProject } from "sst/project.js";
+import { type StoreAccess, storeStatements } from "./access.ts";
+import { etlJob } from "./etl.ts";
+import { MAX_TIMEOUT, type TollgateFunction, tollgateFunction } from "./function.ts";
+import { suppress } from "./nag.ts";
+import { Storage } from "./Storage.ts";
+import { readDeploySettings } from "./settings.ts";
+import { retrainTrigger } from "./trigger.ts";
+
+/** A step Lambda: its handler, size, and what it does with the stores (see packages/core/src/steps). */
+interface StepSpec {
+  handler: string;
+  memorySize: number;
+  timeoutSeconds: number;
+  access: StoreAccess;
+}
+
+/** The ASL's Lambda states, keyed like its `${<Key>FunctionArn}` substitutions. */
+export const STEPS = {
+  Preprocess: {
+    handler: "functions/preprocess.handler",
+    memorySize: 2048,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["runs/", "curated/"], write: ["prepared/"] } },
+  },
+  Train: {
+    handler: "functions/train.handler",
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["prepared/"] }, models: { write: ["models/"] }, registry: ["putModelVersion"] },
+  },
+  Evaluate: {
+    handler: "functions/evaluate.handler",
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: {
+      data: { read: ["prepared/"] },
+      models: { read: ["models/"], write: ["models/"] },
+      registry: ["getLive", "getModelVersion", "putModelVersion"],
+    },
+  },
+  Promote: {
+    handler: "functions/promote.handler",
+    memorySize: 512,
+    timeoutSeconds: 60,
+    access: { registry: ["swapLive", "putRun"] },
+  },
+  Reject: {
+    handler: "functions/reject.handler",
+    memorySize: 512,
+    timeoutSeconds: 60,
+    access: { registry: ["setModelStatus", "putRun"] },
+  },
+  RecordFailure: {
+    handler: "functions/record-failure.handler",
+    memorySize: 512,
+    timeoutSeconds: 60,
+    access: { registry: ["getLive", "getModelVersion", "setModelStatus", "putRun"] },
+  },
+} satisfies Record<string, StepSpec>;
+
+export type StepKey = keyof typeof STEPS;
+
+/** The state machine definition file, relative to the project root. */
+export const ASL_PATH = "workflows/retrain.asl.json";
+
+export function Pipeline({ stack }: StackContext) {
+  const { dataBucket, modelBucket, table } = use(Storage);
+  const settings = readDeploySettings();
+  const environment = {
+    DATA_BUCKET: dataBucket.bucketName,
+    MODEL_BUCKET: modelBucket.bucketName,
+    REGISTRY_TABLE: table.tableName,
+    TOLLGATE_LOG_LEVEL: settings.TOLLGATE_LOG_LEVEL,
+  };
+  const stores = { data: dataBucket, models: modelBucket, table };
+
+  const steps = {} as Record<StepKey, TollgateFunction>;
+  for (const [key, spec] of Object.entries(STEPS) as [StepKey, StepSpec][]) {
+    steps[key] = tollgateFunction(stack, key, {
+      handler: spec.handler,
+      description: `tollgate ${key} step (workflows/retrain.asl.json)`,
+      memorySize: spec.memorySize,
+      timeoutSeconds: spec.timeoutSeconds,
+      environment,
+      statements: storeStatements(stores, spec.access),
+      // every step bundle imports the steps index, which loads onnxruntime-node
+      onnx: true,
+    });
+    suppress(steps[key].role, "AwsSolutions-IAM5", "objects under the fixed prefixes this step reads or writes", [
+      { regex: "/^Resource::<(Data|Models)[0-9A-F]{8}\\.Arn>\\/[a-z]+\\/\\*$/" },
+    ]);
+  }
+
+  const etl = etlJob(stack, dataBucket);
+  const logGroup = new LogGroup(stack, "RetrainLogs", {
+    retention: RetentionDays.THREE_MONTHS,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  const stateMachine = new StateMachine(stack, "Retrain", {
+    stateMachineType: StateMachineType.STANDARD,
+    definitionBody: DefinitionBody.fromString(readFileSync(join(useProject().paths.root, ASL_PATH), "utf8")),
+    definitionSubstitutions: {
+      EtlJobName: etl.job.ref,
+      DataBucketName: dataBucket.bucketName,
+      ...Object.fromEntries(Object.entries(steps).map(([key, s]) => [`${key}FunctionArn`, s.fn.functionArn])),
+    },
+    logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
+    tracingEnabled: false,
+  });
+  stateMachine.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["lambda:InvokeFunction"],
+      resources: Object.values(steps).map((s) => s.fn.functionArn),
+    }),
+  );
+  stateMachine.addToRolePolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      // what the glue:startJobRun.sync integration calls
+      actions: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
+      resources: [etl.jobArn],
+    }),
+  );
+  suppress(stateMachine, "AwsSolutions-IAM5", "CloudWatch Logs delivery for Step Functions only accepts resource *", [
+    "Resource::*",
+  ]);
+  suppress(
+    stateMachine,
+    "AwsSolutions-SF2",
+    "execution history and the ALL-level log group trace every step; X-Ray would add xray:* on *",
+  );
+
+  const trigger = retrainTrigger(stack, { dataBucket, stateMachine, settings });
+
+  stack.addOutputs({
+    StateMachineArn: stateMachine.stateMachineArn,
+    EtlJobName: etl.job.ref,
+    TriggerQueueUrl: trigger.queue.queueUrl,
+  });
+  return { steps, etl, stateMachine, trigger };
+}

@@ -1,0 +1,111 @@
+/**
+ * The Etl state's Glue 5.0 job: jobs/etl_job.py as the script and jobs/tollgate_etl/ as
+ * --extra-py-files (both S3 assets), and a role limited to the data bucket prefixes the job uses.
+ */
+import { join } from "node:path";
+import { ArnFormat, Stack } from "aws-cdk-lib";
+import { CfnJob } from "aws-cdk-lib/aws-glue";
+import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
+import type { IBucket } from "aws-cdk-lib/aws-s3";
+import { Asset } from "aws-cdk-lib/aws-s3-assets";
+import type { Construct } from "constructs";
+import { useProject } from "sst/project.js";
+import { listObjects, readObjects, writeObjects } from "./access.ts";
+import { suppress } from "./nag.ts";
+
+/**
+ * Where the ETL reads and writes in the data bucket (the ASL passes the exact prefixes per run).
+ * Writes go through Hadoop's S3 file system, which checks for an existing object before it
+ * creates one and removes directory-marker objects after: hence read, list and delete there too.
+ */
+export const ETL_ACCESS = {
+  read: ["raw/", "curated/", "quarantine/", "runs/"],
+  list: ["raw/", "curated/", "quarantine/", "runs/"],
+  write: ["curated/", "quarantine/", "runs/"],
+} as const;
+
+/** The Glue job and its role. */
+export interface EtlJob {
+  job: CfnJob;
+  role: Role;
+  /** `arn:…:glue:<region>:<account>:job/<name>` */
+  jobArn: string;
+}
+
+/** Creates the ETL Glue job reading and writing `dataBucket`. */
+export function etlJob(scope: Construct, dataBucket: IBucket): EtlJob {
+  const stack = Stack.of(scope);
+  const jobs = join(useProject().paths.root, "jobs");
+  const script = new Asset(scope, "EtlScript", { path: join(jobs, "etl_job.py") });
+  // a zip whose root holds tollgate_etl/ (nothing else from jobs/: no tests, no venv)
+  const library = new Asset(scope, "EtlLibrary", {
+    path: jobs,
+    exclude: ["*", ".*", "!tollgate_etl", "!tollgate_etl/**", "**/__pycache__", "**/*.pyc"],
+  });
+  const role = new Role(scope, "EtlRole", {
+    assumedBy: new ServicePrincipal("glue.amazonaws.com"),
+    description: "tollgate Etl Glue job: least privilege (see stacks/etl.ts)",
+  });
+  role.addToPolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["s3:GetObject"],
+      resources: [script, library].map((a) => `arn:${stack.partition}:s3:::${a.s3BucketName}/${a.s3ObjectKey}`),
+    }),
+  );
+  role.addToPolicy(readObjects(dataBucket, [...ETL_ACCESS.read]));
+  role.addToPolicy(listObjects(dataBucket, [...ETL_ACCESS.list]));
+  role.addToPolicy(writeObjects(dataBucket, [...ETL_ACCESS.write]));
+  role.addToPolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["s3:DeleteObject"],
+      resources: ETL_ACCESS.write.map((p) => dataBucket.arnForObjects(`${p}*`)),
+    }),
+  );
+  // Glue writes driver/executor logs to /aws-glue/jobs/{output,error,logs-v2}, creating them on first use
+  const logGroups = stack.formatArn({
+    service: "logs",
+    resource: "log-group",
+    resourceName: "/aws-glue/jobs/*",
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  role.addToPolicy(
+    new PolicyStatement({
+      effect: Effect.ALLOW,
+      actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+      resources: [logGroups],
+    }),
+  );
+  suppress(
+    role,
+    "AwsSolutions-IAM5",
+    "objects under fixed prefixes of the data bucket, and Glue's own job log groups",
+    [
+      { regex: "/^Resource::<Data[0-9A-F]{8}\\.Arn>\\/(raw|curated|quarantine|runs)\\/\\*$/" },
+      { regex: "/^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\\/aws-glue\\/jobs\\/\\*$/" },
+    ],
+  );
+
+  const job = new CfnJob(scope, "Etl", {
+    description: "tollgate: raw/<dataset>/ → curated/<dataset>/<datasetVersion>/, bad rows quarantined, run manifest",
+    role: role.roleArn,
+    glueVersion: "5.0",
+    command: { name: "glueetl", pythonVersion: "3", scriptLocation: script.s3ObjectUrl },
+    workerType: "G.1X",
+    numberOfWorkers: 2,
+    timeout: 60,
+    maxRetries: 0,
+    executionProperty: { maxConcurrentRuns: 10 },
+    defaultArguments: {
+      "--job-language": "python",
+      "--extra-py-files": library.s3ObjectUrl,
+      "--job-bookmark-option": "job-bookmark-disable",
+      "--enable-continuous-cloudwatch-log": "true",
+    },
+  });
+  suppress(job, "AwsSolutions-GL1", "the job logs counts and reasons, never row content; logs stay in the account");
+  suppress(job, "AwsSolutions-GL3", "job bookmarks are disabled: every run reads its dataset's whole raw/ prefix");
+  const jobArn = stack.formatArn({ service: "glue", resource: "job", resourceName: job.ref });
+  return { job, role, jobArn };
+}

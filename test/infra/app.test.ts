@@ -1,0 +1,39 @@
+/**
+ * The whole SST app, synthesized once offline (no AWS credentials; npm installs onnxruntime-node
+ * from the registry into the bundles), then checked as CloudFormation: see ./checks/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeBundles } from "./checks/bundles.ts";
+import { describeNag } from "./checks/nag.ts";
+import { describePrivilege } from "./checks/privilege.ts";
+import { describeResources } from "./checks/resources.ts";
+import { describeTrigger } from "./checks/trigger.ts";
+import { describeWorkflow } from "./checks/workflow.ts";
+import { HAS_PREDICT, type Synthesized, synthesize } from "./synth.ts";
+
+let synthesized: Synthesized | undefined;
+const app = (): Synthesized => {
+  if (!synthesized) throw new Error("the app was not synthesized (see beforeAll)");
+  return synthesized;
+};
+
+describe("tollgate on AWS (sst.config.ts, synthesized)", () => {
+  beforeAll(async () => {
+    // what `TOLLGATE_MODEL=topics sst deploy --stage test` would see
+    process.env.TOLLGATE_MODEL ??= "topics";
+    synthesized = await synthesize();
+    process.stderr.write(`[infra] synthesized ${app().names.join(", ")} in ${app().seconds.toFixed(1)} s\n`);
+  }, 300_000);
+  afterAll(() => synthesized?.cleanup());
+
+  it(`has the stacks Storage, Pipeline, ${HAS_PREDICT ? "Serving, " : ""}Audit, named by stage`, () => {
+    expect(app().names.map((n) => app().stack(n).stackName)).toEqual(app().names.map((n) => `test-tollgate-${n}`));
+  });
+
+  describeWorkflow(app);
+  describeTrigger(app);
+  describeResources(app);
+  describeBundles(app);
+  describePrivilege(app);
+  describeNag(app);
+});

@@ -1,0 +1,64 @@
+/** The state machine is workflows/retrain.asl.json, verbatim, with each substitution bound to its resource. */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { ASL_PATH } from "../../../stacks/Pipeline.ts";
+import type { Synthesized } from "../synth.ts";
+import { arnOf, lambdaId, only, refOf, resolveImport } from "../template.ts";
+
+/** Which Lambda handler each `${<Key>FunctionArn}` must point at. */
+const FUNCTION_SUBSTITUTIONS: Record<string, string> = {
+  PreprocessFunctionArn: "functions/preprocess.handler",
+  TrainFunctionArn: "functions/train.handler",
+  EvaluateFunctionArn: "functions/evaluate.handler",
+  PromoteFunctionArn: "functions/promote.handler",
+  RejectFunctionArn: "functions/reject.handler",
+  RecordFailureFunctionArn: "functions/record-failure.handler",
+};
+
+export function describeWorkflow(app: () => Synthesized): void {
+  describe("state machine", () => {
+    const asl = readFileSync(ASL_PATH, "utf8");
+    const machine = () => only(app().template("Pipeline"), "AWS::StepFunctions::StateMachine")[1].Properties;
+    const substitutions = () => machine().DefinitionSubstitutions as Record<string, unknown>;
+
+    it("is a Standard workflow whose DefinitionString is the ASL file, byte for byte", () => {
+      expect(machine().StateMachineType).toBe("STANDARD");
+      expect(machine().DefinitionString).toBe(asl);
+    });
+
+    it("substitutes exactly the placeholders the ASL file uses", () => {
+      const placeholders = [...new Set([...asl.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]))].sort();
+      expect(Object.keys(substitutions()).sort()).toEqual(placeholders);
+    });
+
+    it("binds each function ARN to the Lambda running that step's handler", () => {
+      const t = app().template("Pipeline");
+      for (const [key, handler] of Object.entries(FUNCTION_SUBSTITUTIONS)) {
+        expect(substitutions()[key], key).toEqual(arnOf(lambdaId(t, handler)));
+      }
+    });
+
+    it("binds EtlJobName to the Glue job running jobs/etl_job.py on Glue 5.0", () => {
+      const [jobId, job] = only(app().template("Pipeline"), "AWS::Glue::Job");
+      expect(substitutions().EtlJobName).toEqual(refOf(jobId));
+      expect(job.Properties.GlueVersion).toBe("5.0");
+      expect(job.Properties.Command).toMatchObject({ Name: "glueetl", PythonVersion: "3" });
+      expect(JSON.stringify(job.Properties.Command)).toMatch(/\.py/);
+    });
+
+    it("binds DataBucketName to the data bucket (the one sending events to EventBridge)", () => {
+      const { from, value } = resolveImport(app(), substitutions().DataBucketName);
+      const [dataId] = only(app().template("Storage"), "AWS::S3::Bucket", (b) =>
+        JSON.stringify(b.Properties.NotificationConfiguration ?? {}).includes('"EventBridgeEnabled":true'),
+      );
+      expect(from).toBe("Storage");
+      expect(value).toEqual(refOf(dataId));
+    });
+
+    it("logs every execution event to its own log group", () => {
+      const logging = machine().LoggingConfiguration as { Level: string; Destinations: unknown[] };
+      expect(logging.Level).toBe("ALL");
+      expect(logging.Destinations).toHaveLength(1);
+    });
+  });
+}
