@@ -1,0 +1,204 @@
+/**
+ * `pnpm bench:reliability [--quick]`: the reliability figures, by the same code as test/reliability,
+ * with the long repetitions. Prints a table and ends with one JSON line.
+ */
+import "@tollgate/local/polyfill";
+import { cpus } from "node:os";
+import type { Tollgate } from "@tollgate/local/app";
+import { openTollgate } from "@tollgate/local/app";
+import { localTrigger, objectCreated } from "@tollgate/local/trigger";
+import { tempHome } from "../test/helpers/topics.ts";
+import { MIXED } from "../test/reliability/bad-files.ts";
+import { checkConsistency } from "../test/reliability/consistency.ts";
+import { inspectAfterCrash, killDelays, runAndKill } from "../test/reliability/crash.ts";
+import { addRaw, input, PERMISSIVE_GATE } from "../test/reliability/inputs.ts";
+
+const quick = process.argv.includes("--quick");
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function withHome<T>(
+  fn: (tg: Tollgate, home: string) => Promise<T>,
+  options: { faults?: string[]; home?: string } = {},
+) {
+  const home = options.home ?? tempHome();
+  const tg = openTollgate({ home, faults: options.faults ?? [] });
+  try {
+    return await fn(tg, home);
+  } finally {
+    tg.close();
+  }
+}
+
+async function baseLive(tg: Tollgate) {
+  await (await tg.workflow.start("base", input([await addRaw(tg, "base", 200, 1)]))).done;
+}
+
+/** 100 deliveries of each event, half sequential, half concurrent. */
+async function duplicates(objects: number) {
+  return withHome(async (tg) => {
+    const trigger = localTrigger(tg.workflow, { coalesceSeconds: 0, gate: PERMISSIVE_GATE, seed: 3 });
+    let deliveries = 0;
+    for (let o = 0; o < objects; o++) {
+      const event = objectCreated(await addRaw(tg, `dup-${o}`, 100, o), { version: "v1" });
+      for (let i = 0; i < 50; i++) await trigger.deliver([event]);
+      await Promise.all(Array.from({ length: 50 }, () => trigger.deliver([event])));
+      deliveries += 100;
+    }
+    await Promise.all(trigger.started.map((h) => h.done));
+    return {
+      deliveries,
+      runsStarted: tg.stores.executions.list().length,
+      runsPer100: (100 * tg.stores.executions.list().length) / deliveries,
+    };
+  });
+}
+
+/** Repetitions of N ∈ 2..8 runs reaching Promote together (a barrier at Promote's checkpoint). */
+async function races(reps: number) {
+  const home = tempHome();
+  await withHome(baseLive, { home });
+  let lostUpdates = 0;
+  let wrongWinners = 0;
+  let losersNotRecorded = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const n = 2 + (rep % 7);
+    let arrived = 0;
+    let release!: () => void;
+    const all = new Promise<void>((r) => {
+      release = r;
+    });
+    const tg = openTollgate({
+      home,
+      onCheckpoint: async (point, runId) => {
+        if (point !== "Promote:between-writes" || !runId.startsWith(`r${rep}-`)) return;
+        if (++arrived === n) release();
+        await all;
+      },
+    });
+    try {
+      const before = (await tg.stores.registry.getLive("topics"))?.version;
+      const keys = await Promise.all(Array.from({ length: n }, (_, i) => addRaw(tg, `r${rep}-${i}`, 60, rep * 10 + i)));
+      const runs = await Promise.all(
+        keys.map(async (key, i) => (await tg.workflow.start(`r${rep}-${i}`, input([key]))).done),
+      );
+      const winners = runs.filter((r) => r.status === "SUCCEEDED");
+      const live = await tg.stores.registry.getLive("topics");
+      if (winners.length !== 1) wrongWinners++;
+      const winner = winners[0] && JSON.parse(winners[0].output ?? "{}").decision?.modelVersion;
+      if (live?.version !== winner || live?.previous !== before) lostUpdates++;
+      for (const r of runs.filter((x) => x.status === "FAILED")) {
+        const run = await tg.stores.registry.getRun(r.name);
+        if (r.error !== "LiveModelChangedError" || run?.decision !== "failed") losersNotRecorded++;
+      }
+    } finally {
+      tg.close();
+    }
+  }
+  return { repetitions: reps, lostUpdates, wrongWinners, losersNotRecorded };
+}
+
+/** Each fault point in turn, `reps` times: FAILED, consistent, live unchanged; then redriven to success. */
+async function faults(reps: number) {
+  const points = ["Etl", "Preprocess", "Train", "Evaluate", "Promote", "Promote:between-writes"];
+  const home = tempHome();
+  await withHome(baseLive, { home });
+  let injected = 0;
+  let consistent = 0;
+  let redrivenToSuccess = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    for (const [i, point] of points.entries()) {
+      const name = `f${rep}-${i}`;
+      const ok = await withHome(
+        async (tg) => {
+          const before = await checkConsistency(tg);
+          const run = await (await tg.workflow.start(name, input([await addRaw(tg, name, 80, rep * 10 + i)]))).done;
+          const after = await checkConsistency(tg);
+          return run.status === "FAILED" && after.problems.length === 0 && after.live === before.live;
+        },
+        { home, faults: [point] },
+      );
+      injected++;
+      if (ok) consistent++;
+      const redriven = await withHome(async (tg) => (await (await tg.workflow.redrive(name)).done).status, { home });
+      if (redriven === "SUCCEEDED") redrivenToSuccess++;
+    }
+  }
+  return { injected, consistent, redrivenToSuccess };
+}
+
+/** SIGKILL at random points of a run, then reopen and check. */
+async function crashes(kills: number) {
+  const outcomes = [];
+  for (const [i, delay] of killDelays(kills, 2500, 11).entries()) {
+    const home = tempHome();
+    const key = await withHome(
+      async (tg) => {
+        await baseLive(tg);
+        return addRaw(tg, "crash", 3000, 70 + i);
+      },
+      { home },
+    );
+    await runAndKill(home, `crash-${i}`, key, delay);
+    outcomes.push(
+      await withHome(
+        async (tg) => {
+          const outcome = await inspectAfterCrash(tg, `crash-${i}`, delay);
+          const { problems } = await checkConsistency(tg);
+          const interrupted = outcome.statusAfterReopen === "FAILED";
+          const resumed = interrupted
+            ? (await (await tg.workflow.redrive(`crash-${i}`)).done).status === "SUCCEEDED"
+            : true;
+          return { ...outcome, consistent: problems.length === 0 && outcome.integrity === "ok", interrupted, resumed };
+        },
+        { home },
+      ),
+    );
+  }
+  return {
+    kills,
+    consistent: outcomes.filter((o) => o.consistent).length,
+    interrupted: outcomes.filter((o) => o.interrupted).length,
+    finishedBeforeKill: outcomes.filter((o) => !o.interrupted).length,
+    resumedByRedrive: outcomes.filter((o) => o.interrupted && o.resumed).length,
+  };
+}
+
+/** The mixed bad-input dataset: records fed vs accounted for (valid + duplicates + quarantined). */
+async function badInput() {
+  return withHome(async (tg) => {
+    const data = tg.portsFor("bench").data;
+    for (const [key, { body }] of Object.entries(MIXED)) await data.put(key, body);
+    const run = await (await tg.workflow.start("bad", { ...input(), dataset: "mixed", modelName: "mixed" })).done;
+    const manifest = JSON.parse(new TextDecoder().decode(await data.get("runs/bad/manifest.json")));
+    const fed = Object.values(MIXED).reduce((n, f) => n + f.records, 0);
+    const { valid, duplicates, quarantined } = manifest.counts;
+    return { status: run.status, fed, valid, duplicates, quarantined, accountedFor: valid + duplicates + quarantined };
+  });
+}
+
+const started = Date.now();
+log(`reliability bench on ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}${quick ? " (quick)" : ""}`);
+const dup = await duplicates(quick ? 2 : 5);
+log(
+  `duplicates   ${dup.deliveries} deliveries → ${dup.runsStarted} runs (${dup.runsPer100.toFixed(2)} runs per 100 deliveries)`,
+);
+const race = await races(quick ? 14 : 100);
+log(
+  `races        ${race.repetitions} repetitions of 2–8 racing promotions: ${race.lostUpdates} lost updates, ${race.wrongWinners} reps without exactly one winner, ${race.losersNotRecorded} losers not recorded`,
+);
+const fault = await faults(quick ? 1 : 5);
+log(
+  `faults       ${fault.injected} injected → ${fault.consistent} left the system consistent, ${fault.redrivenToSuccess} redriven to success`,
+);
+const bad = await badInput();
+log(
+  `bad input    ${bad.fed} records fed → ${bad.accountedFor} accounted for (${bad.valid} valid, ${bad.duplicates} duplicates, ${bad.quarantined} quarantined); run ${bad.status}`,
+);
+const crash = await crashes(quick ? 4 : 20);
+log(
+  `crashes      ${crash.kills} SIGKILLs → ${crash.consistent} consistent (${crash.interrupted} interrupted, ${crash.finishedBeforeKill} had finished), ${crash.resumedByRedrive} resumed by redrive`,
+);
+log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+process.stdout.write(
+  `${JSON.stringify({ bench: "reliability", quick, duplicates: dup, races: race, faults: fault, badInput: bad, crashes: crash })}\n`,
+);
