@@ -4,6 +4,7 @@ import { InvalidInputError } from "@tollgate/core/errors";
 import { readConfig } from "@tollgate/local/config";
 import { Command, Option } from "commander";
 import type { Backend } from "./backend.ts";
+import { registerConsole } from "./commands/console.ts";
 import { registerServe } from "./commands/serve.ts";
 import { LocalBackend } from "./local-backend.ts";
 import { progressPrinter } from "./progress.ts";
@@ -158,5 +159,6 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
       print(opts, records, () => renderAudit(records));
     });
   registerServe(program, io);
+  registerConsole(program, io);
   return program;
 }

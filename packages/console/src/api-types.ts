@@ -1,0 +1,146 @@
+/**
+ * The console's JSON API: what each endpoint answers. Shared by the server and the web page, so
+ * this module imports types only (nothing that needs Node.js).
+ */
+import type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+
+export type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord };
+
+/** Execution statuses as Step Functions reports them (the runs filter). */
+export const EXECUTION_STATUSES = ["RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"] as const;
+export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+
+/** What happened to a state in one run; `not-reached` for states the run never entered. */
+export type StateStatus = "succeeded" | "failed" | "caught" | "running" | "not-reached";
+
+/** A history event as GetExecutionHistory returns it. */
+export interface HistoryEvent {
+  id: number;
+  previousEventId?: number;
+  timestamp: string;
+  type: string;
+  [details: string]: unknown;
+}
+
+/** A state of the ASL file, placed on the drawing (pixels, top-left origin). */
+export interface GraphNode {
+  name: string;
+  type: string;
+  comment: string | null;
+  end: boolean;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A transition: `Next`, a `Choices` rule or `Default`, or a `Catch`. */
+export interface GraphEdge {
+  from: string;
+  to: string;
+  kind: "next" | "choice" | "catch";
+  /** Short text drawn on the edge (e.g. "Default"), or null. */
+  label: string | null;
+  /** The rule(s) behind the edge, for a tooltip (choice: the condition; catch: the errors). */
+  detail: string | null;
+  /** SVG path data. */
+  path: string;
+}
+
+/** The state machine drawn from the ASL file. */
+export interface Graph {
+  startAt: string;
+  width: number;
+  height: number;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+}
+
+/** One row of the runs list. */
+export interface RunSummary {
+  name: string;
+  status: ExecutionStatus;
+  modelName: string | null;
+  startDate: string;
+  stopDate: string | null;
+  durationMs: number | null;
+  decision: RunRecord["decision"];
+}
+
+/** One entry into a state, with what happened, its input and its output (parsed JSON). */
+export interface StateView {
+  name: string;
+  type: string;
+  status: Exclude<StateStatus, "not-reached">;
+  start: string;
+  end: string | null;
+  durationMs: number | null;
+  attempts: number;
+  error: string | null;
+  cause: string | null;
+  input: unknown;
+  output: unknown;
+}
+
+/** The evaluation and the gate's numbers, from the run's state. */
+export interface GateView {
+  candidateVersion: string | null;
+  accuracy: number | null;
+  macroF1: number | null;
+  validationAccuracy: number | null;
+  minAccuracy: number | null;
+  minGain: number | null;
+  live: { version: string; accuracy: number; threshold: number } | null;
+  decision: string | null;
+  reason: string | null;
+  counts: Record<string, number> | null;
+}
+
+/** `GET /api/runs/:name`. */
+export interface RunView {
+  execution: RunSummary & {
+    input: unknown;
+    output: unknown;
+    error: string | null;
+    cause: string | null;
+    redriveCount: number;
+  };
+  graph: Graph;
+  /** Each state's last status (states never entered are `not-reached`). */
+  stateStatus: Record<string, StateStatus>;
+  states: StateView[];
+  events: HistoryEvent[];
+  gate: GateView;
+  record: RunRecord | null;
+  audit: AuditRecord[];
+}
+
+/** `GET /api/models`. */
+export interface ModelSummary {
+  modelName: string;
+  versions: number;
+  live: LivePointer | null;
+}
+
+/** `GET /api/models/:name`: versions oldest first. */
+export interface ModelView {
+  modelName: string;
+  live: LivePointer | null;
+  versions: ModelVersionRecord[];
+}
+
+/** `GET /api/models/:name/versions/:version/metrics`: the metricsKey JSON Evaluate wrote. */
+export interface VersionMetrics {
+  candidate: Metrics;
+  live: { version: string; accuracy: number; threshold: number; metrics: Metrics | null } | null;
+}
+
+/** `POST /api/models/:name/promote` and `/rollback`: the compare-and-swap's result. */
+export interface SwapResult {
+  live: LivePointer;
+}
+
+/** Every error answer: the error's stable name and message. */
+export interface ApiError {
+  error: { name: string; message: string };
+}

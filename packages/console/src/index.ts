@@ -1,0 +1,69 @@
+/**
+ * The local console: a JSON API over the local stores under a home folder and the web page that
+ * shows runs (graph, states, history, gate, audit) and models (versions, live pointer, charts).
+ */
+import { readFileSync } from "node:fs";
+import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
+import { DEFAULT_DEFINITION, openTollgate } from "@tollgate/local/app";
+import { ensureBundle } from "./bundle.ts";
+import { ConsoleApi } from "./server/api.ts";
+import { AslDefinition, layoutGraph } from "./server/graph.ts";
+import { type ConsoleServer, startHttp } from "./server/http.ts";
+import type { RunViews } from "./server/run-view.ts";
+
+export type * from "./api-types.ts";
+export { buildBundle, DIST_DIR, ensureBundle } from "./bundle.ts";
+export { ConsoleApi } from "./server/api.ts";
+export { layoutGraph } from "./server/graph.ts";
+export type { ConsoleServer } from "./server/http.ts";
+export type { RunViews, TimelineRow } from "./server/run-view.ts";
+
+/** Options of {@link startConsole}. */
+export interface ConsoleOptions {
+  /** TOLLGATE_HOME: the stores to show. */
+  home: string;
+  /** The CLI's history renderers (`stateTimeline`, `runState`). */
+  views: RunViews;
+  /** Who promotes and rolls back, e.g. `console:alice`. */
+  user: string;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** The ASL file to draw (default: workflows/retrain.asl.json, the one the runtime runs). */
+  definitionFile?: string;
+  logger?: Logger;
+}
+
+/**
+ * Builds the page if needed, opens the stores and serves the console until `close()`.
+ * @example
+ * const console = await startConsole({ home: ".tollgate", views: { timeline: stateTimeline, runState }, user: "console:me", port: 0 });
+ * // open console.url; later: await console.close();
+ */
+export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
+  const logger = (options.logger ?? rootLogger).child({ component: "console" });
+  const { dir } = await ensureBundle();
+  const asl = AslDefinition.parse(JSON.parse(readFileSync(options.definitionFile ?? DEFAULT_DEFINITION, "utf8")));
+  const tollgate = openTollgate({ home: options.home });
+  const api = new ConsoleApi({ tollgate, graph: layoutGraph(asl), views: options.views, user: options.user });
+  try {
+    const server = await startHttp({
+      api,
+      staticDir: dir,
+      host: options.host ?? "127.0.0.1",
+      port: options.port,
+      logger,
+    });
+    return {
+      ...server,
+      close: async () => {
+        await server.close();
+        tollgate.close();
+      },
+    };
+  } catch (err) {
+    tollgate.close();
+    throw err;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The console's queries and actions over the local stores. Promote and rollback go through the
+ * registry rules the CLI uses (one compare-and-swap of the live pointer), with audited ports.
+ */
+import { Metrics } from "@tollgate/core/contracts";
+import { ExecutionNotFoundError, ModelNotFoundError, ObjectNotFoundError } from "@tollgate/core/errors";
+import { promoteVersion, rollbackLive } from "@tollgate/core/registry-rules";
+import type { Tollgate } from "@tollgate/local/app";
+import { readAudit } from "@tollgate/local/stores/audit-log";
+import { z } from "zod";
+import type {
+  ExecutionStatus,
+  Graph,
+  ModelSummary,
+  ModelView,
+  RunSummary,
+  RunView,
+  SwapResult,
+  VersionMetrics,
+} from "../api-types.ts";
+import { type RunViews, runView, summarize } from "./run-view.ts";
+
+/** The metricsKey JSON that Evaluate writes next to the model. */
+const MetricsFile = z.object({
+  candidate: Metrics,
+  live: z
+    .object({ version: z.string(), accuracy: z.number(), threshold: z.number(), metrics: Metrics.nullable() })
+    .nullable(),
+});
+
+/** What {@link ConsoleApi} is built from. */
+export interface ConsoleApiDeps {
+  tollgate: Tollgate;
+  graph: Graph;
+  views: RunViews;
+  /** Who promotes and rolls back (audit principal and the live pointer's `by`), e.g. `console:alice`. */
+  user: string;
+}
+
+/**
+ * @example
+ * const api = new ConsoleApi({ tollgate, graph, views, user: "console:alice" });
+ * const failed = await api.listRuns({ status: "FAILED", limit: 20 });
+ */
+export class ConsoleApi {
+  constructor(private readonly deps: ConsoleApiDeps) {}
+
+  private get stores() {
+    return this.deps.tollgate.stores;
+  }
+
+  /** Executions newest first, with their gate decision. */
+  async listRuns(filter: { status?: ExecutionStatus; limit: number }): Promise<RunSummary[]> {
+    const executions = this.stores.executions.list(filter);
+    return Promise.all(executions.map(async (e) => summarize(e, await this.stores.registry.getRun(e.name))));
+  }
+
+  /** One run: graph, states, history, gate numbers and audit records. @throws ExecutionNotFoundError */
+  async getRun(name: string): Promise<RunView> {
+    const execution = this.stores.executions.get(name);
+    if (!execution) throw new ExecutionNotFoundError(`no run named ${name}`);
+    const [record, audit] = await Promise.all([
+      this.stores.registry.getRun(name),
+      readAudit(this.stores.auditFile, { runId: name }),
+    ]);
+    const events = this.stores.executions.history(name);
+    return runView({ execution, events, record, audit, graph: this.deps.graph, views: this.deps.views });
+  }
+
+  /** The model names that runs have trained, with their live pointers. */
+  async listModels(): Promise<ModelSummary[]> {
+    const names = new Set<string>();
+    for (const e of this.stores.executions.list()) {
+      const name = summarize(e, undefined).modelName;
+      if (name) names.add(name);
+    }
+    return Promise.all(
+      [...names].sort().map(async (modelName) => ({
+        modelName,
+        versions: (await this.stores.registry.listModelVersions(modelName)).length,
+        live: (await this.stores.registry.getLive(modelName)) ?? null,
+      })),
+    );
+  }
+
+  /** A model's versions, oldest first, and its live pointer. */
+  async getModel(modelName: string): Promise<ModelView> {
+    const [versions, live] = await Promise.all([
+      this.stores.registry.listModelVersions(modelName),
+      this.stores.registry.getLive(modelName),
+    ]);
+    if (versions.length === 0) throw new ModelNotFoundError(`model ${modelName} has no versions`);
+    versions.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.version.localeCompare(b.version));
+    return { modelName, live: live ?? null, versions };
+  }
+
+  /** The evaluation of a version (confusion matrix included). @throws ModelNotFoundError, ObjectNotFoundError */
+  async versionMetrics(modelName: string, version: string): Promise<VersionMetrics> {
+    const record = await this.stores.registry.getModelVersion(modelName, version);
+    if (!record) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
+    if (!record.metricsKey) throw new ObjectNotFoundError(`${modelName}@${version} was never evaluated`);
+    const body = await this.stores.objects.models.get(record.metricsKey);
+    return MetricsFile.parse(JSON.parse(new TextDecoder().decode(body)));
+  }
+
+  /** Makes `version` live (compare-and-swap on the current live version). */
+  async promote(modelName: string, version: string): Promise<SwapResult> {
+    const registry = this.deps.tollgate.portsFor(this.deps.user).registry;
+    return { live: await promoteVersion(registry, modelName, version, this.deps.user) };
+  }
+
+  /** Makes the previously live version live again (the same swap). */
+  async rollback(modelName: string): Promise<SwapResult> {
+    const registry = this.deps.tollgate.portsFor(this.deps.user).registry;
+    return { live: await rollbackLive(registry, modelName, this.deps.user) };
+  }
+}

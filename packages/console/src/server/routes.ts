@@ -1,0 +1,79 @@
+/**
+ * The console's JSON routes: each parses its path, query and body with zod and calls one
+ * {@link ConsoleApi} method.
+ */
+import { z } from "zod";
+import { EXECUTION_STATUSES } from "../api-types.ts";
+import type { ConsoleApi } from "./api.ts";
+
+/** A matched request: path parameters, query and the parsed JSON body. */
+export interface RouteInput {
+  params: string[];
+  query: URLSearchParams;
+  body: unknown;
+}
+
+/** One route: a method, a path pattern and what answers it (its JSON, status 200). */
+export interface Route {
+  method: "GET" | "POST";
+  pattern: RegExp;
+  handle(api: ConsoleApi, input: RouteInput): Promise<unknown>;
+}
+
+const RunsQuery = z.object({
+  status: z.enum(EXECUTION_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+const PromoteBody = z.object({ version: z.string().min(1) });
+const segment = "([^/]+)";
+const param = (input: RouteInput, i: number) => decodeURIComponent(input.params[i] ?? "");
+
+/** Every route of `/api`. */
+export const ROUTES: Route[] = [
+  {
+    method: "GET",
+    pattern: /^\/api\/runs$/,
+    handle: (api, { query }) => {
+      const { status, limit } = RunsQuery.parse(Object.fromEntries(query));
+      return api.listRuns({ ...(status ? { status } : {}), limit });
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/runs/${segment}$`),
+    handle: (api, input) => api.getRun(param(input, 0)),
+  },
+  { method: "GET", pattern: /^\/api\/models$/, handle: (api) => api.listModels() },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/models/${segment}$`),
+    handle: (api, input) => api.getModel(param(input, 0)),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/models/${segment}/versions/${segment}/metrics$`),
+    handle: (api, input) => api.versionMetrics(param(input, 0), param(input, 1)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/models/${segment}/promote$`),
+    handle: (api, input) => api.promote(param(input, 0), PromoteBody.parse(input.body).version),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/models/${segment}/rollback$`),
+    handle: (api, input) => api.rollback(param(input, 0)),
+  },
+];
+
+/** The route for a method and path, with its captured parameters; `allowed` lists the methods the path has. */
+export function matchRoute(method: string, path: string): { route?: Route; params: string[]; allowed: string[] } {
+  const allowed: string[] = [];
+  for (const route of ROUTES) {
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    if (route.method === method) return { route, params: m.slice(1), allowed: [route.method] };
+    allowed.push(route.method);
+  }
+  return { params: [], allowed };
+}

@@ -1,0 +1,152 @@
+/**
+ * A run as the console shows it: the CLI's state timeline (same statuses and durations as
+ * `tollgate show`) joined with each state's input and output, and the gate's numbers.
+ */
+import type { ExecutionRecord } from "@tollgate/local/stores/index";
+import type {
+  AuditRecord,
+  ExecutionStatus,
+  GateView,
+  Graph,
+  HistoryEvent,
+  RunRecord,
+  RunSummary,
+  RunView,
+  StateStatus,
+  StateView,
+} from "../api-types.ts";
+
+/** A row of the CLI's `stateTimeline` (packages/cli/src/render.ts). */
+export interface TimelineRow {
+  name: string;
+  type: string;
+  status: "succeeded" | "failed" | "caught" | "running";
+  start: string;
+  end: string | null;
+  durationMs: number | null;
+  attempts: number;
+  error?: string;
+}
+
+/**
+ * How a history reads: the CLI's renderers, passed in by the composition root so the console and
+ * `tollgate show` agree (the CLI depends on this package, not the reverse).
+ */
+export interface RunViews {
+  /** One row per state entered, in order. */
+  timeline(events: HistoryEvent[]): TimelineRow[];
+  /** The last state output that carried the evaluation and decision. */
+  runState(execution: ExecutionRecord, events: HistoryEvent[]): Record<string, unknown>;
+}
+
+/** Parses a JSON string from the history; anything else (or bad JSON) is returned as is. */
+export function parseJson(text: unknown): unknown {
+  if (typeof text !== "string") return text ?? null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A runs-list row. */
+export function summarize(execution: ExecutionRecord, record: RunRecord | undefined): RunSummary {
+  const input = parseJson(execution.input) as { modelName?: unknown } | null;
+  return {
+    name: execution.name,
+    status: execution.status as ExecutionStatus,
+    modelName: typeof input?.modelName === "string" ? input.modelName : null,
+    startDate: execution.startDate,
+    stopDate: execution.stopDate,
+    durationMs: execution.stopDate ? Date.parse(execution.stopDate) - Date.parse(execution.startDate) : null,
+    decision: record?.decision ?? null,
+  };
+}
+
+const detail = (event: HistoryEvent | undefined, key: string) =>
+  event?.[key] as { name?: string; input?: string; output?: string; cause?: string } | undefined;
+
+/** The timeline's rows with their input, output and error cause (the i-th row is the i-th state entered). */
+export function stateViews(events: HistoryEvent[], rows: TimelineRow[]): StateView[] {
+  const entered = events.filter((e) => e.type.endsWith("StateEntered"));
+  return rows.map((row, i) => {
+    const enter = entered[i];
+    const after = events.filter((e) => enter !== undefined && e.id > enter.id);
+    const exit = after.find(
+      (e) => e.type.endsWith("StateExited") && detail(e, "stateExitedEventDetails")?.name === row.name,
+    );
+    const failure = after.findLast(
+      (e) => (exit === undefined || e.id < exit.id) && (e.type === "TaskFailed" || e.type.endsWith("StateFailed")),
+    );
+    const cause = detail(failure, "taskFailedEventDetails") ?? detail(failure, "stateFailedEventDetails");
+    return {
+      ...row,
+      error: row.error ?? null,
+      cause: cause?.cause ?? null,
+      input: parseJson(detail(enter, "stateEnteredEventDetails")?.input),
+      output: exit ? parseJson(detail(exit, "stateExitedEventDetails")?.output) : null,
+    };
+  });
+}
+
+/** Every state of the graph with its last status in this run. */
+export function statusByState(graph: Graph, states: StateView[]): Record<string, StateStatus> {
+  const out: Record<string, StateStatus> = {};
+  for (const node of graph.nodes) out[node.name] = "not-reached";
+  for (const state of states) out[state.name] = state.status;
+  return out;
+}
+
+const num = (v: unknown) => (typeof v === "number" ? v : null);
+type Obj = Record<string, unknown> | undefined;
+
+/** The evaluation, the gate's settings and the decision out of the run's state. */
+export function gateView(state: Record<string, unknown>, record: RunRecord | undefined): GateView {
+  const evaluation = state.evaluation as Obj;
+  const gate = state.gate as Obj;
+  const decision = state.decision as Obj;
+  const trained = state.trained as Obj;
+  const counts = (state.prepared as Obj)?.counts as Record<string, number> | undefined;
+  return {
+    candidateVersion: (trained?.modelVersion as string | undefined) ?? record?.modelVersion ?? null,
+    accuracy: num(evaluation?.accuracy),
+    macroF1: num(evaluation?.macroF1),
+    validationAccuracy: num(trained?.validationAccuracy),
+    minAccuracy: num(gate?.minAccuracy),
+    minGain: num(gate?.minGain),
+    live: (evaluation?.live as GateView["live"] | undefined) ?? null,
+    decision: (decision?.decision as string | undefined) ?? record?.decision ?? null,
+    reason: (decision?.reason as string | undefined) ?? record?.reason ?? null,
+    counts: counts ?? null,
+  };
+}
+
+/** Everything `GET /api/runs/:name` answers. */
+export function runView(input: {
+  execution: ExecutionRecord;
+  events: HistoryEvent[];
+  record: RunRecord | undefined;
+  audit: AuditRecord[];
+  graph: Graph;
+  views: RunViews;
+}): RunView {
+  const { execution, events, record, graph, views } = input;
+  const states = stateViews(events, views.timeline(events));
+  return {
+    execution: {
+      ...summarize(execution, record),
+      input: parseJson(execution.input),
+      output: parseJson(execution.output),
+      error: execution.error,
+      cause: execution.cause,
+      redriveCount: execution.redriveCount,
+    },
+    graph,
+    stateStatus: statusByState(graph, states),
+    states,
+    events,
+    gate: gateView(views.runState(execution, events), record),
+    record: record ?? null,
+    audit: input.audit,
+  };
+}

@@ -1,0 +1,40 @@
+/** The console page: a header and the page of the current hash route. */
+import { render } from "preact";
+import "./style.css";
+import { ModelsPage } from "./pages/models.tsx";
+import { RunPage } from "./pages/run.tsx";
+import { RunsPage } from "./pages/runs.tsx";
+import { href, useRoute } from "./router.ts";
+
+function App() {
+  const { segments, query } = useRoute();
+  const [section = "runs", name] = segments;
+  const page =
+    section === "models" ? (
+      <ModelsPage name={name ?? null} version={query.get("version")} />
+    ) : name ? (
+      <RunPage name={name} state={query.get("state")} tab={query.get("tab") ?? "states"} />
+    ) : (
+      <RunsPage status={query.get("status")} />
+    );
+  return (
+    <>
+      <header class="top">
+        <a class="brand" href={href(["runs"])}>
+          tollgate <span>console</span>
+        </a>
+        <nav>
+          <a href={href(["runs"])} class={section === "runs" ? "active" : ""}>
+            Runs
+          </a>
+          <a href={href(["models"])} class={section === "models" ? "active" : ""}>
+            Models
+          </a>
+        </nav>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}
+
+render(<App />, document.getElementById("app")!);

@@ -1,0 +1,166 @@
+/**
+ * Models: versions with status and metrics, the live pointer and since when, accuracy over
+ * versions, a version's confusion matrix; promote and rollback through the registry's
+ * compare-and-swap, with its result (or its named error) shown.
+ */
+import { useState } from "preact/hooks";
+import type { ModelSummary, ModelView, SwapResult, VersionMetrics } from "../../src/api-types.ts";
+import { ApiRequestError, postJson, usePoll } from "../api.ts";
+import { ErrorLine, StatusBadge } from "../components/badges.tsx";
+import { AccuracyChart, ConfusionHeatmap } from "../components/charts.tsx";
+import { ratio, time } from "../format.ts";
+import { href } from "../router.ts";
+import { VersionsTable } from "./versions.tsx";
+
+export function ModelsPage({ name, version }: { name: string | null; version: string | null }) {
+  const { data: models, error } = usePoll<ModelSummary[]>("/api/models", 5000);
+  const only = models?.length === 1 ? models[0]!.modelName : null;
+  if (name ?? only) return <ModelDetail name={(name ?? only)!} version={version} />;
+  return (
+    <section>
+      <h1>Models</h1>
+      <ErrorLine error={error} />
+      {models?.length === 0 && <p class="empty">No models yet: a run trains one.</p>}
+      <ul class="model-list">
+        {models?.map((m) => (
+          <li key={m.modelName}>
+            <a href={href(["models", m.modelName])}>{m.modelName}</a> · {m.versions} versions ·{" "}
+            {m.live ? `live ${m.live.version}` : "nothing live"}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+type Outcome = { ok: true; text: string } | { ok: false; error: Error };
+
+function ModelDetail({ name, version }: { name: string; version: string | null }) {
+  const model = usePoll<ModelView>(`/api/models/${encodeURIComponent(name)}`, 3000);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [busy, setBusy] = useState(false);
+  const data = model.data;
+  const selected = version ?? data?.live?.version ?? data?.versions.at(-1)?.version ?? null;
+  const record = data?.versions.find((v) => v.version === selected);
+  const metrics = usePoll<VersionMetrics>(
+    record?.metricsKey
+      ? `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(record.version)}/metrics`
+      : null,
+    60_000,
+    () => false,
+  );
+
+  const swap = async (action: "promote" | "rollback", body: unknown) => {
+    setBusy(true);
+    try {
+      const { live } = await postJson<SwapResult>(`/api/models/${encodeURIComponent(name)}/${action}`, body);
+      setOutcome({ ok: true, text: `${live.modelName}@${live.version} is live (was ${live.previous ?? "nothing"})` });
+    } catch (err) {
+      setOutcome({ ok: false, error: err instanceof Error ? err : new ApiRequestError("Error", String(err), 0) });
+    } finally {
+      setBusy(false);
+      model.refresh();
+    }
+  };
+
+  if (!data)
+    return <section>{model.error ? <ErrorLine error={model.error} /> : <p class="muted">Loading {name}…</p>}</section>;
+  const live = data.live;
+  return (
+    <section class="model" data-model={name}>
+      <div class="toolbar">
+        <h1>Model {name}</h1>
+      </div>
+      <div class="panel live-card" data-live-version={live?.version ?? ""}>
+        {live ? (
+          <p>
+            <span class="badge status-live">LIVE</span> <strong class="mono">{live.version}</strong> since{" "}
+            {time(live.since)} by {live.by}
+            {live.previous && (
+              <>
+                {" "}
+                · previous <span class="mono">{live.previous}</span>
+              </>
+            )}
+          </p>
+        ) : (
+          <p class="muted">Nothing is live yet.</p>
+        )}
+        <button type="button" class="danger" disabled={busy || !live?.previous} onClick={() => swap("rollback", {})}>
+          Roll back{live?.previous ? ` to ${live.previous}` : ""}
+        </button>
+      </div>
+      {outcome && (
+        <p class={outcome.ok ? "notice ok" : "notice error"} role="status" data-outcome={outcome.ok ? "ok" : "error"}>
+          {outcome.ok ? (
+            outcome.text
+          ) : (
+            <>
+              <strong>{outcome.error instanceof ApiRequestError ? outcome.error.errorName : outcome.error.name}</strong>
+              : {outcome.error.message}
+            </>
+          )}
+        </p>
+      )}
+      <div class="panel">
+        <h2>Accuracy over versions</h2>
+        <AccuracyChart
+          versions={data.versions}
+          live={live}
+          selected={selected}
+          linkFor={(v) => href(["models", name], { version: v })}
+        />
+      </div>
+      <div class="panel">
+        <h2>Versions</h2>
+        <VersionsTable
+          versions={data.versions}
+          live={live}
+          selected={selected}
+          busy={busy}
+          onPromote={(v) => swap("promote", { version: v })}
+        />
+      </div>
+      {record && (
+        <div class="panel" data-metrics-version={record.version}>
+          <h2>
+            {record.version} <StatusBadge status={record.status} />
+          </h2>
+          {record.statusReason && <p class="reason">{record.statusReason}</p>}
+          <p class="muted">
+            run <a href={href(["runs", record.runId])}>{record.runId}</a> · created {time(record.createdAt)}
+          </p>
+          <ErrorLine error={metrics.error} />
+          {!record.metricsKey && <p class="muted">This version was never evaluated (no confusion matrix).</p>}
+          {metrics.data && (
+            <div class="metrics">
+              <ConfusionHeatmap metrics={metrics.data.candidate} />
+              <table class="grid per-class">
+                <thead>
+                  <tr>
+                    <th>Label</th>
+                    <th class="num">Precision</th>
+                    <th class="num">Recall</th>
+                    <th class="num">F1</th>
+                    <th class="num">Support</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(metrics.data.candidate.perClass).map(([label, m]) => (
+                    <tr key={label}>
+                      <td>{label}</td>
+                      <td class="num">{ratio(m.precision)}</td>
+                      <td class="num">{ratio(m.recall)}</td>
+                      <td class="num">{ratio(m.f1)}</td>
+                      <td class="num">{m.support}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,162 @@
+/**
+ * A run: summary and gate numbers, the graph with each state's status, the selected state's
+ * input and output, and tabs for the states table, the event history and the audit records.
+ * Polls every second while the execution is RUNNING.
+ */
+import type { RunView, StateView } from "../../src/api-types.ts";
+import { usePoll } from "../api.ts";
+import { DecisionBadge, ErrorLine, JsonView, Stat, StatusBadge } from "../components/badges.tsx";
+import { GateBar } from "../components/charts.tsx";
+import { EventHistory } from "../components/events.tsx";
+import { GraphLegend, GraphView } from "../components/graph.tsx";
+import { AuditTable, StatesTable } from "../components/tables.tsx";
+import { duration, elapsed, ratio, time } from "../format.ts";
+import { href, setQuery } from "../router.ts";
+
+const TABS = [
+  ["states", "States"],
+  ["events", "Event history"],
+  ["audit", "Audit"],
+] as const;
+
+/** The state to show when none is selected: the one that failed, else the last one entered. */
+function defaultState(states: StateView[]): string | null {
+  return (states.find((s) => s.status === "failed" || s.status === "caught") ?? states.at(-1))?.name ?? null;
+}
+
+function causeText(cause: string | null): string {
+  if (!cause) return "";
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; ErrorMessage?: string };
+    return parsed.errorMessage ?? parsed.ErrorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}
+
+export function RunPage({ name, state, tab }: { name: string; state: string | null; tab: string }) {
+  const { data: run, error } = usePoll<RunView>(
+    `/api/runs/${encodeURIComponent(name)}`,
+    1000,
+    (r) => r.execution.status === "RUNNING",
+  );
+  if (!run) return <section>{error ? <ErrorLine error={error} /> : <p class="muted">Loading {name}…</p>}</section>;
+  const { execution: ex, gate } = run;
+  const selectedName = state ?? defaultState(run.states);
+  const selected = run.states.findLast((s) => s.name === selectedName);
+  const errors = Object.fromEntries(run.states.filter((s) => s.error).map((s) => [s.name, s.error!]));
+  return (
+    <section class="run" data-run={ex.name} data-status={ex.status}>
+      <p class="crumbs">
+        <a href={href(["runs"])}>Runs</a> / {ex.name}
+      </p>
+      <div class="toolbar">
+        <h1>{ex.name}</h1>
+        <StatusBadge status={ex.status} />
+        {gate.decision !== "failed" && <DecisionBadge decision={gate.decision} />}
+        {ex.status === "RUNNING" && <span class="live-dot" title="updates every second" />}
+      </div>
+      <ErrorLine error={error} />
+      {ex.error && (
+        <p class="error run-error">
+          <strong>{ex.error}</strong>: {causeText(ex.cause)}
+        </p>
+      )}
+      {gate.reason && !ex.error && <p class="reason">{gate.reason}</p>}
+      <div class="stats">
+        <Stat label="Started">{time(ex.startDate)}</Stat>
+        <Stat label="Duration">{duration(ex.durationMs ?? elapsed(ex.startDate, null))}</Stat>
+        <Stat label="Model">
+          {ex.modelName ? (
+            <a href={href(["models", ex.modelName], { version: gate.candidateVersion })}>
+              {gate.candidateVersion ?? ex.modelName}
+            </a>
+          ) : (
+            "–"
+          )}
+        </Stat>
+        <Stat label="Rows (train/val/test)">
+          {gate.counts
+            ? `${gate.counts.train ?? "–"} / ${gate.counts.validation ?? "–"} / ${gate.counts.test ?? "–"}`
+            : "–"}
+        </Stat>
+        <Stat label="Validation accuracy">{ratio(gate.validationAccuracy)}</Stat>
+        <Stat label="Test accuracy">{ratio(gate.accuracy)}</Stat>
+        <Stat label="Macro-F1">{ratio(gate.macroF1)}</Stat>
+        <Stat label="Gate: min accuracy">{ratio(gate.minAccuracy)}</Stat>
+        <Stat
+          label="Gate: live + min gain"
+          hint={
+            gate.live
+              ? `live ${gate.live.version}: ${ratio(gate.live.accuracy)} + ${ratio(gate.minGain)}`
+              : "no live model at Evaluate"
+          }
+        >
+          {gate.live ? ratio(gate.live.threshold) : gate.accuracy === null ? "–" : "no live model"}
+        </Stat>
+      </div>
+      {gate.accuracy !== null && <GateBar gate={gate} />}
+      <div class="run-body">
+        <div class="panel graph-panel">
+          <h2>Graph</h2>
+          <GraphView
+            graph={run.graph}
+            status={run.stateStatus}
+            errors={errors}
+            selected={selectedName}
+            linkFor={(s) => href(["runs", ex.name], { state: s, tab })}
+          />
+          <GraphLegend />
+        </div>
+        <div class="panel state-panel" data-selected-state={selected?.name ?? ""}>
+          <h2>{selected ? selected.name : (selectedName ?? "No state yet")}</h2>
+          {!selected && selectedName && <p class="muted">Not reached in this run.</p>}
+          {selected && (
+            <>
+              <div class="stats small">
+                <Stat label="Type">{selected.type}</Stat>
+                <Stat label="Status">
+                  <StatusBadge status={selected.status} />
+                </Stat>
+                <Stat label="Duration">{duration(selected.durationMs ?? elapsed(selected.start, null))}</Stat>
+                <Stat label="Attempts">{selected.attempts || "–"}</Stat>
+              </div>
+              {selected.error && (
+                <p class="error">
+                  <strong>{selected.error}</strong>: {causeText(selected.cause)}
+                </p>
+              )}
+              <JsonView label="Input" value={selected.input} />
+              <JsonView label="Output" value={selected.output} />
+            </>
+          )}
+        </div>
+      </div>
+      <div class="tabs" role="tablist">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            class={tab === id ? "active" : ""}
+            onClick={() => setQuery({ tab: id })}
+          >
+            {label}
+            {id === "events" && <span class="count">{run.events.length}</span>}
+            {id === "audit" && <span class="count">{run.audit.length}</span>}
+          </button>
+        ))}
+      </div>
+      <div class="panel" role="tabpanel">
+        {tab === "events" ? (
+          <EventHistory events={run.events} />
+        ) : tab === "audit" ? (
+          <AuditTable records={run.audit} />
+        ) : (
+          <StatesTable states={run.states} selected={selectedName} onSelect={(s) => setQuery({ state: s })} />
+        )}
+      </div>
+    </section>
+  );
+}
