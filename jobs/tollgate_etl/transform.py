@@ -38,7 +38,8 @@ def parse_files(spark: SparkSession, files: DataFrame, key_of: dict) -> DataFram
         key = key_of.get(row.path)
         return parse_file(key, row.content) if key is not None else []
 
-    return spark.createDataFrame(files.select("path", "content").rdd.flatMap(records), RECORD_SCHEMA)
+    rows = files.select("path", "content").rdd.flatMap(records)
+    return spark.createDataFrame(rows, RECORD_SCHEMA, verifySchema=False)  # parse_file builds the tuples
 
 
 def check_content(records: DataFrame) -> DataFrame:
