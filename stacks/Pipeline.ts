@@ -149,6 +149,11 @@ export function Pipeline({ stack }: StackContext) {
     StateMachineArn: stateMachine.stateMachineArn,
     EtlJobName: etl.job.ref,
     TriggerQueueUrl: trigger.queue.queueUrl,
+    // the trigger's naming and gate, so `tollgate run --stage` starts runs named as the trigger names them
+    CoalesceSeconds: String(settings.TOLLGATE_COALESCE_SECONDS),
+    MinAccuracy: String(settings.TOLLGATE_MIN_ACCURACY),
+    MinGain: String(settings.TOLLGATE_MIN_GAIN),
+    Seed: String(settings.TOLLGATE_SEED),
   });
   return { steps, etl, stateMachine, trigger };
 }

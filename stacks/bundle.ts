@@ -3,9 +3,11 @@
  * `nodejs.install`, never bundled by esbuild), then pruned to the one Linux binary of the
  * function's architecture; every bundle is then measured against Lambda's unzipped limit.
  */
-import { lstat, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { lstat, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FunctionProps } from "sst/constructs";
+import { useProject } from "sst/project.js";
+import { onnxInstall, seedBundle } from "./onnx-cache.ts";
 
 /** Lambda's limit for a function's unzipped deployment package (250 MB). */
 export const LAMBDA_UNZIPPED_LIMIT_BYTES = 262_144_000;
@@ -80,9 +82,14 @@ export async function pruneOnnxRuntime(dir: string, arch: "arm64" | "x64"): Prom
   if (!(await lstat(binding).catch(() => undefined))) throw new BundleContentError(`bundle ${dir} lacks ${binding}`);
 }
 
+/** The Node.js architecture name of a function's `architecture` prop. */
+const archOf = (props: FunctionProps): "arm64" | "x64" => (props.architecture === "arm_64" ? "arm64" : "x64");
+
 /**
  * Bundle props for a function: every bundle is size-checked; with `onnx`, onnxruntime-node is
- * installed by npm with install scripts off (its script downloads GPU providers) and pruned.
+ * installed into the bundle by npm (seeded from a pruned install in `.sst/cache/`, install scripts
+ * off), never bundled by esbuild, and pruned to the function's linux binary.
+ * @example new Function(stack, "Evaluate", { handler, architecture: "arm_64", ...bundleProps({ onnx: true }) });
  */
 export function bundleProps(options: { onnx: boolean; limit?: number }): Pick<FunctionProps, "nodejs" | "hooks"> {
   const limit = options.limit ?? LAMBDA_UNZIPPED_LIMIT_BYTES;
@@ -96,9 +103,12 @@ export function bundleProps(options: { onnx: boolean; limit?: number }): Pick<Fu
   return {
     nodejs: { sourcemap: false, install: ["onnxruntime-node"] },
     hooks: {
-      beforeBuild: (_props, out) => writeFile(join(out, ".npmrc"), "ignore-scripts=true\nfund=false\naudit=false\n"),
+      beforeBuild: async (props, out) => {
+        const cache = join(useProject().paths.out, "cache");
+        await seedBundle(out, await onnxInstall(cache, ONNXRUNTIME_VERSION, archOf(props), pruneOnnxRuntime));
+      },
       afterBuild: async (props, out) => {
-        await pruneOnnxRuntime(out, props.architecture === "arm_64" ? "arm64" : "x64");
+        await pruneOnnxRuntime(out, archOf(props));
         await assertBundleSize(out, limit);
       },
     },

@@ -15,6 +15,7 @@ import {
   ONNXRUNTIME_VERSION,
   pruneOnnxRuntime,
 } from "../../stacks/bundle.ts";
+import { seedBundle } from "../../stacks/onnx-cache.ts";
 
 let dir: string;
 beforeAll(async () => {
@@ -72,12 +73,14 @@ describe("onnxruntime-node pruning", () => {
   });
 
   it("installs with npm's install scripts off (onnxruntime-node's would download GPU providers)", async () => {
-    const out = join(dir, "npmrc");
+    const cached = join(dir, "cache");
+    await mkdir(join(cached, "node_modules", "onnxruntime-node"), { recursive: true });
+    const out = join(dir, "seeded");
     await mkdir(out);
-    const { hooks, nodejs } = bundleProps({ onnx: true });
-    await hooks?.beforeBuild?.({}, out);
+    await seedBundle(out, cached);
     expect(await readFile(join(out, ".npmrc"), "utf8")).toContain("ignore-scripts=true");
-    expect(nodejs?.install).toEqual(["onnxruntime-node"]);
+    expect(existsSync(join(out, "node_modules", "onnxruntime-node"))).toBe(true);
+    expect(bundleProps({ onnx: true }).nodejs?.install).toEqual(["onnxruntime-node"]);
   });
 });
 
