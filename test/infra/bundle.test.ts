@@ -72,6 +72,11 @@ describe("onnxruntime-node pruning", () => {
     await expect(pruneOnnxRuntime(join(dir, "missing"), "arm64")).rejects.toThrow(/lacks .*linux\/arm64/);
   });
 
+  it("pins the onnxruntime-node version packages/core is tested with", async () => {
+    const core = JSON.parse(await readFile("packages/core/package.json", "utf8"));
+    expect(ONNXRUNTIME_VERSION).toBe(core.dependencies["onnxruntime-node"]);
+  });
+
   it("installs with npm's install scripts off (onnxruntime-node's would download GPU providers)", async () => {
     const cached = join(dir, "cache");
     await mkdir(join(cached, "node_modules", "onnxruntime-node"), { recursive: true });

@@ -1,5 +1,6 @@
 /** The state machine is workflows/retrain.asl.json, verbatim, with each substitution bound to its resource. */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ASL_PATH } from "../../../stacks/Pipeline.ts";
 import type { Synthesized } from "../synth.ts";
@@ -38,12 +39,18 @@ export function describeWorkflow(app: () => Synthesized): void {
       }
     });
 
-    it("binds EtlJobName to the Glue job running jobs/etl_job.py on Glue 5.0", () => {
+    it("binds EtlJobName to the Glue 5.0 job running jobs/etl_job.py with tollgate_etl on its path", () => {
       const [jobId, job] = only(app().template("Pipeline"), "AWS::Glue::Job");
       expect(substitutions().EtlJobName).toEqual(refOf(jobId));
       expect(job.Properties.GlueVersion).toBe("5.0");
-      expect(job.Properties.Command).toMatchObject({ Name: "glueetl", PythonVersion: "3" });
-      expect(JSON.stringify(job.Properties.Command)).toMatch(/\.py/);
+      const command = job.Properties.Command as { Name: string; ScriptLocation: string };
+      expect(command.Name).toBe("glueetl");
+      const script = app().assetDir(command.ScriptLocation.split("/").pop() ?? "");
+      expect(readFileSync(script, "utf8")).toBe(readFileSync("jobs/etl_job.py", "utf8"));
+      const library = (job.Properties.DefaultArguments as Record<string, string>)["--extra-py-files"];
+      const zipRoot = app().assetDir(library.split("/").pop() ?? "");
+      expect(readdirSync(zipRoot)).toEqual(["tollgate_etl"]);
+      expect(readdirSync(join(zipRoot, "tollgate_etl"))).toContain("run.py");
     });
 
     it("binds DataBucketName to the data bucket (the one sending events to EventBridge)", () => {
