@@ -1,6 +1,9 @@
 /** The console page: a header and the page of the current hash route. */
 import { render } from "preact";
-import "./style.css";
+import "./styles/base.css";
+import "./styles/tables.css";
+import "./styles/graph.css";
+import "./styles/models.css";
 import { ModelsPage } from "./pages/models.tsx";
 import { RunPage } from "./pages/run.tsx";
 import { RunsPage } from "./pages/runs.tsx";

@@ -43,7 +43,8 @@ export function describeRule(rule: Record<string, unknown>): string {
   for (const [key, value] of Object.entries(rule)) {
     if (key === "Variable" || key === "Next") continue;
     const symbol = OPERATORS.find(([re]) => re.test(key))?.[1];
-    if (symbol) return `${variable} ${symbol} ${pathText(value)}`;
+    const operand = key.endsWith("Path") ? pathText(value) : JSON.stringify(value);
+    if (symbol) return `${variable} ${symbol} ${operand}`;
     const test = key.replace(/^Is/, "").toLowerCase();
     return value === false ? `${variable} is not ${test}` : `${variable} is ${test}`;
   }

@@ -62,8 +62,16 @@ class HttpError extends TollgateError {
   }
 }
 
+/** The page may load only what the console serves (no CDN, no inline script). */
+const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
 function send(res: ServerResponse, status: number, body: string | Buffer, type: string): void {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store", "x-content-type-options": "nosniff" });
+  res.writeHead(status, {
+    "content-type": type,
+    "cache-control": "no-store",
+    "x-content-type-options": "nosniff",
+    ...(type.startsWith("text/html") ? { "content-security-policy": CSP } : {}),
+  });
   res.end(body);
 }
 

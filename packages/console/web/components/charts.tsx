@@ -170,13 +170,13 @@ export function ConfusionHeatmap({ metrics }: { metrics: Metrics }) {
                     y={top + r * cell}
                     width={cell - 2}
                     height={cell - 2}
-                    fill={`hsl(${r === c ? 150 : 8} 60% ${96 - share * 56}%)`}
+                    fill={`hsl(${r === c ? 150 : 8} 55% ${97 - share * 62}%)`}
                   />
                   <text
                     x={left + c * cell + cell / 2}
                     y={top + r * cell + cell / 2 + 4}
                     text-anchor="middle"
-                    class={share > 0.5 ? "cell light" : "cell"}
+                    class={share > 0.6 ? "cell light" : "cell"}
                   >
                     {count}
                   </text>

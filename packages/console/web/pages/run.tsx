@@ -53,7 +53,7 @@ export function RunPage({ name, state, tab }: { name: string; state: string | nu
       <div class="toolbar">
         <h1>{ex.name}</h1>
         <StatusBadge status={ex.status} />
-        {gate.decision !== "failed" && <DecisionBadge decision={gate.decision} />}
+        {gate.decision && gate.decision !== "failed" && <DecisionBadge decision={gate.decision} />}
         {ex.status === "RUNNING" && <span class="live-dot" title="updates every second" />}
       </div>
       <ErrorLine error={error} />

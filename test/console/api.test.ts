@@ -1,0 +1,213 @@
+/**
+ * The console's JSON API over a home with a promoted, a rejected and a failed run: what each
+ * endpoint answers, the same compare-and-swap as the CLI, and the requests it refuses.
+ */
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ConsoleServer, ModelView, RunSummary, RunView, SwapResult, VersionMetrics } from "@tollgate/console";
+import { bundleIsStale, DIST_DIR, ensureBundle } from "@tollgate/console/bundle";
+import type { ConsoleApi } from "@tollgate/console/server/api";
+import { startHttp } from "@tollgate/console/server/http";
+import { LiveModelChangedError } from "@tollgate/core/errors";
+import { logger } from "@tollgate/core/logger";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type SeededHome, seedRuns, serveConsole } from "./fixtures.ts";
+
+let seeded: SeededHome;
+let server: ConsoleServer;
+const api = async <T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
+  const res = await fetch(new URL(path, server.url), init);
+  return { status: res.status, body: (await res.json()) as T };
+};
+const post = <T>(path: string, body: unknown) =>
+  api<T>(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+beforeAll(async () => {
+  seeded = await seedRuns();
+  server = await serveConsole(seeded.home);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("the console API", () => {
+  it("lists runs newest first with their gate decision, filtered by status", async () => {
+    const all = await api<RunSummary[]>("/api/runs");
+    expect(all.body.map((r) => [r.name, r.status, r.decision])).toEqual([
+      [seeded.runs.failed, "FAILED", "failed"],
+      [seeded.runs.rejected, "SUCCEEDED", "rejected"],
+      [seeded.runs.promoted, "SUCCEEDED", "promoted"],
+    ]);
+    expect(all.body[0]?.durationMs).toBeGreaterThan(0);
+    const failed = await api<RunSummary[]>("/api/runs?status=FAILED");
+    expect(failed.body.map((r) => r.name)).toEqual([seeded.runs.failed]);
+    expect((await api<RunSummary[]>("/api/runs?status=RUNNING")).body).toEqual([]);
+  });
+
+  it("refuses an unknown status filter with a named error", async () => {
+    const res = await api<{ error: { name: string; message: string } }>("/api/runs?status=DONE");
+    expect(res.status).toBe(400);
+    expect(res.body.error.name).toBe("InvalidInputError");
+    expect(res.body.error.message).toMatch(/status/);
+  });
+
+  it("shows a failed run: the failed state caught, the Fail state failed, the rest not reached", async () => {
+    const { body: run } = await api<RunView>(`/api/runs/${seeded.runs.failed}`);
+    expect(run.execution.error).toBe("InjectedFaultError");
+    expect(run.stateStatus).toMatchObject({
+      Train: "succeeded",
+      Evaluate: "caught",
+      Gate: "not-reached",
+      Promote: "not-reached",
+      RecordFailure: "succeeded",
+      Failed: "failed",
+    });
+    const evaluate = run.states.find((s) => s.name === "Evaluate");
+    expect(evaluate).toMatchObject({ error: "InjectedFaultError", attempts: 1 });
+    expect(evaluate?.cause).toMatch(/fault injected/);
+    expect(evaluate?.input).toMatchObject({ trained: { modelVersion: seeded.versions.failed } });
+    expect(run.events.at(-1)?.type).toBe("ExecutionFailed");
+    expect(run.graph.nodes).toHaveLength(9);
+  });
+
+  it("shows a rejected run's gate numbers, durations and audit records", async () => {
+    const { body: run } = await api<RunView>(`/api/runs/${seeded.runs.rejected}`);
+    expect(run.gate).toMatchObject({
+      decision: "rejected",
+      minAccuracy: 0.8,
+      candidateVersion: seeded.versions.rejected,
+    });
+    expect(run.gate.accuracy).toBeLessThan(0.8);
+    expect(run.gate.live?.version).toBe(seeded.versions.promoted);
+    expect(run.gate.reason).toMatch(/< minAccuracy 0\.8000/);
+    expect(run.stateStatus).toMatchObject({ Gate: "succeeded", Reject: "succeeded", Promote: "not-reached" });
+    expect(run.states.every((s) => s.durationMs !== null && s.durationMs >= 0)).toBe(true);
+    expect(run.audit.map((r) => r.eventName)).toContain("StartExecution");
+    expect(run.audit.every((r) => r.runId === seeded.runs.rejected)).toBe(true);
+  });
+
+  it("answers 404 ExecutionNotFoundError for an unknown run", async () => {
+    const res = await api<{ error: { name: string } }>("/api/runs/nope");
+    expect([res.status, res.body.error.name]).toEqual([404, "ExecutionNotFoundError"]);
+  });
+
+  it("lists a model's versions with the live pointer and a version's confusion matrix", async () => {
+    const { body: model } = await api<ModelView>("/api/models/topics");
+    expect(model.live?.version).toBe(seeded.versions.promoted);
+    expect(model.versions.map((v) => [v.version, v.status])).toEqual([
+      [seeded.versions.promoted, "live"],
+      [seeded.versions.rejected, "rejected"],
+      [seeded.versions.failed, "failed"],
+    ]);
+    const { body: metrics } = await api<VersionMetrics>(
+      `/api/models/topics/versions/${seeded.versions.rejected}/metrics`,
+    );
+    expect(metrics.candidate.labels).toEqual(["animal", "food", "sport"]);
+    const cells = metrics.candidate.confusion.flat().reduce((a, b) => a + b, 0);
+    expect(cells).toBe(metrics.candidate.count);
+    expect(metrics.live?.version).toBe(seeded.versions.promoted);
+    const never = await api<{ error: { name: string } }>(
+      `/api/models/topics/versions/${seeded.versions.failed}/metrics`,
+    );
+    expect([never.status, never.body.error.name]).toEqual([404, "ObjectNotFoundError"]);
+  });
+
+  it("promotes and rolls back through the registry's compare-and-swap, audited as the console user", async () => {
+    const promoted = await post<SwapResult>("/api/models/topics/promote", { version: seeded.versions.rejected });
+    expect(promoted.status).toBe(200);
+    expect(promoted.body.live).toMatchObject({
+      version: seeded.versions.rejected,
+      previous: seeded.versions.promoted,
+      by: "console:test",
+    });
+    const again = await post<{ error: { name: string; message: string } }>("/api/models/topics/promote", {
+      version: seeded.versions.rejected,
+    });
+    expect([again.status, again.body.error.name]).toEqual([400, "InvalidInputError"]);
+    expect(again.body.error.message).toMatch(/already live/);
+    const back = await post<SwapResult>("/api/models/topics/rollback", {});
+    expect(back.body.live).toMatchObject({ version: seeded.versions.promoted, previous: seeded.versions.rejected });
+  });
+
+  it("refuses to promote a failed or unknown version, with the rule's named error", async () => {
+    const failed = await post<{ error: { name: string } }>("/api/models/topics/promote", {
+      version: seeded.versions.failed,
+    });
+    expect([failed.status, failed.body.error.name]).toEqual([400, "InvalidInputError"]);
+    const unknown = await post<{ error: { name: string } }>("/api/models/topics/promote", { version: "v0" });
+    expect([unknown.status, unknown.body.error.name]).toEqual([404, "ModelNotFoundError"]);
+    const noBody = await post<{ error: { name: string } }>("/api/models/topics/promote", {});
+    expect([noBody.status, noBody.body.error.name]).toEqual([400, "InvalidInputError"]);
+  });
+
+  it("refuses writes that are not JSON, from another origin, or to another host name", async () => {
+    const form = await api<{ error: { name: string } }>("/api/models/topics/rollback", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "x=1",
+    });
+    expect([form.status, form.body.error.name]).toEqual([415, "UnsupportedMediaTypeError"]);
+    const foreign = await api<{ error: { name: string } }>("/api/models/topics/rollback", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: "http://evil.example" },
+      body: "{}",
+    });
+    expect([foreign.status, foreign.body.error.name]).toEqual([403, "ForbiddenRequestError"]);
+    const get = await api<{ error: { name: string } }>("/api/models/topics/promote");
+    expect([get.status, get.body.error.name]).toEqual([405, "MethodNotAllowedError"]);
+  });
+
+  it("serves the page and its bundle itself, and nothing outside its folder", async () => {
+    const page = await fetch(server.url);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
+    expect(await page.text()).toContain('<script type="module" src="/app.js">');
+    const js = await fetch(new URL("/app.js", server.url));
+    expect([js.status, js.headers.get("content-type")]).toEqual([200, "text/javascript; charset=utf-8"]);
+    // A raw path (fetch would normalize it away) that leaves dist/ for the page's sources.
+    const escaped = await new Promise<number>((resolve, reject) =>
+      request(new URL(server.url), { path: "/../web/index.html" }, (res) => resolve(res.statusCode ?? 0))
+        .on("error", reject)
+        .end(),
+    );
+    expect(escaped).toBe(404);
+  });
+});
+
+describe("the console API's error answers", () => {
+  it("answers 409 with the name when the live pointer moved during a promote", async () => {
+    const moved = new LiveModelChangedError("live model topics is v2, not v1: someone promoted meanwhile");
+    const api = { promote: () => Promise.reject(moved) } as unknown as ConsoleApi;
+    const http = await startHttp({ api, staticDir: DIST_DIR, host: "127.0.0.1", port: 0, logger });
+    try {
+      const res = await fetch(new URL("/api/models/topics/promote", http.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ version: "v3" }),
+      });
+      expect(res.status).toBe(409);
+      expect(await res.json()).toEqual({ error: { name: "LiveModelChangedError", message: moved.message } });
+    } finally {
+      await http.close();
+    }
+  });
+});
+
+describe("the console's bundle", () => {
+  it("is built when missing and left alone when up to date", async () => {
+    const dist = mkdtempSync(join(tmpdir(), "tollgate-console-dist-"));
+    try {
+      expect(bundleIsStale(dist)).toBe(true);
+      expect((await ensureBundle(dist)).built).toBe(true);
+      const built = statSync(join(dist, "app.js")).mtimeMs;
+      expect(statSync(join(dist, "index.html")).size).toBeGreaterThan(0);
+      expect(statSync(join(dist, "app.css")).size).toBeGreaterThan(0);
+      expect(await ensureBundle(dist)).toEqual({ dir: dist, built: false });
+      expect(statSync(join(dist, "app.js")).mtimeMs).toBe(built);
+    } finally {
+      rmSync(dist, { recursive: true, force: true });
+    }
+  });
+});
