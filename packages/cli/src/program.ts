@@ -3,6 +3,8 @@
 import { InvalidInputError } from "@tollgate/core/errors";
 import { readConfig } from "@tollgate/local/config";
 import { Command, Option } from "commander";
+import { etlDetails, renderEtl } from "./aws/etl-details.ts";
+import { stageBackend } from "./aws/select.ts";
 import type { Backend } from "./backend.ts";
 import { registerConsole } from "./commands/console.ts";
 import { registerServe } from "./commands/serve.ts";
@@ -19,7 +21,8 @@ type Opts = { json?: boolean; model?: string; dataset?: string; status?: string;
 
 export function buildProgram(io: Io, backendFactory: () => Backend = () => new LocalBackend(readConfig())): Command {
   let backend: Backend | undefined;
-  const get = () => (backend ??= backendFactory());
+  // --stage <name> (or TOLLGATE_STAGE): a deployed AWS stage instead of the local runtime
+  const get = () => (backend ??= stageBackend(program.opts<{ stage?: string }>().stage, io) ?? backendFactory());
   const print = (opts: Opts, json: unknown, text: () => string) =>
     io.out(opts.json ? JSON.stringify(json, null, 2) : text());
   const modelOf = async (opts: Opts) => {
@@ -45,6 +48,9 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
   const program = new Command("tollgate")
     .description("gated retraining of a text classifier: local runtime of the tollgate workflow")
     .showHelpAfterError()
+    .addOption(
+      new Option("--stage <name>", "operate a deployed AWS stage (sst deploy --stage <name>)").env("TOLLGATE_STAGE"),
+    )
     .hook("postAction", () => backend?.close());
 
   program
@@ -104,8 +110,11 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
         get().history(name),
         get().getRun(name),
       ]);
-      print(opts, { execution, states: stateTimeline(events), run: run ?? null, events }, () =>
-        renderShow(execution, events, run),
+      const etl = (await etlDetails(get(), events)) ?? null;
+      print(
+        opts,
+        { execution, states: stateTimeline(events), run: run ?? null, etl, events },
+        () => `${renderShow(execution, events, run)}${renderEtl(etl ?? undefined)}`,
       );
     });
   program

@@ -1,0 +1,130 @@
+/**
+ * A run's data events from the stage's trail: the log files CloudTrail delivers to the trail
+ * bucket (`AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/<account>_CloudTrail_<region>_<yyyymmddThhmmZ>_<unique>.json.gz`,
+ * the time being the delivery's), filtered to writes to the model bucket and the registry table
+ * made during the run by the run's roles (the Lambda functions its Task states invoked: a
+ * function's CloudTrail session name is the function's name). Delivery takes about 5 minutes.
+ */
+import { promisify } from "node:util";
+import { gunzip as gunzipCallback } from "node:zlib";
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
+import type { AuditRecord } from "@tollgate/core/contracts";
+import { logger } from "@tollgate/core/logger";
+import type { HistoryEvent } from "../backend.ts";
+import { CloudTrailRecord, sessionName, toAuditRecord } from "./cloudtrail-record.ts";
+
+const gunzip = promisify(gunzipCallback);
+
+/** Where the trail delivers and what to keep. */
+export interface TrailScope {
+  trailBucket: string;
+  account: string;
+  region: string;
+  /** The audited resources' ARNs; one ending in `/` is a prefix (`arn:aws:s3:::<model bucket>/`). */
+  resources: string[];
+}
+
+/** A log file is delivered at most this long after the calls it records (CloudTrail: usually 5 minutes). */
+export const DELIVERY_DELAY_MS = 15 * 60_000;
+
+/** The `FunctionName` of a lambda:invoke task's parameters (JSON), or "" when unreadable. */
+function functionNameIn(parameters: string): string {
+  try {
+    const name = (JSON.parse(parameters) as { FunctionName?: unknown }).FunctionName;
+    return typeof name === "string" ? name : "";
+  } catch {
+    return "";
+  }
+}
+
+/** The names of the Lambda functions the run's Task states invoked (its roles' session names). */
+export function runFunctionNames(events: HistoryEvent[]): Set<string> {
+  const names = new Set<string>();
+  for (const e of events) {
+    const d = e.taskScheduledEventDetails as { resourceType?: string; parameters?: string } | undefined;
+    if (e.type !== "TaskScheduled" || d?.resourceType !== "lambda" || !d.parameters) continue;
+    const fn = functionNameIn(d.parameters);
+    const afterFunction = fn.includes(":function:") ? (fn.split(":function:")[1] ?? "") : fn;
+    names.add(afterFunction.split(":")[0] ?? afterFunction);
+  }
+  return names;
+}
+
+const DELIVERED_AT = /_(\d{8}T\d{4}Z)_[^_]+\.json\.gz$/;
+
+/** The delivery time in a log file's name. */
+export function deliveredAt(key: string): Date | undefined {
+  const stamp = DELIVERED_AT.exec(key)?.[1];
+  if (!stamp) return undefined;
+  const [, y, mo, d, h, mi] = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z$/.exec(stamp) ?? [];
+  return new Date(`${y}-${mo}-${d}T${h}:${mi}:00Z`);
+}
+
+/** The day folders a window touches. */
+function dayPrefixes(scope: TrailScope, from: Date, to: Date): string[] {
+  const prefixes: string[] = [];
+  const day = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  for (; day <= to; day.setUTCDate(day.getUTCDate() + 1)) {
+    const [y, m, d] = day.toISOString().slice(0, 10).split("-");
+    prefixes.push(`AWSLogs/${scope.account}/CloudTrail/${scope.region}/${y}/${m}/${d}/`);
+  }
+  return prefixes;
+}
+
+/**
+ * The run's data events (oldest first), and the newest delivery time seen (null: no file yet),
+ * from the log files delivered between the run's start and `DELIVERY_DELAY_MS` after its end.
+ */
+export async function dataEvents(
+  s3: S3Client,
+  scope: TrailScope,
+  run: { name: string; start: Date; end: Date; functions: Set<string> },
+): Promise<{ records: AuditRecord[]; newestDelivery: Date | null }> {
+  const until = new Date(run.end.getTime() + DELIVERY_DELAY_MS);
+  let newestDelivery: Date | null = null;
+  const records: AuditRecord[] = [];
+  for (const prefix of dayPrefixes(scope, run.start, until)) {
+    for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: scope.trailBucket, Prefix: prefix })) {
+      for (const object of page.Contents ?? []) {
+        const at = object.Key ? deliveredAt(object.Key) : undefined;
+        if (!object.Key || !at || at < run.start || at > until) continue;
+        if (!newestDelivery || at > newestDelivery) newestDelivery = at;
+        records.push(...(await readLogFile(s3, scope, object.Key, run)));
+      }
+    }
+  }
+  records.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
+  return { records, newestDelivery };
+}
+
+async function readLogFile(
+  s3: S3Client,
+  scope: TrailScope,
+  key: string,
+  run: { name: string; start: Date; end: Date; functions: Set<string> },
+): Promise<AuditRecord[]> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: scope.trailBucket, Key: key }));
+  const text = (await gunzip(await (out.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array())))).toString(
+    "utf8",
+  );
+  const { Records = [] } = JSON.parse(text) as { Records?: unknown[] };
+  const kept: AuditRecord[] = [];
+  for (const raw of Records) {
+    const parsed = CloudTrailRecord.safeParse(raw);
+    if (!parsed.success) {
+      logger.warn({ key, issues: parsed.error.issues }, "unreadable CloudTrail record skipped");
+      continue;
+    }
+    const r = parsed.data;
+    const at = new Date(r.eventTime);
+    const ours = run.functions.has(sessionName(r) ?? "");
+    const audited = (r.resources ?? []).some((x) =>
+      scope.resources.some((p) => x.ARN === p || (p.endsWith("/") && x.ARN?.startsWith(p))),
+    );
+    // CloudTrail times are whole seconds
+    const during =
+      at.getTime() >= Math.floor(run.start.getTime() / 1000) * 1000 && at.getTime() <= run.end.getTime() + 1000;
+    if (r.eventCategory === "Data" && ours && audited && during) kept.push(toAuditRecord(r, run.name));
+  }
+  return kept;
+}

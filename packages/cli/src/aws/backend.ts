@@ -1,0 +1,172 @@
+/**
+ * The CLI's AWS backend: a deployed stage behind the same {@link Backend} interface as the
+ * local runtime, so every command prints the same formats. It connects on first use
+ * (credentials before anything else, see context.ts); the registry paths are the same
+ * compare-and-swap code as locally (core's registry rules over the DynamoDB registry).
+ */
+import { userInfo } from "node:os";
+import { DynamoRegistry } from "@tollgate/aws";
+import { InvalidInputError } from "@tollgate/core/errors";
+import { promoteVersion, rollbackLive } from "@tollgate/core/registry-rules";
+import type { Backend, ExecutionSummary, HistoryEvent, RunProgress } from "../backend.ts";
+import { auditOnStage } from "./audit.ts";
+import { connectStage, type StageContext } from "./context.ts";
+import { type EtlJobRun, type EtlSource, etlFromGlue } from "./etl-details.ts";
+import { StepFunctionsRuns } from "./executions.ts";
+import { followRun, type PollSettings } from "./follow.ts";
+import { predictOnStage } from "./predict.ts";
+import { ingestToStage, runOnStage, type StartDeps } from "./start.ts";
+
+/** How to build an {@link AwsBackend}. */
+export interface AwsBackendOptions {
+  stage: string;
+  /** Told what the output may be missing (e.g. CloudTrail not delivered yet); the CLI prints it on stderr. */
+  notice?: (line: string) => void;
+  /** Default: {@link connectStage} with `process.env`. Tests pass clients that answer in-process. */
+  connect?: () => Promise<StageContext>;
+  poll?: Partial<PollSettings>;
+  /** Runs described at once by `runs` (DescribeExecution per row). Default 8. */
+  concurrency?: number;
+}
+
+interface Connected {
+  ctx: StageContext;
+  runs: StepFunctionsRuns;
+  registry: DynamoRegistry;
+}
+
+const user = () => `cli:${userInfo().username}`;
+
+/** Maps `items` with at most `limit` calls in flight, keeping the order. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export class AwsBackend implements Backend, EtlSource {
+  private connected: Promise<Connected> | undefined;
+
+  constructor(private readonly options: AwsBackendOptions) {}
+
+  /** Connects once; every method goes through here first. */
+  private async use(): Promise<Connected> {
+    this.connected ??= (this.options.connect ?? (() => connectStage(this.options.stage, process.env)))().then(
+      (ctx) => ({
+        ctx,
+        runs: new StepFunctionsRuns(ctx.clients.sfn, ctx.stage.outputs.StateMachineArn),
+        registry: new DynamoRegistry({ tableName: ctx.stage.outputs.RegistryTable, client: ctx.clients.dynamo }),
+      }),
+    );
+    return this.connected;
+  }
+
+  private startDeps({ ctx, runs }: Connected): StartDeps {
+    const coalesceMs = ctx.settings.coalesceSeconds * 1000;
+    return {
+      s3: ctx.clients.s3,
+      dataBucket: ctx.stage.outputs.DataBucket,
+      runs,
+      settings: ctx.settings,
+      poll: { intervalMs: 5000, startTimeoutMs: coalesceMs + 5 * 60_000, ...this.options.poll },
+    };
+  }
+
+  async ingest(file: string, dataset: string, progress: RunProgress) {
+    return ingestToStage(this.startDeps(await this.use()), file, dataset, progress);
+  }
+
+  async run(dataset: string, progress: RunProgress) {
+    return runOnStage(this.startDeps(await this.use()), dataset, progress);
+  }
+
+  async redrive(name: string, progress: RunProgress) {
+    const deps = this.startDeps(await this.use());
+    await deps.runs.redrive(name);
+    return { name, started: true, execution: await followRun(deps.runs, name, progress, deps.poll) };
+  }
+
+  async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {
+    const { runs } = await this.use();
+    const listed = await runs.list(filter);
+    return mapLimit(listed, this.options.concurrency ?? 8, (e) => runs.describe(e.name));
+  }
+
+  async describeExecution(name: string): Promise<ExecutionSummary> {
+    return (await this.use()).runs.describe(name);
+  }
+
+  async history(name: string): Promise<HistoryEvent[]> {
+    const { runs } = await this.use();
+    await runs.describe(name);
+    return runs.history(name);
+  }
+
+  async etlJobRun(events: HistoryEvent[]): Promise<EtlJobRun | undefined> {
+    return etlFromGlue((await this.use()).ctx.clients.glue, events);
+  }
+
+  async getRun(runId: string) {
+    return (await this.use()).registry.getRun(runId);
+  }
+
+  async listModels(modelName: string) {
+    const { registry } = await this.use();
+    const [versions, live] = await Promise.all([registry.listModelVersions(modelName), registry.getLive(modelName)]);
+    return { versions, live };
+  }
+
+  async promote(modelName: string, version: string) {
+    return promoteVersion((await this.use()).registry, modelName, version, user());
+  }
+
+  async rollback(modelName: string) {
+    return rollbackLive((await this.use()).registry, modelName, user());
+  }
+
+  async predict(modelName: string, texts: string[]) {
+    const { ctx } = await this.use();
+    const url = ctx.stage.outputs.PredictUrl;
+    if (!url)
+      throw new InvalidInputError(`stage ${ctx.stage.name} has no PredictUrl output: it was deployed without Serving`);
+    return predictOnStage({ url, region: ctx.region, credentials: ctx.credentials }, modelName, texts);
+  }
+
+  async audit(runId: string) {
+    const { ctx, runs } = await this.use();
+    const [execution, events] = await Promise.all([runs.describe(runId), runs.history(runId)]);
+    const o = ctx.stage.outputs;
+    return auditOnStage(
+      {
+        cloudTrail: ctx.clients.cloudTrail,
+        s3: ctx.clients.s3,
+        modelBucket: o.ModelBucket,
+        registryTable: o.RegistryTable,
+        trailBucket: o.TrailBucket,
+        notice: this.options.notice ?? (() => {}),
+        ...(this.options.poll?.now ? { now: this.options.poll.now } : {}),
+      },
+      execution,
+      events,
+    );
+  }
+
+  async defaultModelName() {
+    const { runs } = await this.use();
+    const [newest] = await runs.list({ limit: 1 });
+    if (!newest) return undefined;
+    return (JSON.parse((await runs.describe(newest.name)).input) as { modelName?: string }).modelName;
+  }
+
+  close() {
+    this.connected
+      ?.then(({ ctx }) => {
+        for (const client of Object.values(ctx.clients)) client.destroy();
+      })
+      .catch(() => {});
+  }
+}

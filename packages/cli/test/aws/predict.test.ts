@@ -1,0 +1,134 @@
+/**
+ * `predict` on a stage: SigV4-signed calls to the Function URL, answered by a loopback server
+ * that checks each signature by signing the received request again with the same key.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Sha256 } from "@aws-crypto/sha256-js";
+import { HttpRequest } from "@smithy/protocol-http";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { CREDENTIALS, REGION, stageBackendFor, tollgate } from "./harness.ts";
+
+interface Seen {
+  method: string;
+  path: string;
+  body: string;
+  authorization: string;
+  valid: boolean;
+}
+let server: Server;
+let url: string;
+const seen: Seen[] = [];
+let answer: (req: Seen) => { status: number; body: unknown } = () => ({ status: 500, body: {} });
+
+/** Signs the received request again (same date, same signed headers) and compares. */
+async function verify(req: IncomingMessage, body: string): Promise<boolean> {
+  const authorization = String(req.headers.authorization ?? "");
+  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
+  const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h] ?? "")]));
+  const amzDate = String(req.headers["x-amz-date"]);
+  const signingDate = new Date(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
+  const signer = new SignatureV4({ service: "lambda", region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
+  const [host, port] = String(req.headers.host).split(":");
+  const again = await signer.sign(
+    new HttpRequest({
+      method: req.method ?? "GET",
+      protocol: "http:",
+      hostname: host ?? "",
+      ...(port ? { port: Number(port) } : {}),
+      path: req.url ?? "/",
+      headers,
+      ...(body ? { body } : {}),
+    }),
+    { signingDate },
+  );
+  return again.headers.authorization === authorization;
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const body = Buffer.concat(chunks).toString("utf8");
+      const entry = {
+        method: req.method ?? "",
+        path: req.url ?? "",
+        body,
+        authorization: String(req.headers.authorization ?? ""),
+        valid: await verify(req, body),
+      };
+      seen.push(entry);
+      const { status, body: out } = answer(entry);
+      res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(out));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  seen.length = 0;
+});
+
+const healthy = (modelName = "topics") => ({ status: 200, body: { status: "ok", modelName, modelVersion: "v7" } });
+const backend = () => stageBackendFor({ outputs: { PredictUrl: url } });
+
+describe("predict on a stage", () => {
+  it("asks the Function URL which model it serves, then scores the texts, every request signed", async () => {
+    answer = (req) =>
+      req.method === "GET"
+        ? healthy()
+        : {
+            status: 200,
+            body: {
+              modelVersion: "v7",
+              predictions: [
+                { label: "animal", probability: 0.91, probabilities: { animal: 0.91, food: 0.09 } },
+                { label: "food", probability: 0.8, probabilities: { animal: 0.2, food: 0.8 } },
+              ],
+            },
+          };
+
+    const text = await tollgate(backend(), "predict", "a small dog", "warm bread", "--model", "topics");
+
+    expect(text).toBe("animal\t0.910\tv7\ta small dog\nfood\t0.800\tv7\twarm bread");
+    expect(seen.map((s) => [s.method, s.path, s.valid])).toEqual([
+      ["GET", "/", true],
+      ["POST", "/", true],
+    ]);
+    expect(JSON.parse(seen[1]?.body ?? "")).toEqual({ texts: ["a small dog", "warm bread"] });
+    expect(seen[1]?.authorization).toMatch(
+      new RegExp(
+        `^AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/\\d{8}/${REGION}/lambda/aws4_request, SignedHeaders=content-type;host;`,
+      ),
+    );
+  });
+
+  it("refuses to answer for another model than the stage serves", async () => {
+    answer = () => healthy("reviews");
+    await expect(tollgate(backend(), "predict", "x", "--model", "topics")).rejects.toThrow(
+      "this stage serves model reviews, not topics: pass --model reviews",
+    );
+    expect(seen).toHaveLength(1);
+  });
+
+  it("passes on the service's named errors", async () => {
+    answer = () => ({
+      status: 503,
+      body: { error: "ServiceUnavailableError", message: "model topics has no live version yet" },
+    });
+    await expect(tollgate(backend(), "predict", "x", "--model", "topics")).rejects.toMatchObject({
+      name: "ServiceUnavailableError",
+      message: "model topics has no live version yet",
+    });
+    answer = () => ({ status: 403, body: { Message: "Forbidden" } });
+    await expect(tollgate(backend(), "predict", "x", "--model", "topics")).rejects.toMatchObject({
+      name: "PredictRequestError",
+      message: expect.stringMatching(/refused the signed request \(403 .*lambda:InvokeFunctionUrl/),
+    });
+  });
+});
