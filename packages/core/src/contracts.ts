@@ -243,7 +243,7 @@ export const AuditRecordInput = z.object({
 export type AuditRecordInput = z.infer<typeof AuditRecordInput>;
 
 export const AuditRecord = AuditRecordInput.extend({
-  eventVersion: z.literal("1.08"),
+  eventVersion: z.string().describe("CloudTrail record version, 1.08 locally; AWS sends 1.08–1.11"),
   eventID: z.string(),
   eventTime: z.string(),
   awsRegion: z.string(),
