@@ -19,6 +19,8 @@ export const FeatureOptions = z.object({
   minDf: z.number().int().min(1).default(2),
   /** Keep at most this many terms (highest document frequency first); bounds the model size. */
   maxFeatures: z.number().int().min(1).default(100_000),
+  /** Keep at most this many weights (terms × labels): bounds the ONNX model (4 bytes each) whatever the label count. */
+  maxWeights: z.number().int().min(1).default(5_000_000),
   /** Bound on distinct terms counted while scanning; rare ones are pruned beyond it (bounded memory). */
   maxCandidates: z.number().int().min(1000).default(2_000_000),
 });
@@ -84,7 +86,7 @@ export async function buildFeatureSpec(
   }
   const kept = [...df].filter(([, n]) => n >= opts.minDf);
   kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  kept.length = Math.min(kept.length, opts.maxFeatures);
+  kept.length = Math.min(kept.length, opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
   return {
     version: 1,
     kind: "vocabulary-tfidf",

@@ -71,6 +71,13 @@ export class AdaGrad {
     }
   }
 
+  /** Restarts the average at the current iterate (e.g. after a first epoch of large steps). */
+  restartAverage(): void {
+    this.accW?.fill(0);
+    this.accB?.fill(0);
+    this.steps = 0;
+  }
+
   /**
    * The weights to use: the average of all iterates so far (with averaging) or the current ones (copies).
    * @example

@@ -73,7 +73,11 @@ describe("trainer", () => {
     expect(scored.labels).toEqual(rows.map((r) => r.label));
   });
 
-  it("is deterministic for a seed, and the seed matters", async () => {
+  it.each([
+    ["cached rows", {}],
+    ["streamed rows (no cache)", { cacheBytes: 0 }],
+    ["streamed rows (cache overflow)", { cacheBytes: 4096 }],
+  ])("is deterministic for a seed, and the seed matters: %s", async (_, extra) => {
     const rows = fixtureRows(400, 11);
     const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, { minDf: 1 });
     const run = (seed: number) =>
@@ -81,13 +85,39 @@ describe("trainer", () => {
         spec,
         () => rows.slice(0, 320),
         () => rows.slice(320),
-        { seed, epochs: 3, shuffleBuffer: 64 },
+        {
+          seed,
+          epochs: 3,
+          shuffleBuffer: 64,
+          ...extra,
+        },
       );
     const [a, b, c] = await Promise.all([run(9), run(9), run(10)]);
+    expect(a.params.cached).toEqual({ train: !("cacheBytes" in extra), validation: !("cacheBytes" in extra) });
     expect(Buffer.from(a.model.weights.buffer).equals(Buffer.from(b.model.weights.buffer))).toBe(true);
     expect(Array.from(a.model.bias)).toEqual(Array.from(b.model.bias));
     expect(Buffer.from(a.model.weights.buffer).equals(Buffer.from(c.model.weights.buffer))).toBe(false);
     expect(a.validation.accuracy).toBeGreaterThan(0.8);
+  });
+
+  it("early-stops on validation loss and returns the best epoch's weights", async () => {
+    const rows = fixtureRows(300, 5);
+    const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, { minDf: 1 });
+    // Every validation label is wrong (the fixture cycles labels by index): the validation loss only grows.
+    const noisy = rows.slice(240).map((r, i) => ({ text: r.text, label: FIXTURE_LABELS[(i + 241) % 3]! }));
+    const { model, params } = await trainLinear(
+      spec,
+      () => rows.slice(0, 240),
+      () => noisy,
+      {
+        seed: 1,
+        epochs: 10,
+        patience: 2,
+      },
+    );
+    expect(params.bestEpoch).toBe(1);
+    expect(params.epochsRun).toBe((params.bestEpoch as number) + 2);
+    expect(model.weights.some((w) => w !== 0)).toBe(true);
   });
 
   it("rejects labels outside the spec", async () => {

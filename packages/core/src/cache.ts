@@ -1,0 +1,61 @@
+/**
+ * A compact in-memory store of featurized examples (term ids, values and class: about 12 bytes
+ * per non-zero feature, a small fraction of the text), bounded in bytes. It lets training
+ * shuffle fully each epoch and skip re-tokenising; beyond its bound training streams instead.
+ */
+import type { SparseVector } from "./vectorize.ts";
+
+export class VectorCache {
+  private ids = new Int32Array(256);
+  private values = new Float64Array(256);
+  private offsets = new Int32Array(32);
+  private classes = new Int32Array(32);
+  private nnz = 0;
+  count = 0;
+
+  constructor(readonly limitBytes: number) {}
+
+  /** Bytes held by the arrays. */
+  get bytes(): number {
+    return this.ids.byteLength + this.values.byteLength + this.offsets.byteLength + this.classes.byteLength;
+  }
+
+  /**
+   * Appends an example; false (and nothing stored) when that would pass the byte limit.
+   * @example
+   * if (!cache.add(featurize(text), y)) streamInstead();
+   */
+  add(x: SparseVector, y: number): boolean {
+    const n = x.ids.length;
+    if (this.nnz + n > this.ids.length || this.count + 2 > this.offsets.length) {
+      const features = Math.max(this.ids.length, 2 ** Math.ceil(Math.log2(this.nnz + n)));
+      const rows = Math.max(this.offsets.length, 2 ** Math.ceil(Math.log2(this.count + 2)));
+      if (features * 12 + rows * 8 > this.limitBytes) return false;
+      this.ids = grow(this.ids, features, Int32Array);
+      this.values = grow(this.values, features, Float64Array);
+      this.offsets = grow(this.offsets, rows, Int32Array);
+      this.classes = grow(this.classes, rows, Int32Array);
+    }
+    this.ids.set(x.ids, this.nnz);
+    this.values.set(x.values, this.nnz);
+    this.classes[this.count] = y;
+    this.nnz += n;
+    this.count++;
+    this.offsets[this.count] = this.nnz;
+    return true;
+  }
+
+  /** Example i: views into the store (valid until the next `add`), and its class. */
+  get(i: number): { x: SparseVector; y: number } {
+    const start = this.offsets[i]!;
+    const end = this.offsets[i + 1]!;
+    return { x: { ids: this.ids.subarray(start, end), values: this.values.subarray(start, end) }, y: this.classes[i]! };
+  }
+}
+
+function grow<A extends Int32Array | Float64Array>(array: A, length: number, Ctor: { new (length: number): A }): A {
+  if (length === array.length) return array;
+  const next = new Ctor(length);
+  next.set(array);
+  return next;
+}

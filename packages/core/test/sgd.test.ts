@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { exampleGradient } from "../src/model.ts";
+import { AdaGrad } from "../src/sgd.ts";
+import { mulberry32 } from "../src/train.ts";
+import type { SparseVector } from "../src/vectorize.ts";
+
+describe("AdaGrad averaging", () => {
+  it("snapshot() is the exact mean of the iterates since the last restart", () => {
+    const rand = mulberry32(2);
+    const F = 5;
+    const C = 3;
+    const opt = new AdaGrad(F, C, { learningRate: 0.3, l2: 0.01, average: true });
+    const grad = new Float64Array(C);
+    const example = (): [SparseVector, number] => {
+      const ids = Int32Array.from(new Set([Math.floor(rand() * F), Math.floor(rand() * F)])).sort();
+      return [{ ids, values: Float64Array.from(ids, () => rand()) }, Math.floor(rand() * C)];
+    };
+    for (let t = 0; t < 7; t++) {
+      const [x, y] = example();
+      exampleGradient(opt.weights, opt.bias, x, y, grad);
+      opt.step(x, grad);
+    }
+    opt.restartAverage();
+    const sumW = new Float64Array(F * C);
+    const sumB = new Float64Array(C);
+    const steps = 25;
+    for (let t = 0; t < steps; t++) {
+      const [x, y] = example();
+      exampleGradient(opt.weights, opt.bias, x, y, grad);
+      opt.step(x, grad);
+      opt.weights.forEach((w, i) => {
+        sumW[i]! += w;
+      });
+      opt.bias.forEach((b, c) => {
+        sumB[c]! += b;
+      });
+    }
+    const { weights, bias } = opt.snapshot();
+    weights.forEach((w, i) => {
+      expect(w).toBeCloseTo(sumW[i]! / steps, 5);
+    });
+    bias.forEach((b, c) => {
+      expect(b).toBeCloseTo(sumB[c]! / steps, 5);
+    });
+    // …and differs from the last iterate.
+    expect(Array.from(weights)).not.toEqual(Array.from(opt.weights));
+  });
+});
