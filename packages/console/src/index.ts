@@ -38,8 +38,8 @@ export interface ConsoleOptions {
 /**
  * Builds the page if needed, opens the stores and serves the console until `close()`.
  * @example
- * const console = await startConsole({ home: ".tollgate", views: { timeline: stateTimeline, runState }, user: "console:me", port: 0 });
- * // open console.url; later: await console.close();
+ * const server = await startConsole({ home: ".tollgate", views: { timeline: stateTimeline, runState }, user: "console:me", port: 0 });
+ * // open server.url; later: await server.close();
  */
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const logger = (options.logger ?? rootLogger).child({ component: "console" });

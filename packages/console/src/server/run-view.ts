@@ -66,18 +66,17 @@ export function summarize(execution: ExecutionRecord, record: RunRecord | undefi
 const detail = (event: HistoryEvent | undefined, key: string) =>
   event?.[key] as { name?: string; input?: string; output?: string; cause?: string } | undefined;
 
-/** The timeline's rows with their input, output and error cause (the i-th row is the i-th state entered). */
+/**
+ * The timeline's rows with their input, output and error cause: the i-th row is the i-th state
+ * entered, and its exit and failure are among the events before the next state is entered.
+ */
 export function stateViews(events: HistoryEvent[], rows: TimelineRow[]): StateView[] {
-  const entered = events.filter((e) => e.type.endsWith("StateEntered"));
-  return rows.map((row, i) => {
-    const enter = entered[i];
-    const after = events.filter((e) => enter !== undefined && e.id > enter.id);
-    const exit = after.find(
-      (e) => e.type.endsWith("StateExited") && detail(e, "stateExitedEventDetails")?.name === row.name,
-    );
-    const failure = after.findLast(
-      (e) => (exit === undefined || e.id < exit.id) && (e.type === "TaskFailed" || e.type.endsWith("StateFailed")),
-    );
+  const starts = events.flatMap((e, i) => (e.type.endsWith("StateEntered") ? [i] : []));
+  return rows.map((row, k) => {
+    const enter = events[starts[k] ?? events.length];
+    const span = events.slice((starts[k] ?? events.length) + 1, starts[k + 1] ?? events.length);
+    const exit = span.find((e) => e.type.endsWith("StateExited"));
+    const failure = span.findLast((e) => e.type === "TaskFailed" || e.type.endsWith("StateFailed"));
     const cause = detail(failure, "taskFailedEventDetails") ?? detail(failure, "stateFailedEventDetails");
     return {
       ...row,
