@@ -3,40 +3,21 @@
  * backend (a deployed stage) implements the same interface, so output formats are identical.
  */
 import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/executions";
 
-export interface ExecutionSummary {
-  name: string;
-  status: string;
-  input: string;
-  output: string | null;
-  error: string | null;
-  cause: string | null;
-  startDate: string;
-  stopDate: string | null;
-  redriveCount: number;
-}
+/** What the CLI shows of an execution (DescribeExecution's fields it renders). */
+export type ExecutionSummary = Pick<
+  ExecutionRecord,
+  "name" | "status" | "input" | "output" | "error" | "cause" | "startDate" | "stopDate" | "redriveCount"
+>;
 
-/** A history event as GetExecutionHistory returns it. */
-export interface HistoryEvent {
-  id: number;
-  previousEventId?: number;
-  timestamp: string;
-  type: string;
-  [details: string]: unknown;
-}
+export type { HistoryEvent, NewHistoryEvent };
 
 export interface Prediction {
   text: string;
   label: string;
   probability: number;
   modelVersion: string;
-}
-
-/** A history event as it is recorded, before the store numbers it. */
-export interface NewHistoryEvent {
-  timestamp: string;
-  type: string;
-  [details: string]: unknown;
 }
 
 export interface RunProgress {

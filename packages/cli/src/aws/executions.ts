@@ -45,7 +45,8 @@ export function toSummary(out: DescribeExecutionOutput): AwsExecutionSummary {
     executionArn: out.executionArn ?? "",
     name: out.name ?? "",
     stateMachineArn: out.stateMachineArn ?? "",
-    status: out.status ?? "RUNNING",
+    // PENDING_REDRIVE (redrive accepted, not yet running) reads as RUNNING, as the console shows it.
+    status: !out.status || out.status === "PENDING_REDRIVE" ? "RUNNING" : out.status,
     input: out.input ?? "{}",
     output: out.output ?? null,
     error: out.error ?? null,
@@ -58,9 +59,15 @@ export function toSummary(out: DescribeExecutionOutput): AwsExecutionSummary {
 
 /** A GetExecutionHistory event with its timestamp as an ISO string and no empty fields. */
 export function toHistoryEvent(event: SfnHistoryEvent): HistoryEvent {
-  const { timestamp, id, type, ...details } = event;
+  const { timestamp, id, type, previousEventId, ...details } = event;
   const kept = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined));
-  return { timestamp: iso(timestamp) ?? "", type: type ?? "", id: id ?? 0, ...kept };
+  return {
+    timestamp: iso(timestamp) ?? "",
+    type: type ?? "",
+    id: id ?? 0,
+    previousEventId: previousEventId ?? 0,
+    ...kept,
+  };
 }
 
 /** Executions of one state machine. */

@@ -1,40 +1,8 @@
 import { ExecutionAlreadyExistsError, ExecutionNotFoundError } from "@tollgate/core/errors";
+import type { ExecutionRecord, ExecutionStatus, HistoryEvent, NewHistoryEvent } from "@tollgate/core/executions";
 import { connect, migrate, type SqliteDb } from "./sqlite.ts";
 
-/** Execution status names as Step Functions reports them. */
-export type ExecutionStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "TIMED_OUT";
-
-/** One execution, shaped like Step Functions' DescribeExecution (dates as ISO strings). */
-export interface ExecutionRecord {
-  executionArn: string;
-  name: string;
-  stateMachineArn: string;
-  status: ExecutionStatus;
-  input: string;
-  output: string | null;
-  error: string | null;
-  cause: string | null;
-  startDate: string;
-  stopDate: string | null;
-  redriveCount: number;
-}
-
-/** One history event in the shape of GetExecutionHistory, e.g. `{ type: "TaskStateEntered", stateEnteredEventDetails: { name, input } }`. */
-export interface HistoryEvent {
-  id: number;
-  previousEventId: number;
-  timestamp: string;
-  type: string;
-  [details: string]: unknown;
-}
-
-/** An event to append: the store assigns `id`; `previousEventId` defaults to the event just before it. */
-export interface NewHistoryEvent {
-  previousEventId?: number;
-  timestamp: string;
-  type: string;
-  [details: string]: unknown;
-}
+export type { ExecutionRecord, ExecutionStatus, HistoryEvent, NewHistoryEvent };
 
 /** What `create` needs: everything the store does not fill in itself. */
 export type NewExecution = Omit<ExecutionRecord, "status" | "output" | "error" | "cause" | "stopDate" | "redriveCount">;
