@@ -35,8 +35,8 @@ export const ServingConfig = z.object({
     .int()
     .min(1)
     .max(4096)
-    .default(512)
-    .describe("most texts of concurrent requests scored together in one onnxruntime run"),
+    .default(64)
+    .describe("most texts of concurrent requests scored together in one onnxruntime run (a larger request runs alone)"),
 });
 /** The parsed serving configuration. */
 export type ServingConfig = z.infer<typeof ServingConfig>;

@@ -65,6 +65,7 @@ export class LiveModelCache {
   private readonly now: () => number;
   private readonly log: Logger;
   private closed = false;
+  private readonly releasing = new Set<Promise<void>>();
 
   constructor(
     private readonly source: ModelSource,
@@ -96,12 +97,16 @@ export class LiveModelCache {
     return this.current?.version;
   }
 
-  /** Stops serving; each loaded model is released once its last lease ends. */
+  /**
+   * Stops serving; each loaded model is released once its last lease ends. Resolves when the
+   * models without leases are released.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await this.refreshing?.catch(() => undefined);
+    await this.refreshing;
     if (this.current) this.retire(this.current);
     this.current = undefined;
+    await Promise.all(this.releasing);
   }
 
   private lease(entry: Entry): ModelLease {
@@ -165,9 +170,11 @@ export class LiveModelCache {
   }
 
   private free(entry: Entry): void {
-    entry.model.release().then(
+    const done = entry.model.release().then(
       () => this.log.info({ modelVersion: entry.version }, "model released"),
       (err: unknown) => this.log.error({ err, modelVersion: entry.version }, "model release failed"),
     );
+    this.releasing.add(done);
+    void done.finally(() => this.releasing.delete(done));
   }
 }

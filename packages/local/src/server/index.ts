@@ -4,7 +4,7 @@
  */
 import { describeError } from "@tollgate/core/errors";
 import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
-import type { HealthResponse, ServingConfig } from "@tollgate/core/serving/index";
+import { bufferedLogger, type HealthResponse, type ServingConfig } from "@tollgate/core/serving/index";
 import { predictHandler } from "@tollgate/functions/predict";
 import { openLocalStores } from "../stores/index.ts";
 import { type RunningServer, startServer } from "./server.ts";
@@ -18,6 +18,7 @@ export interface ServeLocalOptions {
   config: ServingConfig;
   port: number;
   host?: string;
+  /** Default: a buffered logger at the root logger's level (one JSON line per request, written in blocks). */
   logger?: Logger;
 }
 
@@ -33,7 +34,8 @@ export interface LocalServer extends RunningServer {
  */
 export async function serveLocal(options: ServeLocalOptions): Promise<LocalServer> {
   const stores = openLocalStores(options.home);
-  const logger = options.logger ?? rootLogger;
+  const buffered = options.logger ? undefined : bufferedLogger(rootLogger.level);
+  const logger = options.logger ?? buffered!.logger;
   const handler = predictHandler({ registry: stores.registry, models: stores.objects.models }, options.config, logger);
   const live = await handler.health().catch((err: unknown) => describeError(err));
   let server: RunningServer;
@@ -48,6 +50,7 @@ export async function serveLocal(options: ServeLocalOptions): Promise<LocalServe
   } catch (err) {
     await handler.close();
     stores.close();
+    buffered?.close();
     throw err;
   }
   return {
@@ -57,6 +60,7 @@ export async function serveLocal(options: ServeLocalOptions): Promise<LocalServe
       await server.close();
       await handler.close();
       stores.close();
+      buffered?.close();
     },
   };
 }
