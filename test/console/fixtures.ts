@@ -2,7 +2,6 @@
  * A home with the three kinds of finished run the console shows (promoted, rejected, failed),
  * made by the real workflow as in test/e2e/workflow.test.ts, and a console serving it.
  */
-import { runState, stateTimeline } from "@tollgate/cli/render";
 import { type ConsoleServer, startConsole } from "@tollgate/console";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { type Row, tempHome, topicRows } from "../helpers/topics.ts";
@@ -45,7 +44,7 @@ export async function seedRuns(home = tempHome()): Promise<SeededHome> {
 
 /** A console on a free loopback port over `home`, with the CLI's renderers. */
 export function serveConsole(home: string): Promise<ConsoleServer> {
-  return startConsole({ home, views: { timeline: stateTimeline, runState }, user: "console:test", port: 0 });
+  return startConsole({ home, user: "console:test", port: 0 });
 }
 
 /** Opens the stores of `home` for a test to read or write directly. */

@@ -4,23 +4,14 @@
  */
 import type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 
+/** Execution statuses as Step Functions reports them (the runs filter). */
+export { EXECUTION_STATUSES, type ExecutionStatus, type HistoryEvent } from "@tollgate/core/executions";
 export type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord };
 
-/** Execution statuses as Step Functions reports them (the runs filter). */
-export const EXECUTION_STATUSES = ["RUNNING", "SUCCEEDED", "FAILED", "ABORTED", "TIMED_OUT"] as const;
-export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
+import type { ExecutionStatus, HistoryEvent } from "@tollgate/core/executions";
 
 /** What happened to a state in one run; `not-reached` for states the run never entered. */
 export type StateStatus = "succeeded" | "failed" | "caught" | "running" | "not-reached";
-
-/** A history event as GetExecutionHistory returns it. */
-export interface HistoryEvent {
-  id: number;
-  previousEventId?: number;
-  timestamp: string;
-  type: string;
-  [details: string]: unknown;
-}
 
 /** A state of the ASL file, placed on the drawing (pixels, top-left origin). */
 export interface GraphNode {

@@ -9,21 +9,17 @@ import { ensureBundle } from "./bundle.ts";
 import { ConsoleApi } from "./server/api.ts";
 import { AslDefinition, layoutGraph } from "./server/graph.ts";
 import { type ConsoleServer, startHttp } from "./server/http.ts";
-import type { RunViews } from "./server/run-view.ts";
 
 export type * from "./api-types.ts";
 export { buildBundle, DIST_DIR, ensureBundle } from "./bundle.ts";
 export { ConsoleApi } from "./server/api.ts";
 export { layoutGraph } from "./server/graph.ts";
 export type { ConsoleServer } from "./server/http.ts";
-export type { RunViews, TimelineRow } from "./server/run-view.ts";
 
 /** Options of {@link startConsole}. */
 export interface ConsoleOptions {
   /** TOLLGATE_HOME: the stores to show. */
   home: string;
-  /** The CLI's history renderers (`stateTimeline`, `runState`). */
-  views: RunViews;
   /** Who promotes and rolls back, e.g. `console:alice`. */
   user: string;
   /** Default 127.0.0.1. */
@@ -38,7 +34,7 @@ export interface ConsoleOptions {
 /**
  * Builds the page if needed, opens the stores and serves the console until `close()`.
  * @example
- * const server = await startConsole({ home: ".tollgate", views: { timeline: stateTimeline, runState }, user: "console:me", port: 0 });
+ * const server = await startConsole({ home: ".tollgate", user: "console:me", port: 0 });
  * // open server.url; later: await server.close();
  */
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
@@ -46,7 +42,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const { dir } = await ensureBundle();
   const asl = AslDefinition.parse(JSON.parse(readFileSync(options.definitionFile ?? DEFAULT_DEFINITION, "utf8")));
   const tollgate = openTollgate({ home: options.home });
-  const api = new ConsoleApi({ tollgate, graph: layoutGraph(asl), views: options.views, user: options.user });
+  const api = new ConsoleApi({ tollgate, graph: layoutGraph(asl), user: options.user });
   try {
     const server = await startHttp({
       api,

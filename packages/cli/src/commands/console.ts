@@ -6,7 +6,6 @@ import { logger } from "@tollgate/core/logger";
 import { readConfig } from "@tollgate/local/config";
 import type { Command } from "commander";
 import type { Io } from "../program.ts";
-import { runState, stateTimeline } from "../render.ts";
 
 interface ConsoleOpts {
   port: string;
@@ -36,7 +35,6 @@ export function registerConsole(program: Command, io: Io): void {
         throw new InvalidInputError(`--port ${opts.port} is not a port number`);
       const server = await startConsole({
         home: readConfig(process.env).home,
-        views: { timeline: stateTimeline, runState },
         user: `console:${userInfo().username}`,
         host: opts.host,
         port,

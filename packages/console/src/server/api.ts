@@ -18,7 +18,7 @@ import type {
   SwapResult,
   VersionMetrics,
 } from "../api-types.ts";
-import { type RunViews, runView, summarize } from "./run-view.ts";
+import { runView, summarize } from "./run-view.ts";
 
 /** The metricsKey JSON that Evaluate writes next to the model. */
 const MetricsFile = z.object({
@@ -32,14 +32,13 @@ const MetricsFile = z.object({
 export interface ConsoleApiDeps {
   tollgate: Tollgate;
   graph: Graph;
-  views: RunViews;
   /** Who promotes and rolls back (audit principal and the live pointer's `by`), e.g. `console:alice`. */
   user: string;
 }
 
 /**
  * @example
- * const api = new ConsoleApi({ tollgate, graph, views, user: "console:alice" });
+ * const api = new ConsoleApi({ tollgate, graph, user: "console:alice" });
  * const failed = await api.listRuns({ status: "FAILED", limit: 20 });
  */
 export class ConsoleApi {
@@ -64,7 +63,7 @@ export class ConsoleApi {
       readAudit(this.stores.auditFile, { runId: name }),
     ]);
     const events = this.stores.executions.history(name);
-    return runView({ execution, events, record, audit, graph: this.deps.graph, views: this.deps.views });
+    return runView({ execution, events, record, audit, graph: this.deps.graph });
   }
 
   /** The model names that runs have trained, with their live pointers. */

@@ -1,7 +1,8 @@
 /**
- * A run as the console shows it: the CLI's state timeline (same statuses and durations as
+ * A run as the console shows it: the state timeline (core/history) (same statuses and durations as
  * `tollgate show`) joined with each state's input and output, and the gate's numbers.
  */
+import { runState, type StateRow, stateTimeline } from "@tollgate/core/history";
 import type { ExecutionRecord } from "@tollgate/local/stores/index";
 import type {
   AuditRecord,
@@ -15,29 +16,6 @@ import type {
   StateStatus,
   StateView,
 } from "../api-types.ts";
-
-/** A row of the CLI's `stateTimeline` (packages/cli/src/render.ts). */
-export interface TimelineRow {
-  name: string;
-  type: string;
-  status: "succeeded" | "failed" | "caught" | "running";
-  start: string;
-  end: string | null;
-  durationMs: number | null;
-  attempts: number;
-  error?: string;
-}
-
-/**
- * How a history reads: the CLI's renderers, passed in by the composition root so the console and
- * `tollgate show` agree (the CLI depends on this package, not the reverse).
- */
-export interface RunViews {
-  /** One row per state entered, in order. */
-  timeline(events: HistoryEvent[]): TimelineRow[];
-  /** The last state output that carried the evaluation and decision. */
-  runState(execution: ExecutionRecord, events: HistoryEvent[]): Record<string, unknown>;
-}
 
 /** Parses a JSON string from the history; anything else (or bad JSON) is returned as is. */
 export function parseJson(text: unknown): unknown {
@@ -70,7 +48,7 @@ const detail = (event: HistoryEvent | undefined, key: string) =>
  * The timeline's rows with their input, output and error cause: the i-th row is the i-th state
  * entered, and its exit and failure are among the events before the next state is entered.
  */
-export function stateViews(events: HistoryEvent[], rows: TimelineRow[]): StateView[] {
+export function stateViews(events: HistoryEvent[], rows: StateRow[]): StateView[] {
   const starts = events.flatMap((e, i) => (e.type.endsWith("StateEntered") ? [i] : []));
   return rows.map((row, k) => {
     const enter = events[starts[k] ?? events.length];
@@ -127,10 +105,9 @@ export function runView(input: {
   record: RunRecord | undefined;
   audit: AuditRecord[];
   graph: Graph;
-  views: RunViews;
 }): RunView {
-  const { execution, events, record, graph, views } = input;
-  const states = stateViews(events, views.timeline(events));
+  const { execution, events, record, graph } = input;
+  const states = stateViews(events, stateTimeline(events));
   return {
     execution: {
       ...summarize(execution, record),
@@ -144,7 +121,7 @@ export function runView(input: {
     stateStatus: statusByState(graph, states),
     states,
     events,
-    gate: gateView(views.runState(execution, events), record),
+    gate: gateView(runState(execution, events), record),
     record: record ?? null,
     audit: input.audit,
   };
