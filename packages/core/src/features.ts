@@ -85,7 +85,9 @@ export async function buildFeatureSpec(
     if (df.size > opts.maxCandidates) pruneCounts(df, opts.maxCandidates);
   }
   const kept = [...df].filter(([, n]) => n >= opts.minDf);
-  kept.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // Most frequent first; among equals, single tokens before bigrams (they generalise better), then by text.
+  const rank = (term: string): number => (term.startsWith(FIRST_TOKEN_PREFIX) || !term.includes(" ") ? 0 : 1);
+  kept.sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   kept.length = Math.min(kept.length, opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
   return {
     version: 1,

@@ -1,14 +1,17 @@
 /**
  * The machine-learning core: text → tokens → features → linear model → ONNX, and metrics.
  * @example
- * import { buildFeatureSpec, trainLinear, exportOnnx, OnnxTextClassifier } from "@tollgate/core/ml";
+ * import { buildFeatureSpec, exportOnnx, OnnxTextClassifier, trainLinear } from "@tollgate/core/ml";
+ * const spec = await buildFeatureSpec(trainRows(), labels);
+ * const { model } = await trainLinear(spec, trainRows, validationRows, { seed: 42 });
+ * const classifier = await OnnxTextClassifier.load(exportOnnx(model));
  */
-
 export { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "./features.ts";
 export { computeMetrics } from "./metrics.ts";
 export { checkModel, type LinearModel, scoreTexts } from "./model.ts";
-export { exportOnnx, FORMAT as ONNX_FORMAT, METADATA as ONNX_METADATA } from "./onnx/export.ts";
+export { exportOnnx, exportTokenizerOnnx, FORMAT as ONNX_FORMAT, METADATA as ONNX_METADATA } from "./onnx/export.ts";
 export { OnnxTextClassifier } from "./onnx/runtime.ts";
+export { mulberry32 } from "./random.ts";
 export { murmur3, type SplitName, splitOf } from "./split.ts";
 export { normalize, TOKEN_PATTERN, tokenize } from "./text.ts";
 export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainLinear } from "./train.ts";
