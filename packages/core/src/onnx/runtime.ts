@@ -46,7 +46,6 @@ export class OnnxTextClassifier {
         // One thread: the string ops do not parallelise, and threads contend with the host's
         // other work (measured 2–3× slower with 2 threads on a busy 2-core machine).
         intraOpNumThreads: 1,
-        intraOpNumThreads: 1,
       });
     } catch (err) {
       throw new ModelFormatError(`onnxruntime cannot load the model: ${String(err)}`, { cause: err });
