@@ -68,3 +68,33 @@ describe("ONNX export parity with scoreTexts", () => {
       expect(out.probabilities[0]![c]).toBeCloseTo(ref.probabilities[0]![c]!, 6);
   });
 });
+
+describe("ONNX export parity for other feature options", () => {
+  const rows = fixtureRows(300, 3);
+  it.each([
+    ["unigrams only", { ngramMax: 1, firstToken: false, minDf: 1 }],
+    ["bigrams, no first-token term", { ngramMax: 2, firstToken: false, minDf: 1 }],
+    ["empty vocabulary (bias only)", { minDf: 10_000 }],
+  ])("%s", async (_, options) => {
+    const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, options);
+    const { model } = await trainLinear(
+      spec,
+      () => rows,
+      () => [],
+      { seed: 3, epochs: 3 },
+    );
+    const classifier = await OnnxTextClassifier.load(exportOnnx(model));
+    try {
+      const docs = [...edgeDocuments().slice(0, 20), ...rows.slice(0, 30).map((r) => r.text)];
+      const expected = scoreTexts(model, docs);
+      const actual = await classifier.predict(docs);
+      expect(actual.labels).toEqual(expected.labels);
+      const diffs = docs.flatMap((_, i) =>
+        Array.from(actual.probabilities[i]!, (p, c) => Math.abs(p - expected.probabilities[i]![c]!)),
+      );
+      expect(Math.max(...diffs)).toBeLessThan(1e-5);
+    } finally {
+      await classifier.release();
+    }
+  });
+});

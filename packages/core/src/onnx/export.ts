@@ -157,6 +157,7 @@ export function exportOnnx(model: LinearModel): Uint8Array {
   const graph = {
     name: "tollgate_text_classifier",
     node: nodes,
+    // Only the constants some node uses (onnxruntime warns about unused initializers).
     initializer: [
       tensor.int64("zero", [1], [0]),
       tensor.int64("one", [1], [1]),
@@ -168,7 +169,7 @@ export function exportOnnx(model: LinearModel): Uint8Array {
       tensor.float("idf", [V + 1], idf),
       tensor.float("weights", [V + 1, C], scaled),
       tensor.float("bias", [C], model.bias),
-    ],
+    ].filter((t) => nodes.some((n) => n.input.includes(t.name))),
     input: [valueInfo("text", DataType.STRING, ["N"])],
     output: [valueInfo("label", DataType.STRING, ["N"]), valueInfo("probabilities", DataType.FLOAT, ["N", C])],
   };
