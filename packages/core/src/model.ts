@@ -18,7 +18,12 @@ export interface LinearModel {
   bias: Float32Array;
 }
 
-/** Checks the shapes of a model. @throws ModelFormatError */
+/**
+ * Checks the shapes of a model.
+ * @throws ModelFormatError
+ * @example
+ * checkModel(model); // throws when weights.length !== vocabulary.length × labels.length
+ */
 export function checkModel(model: LinearModel): void {
   const C = model.labels.length;
   if (C < 2) throw new ModelFormatError("a model needs at least two labels");
@@ -61,7 +66,11 @@ export function softmaxInPlace(z: Float64Array): number {
   return max + Math.log(sum);
 }
 
-/** Index of the largest value (the first one on ties, as ONNX ArgMax). */
+/**
+ * Index of the largest value (the first one on ties, as ONNX ArgMax).
+ * @example
+ * argmax([0.2, 0.5, 0.5]) // 1
+ */
 export function argmax(z: ArrayLike<number>): number {
   let best = 0;
   for (let c = 1; c < z.length; c++) if (z[c]! > z[best]!) best = c;

@@ -18,7 +18,7 @@ export function mulberry32(seed: number): () => number {
 /**
  * A uniformly random permutation of 0 … n−1 (Fisher–Yates).
  * @example
- * permutation(5, mulberry32(1)) // e.g. Int32Array [3, 0, 4, 1, 2]
+ * permutation(5, mulberry32(1)) // Int32Array [4, 2, 1, 0, 3]
  */
 export function permutation(n: number, rand: () => number): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);

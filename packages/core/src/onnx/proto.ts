@@ -163,7 +163,11 @@ export const tensor = {
   }),
 };
 
-/** A node: `node("Add", ["a", "b"], ["c"], [], "")`. */
+/**
+ * A graph node (named after its first output).
+ * @example
+ * node("Softmax", ["logits"], ["probabilities"], [attr.int("axis", -1)])
+ */
 export function node(
   opType: string,
   input: string[],
@@ -174,7 +178,11 @@ export function node(
   return { opType, domain, name: `${output[0]}_${opType}`, input, output, attribute };
 }
 
-/** A graph input or output description; a string dimension is symbolic. */
+/**
+ * A graph input or output description; a string dimension is symbolic.
+ * @example
+ * valueInfo("text", DataType.STRING, ["N"])
+ */
 export function valueInfo(name: string, elemType: number, dims: Array<number | string>): ValueInfo {
   const dim = dims.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d }));
   return { name, type: { tensorType: { elemType, shape: { dim } } } };
