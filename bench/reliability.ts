@@ -111,7 +111,9 @@ async function faults(reps: number) {
       const ok = await withHome(
         async (tg) => {
           const before = await checkConsistency(tg);
-          const run = await (await tg.workflow.start(name, input([await addRaw(tg, name, 80, rep * 10 + i)]))).done;
+          const dataset = `fault-${rep}-${i}`;
+          const key = await addRaw(tg, name, 80, rep * 10 + i, dataset);
+          const run = await (await tg.workflow.start(name, input([key], PERMISSIVE_GATE, dataset))).done;
           const after = await checkConsistency(tg);
           return run.status === "FAILED" && after.problems.length === 0 && after.live === before.live;
         },

@@ -5,8 +5,9 @@ import { topicRows } from "../helpers/topics.ts";
 /** Always promote a candidate that reaches 0.5, so redriven runs end live (the gate is not under test here). */
 export const PERMISSIVE_GATE = { minAccuracy: 0.5, minGain: -1 };
 
-export const input = (sources: string[] = [], gate = PERMISSIVE_GATE) => ({
-  dataset: "topics",
+/** A run of the `topics` model over `dataset` (default `topics`; a dataset of its own keeps a run's ETL small). */
+export const input = (sources: string[] = [], gate = PERMISSIVE_GATE, dataset = "topics") => ({
+  dataset,
   modelName: "topics",
   gate,
   seed: 3,
@@ -14,8 +15,8 @@ export const input = (sources: string[] = [], gate = PERMISSIVE_GATE) => ({
 });
 
 /** Adds a raw file of synthetic rows to the dataset and returns its key. */
-export async function addRaw(tg: Tollgate, name: string, rows = 300, seed = 1): Promise<string> {
-  const key = `raw/topics/${name}.jsonl`;
+export async function addRaw(tg: Tollgate, name: string, rows = 300, seed = 1, dataset = "topics"): Promise<string> {
+  const key = `raw/${dataset}/${name}.jsonl`;
   await tg.portsFor("test").data.put(
     key,
     topicRows(rows, seed)
