@@ -71,7 +71,9 @@ export function buildProgram(io: Io, backendFactory: () => Backend = () => new L
     .command("redrive <run>")
     .description("rerun a failed run from the state that failed, as the same execution (Step Functions redrive)")
     .addOption(json)
-    .action(async (name: string, opts: Opts) => afterRun(opts, await get().redrive(name, opts.json ? {} : progressPrinter())));
+    .action(async (name: string, opts: Opts) =>
+      afterRun(opts, await get().redrive(name, opts.json ? {} : progressPrinter())),
+    );
   program
     .command("runs")
     .description("list runs, newest first")
