@@ -1,0 +1,83 @@
+/**
+ * Runs a child command under GNU time (`/usr/bin/time -v`) and reads its wall time and peak RSS
+ * ("Maximum resident set size": the largest single process of the child's tree).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+
+export const TIME = "/usr/bin/time";
+
+export interface Measured {
+  /** Wall seconds of the whole command, measured by the parent. */
+  wallS: number;
+  peakRssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Thrown when a measured command exits non-zero. */
+export class CommandFailedError extends Error {
+  constructor(cmd: string, code: number | null, stderr: string) {
+    super(`${cmd} exited ${code}: ${stderr.trim().split("\n").slice(-8).join("\n")}`);
+    this.name = "CommandFailedError";
+  }
+}
+
+/**
+ * Runs `cmd args` under `/usr/bin/time -v`; stdout goes to `stdoutFile`'s content when given
+ * (e.g. predictions), otherwise is returned.
+ * @throws CommandFailedError on a non-zero exit.
+ */
+export function measure(
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(TIME, ["-v", cmd, ...args], {
+      env: options.env ?? process.env,
+      cwd: options.cwd ?? process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on("data", (b: Buffer) => out.push(b));
+    child.stderr.on("data", (b: Buffer) => err.push(b));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const wallS = (performance.now() - started) / 1000;
+      const stderr = Buffer.concat(err).toString("utf8");
+      if (code !== 0) return reject(new CommandFailedError(`${cmd} ${args.join(" ")}`, code, stderr));
+      const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      resolve({
+        wallS,
+        peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr,
+      });
+    });
+  });
+}
+
+/** The last line of `text` that parses as a JSON object. */
+export function lastJson(text: string): Record<string, unknown> {
+  const lines = text.trim().split("\n").reverse();
+  for (const line of lines) {
+    if (!line.startsWith("{")) continue;
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {}
+  }
+  throw new Error(`no JSON line in output: ${text.slice(-500)}`);
+}
+
+/** nproc, CPU model, memory and the load average now. */
+export function machine() {
+  const model = existsSync("/proc/cpuinfo")
+    ? (/model name\s*:\s*(.+)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? "unknown")
+    : (cpus()[0]?.model ?? "unknown");
+  return { nproc: cpus().length, cpu: model.trim(), load: loadavg().map((l) => Number(l.toFixed(2))) };
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs the peers of `pnpm bench:train`: fastText and LIBLINEAR (Debian), GNU time (peak RSS),
+# and a Python venv in bench/.data/venv with scikit-learn and Vowpal Wabbit (PyPI).
+# Idempotent: skips what is already there. Prints exactly what is missing when an install fails.
+set -u
+here="$(cd "$(dirname "$0")/.." && pwd)"
+venv="$here/.data/venv"
+SKLEARN_VERSION="1.9.1"
+VW_VERSION="9.11.9"
+missing=()
+
+need_apt=()
+command -v fasttext >/dev/null || need_apt+=(fasttext)
+command -v liblinear-train >/dev/null || need_apt+=(liblinear-tools)
+[ -x /usr/bin/time ] || need_apt+=(time)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "setup: apt-get install ${need_apt[*]}" >&2
+  if command -v apt-get >/dev/null; then
+    apt-get update -qq >/dev/null 2>&1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null 2>&1
+  fi
+  command -v fasttext >/dev/null || missing+=("fasttext (Debian package fasttext: apt-get install fasttext)")
+  command -v liblinear-train >/dev/null || missing+=("liblinear-train (Debian package liblinear-tools: apt-get install liblinear-tools)")
+  [ -x /usr/bin/time ] || missing+=("/usr/bin/time (Debian package time: apt-get install time)")
+fi
+
+if [ ! -x "$venv/bin/python" ]; then
+  echo "setup: python3 -m venv $venv" >&2
+  python3 -m venv "$venv" || missing+=("a Python venv (python3 -m venv failed; install python3-venv)")
+fi
+if [ -x "$venv/bin/python" ]; then
+  if ! "$venv/bin/python" -c "import sklearn, vowpalwabbit, threadpoolctl" 2>/dev/null; then
+    echo "setup: pip install scikit-learn==$SKLEARN_VERSION vowpalwabbit==$VW_VERSION" >&2
+    "$venv/bin/pip" install -q "scikit-learn==$SKLEARN_VERSION" "vowpalwabbit==$VW_VERSION" threadpoolctl >&2
+  fi
+  "$venv/bin/python" -c "import sklearn" 2>/dev/null ||
+    missing+=("scikit-learn (PyPI: $venv/bin/pip install scikit-learn==$SKLEARN_VERSION)")
+  "$venv/bin/python" -c "import vowpalwabbit" 2>/dev/null ||
+    missing+=("vowpalwabbit (PyPI: $venv/bin/pip install vowpalwabbit==$VW_VERSION)")
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: MISSING:" >&2
+  for m in "${missing[@]}"; do echo "  - $m" >&2; done
+  exit 1
+fi
+echo "setup: ok" >&2
