@@ -131,12 +131,12 @@ async function faults(reps: number) {
 /** SIGKILL at random points of a run, then reopen and check. */
 async function crashes(kills: number) {
   const outcomes = [];
-  for (const [i, delay] of killDelays(kills, 2500, 11).entries()) {
+  for (const [i, delay] of killDelays(kills, 1200, 11).entries()) {
     const home = tempHome();
     const key = await withHome(
       async (tg) => {
         await baseLive(tg);
-        return addRaw(tg, "crash", 3000, 70 + i);
+        return addRaw(tg, "crash", 20_000, 70 + i);
       },
       { home },
     );
