@@ -21,6 +21,13 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const began = performance.now();
 const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
 
+/** The commit of the trainer measured, "+dirty" when packages/core has uncommitted changes. */
+function coreCommit(): string {
+  const git = (args: string[]) => spawnSync("git", args, { encoding: "utf8" }).stdout?.trim() ?? "";
+  const head = git(["rev-parse", "--short", "HEAD"]) || "unknown";
+  return git(["status", "--porcelain", "--", "packages/core"]) ? `${head}+dirty` : head;
+}
+
 function setup(): void {
   const script = join(import.meta.dirname, "train", "setup.sh");
   const res = spawnSync("bash", [script], { stdio: ["ignore", "inherit", "inherit"] });
@@ -33,7 +40,8 @@ function setup(): void {
 async function main() {
   setup();
   const before = machine();
-  log(`machine: ${before.nproc} × ${before.cpu}, load average ${before.load.join(" ")}`);
+  const core = coreCommit();
+  log(`machine: ${before.nproc} × ${before.cpu}, load average ${before.load.join(" ")}; core at ${core}`);
   const ds = await loadDataset(quick ? 0.1 : 1);
   const dir = join(import.meta.dirname, ".data", "train", quick ? "quick" : "full");
   await rm(dir, { recursive: true, force: true });
@@ -47,14 +55,15 @@ async function main() {
 
   const trained = await trainOurs(files, ds.labels);
   log(
-    `tollgate: trained in ${trained.trainS.toFixed(2)} s (feature spec ${trained.specS.toFixed(2)} s, ` +
+    `tollgate: trained in ${trained.trainS.toFixed(2)} s (cpu ${trained.trainCpuS.toFixed(2)} s; feature spec ${trained.specS.toFixed(2)} s, ` +
       `${trained.vocabulary} terms, epochs ${String(trained.training.epochsRun)}, best ${String(trained.training.bestEpoch)}, ` +
       `cached ${JSON.stringify(trained.training.cached)}), ` +
       `peak RSS ${trained.peakRssMb.toFixed(0)} MB, model ${trained.modelMb.toFixed(2)} MB [${elapsed()}]`,
   );
   const scored = await scoreOurs(trained.modelPath, ds.test, ds.labels, quick ? 500 : 2000);
   log(
-    `tollgate: accuracy ${scored.accuracy.toFixed(4)}, ${Math.round(scored.predictDocsPerS)} docs/s, ` +
+    `tollgate: accuracy ${scored.accuracy.toFixed(4)}, ${Math.round(scored.predictDocsPerS)} docs/s ` +
+      `(${Math.round(scored.predictDocsPerCpuS)} per cpu s), ` +
       `p50 ${scored.p50Ms.toFixed(4)} ms, p99 ${scored.p99Ms.toFixed(4)} ms [${elapsed()}]`,
   );
 
@@ -69,7 +78,7 @@ async function main() {
     peers.push(result);
     log(
       `${peer.name}: accuracy ${result.accuracy.toFixed(4)}, train ${result.train_s.toFixed(2)} s, ` +
-        `predict ${result.predict_s.toFixed(3)} s, peak ${result.peak_rss_mb.toFixed(0)} MB` +
+        `predict ${result.predict_s.toFixed(3)} s, peak ${result.peak_rss_mb.toFixed(0)} MB, cpu ${result.cpu_s.toFixed(2)} s` +
         `${result.note ? ` (${result.note})` : ""} [${elapsed()}]`,
     );
   }
@@ -95,6 +104,7 @@ async function main() {
     sample: quick ? 0.1 : 1,
     rows: { train: ds.train.length, test: ds.test.length },
     skipped,
+    core,
     machine: { nproc: before.nproc, cpu: before.cpu, load_before: before.load, load_after: after.load },
     targets: Object.fromEntries(checks.map((t) => [t.name, t.holds])),
   };
@@ -106,7 +116,7 @@ async function main() {
   if (skipped.length) console.log(`skipped by --quick (slowest to start): ${skipped.join(", ")}`);
   for (const p of peers) if (p.note) console.log(`note: ${p.name}: ${p.note}`);
   console.log(
-    `tollgate: ${ours.predict_docs_per_s} docs/s batched, p50 ${ours.p50_ms} ms single, model ${ours.model_mb} MB, ` +
+    `tollgate: ${ours.predict_docs_per_s} docs/s batched (${Math.round(scored.predictDocsPerCpuS)} per cpu s), p50 ${ours.p50_ms} ms single, model ${ours.model_mb} MB, ` +
       `peak RSS ${ours.peak_rss_mb} MB (10×: ${x10 ? `${x10.peakRssMb.toFixed(1)} MB, ratio ${ours.rss_10x_ratio}` : "not run"})`,
   );
   console.log(

@@ -13,6 +13,8 @@ export interface Measured {
   /** Wall seconds of the whole command, measured by the parent. */
   wallS: number;
   peakRssMb: number;
+  /** User + system CPU seconds of the command (GNU time). */
+  cpuS: number;
   stdout: string;
   stderr: string;
 }
@@ -52,9 +54,11 @@ export function measure(
       const stderr = Buffer.concat(err).toString("utf8");
       if (code !== 0) return reject(new CommandFailedError(`${cmd} ${args.join(" ")}`, code, stderr));
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      const seconds = (what: string) => Number(new RegExp(`${what} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1]);
       resolve({
         wallS,
         peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
+        cpuS: seconds("User") + seconds("System"),
         stdout: Buffer.concat(out).toString("utf8"),
         stderr,
       });

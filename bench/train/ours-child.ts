@@ -46,6 +46,7 @@ async function main(jobFile: string) {
   const data = new FolderObjectStore(job.store);
   const ports = { data, models: new FolderObjectStore(job.models), registry: memoryRegistry() };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const spec = await buildFeatureSpec(readJsonLines(data, job.train, CuratedRow), job.labels);
   const featureSpecKey = `prepared/features-${process.pid}.json`;
   await data.put(featureSpecKey, JSON.stringify(spec));
@@ -63,12 +64,14 @@ async function main(jobFile: string) {
     },
   });
   const done = performance.now();
+  const used = process.cpuUsage(cpu);
   const card = JSON.parse(new TextDecoder().decode(await ports.models.get(out.cardKey))) as {
     training?: Record<string, unknown>;
   };
   const line = {
     specS: (specDone - started) / 1000,
     trainS: (done - started) / 1000,
+    trainCpuS: (used.user + used.system) / 1e6,
     vocabulary: spec.vocabulary.length,
     modelKey: out.modelKey,
     sizeBytes: out.sizeBytes,

@@ -16,6 +16,8 @@ export interface PeerResult {
   predict_s: number;
   /** Peak RSS of the training process (Python peers: the one process that trains and predicts). */
   peak_rss_mb: number;
+  /** User + system CPU seconds of the training command (Python: the whole process, imports and predicting included). */
+  cpu_s: number;
   note?: string;
 }
 
@@ -66,6 +68,7 @@ function fasttext(name: string, extra: string[], slow = false): Peer {
         train_s: train.wallS,
         predict_s: predict.wallS,
         peak_rss_mb: train.peakRssMb,
+        cpu_s: train.cpuS,
       };
     },
   };
@@ -84,6 +87,7 @@ function python(name: string, args: string[], env?: NodeJS.ProcessEnv, slow = fa
         train_s: Number(out.train_s),
         predict_s: Number(out.predict_s),
         peak_rss_mb: run.peakRssMb,
+        cpu_s: run.cpuS,
         ...(out.blas_kernel ? { note: `BLAS kernel ${String(out.blas_kernel)}` } : {}),
       };
     },
@@ -106,6 +110,7 @@ const liblinear: Peer = {
       train_s: train.wallS,
       predict_s: predict.wallS,
       peak_rss_mb: train.peakRssMb,
+      cpu_s: train.cpuS,
       note: `TF-IDF vectorization in scikit-learn ${vectorizeS.toFixed(2)} s (peak ${vec.peakRssMb.toFixed(0)} MB), not in train_s`,
     };
   },
