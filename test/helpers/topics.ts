@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { mulberry32 } from "@tollgate/core/random";
 
 const TOPICS: Record<string, string[]> = {
   animal: ["dog", "cat", "horse", "whale", "sparrow", "tiger", "wolf", "otter", "lizard", "salmon", "fur", "paws"],
@@ -26,16 +27,8 @@ const TOPICS: Record<string, string[]> = {
 };
 const FILLER = ["the", "a", "of", "and", "with", "very", "often", "small", "large", "near", "old", "new"];
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the trainer uses (mulberry32). */
+export const rng = mulberry32;
 
 export interface Row {
   text: string;
