@@ -3,10 +3,10 @@
  * local store and a deployed stage's Step Functions history render the same way.
  */
 import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
-import { ms, runState, stateTimeline } from "@tollgate/core/history";
+import { causeMessage, ms, runState, stateTimeline } from "@tollgate/core/history";
 import type { ExecutionSummary, HistoryEvent } from "./backend.ts";
 
-export { runState, type StateRow, type StateStatus, stateTimeline } from "@tollgate/core/history";
+export { causeMessage, runState, type StateRow, type StateStatus, stateTimeline } from "@tollgate/core/history";
 
 export const seconds = (durationMs: number | null) =>
   durationMs === null ? "-" : `${(durationMs / 1000).toFixed(2)}s`;
@@ -97,17 +97,6 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
   if (decision) lines.push(`decision  ${decision.toUpperCase()}: ${out.decision?.reason ?? run?.reason ?? ""}`);
   if (execution.status === "FAILED") lines.push(`error     ${execution.error ?? ""}: ${causeMessage(execution.cause)}`);
   return lines.join("\n");
-}
-
-/** Unwraps a Lambda/Glue error cause (JSON) to its message. */
-export function causeMessage(cause: string | null | undefined): string {
-  if (!cause) return "";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; ErrorMessage?: string };
-    return parsed.errorMessage ?? parsed.ErrorMessage ?? cause;
-  } catch {
-    return cause;
-  }
 }
 
 export function renderModels(modelName: string, versions: ModelVersionRecord[], live: LivePointer | undefined): string {

@@ -71,3 +71,18 @@ export function runState(
   }
   return JSON.parse(execution.input) as Record<string, unknown>;
 }
+
+/**
+ * A failure's cause as a person reads it: a Lambda error's `errorMessage` or a Glue JobRun's `ErrorMessage`
+ * (both arrive as JSON), else the cause as it is.
+ * @example causeMessage('{"errorType":"InvalidDatasetError","errorMessage":"no rows"}') // "no rows"
+ */
+export function causeMessage(cause: string | null | undefined): string {
+  if (!cause) return "";
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: string; ErrorMessage?: string };
+    return parsed.errorMessage ?? parsed.ErrorMessage ?? cause;
+  } catch {
+    return cause;
+  }
+}

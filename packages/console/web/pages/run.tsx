@@ -3,6 +3,7 @@
  * input and output, and tabs for the states table, the event history and the audit records.
  * Polls every second while the execution is RUNNING.
  */
+import { causeMessage } from "@tollgate/core/history";
 import type { RunView, StateView } from "../../src/api-types.ts";
 import { usePoll } from "../api.ts";
 import { DecisionBadge, ErrorLine, JsonView, Stat, StatusBadge } from "../components/badges.tsx";
@@ -22,16 +23,6 @@ const TABS = [
 /** The state to show when none is selected: the one that failed, else the last one entered. */
 function defaultState(states: StateView[]): string | null {
   return (states.find((s) => s.status === "failed" || s.status === "caught") ?? states.at(-1))?.name ?? null;
-}
-
-function causeText(cause: string | null): string {
-  if (!cause) return "";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; ErrorMessage?: string };
-    return parsed.errorMessage ?? parsed.ErrorMessage ?? cause;
-  } catch {
-    return cause;
-  }
 }
 
 export function RunPage({ name, state, tab }: { name: string; state: string | null; tab: string }) {
@@ -59,7 +50,7 @@ export function RunPage({ name, state, tab }: { name: string; state: string | nu
       <ErrorLine error={error} />
       {ex.error && (
         <p class="error run-error">
-          <strong>{ex.error}</strong>: {causeText(ex.cause)}
+          <strong>{ex.error}</strong>: {causeMessage(ex.cause)}
         </p>
       )}
       {gate.reason && !ex.error && <p class="reason">{gate.reason}</p>}
@@ -123,7 +114,7 @@ export function RunPage({ name, state, tab }: { name: string; state: string | nu
               </div>
               {selected.error && (
                 <p class="error">
-                  <strong>{selected.error}</strong>: {causeText(selected.cause)}
+                  <strong>{selected.error}</strong>: {causeMessage(selected.cause)}
                 </p>
               )}
               <JsonView label="Input" value={selected.input} />
