@@ -6,10 +6,11 @@
 import type { SparseVector } from "./vectorize.ts";
 
 export class VectorCache {
-  private ids = new Int32Array(256);
-  private values = new Float64Array(256);
-  private offsets = new Int32Array(32);
-  private classes = new Int32Array(32);
+  /** Term ids and values of all examples, end to end; example i is `offsets[i] … offsets[i + 1] − 1`, class `classes[i]`. */
+  ids = new Int32Array(256);
+  values = new Float64Array(256);
+  offsets = new Int32Array(32);
+  classes = new Int32Array(32);
   private nnz = 0;
   count = 0;
 

@@ -53,11 +53,104 @@ export function termsOf(tokens: string[], options: Pick<FeatureOptions, "ngramMa
   return terms;
 }
 
-function pruneCounts(df: Map<string, number>, limit: number): void {
-  for (let threshold = 1; df.size > limit / 2; threshold++) {
-    for (const [term, n] of df) if (n <= threshold) df.delete(term);
+/**
+ * Document frequencies of terms keyed by token ids (no term strings while scanning). A term is
+ * an index: unigram (b = -1), first-token term (b = -2) or bigram (a, b) of token ids.
+ */
+class TermCounts {
+  private readonly tokenIds = new Map<string, number>();
+  readonly tokens: string[] = [];
+  private uni: number[] = [];
+  private first: number[] = [];
+  private pairs = new Map<number, number>();
+  a = new Int32Array(1024);
+  b = new Int32Array(1024);
+  df = new Int32Array(1024);
+  private lastDoc = new Int32Array(1024);
+  size = 0;
+
+  tokenId(token: string): number {
+    let id = this.tokenIds.get(token);
+    if (id === undefined) {
+      id = this.tokens.length;
+      if (id >= PAIR_BASE) throw new InvalidDatasetError(`more than ${PAIR_BASE} distinct tokens`);
+      this.tokenIds.set(token, id);
+      this.tokens.push(token);
+    }
+    return id;
+  }
+
+  /** Counts term (a, b) once for document `doc`. */
+  see(a: number, b: number, doc: number): void {
+    let index = b === -1 ? this.uni[a] : b === -2 ? this.first[a] : this.pairs.get(a * PAIR_BASE + b);
+    if (index === undefined || index < 0) index = this.add(a, b);
+    if (this.lastDoc[index] === doc) return;
+    this.lastDoc[index] = doc;
+    this.df[index]!++;
+  }
+
+  private add(a: number, b: number): number {
+    if (this.size === this.a.length) {
+      const grow = (array: Int32Array) => {
+        const next = new Int32Array(array.length * 2);
+        next.set(array);
+        return next;
+      };
+      this.a = grow(this.a);
+      this.b = grow(this.b);
+      this.df = grow(this.df);
+      this.lastDoc = grow(this.lastDoc);
+    }
+    const index = this.size++;
+    this.a[index] = a;
+    this.b[index] = b;
+    this.df[index] = 0;
+    this.lastDoc[index] = -1;
+    this.index(a, b, index);
+    return index;
+  }
+
+  private index(a: number, b: number, index: number): void {
+    if (b === -1) this.uni[a] = index;
+    else if (b === -2) this.first[a] = index;
+    else this.pairs.set(a * PAIR_BASE + b, index);
+  }
+
+  /** The term's text (as `termsOf` writes it). */
+  text(index: number): string {
+    const b = this.b[index]!;
+    const a = this.tokens[this.a[index]!]!;
+    return b === -1 ? a : b === -2 ? FIRST_TOKEN_PREFIX + a : `${a} ${this.tokens[b]}`;
+  }
+
+  /** Drops the terms seen in at most 1, 2, … documents until at most `limit / 2` remain (bounded memory). */
+  prune(limit: number): void {
+    let threshold = 0;
+    let kept = this.size;
+    while (kept > limit / 2) {
+      threshold++;
+      kept = 0;
+      for (let i = 0; i < this.size; i++) if (this.df[i]! > threshold) kept++;
+    }
+    this.uni = [];
+    this.first = [];
+    this.pairs = new Map();
+    let out = 0;
+    for (let i = 0; i < this.size; i++) {
+      if (this.df[i]! <= threshold) continue;
+      this.a[out] = this.a[i]!;
+      this.b[out] = this.b[i]!;
+      this.df[out] = this.df[i]!;
+      this.lastDoc[out] = this.lastDoc[i]!;
+      this.index(this.a[out]!, this.b[out]!, out);
+      out++;
+    }
+    this.size = out;
   }
 }
+
+/** Bigram keys are a · PAIR_BASE + b (exact in a double for token ids below it). */
+const PAIR_BASE = 2 ** 26;
 
 /**
  * Scans the training split once and chooses the vocabulary and idf.
@@ -76,19 +169,34 @@ export async function buildFeatureSpec(
     throw new InvalidDatasetError(`need at least two distinct labels, got ${JSON.stringify(labels)}`);
   }
   const known = new Set(labels);
-  const df = new Map<string, number>();
+  const counts = new TermCounts();
+  const bigrams = opts.ngramMax >= 2;
   let documents = 0;
   for await (const row of train) {
     if (!known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
-    documents++;
-    for (const term of new Set(termsOf(tokenize(row.text), opts))) df.set(term, (df.get(term) ?? 0) + 1);
-    if (df.size > opts.maxCandidates) pruneCounts(df, opts.maxCandidates);
+    const doc = documents++;
+    const tokens = tokenize(row.text);
+    let prev = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = counts.tokenId(tokens[i]!);
+      counts.see(t, -1, doc);
+      if (bigrams && i > 0) counts.see(prev, t, doc);
+      prev = t;
+    }
+    if (opts.firstToken && tokens.length > 0) counts.see(counts.tokenId(tokens[0]!), -2, doc);
+    if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
   }
-  const kept = [...df].filter(([, n]) => n >= opts.minDf);
+  const limit = Math.min(opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
+  // Only terms at least as frequent as the limit-th one can be kept: sort just those.
+  let threshold = opts.minDf;
+  const df = counts.df.subarray(0, counts.size);
+  if (df.length > limit) threshold = Math.max(threshold, df.slice().sort()[df.length - limit]!);
+  const kept: Array<[string, number]> = [];
+  for (let i = 0; i < df.length; i++) if (df[i]! >= threshold) kept.push([counts.text(i), df[i]!]);
   // Most frequent first; among equals, single tokens before bigrams (they generalise better), then by text.
   const rank = (term: string): number => (term.startsWith(FIRST_TOKEN_PREFIX) || !term.includes(" ") ? 0 : 1);
   kept.sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  kept.length = Math.min(kept.length, opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
+  kept.length = Math.min(kept.length, limit);
   return {
     version: 1,
     kind: "vocabulary-tfidf",

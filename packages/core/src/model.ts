@@ -40,11 +40,24 @@ export function checkModel(model: LinearModel): void {
  * const z = new Float64Array(model.labels.length); logitsOf(model.weights, model.bias, x, z);
  */
 export function logitsOf(weights: Float32Array, bias: Float32Array, x: SparseVector, out: Float64Array): void {
+  logitsOfRange(weights, bias, x.ids, x.values, 0, x.ids.length, out);
+}
+
+/** `logitsOf` for the features `start … end − 1` of flat id and value arrays (no views to allocate). */
+export function logitsOfRange(
+  weights: Float32Array,
+  bias: Float32Array,
+  ids: Int32Array,
+  values: Float64Array,
+  start: number,
+  end: number,
+  out: Float64Array,
+): void {
   const C = bias.length;
   for (let c = 0; c < C; c++) out[c] = bias[c]!;
-  for (let k = 0; k < x.ids.length; k++) {
-    const row = x.ids[k]! * C;
-    const v = x.values[k]!;
+  for (let k = start; k < end; k++) {
+    const row = ids[k]! * C;
+    const v = values[k]!;
     for (let c = 0; c < C; c++) out[c] += v * weights[row + c]!;
   }
 }
@@ -90,7 +103,21 @@ export function exampleGradient(
   y: number,
   grad: Float64Array,
 ): number {
-  logitsOf(weights, bias, x, grad);
+  return exampleGradientRange(weights, bias, x.ids, x.values, 0, x.ids.length, y, grad);
+}
+
+/** `exampleGradient` for the features `start … end − 1` of flat id and value arrays. */
+export function exampleGradientRange(
+  weights: Float32Array,
+  bias: Float32Array,
+  ids: Int32Array,
+  values: Float64Array,
+  start: number,
+  end: number,
+  y: number,
+  grad: Float64Array,
+): number {
+  logitsOfRange(weights, bias, ids, values, start, end, grad);
   const zy = grad[y]!;
   const lse = softmaxInPlace(grad);
   grad[y]! -= 1;
