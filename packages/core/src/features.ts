@@ -62,7 +62,7 @@ class TermCounts {
   readonly tokens: string[] = [];
   private uni: number[] = [];
   private first: number[] = [];
-  private pairs = new Map<number, number>();
+  private pairs = new PairIndex();
   a = new Int32Array(1024);
   b = new Int32Array(1024);
   df = new Int32Array(1024);
@@ -73,7 +73,6 @@ class TermCounts {
     let id = this.tokenIds.get(token);
     if (id === undefined) {
       id = this.tokens.length;
-      if (id >= PAIR_BASE) throw new InvalidDatasetError(`more than ${PAIR_BASE} distinct tokens`);
       this.tokenIds.set(token, id);
       this.tokens.push(token);
     }
@@ -82,7 +81,7 @@ class TermCounts {
 
   /** Counts term (a, b) once for document `doc`. */
   see(a: number, b: number, doc: number): void {
-    let index = b === -1 ? this.uni[a] : b === -2 ? this.first[a] : this.pairs.get(a * PAIR_BASE + b);
+    let index = b === -1 ? this.uni[a] : b === -2 ? this.first[a] : this.pairs.get(a, b);
     if (index === undefined || index < 0) index = this.add(a, b);
     if (this.lastDoc[index] === doc) return;
     this.lastDoc[index] = doc;
@@ -113,7 +112,7 @@ class TermCounts {
   private index(a: number, b: number, index: number): void {
     if (b === -1) this.uni[a] = index;
     else if (b === -2) this.first[a] = index;
-    else this.pairs.set(a * PAIR_BASE + b, index);
+    else this.pairs.set(a, b, index);
   }
 
   /** The term's text (as `termsOf` writes it). */
@@ -134,7 +133,7 @@ class TermCounts {
     }
     this.uni = [];
     this.first = [];
-    this.pairs = new Map();
+    this.pairs = new PairIndex();
     let out = 0;
     for (let i = 0; i < this.size; i++) {
       if (this.df[i]! <= threshold) continue;
@@ -149,8 +148,47 @@ class TermCounts {
   }
 }
 
-/** Bigram keys are a · PAIR_BASE + b (exact in a double for token ids below it). */
-const PAIR_BASE = 2 ** 26;
+/** A growable open-addressing hash table from a pair of token ids to a term index (-1: absent). */
+class PairIndex {
+  private keys = new Int32Array(2 * 1024).fill(-1);
+  private values = new Int32Array(1024);
+  private mask = 1023;
+  private size = 0;
+
+  private slot(a: number, b: number): number {
+    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) & this.mask;
+  }
+
+  get(a: number, b: number): number {
+    for (let slot = this.slot(a, b); ; slot = (slot + 1) & this.mask) {
+      const key = this.keys[2 * slot]!;
+      if (key < 0) return -1;
+      if (key === a && this.keys[2 * slot + 1] === b) return this.values[slot]!;
+    }
+  }
+
+  /** Sets a pair that is absent. */
+  set(a: number, b: number, value: number): void {
+    if (2 * (this.size + 1) > this.values.length) this.grow();
+    let slot = this.slot(a, b);
+    while (this.keys[2 * slot]! >= 0) slot = (slot + 1) & this.mask;
+    this.keys[2 * slot] = a;
+    this.keys[2 * slot + 1] = b;
+    this.values[slot] = value;
+    this.size++;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Int32Array(2 * keys.length).fill(-1);
+    this.values = new Int32Array(2 * values.length);
+    this.mask = values.length * 2 - 1;
+    this.size = 0;
+    for (let slot = 0; slot < values.length; slot++) {
+      if (keys[2 * slot]! >= 0) this.set(keys[2 * slot]!, keys[2 * slot + 1]!, values[slot]!);
+    }
+  }
+}
 
 /**
  * Scans the training split once and chooses the vocabulary and idf.
