@@ -1,6 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { buildFeatureSpec, FeatureSpec, termsOf } from "../src/features.ts";
+import { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "../src/features.ts";
+import { tokenize } from "../src/text.ts";
 import { featurizer } from "../src/vectorize.ts";
+import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
+
+/** The definition of the spec, with term strings (what the integer-keyed counting must reproduce). */
+function referenceSpec(
+  rows: Array<{ text: string; label: string }>,
+  labels: string[],
+  options: Partial<FeatureOptions>,
+) {
+  const opts = FeatureOptions.parse(options);
+  const df = new Map<string, number>();
+  for (const row of rows) {
+    for (const term of new Set(termsOf(tokenize(row.text), opts))) df.set(term, (df.get(term) ?? 0) + 1);
+    if (df.size > opts.maxCandidates) {
+      for (let threshold = 1; df.size > opts.maxCandidates / 2; threshold++) {
+        for (const [term, n] of df) if (n <= threshold) df.delete(term);
+      }
+    }
+  }
+  const kept = [...df].filter(([, n]) => n >= opts.minDf);
+  const rank = (term: string): number => (term.startsWith("^ ") || !term.includes(" ") ? 0 : 1);
+  kept.sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  kept.length = Math.min(kept.length, opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
+  return {
+    vocabulary: kept.map(([term]) => term),
+    idf: kept.map(([, n]) => Math.log((1 + rows.length) / (1 + n)) + 1),
+  };
+}
 
 const rows = [
   { text: "Red apple", label: "x" },
@@ -18,6 +46,22 @@ describe("feature spec", () => {
     expect(spec.idf[0]).toBeCloseTo(Math.log(4 / 3) + 1, 12);
     const limited = await buildFeatureSpec(rows, ["x", "y"], { minDf: 1, maxWeights: 6 });
     expect(limited.vocabulary).toHaveLength(3); // 6 weights / 2 labels
+  });
+
+  it.each([
+    {},
+    { minDf: 1 },
+    { minDf: 1, maxCandidates: 1000 },
+    { maxFeatures: 50 },
+    { ngramMax: 1, firstToken: false },
+    { minDf: 1, maxWeights: 300 },
+  ] as Array<Partial<FeatureOptions>>)("counts terms exactly as their definition: %o", async (options) => {
+    const data = fixtureRows(600, 3);
+    const spec = await buildFeatureSpec(data, FIXTURE_LABELS, options);
+    const reference = referenceSpec(data, FIXTURE_LABELS, options);
+    expect(spec.vocabulary.length).toBeGreaterThan(0);
+    expect(spec.vocabulary).toEqual(reference.vocabulary);
+    expect(spec.idf).toEqual(reference.idf);
   });
 
   it("lists terms in the graph's order", () => {

@@ -45,4 +45,17 @@ describe("AdaGrad averaging", () => {
     // …and differs from the last iterate.
     expect(Array.from(weights)).not.toEqual(Array.from(opt.weights));
   });
+
+  it("leaves the weights of classes below minGradient untouched", () => {
+    const opt = new AdaGrad(3, 3, { learningRate: 0.5, l2: 0.01, average: false, minGradient: 0.05 });
+    const x: SparseVector = { ids: Int32Array.of(0, 2), values: Float64Array.of(0.6, 0.8) };
+    opt.step(x, Float64Array.of(0.5, 0.01, -0.51));
+    const row = (j: number) => Array.from(opt.weights.subarray(j * 3, j * 3 + 3));
+    for (const j of [0, 2]) {
+      expect(row(j)[0]).toBeLessThan(0);
+      expect(row(j)[1]).toBe(0);
+      expect(row(j)[2]).toBeGreaterThan(0);
+    }
+    expect(row(1)).toEqual([0, 0, 0]);
+  });
 });
