@@ -3,7 +3,9 @@
  * Fast path for training: each token is looked up once; bigram and first-token terms are
  * found by integer keys built from token ids, without building their strings.
  */
+
 import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./features.ts";
+import { pairIndexOf } from "./pair-index.ts";
 import { tokenize } from "./text.ts";
 
 /** A sparse feature vector: distinct term indices (ascending) and their values. */
@@ -51,7 +53,7 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
     } else unigram.set(tokenId(term), j);
   });
   const K = tokenIds.size;
-  const bigram = new PairTable(pairs);
+  const bigram = pairIndexOf(pairs);
   const uniOf = Int32Array.from({ length: K }, (_, t) => unigram.get(t) ?? -1);
   const firstOf = Int32Array.from({ length: K }, (_, t) => first.get(t) ?? -1);
   const idf = Float64Array.from(spec.idf);
@@ -104,38 +106,4 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
     }
     return { ids, values };
   };
-}
-
-/** An open-addressing hash table from a pair of small non-negative integers to an index (-1: absent). */
-class PairTable {
-  private readonly keys: Int32Array;
-  private readonly values: Int32Array;
-  private readonly mask: number;
-
-  constructor(entries: Array<[number, number, number]>) {
-    let size = 16;
-    while (size < entries.length * 2) size *= 2;
-    this.mask = size - 1;
-    this.keys = new Int32Array(2 * size).fill(-1);
-    this.values = new Int32Array(size).fill(-1);
-    for (const [a, b, value] of entries) {
-      let slot = this.slot(a, b);
-      while (this.keys[2 * slot]! >= 0) slot = (slot + 1) & this.mask;
-      this.keys[2 * slot] = a;
-      this.keys[2 * slot + 1] = b;
-      this.values[slot] = value;
-    }
-  }
-
-  private slot(a: number, b: number): number {
-    return (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 0x7f4a7c15, 0x85ebca6b)) & this.mask;
-  }
-
-  get(a: number, b: number): number {
-    for (let slot = this.slot(a, b); ; slot = (slot + 1) & this.mask) {
-      const key = this.keys[2 * slot]!;
-      if (key < 0) return -1;
-      if (key === a && this.keys[2 * slot + 1] === b) return this.values[slot]!;
-    }
-  }
 }
