@@ -11,18 +11,9 @@ import {
 } from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { describe, expect, it } from "vitest";
-import { describeOf, JOB_RUN, JOB_RUN_ID, RUN } from "./fixtures/stage-run.ts";
+import { describeOf, JOB_RUN, JOB_RUN_ID, listed, RUN } from "./fixtures/stage-run.ts";
 import { OUTPUTS, STATE_MACHINE_ARN, stageBackendFor, tollgate } from "./harness.ts";
 import { answerRun, glue, registryDoc, sfn } from "./mocks.ts";
-
-const listed = (name: string, startSecond: number) => ({
-  executionArn: describeOf(name).executionArn,
-  stateMachineArn: STATE_MACHINE_ARN,
-  name,
-  status: "SUCCEEDED" as const,
-  startDate: new Date(Date.UTC(2025, 5, 1, 12, 0, startSecond)),
-  stopDate: new Date(Date.UTC(2025, 5, 1, 12, 1, startSecond)),
-});
 
 describe("runs", () => {
   it("lists every page newest first, describes each run, and prints the local format", async () => {

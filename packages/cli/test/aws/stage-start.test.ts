@@ -14,18 +14,9 @@ import {
 import { executionName } from "@tollgate/core/trigger";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../../../../test/helpers/topics.ts";
-import { describeOf, RUN } from "./fixtures/stage-run.ts";
+import { describeOf, listed, RUN } from "./fixtures/stage-run.ts";
 import { OUTPUTS, STATE_MACHINE_ARN, stageBackendFor, tollgate } from "./harness.ts";
 import { answerRun, s3, sfn } from "./mocks.ts";
-
-const listed = (name: string, startSecond: number) => ({
-  executionArn: describeOf(name).executionArn,
-  stateMachineArn: STATE_MACHINE_ARN,
-  name,
-  status: "SUCCEEDED" as const,
-  startDate: new Date(Date.UTC(2025, 5, 1, 12, 0, startSecond)),
-  stopDate: new Date(Date.UTC(2025, 5, 1, 12, 1, startSecond)),
-});
 
 describe("run", () => {
   const version = (key: string, versionId: string, second: number) => ({
