@@ -54,7 +54,7 @@ export const STEPS = {
     handler: "functions/promote.handler",
     memorySize: 512,
     timeoutSeconds: 60,
-    access: { registry: ["swapLive", "putRun"] },
+    access: { registry: ["getLive", "swapLive", "putRun"] },
   },
   Reject: {
     handler: "functions/reject.handler",

@@ -151,6 +151,75 @@ class TermCounts {
 }
 
 /**
+ * Builds the feature spec from training rows fed one at a time, so a caller that is already
+ * reading the rows (Preprocess, while it splits) needs no second pass over what it wrote.
+ * @throws InvalidDatasetError when a row's label is not in `labels`, or fewer than two labels.
+ * @example
+ * const builder = new FeatureSpecBuilder(["pos", "neg"], { minDf: 1 });
+ * builder.add({ text: "good film", label: "pos" });
+ * const spec = builder.build();
+ */
+export class FeatureSpecBuilder {
+  private readonly opts: FeatureOptions;
+  private readonly known: Set<string>;
+  private readonly counts = new TermCounts();
+  private documents = 0;
+
+  constructor(
+    private readonly labels: string[],
+    options: Partial<FeatureOptions> = {},
+  ) {
+    this.opts = FeatureOptions.parse(options);
+    if (new Set(labels).size !== labels.length || labels.length < 2) {
+      throw new InvalidDatasetError(`need at least two distinct labels, got ${JSON.stringify(labels)}`);
+    }
+    this.known = new Set(labels);
+  }
+
+  /** Counts one training document's terms. */
+  add(row: { text: string; label: string }): void {
+    const { counts, opts } = this;
+    if (!this.known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
+    const doc = this.documents++;
+    const tokens = tokenize(row.text);
+    let prev = -1;
+    for (let i = 0; i < tokens.length; i++) {
+      const t = counts.tokenId(tokens[i]!);
+      counts.see(t, -1, doc);
+      if (opts.ngramMax >= 2 && i > 0) counts.see(prev, t, doc);
+      prev = t;
+    }
+    if (opts.firstToken && tokens.length > 0) counts.see(counts.tokenId(tokens[0]!), -2, doc);
+    if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
+  }
+
+  /** Chooses the vocabulary and idf from what was added. */
+  build(): FeatureSpec {
+    const { counts, opts, labels, documents } = this;
+    const limit = Math.min(opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
+    // Only terms at least as frequent as the limit-th one can be kept: sort just those.
+    let threshold = opts.minDf;
+    const df = counts.df.subarray(0, counts.size);
+    if (df.length > limit) threshold = Math.max(threshold, df.slice().sort()[df.length - limit]!);
+    const kept: Array<[string, number]> = [];
+    for (let i = 0; i < df.length; i++) if (df[i]! >= threshold) kept.push([counts.text(i), df[i]!]);
+    // Most frequent first; among equals, single tokens before bigrams (they generalise better), then by text.
+    const rank = (term: string): number => (term.startsWith(FIRST_TOKEN_PREFIX) || !term.includes(" ") ? 0 : 1);
+    kept.sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    kept.length = Math.min(kept.length, limit);
+    return {
+      version: 1,
+      kind: "vocabulary-tfidf",
+      labels: [...labels],
+      options: opts,
+      documents,
+      vocabulary: kept.map(([term]) => term),
+      idf: kept.map(([, n]) => Math.log((1 + documents) / (1 + n)) + 1),
+    };
+  }
+}
+
+/**
  * Scans the training split once and chooses the vocabulary and idf.
  * @throws InvalidDatasetError when a row's label is not in `labels`, or fewer than two labels.
  * @example
@@ -162,46 +231,7 @@ export async function buildFeatureSpec(
   labels: string[],
   options: Partial<FeatureOptions> = {},
 ): Promise<FeatureSpec> {
-  const opts = FeatureOptions.parse(options);
-  if (new Set(labels).size !== labels.length || labels.length < 2) {
-    throw new InvalidDatasetError(`need at least two distinct labels, got ${JSON.stringify(labels)}`);
-  }
-  const known = new Set(labels);
-  const counts = new TermCounts();
-  const bigrams = opts.ngramMax >= 2;
-  let documents = 0;
-  for await (const row of train) {
-    if (!known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
-    const doc = documents++;
-    const tokens = tokenize(row.text);
-    let prev = -1;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = counts.tokenId(tokens[i]!);
-      counts.see(t, -1, doc);
-      if (bigrams && i > 0) counts.see(prev, t, doc);
-      prev = t;
-    }
-    if (opts.firstToken && tokens.length > 0) counts.see(counts.tokenId(tokens[0]!), -2, doc);
-    if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
-  }
-  const limit = Math.min(opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
-  // Only terms at least as frequent as the limit-th one can be kept: sort just those.
-  let threshold = opts.minDf;
-  const df = counts.df.subarray(0, counts.size);
-  if (df.length > limit) threshold = Math.max(threshold, df.slice().sort()[df.length - limit]!);
-  const kept: Array<[string, number]> = [];
-  for (let i = 0; i < df.length; i++) if (df[i]! >= threshold) kept.push([counts.text(i), df[i]!]);
-  // Most frequent first; among equals, single tokens before bigrams (they generalise better), then by text.
-  const rank = (term: string): number => (term.startsWith(FIRST_TOKEN_PREFIX) || !term.includes(" ") ? 0 : 1);
-  kept.sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  kept.length = Math.min(kept.length, limit);
-  return {
-    version: 1,
-    kind: "vocabulary-tfidf",
-    labels: [...labels],
-    options: opts,
-    documents,
-    vocabulary: kept.map(([term]) => term),
-    idf: kept.map(([, n]) => Math.log((1 + documents) / (1 + n)) + 1),
-  };
+  const builder = new FeatureSpecBuilder(labels, options);
+  for await (const row of train) builder.add(row);
+  return builder.build();
 }

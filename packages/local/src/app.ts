@@ -47,6 +47,11 @@ export interface OpenOptions {
   faults?: string[];
   /** Called at each checkpoint inside a step, after fault injection (tests use it to line runs up). */
   onCheckpoint?: (point: string, runId: string) => Promise<void>;
+  /**
+   * The ports each step runs with, from the run's ports (default: those). Tests use it to give a
+   * step only what its deployed role may touch, or the AWS adapters with that role's credentials.
+   */
+  stepPorts?: (step: string, ports: StepPorts) => StepPorts;
 }
 
 /** Wraps a task so that it throws InjectedFaultError when its state is listed in `faults`. */
@@ -92,7 +97,7 @@ export function openTollgate(options: OpenOptions): Tollgate {
         lambdas: Object.fromEntries(
           Object.entries(steps as Record<string, Step>).map(([key, step]) => [
             lambdaArn(key),
-            faultable(key, faults, step.make(ports)),
+            faultable(key, faults, step.make(options.stepPorts?.(key, ports) ?? ports)),
           ]),
         ),
         glueJobs: { [ETL_JOB_NAME]: faultable("Etl", faults, localGlueJob(ports.data, ETL_JOB_NAME)) },

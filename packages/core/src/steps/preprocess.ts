@@ -1,6 +1,6 @@
 import { CuratedRow, Manifest, type PreprocessInput, type PreprocessOutput } from "../contracts.ts";
 import { InvalidDatasetError } from "../errors.ts";
-import { buildFeatureSpec } from "../features.ts";
+import { FeatureSpecBuilder } from "../features.ts";
 import { encodeJsonLines, readJson, readJsonLines } from "../jsonl.ts";
 import { type SplitName, splitOf } from "../split.ts";
 import type { StepPorts } from "./ports.ts";
@@ -18,6 +18,8 @@ const SPLITS: SplitName[] = ["train", "validation", "test"];
 /**
  * Splits the curated dataset deterministically (a document's split is a hash of its normalized
  * text, so it never moves across runs), writes shards and the feature spec built on the train split.
+ * The spec is counted while splitting: the step reads only the manifest and the curated data
+ * (its role may not read `prepared/`, see STEPS in stacks/Pipeline.ts).
  * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json" });
  * @throws InvalidDatasetError when fewer than two labels, or a split would be empty.
  */
@@ -44,8 +46,10 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     splits[split].push(key);
     buffers[split] = [];
   };
+  const spec = new FeatureSpecBuilder(labels);
   for await (const row of readJsonLines(ports.data, manifest.curatedKeys, CuratedRow)) {
     const split = splitOf(row.text);
+    if (split === "train") spec.add(row);
     buffers[split].push(row);
     counts[split]++;
     if (buffers[split].length >= SHARD_ROWS) await flush(split);
@@ -57,8 +61,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
       `dataset ${input.dataset} has ${manifest.counts.valid} valid rows: too few to fill the ${empty.join(" and ")} split(s); add more rows (at least a few dozen)`,
     );
   }
-  const spec = await buildFeatureSpec(readJsonLines(ports.data, splits.train, CuratedRow), labels);
   const featureSpecKey = `${base}features.json`;
-  await ports.data.put(featureSpecKey, JSON.stringify(spec));
+  await ports.data.put(featureSpecKey, JSON.stringify(spec.build()));
   return { datasetVersion: manifest.datasetVersion, splits, counts, classes: labels.length, featureSpecKey };
 }
