@@ -4,8 +4,7 @@
  */
 import { DynamoRegistry, S3ObjectStore } from "@tollgate/aws";
 import { logger } from "@tollgate/core/logger";
-import type { Step } from "@tollgate/core/step";
-import type { StepPorts } from "@tollgate/core/steps/ports";
+import type { Step, StepPorts } from "@tollgate/core/steps";
 import { z } from "zod";
 
 const Env = z.object({

@@ -11,7 +11,7 @@ import {
   type ServingConfig,
   type ServingPorts,
   servingConfigFromEnv,
-} from "@tollgate/core/serving/index";
+} from "@tollgate/core/serving";
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from "aws-lambda";
 import { z } from "zod";
 

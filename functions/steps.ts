@@ -3,16 +3,13 @@
  * Keys are the ASL's `${<Key>FunctionArn}` substitutions without the suffix.
  */
 import { DecisionInput, EvaluateInput, FailureInput, PreprocessInput, TrainInput } from "@tollgate/core/contracts";
-import { defineStep } from "@tollgate/core/step";
-import * as Steps from "@tollgate/core/steps/index";
+import * as Steps from "@tollgate/core/steps";
 
 export const steps = {
-  Preprocess: defineStep("Preprocess", PreprocessInput, Steps.preprocess),
-  Train: defineStep("Train", TrainInput, Steps.train),
-  Evaluate: defineStep("Evaluate", EvaluateInput, Steps.evaluate),
-  Promote: defineStep("Promote", DecisionInput, Steps.promote),
-  Reject: defineStep("Reject", DecisionInput, Steps.reject),
-  RecordFailure: defineStep("RecordFailure", FailureInput, Steps.recordFailure),
+  Preprocess: Steps.defineStep("Preprocess", PreprocessInput, Steps.preprocess),
+  Train: Steps.defineStep("Train", TrainInput, Steps.train),
+  Evaluate: Steps.defineStep("Evaluate", EvaluateInput, Steps.evaluate),
+  Promote: Steps.defineStep("Promote", DecisionInput, Steps.promote),
+  Reject: Steps.defineStep("Reject", DecisionInput, Steps.reject),
+  RecordFailure: Steps.defineStep("RecordFailure", FailureInput, Steps.recordFailure),
 };
-
-export type StepKey = keyof typeof steps;

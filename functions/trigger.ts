@@ -1,7 +1,7 @@
 /**
  * Lambda entry point of the retrain trigger: S3 "Object Created" events (EventBridge → SQS,
  * delayed by the coalescing window) → StartExecution of the retrain state machine.
- * Core logic: packages/core/src/trigger.ts. Failed starts are reported per message, so SQS
+ * Core logic: packages/core/src/workflow/upload-trigger.ts. Failed starts are reported per message, so SQS
  * retries only those; malformed messages are logged and dropped.
  */
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
@@ -13,7 +13,7 @@ import {
   planRuns,
   startRuns,
   type TriggerSettings,
-} from "@tollgate/core/trigger";
+} from "@tollgate/core/workflow/upload-trigger";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { z } from "zod";
 

@@ -5,9 +5,9 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { murmur3 } from "@tollgate/core/split";
+import { murmur3 } from "@tollgate/core/ml/split";
+import { tokenize } from "@tollgate/core/ml/text";
 import { SHARD_ROWS } from "@tollgate/core/steps/preprocess";
-import { tokenize } from "@tollgate/core/text";
 import { type Gloss, readWordnetGlosses } from "@tollgate/local/sample/wordnet";
 
 export const SEED = 42;

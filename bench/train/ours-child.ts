@@ -9,8 +9,8 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { CuratedRow, type ModelVersionRecord } from "@tollgate/core/contracts";
-import { buildFeatureSpec } from "@tollgate/core/features";
-import { readJsonLines } from "@tollgate/core/jsonl";
+import { readJsonLines } from "@tollgate/core/json-lines";
+import { buildFeatureSpec } from "@tollgate/core/ml/feature-spec";
 import type { Registry } from "@tollgate/core/ports";
 import { train } from "@tollgate/core/steps/train";
 import { FolderObjectStore } from "@tollgate/local/stores/object-store";

@@ -5,8 +5,8 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { computeMetrics } from "@tollgate/core/metrics";
-import { OnnxTextClassifier } from "@tollgate/core/onnx/runtime";
+import { computeMetrics } from "@tollgate/core/ml/metrics";
+import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import type { Gloss } from "@tollgate/local/sample/wordnet";
 import { type Files, SEED } from "./data.ts";
 import { lastJson, measure } from "./measure.ts";

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { mulberry32 } from "@tollgate/core/random";
+import { mulberry32 } from "@tollgate/core/ml/random";
 
 const TOPICS: Record<string, string[]> = {
   animal: ["dog", "cat", "horse", "whale", "sparrow", "tiger", "wolf", "otter", "lizard", "salmon", "fur", "paws"],

@@ -69,7 +69,7 @@ export const PLATFORM_ACTIONS = {
 export function bundleActions(code: string): Set<string> {
   const used = new Set<string>();
   for (const [, name] of code.matchAll(/\b([A-Z][A-Za-z0-9]*Command)\b/g)) {
-    for (const action of COMMAND_ACTIONS[name] ?? []) used.add(action);
+    for (const action of COMMAND_ACTIONS[name!] ?? []) used.add(action);
   }
   return used;
 }
@@ -86,7 +86,7 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
 export function aslActions(asl: string): Set<string> {
   const used = new Set<string>();
   for (const [, integration] of asl.matchAll(/"Resource":\s*"arn:aws:states:::([^"]+)"/g)) {
-    const actions = INTEGRATION_ACTIONS[integration];
+    const actions = INTEGRATION_ACTIONS[integration!];
     if (!actions) throw new Error(`unknown Step Functions integration ${integration}: add its IAM actions`);
     for (const action of actions) used.add(action);
   }

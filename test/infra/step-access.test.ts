@@ -5,7 +5,7 @@
  * twin of the IAM-enforced emulator run: it catches a key prefix the code needs but was not granted.
  */
 import type { ObjectStore, Registry } from "@tollgate/core/ports";
-import type { StepPorts } from "@tollgate/core/steps/ports";
+import type { StepPorts } from "@tollgate/core/steps";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoreAccess } from "../../stacks/access.ts";

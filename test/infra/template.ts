@@ -26,7 +26,7 @@ export function resources(t: Template, type: string): [string, Resource][] {
 export function only(t: Template, type: string, pick: (r: Resource) => boolean = () => true): [string, Resource] {
   const found = resources(t, type).filter(([, r]) => pick(r));
   if (found.length !== 1) throw new Error(`expected one ${type}, found ${found.length}`);
-  return found[0];
+  return found[0]!;
 }
 
 /** The logical id of the Lambda with this handler (e.g. `functions/train.handler`). */

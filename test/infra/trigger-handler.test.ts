@@ -61,7 +61,7 @@ describe("trigger handler", () => {
     expect(out).toEqual({ batchItemFailures: [] });
     const calls = sfn.commandCalls(StartExecutionCommand);
     expect(calls).toHaveLength(1);
-    const input = calls[0].args[0].input;
+    const input = calls[0]!.args[0].input;
     expect(input.stateMachineArn).toBe(ARN);
     expect(input.name).toBe("reviews-20250301T120000Z");
     expect(JSON.parse(input.input ?? "")).toEqual({
@@ -132,7 +132,9 @@ describe("trigger Lambda entry point", () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: `${ARN}:x`, startDate: new Date() });
     const { handler } = await import("../../functions/trigger.ts");
     await handler(sqs(objectCreated("raw/reviews/a.jsonl")));
-    const [call] = sfn.commandCalls(StartExecutionCommand);
+    const calls = sfn.commandCalls(StartExecutionCommand);
+    expect(calls).toHaveLength(1);
+    const call = calls[0]!;
     expect(call.args[0].input.stateMachineArn).toBe(ARN);
     expect(call.args[0].input.name).toMatch(/^reviews-[0-9a-f]{16}$/);
     expect(JSON.parse(call.args[0].input.input ?? "").gate).toEqual({ minAccuracy: 0.7, minGain: 0.01 });

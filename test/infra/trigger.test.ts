@@ -1,5 +1,5 @@
-/** packages/core/src/trigger.ts: execution names that make repeats no-ops and bursts one run. */
-import { datasetOf, executionName, planRuns, type TriggerSettings } from "@tollgate/core/trigger";
+/** packages/core/src/workflow/upload-trigger.ts: execution names that make repeats no-ops and bursts one run. */
+import { datasetOf, executionName, planRuns, type TriggerSettings } from "@tollgate/core/workflow/upload-trigger";
 import { describe, expect, it } from "vitest";
 import { objectCreated } from "./events.ts";
 
@@ -77,7 +77,7 @@ describe("planRuns", () => {
     expect(runs).toEqual([
       {
         name: "reviews-20250301T120000Z",
-        eventIds: [events[0].id, events[1].id],
+        eventIds: [events[0]!.id, events[1]!.id],
         input: {
           dataset: "reviews",
           modelName: "reviews",

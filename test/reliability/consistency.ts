@@ -1,5 +1,5 @@
 /** The consistency check shared by the reliability tests and the bench (no test-runner imports). */
-import { OnnxTextClassifier } from "@tollgate/core/onnx/runtime";
+import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import type { Tollgate } from "@tollgate/local/app";
 
 export interface Consistency {

@@ -4,10 +4,10 @@
  */
 import { join } from "node:path";
 import { logger } from "@tollgate/core/logger";
-import { OnnxTextClassifier } from "@tollgate/core/onnx/runtime";
+import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import { servingConfigFromEnv } from "@tollgate/core/serving/config";
-import { type LocalServer, serveLocal } from "@tollgate/local/server/index";
-import { openLocalStores } from "@tollgate/local/stores/index";
+import { type LocalServer, serveLocal } from "@tollgate/local/server";
+import { openLocalStores } from "@tollgate/local/stores";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempHome, topicRows } from "../helpers/topics.ts";
 import { expectSameProbabilities, MODEL, type TwoModels, twoModels } from "./models.ts";

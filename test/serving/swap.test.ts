@@ -5,10 +5,10 @@
  */
 
 import { logger } from "@tollgate/core/logger";
-import { OnnxTextClassifier } from "@tollgate/core/onnx/runtime";
+import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import { servingConfigFromEnv } from "@tollgate/core/serving/config";
-import { serveLocal } from "@tollgate/local/server/index";
-import { openLocalStores } from "@tollgate/local/stores/index";
+import { serveLocal } from "@tollgate/local/server";
+import { openLocalStores } from "@tollgate/local/stores";
 import { expect, it } from "vitest";
 import { topicRows } from "../helpers/topics.ts";
 import { expectSameProbabilities, MODEL, twoModels } from "./models.ts";

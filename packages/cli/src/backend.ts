@@ -3,7 +3,7 @@
  * backend (a deployed stage) implements the same interface, so output formats are identical.
  */
 import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
-import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/executions";
+import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 
 /** What the CLI shows of an execution (DescribeExecution's fields it renders). */
 export type ExecutionSummary = Pick<

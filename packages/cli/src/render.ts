@@ -3,10 +3,16 @@
  * local store and a deployed stage's Step Functions history render the same way.
  */
 import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
-import { causeMessage, ms, runState, stateTimeline } from "@tollgate/core/history";
+import { causeMessage, ms, runState, stateTimeline } from "@tollgate/core/workflow/timeline";
 import type { ExecutionSummary, HistoryEvent } from "./backend.ts";
 
-export { causeMessage, runState, type StateRow, type StateStatus, stateTimeline } from "@tollgate/core/history";
+export {
+  causeMessage,
+  runState,
+  type StateRow,
+  type StateStatus,
+  stateTimeline,
+} from "@tollgate/core/workflow/timeline";
 
 export const seconds = (durationMs: number | null) =>
   durationMs === null ? "-" : `${(durationMs / 1000).toFixed(2)}s`;

@@ -5,10 +5,10 @@
 import type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 
 /** Execution statuses as Step Functions reports them (the runs filter). */
-export { EXECUTION_STATUSES, type ExecutionStatus, type HistoryEvent } from "@tollgate/core/executions";
+export { EXECUTION_STATUSES, type ExecutionStatus, type HistoryEvent } from "@tollgate/core/workflow/executions";
 export type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord };
 
-import type { ExecutionStatus, HistoryEvent } from "@tollgate/core/executions";
+import type { ExecutionStatus, HistoryEvent } from "@tollgate/core/workflow/executions";
 
 /** What happened to a state in one run; `not-reached` for states the run never entered. */
 export type StateStatus = "succeeded" | "failed" | "caught" | "running" | "not-reached";

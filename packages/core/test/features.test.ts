@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "../src/features.ts";
-import { tokenize } from "../src/text.ts";
-import { featurizer } from "../src/vectorize.ts";
+import { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "../src/ml/feature-spec.ts";
+import { featurizer } from "../src/ml/featurizer.ts";
+import { tokenize } from "../src/ml/text.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
 /** The definition of the spec, with term strings (what the integer-keyed counting must reproduce). */

@@ -1,5 +1,5 @@
 /** A small seeded synthetic corpus for the ML tests (not a hard-coded result: models are trained on it). */
-import { mulberry32 } from "../src/train.ts";
+import { mulberry32 } from "../src/ml/random.ts";
 
 const TOPICS: Record<string, string[]> = {
   animal: ["dog", "cat", "horse", "élan", "bird", "Fisch", "猫", "wing", "fur", "ΣΚΎΛΟΣ"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidInputError } from "../src/errors.ts";
-import { computeMetrics } from "../src/metrics.ts";
+import { computeMetrics } from "../src/ml/metrics.ts";
 
 describe("computeMetrics", () => {
   it("matches a hand-computed confusion matrix", () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFeatureSpec } from "../src/features.ts";
-import { type LinearModel, scoreTexts } from "../src/model.ts";
-import { exportOnnx } from "../src/onnx/export.ts";
-import { OnnxTextClassifier } from "../src/onnx/runtime.ts";
-import { trainLinear } from "../src/train.ts";
+import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
+import { type LinearModel, scoreTexts } from "../src/ml/linear-model.ts";
+import { exportOnnx } from "../src/ml/onnx/export.ts";
+import { OnnxTextClassifier } from "../src/ml/onnx/runtime.ts";
+import { trainLinear } from "../src/ml/trainer.ts";
 import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
 describe("ONNX export parity with scoreTexts", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { exampleGradient } from "../src/model.ts";
-import { AdaGrad } from "../src/sgd.ts";
-import { mulberry32 } from "../src/train.ts";
-import type { SparseVector } from "../src/vectorize.ts";
+import { AdaGrad } from "../src/ml/adagrad.ts";
+import type { SparseVector } from "../src/ml/featurizer.ts";
+import { exampleGradient } from "../src/ml/linear-model.ts";
+import { mulberry32 } from "../src/ml/random.ts";
 
 describe("AdaGrad averaging", () => {
   it("snapshot() is the exact mean of the iterates since the last restart", () => {

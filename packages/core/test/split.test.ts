@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { murmur3, splitOf } from "../src/split.ts";
+import { murmur3, splitOf } from "../src/ml/split.ts";
 
 describe("splitOf", () => {
   it("uses MurmurHash3 x86 32 (reference values)", () => {

@@ -1,7 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { exportTokenizerOnnx } from "../src/onnx/export.ts";
-import { normalize, tokenize } from "../src/text.ts";
+import { exportTokenizerOnnx } from "../src/ml/onnx/export.ts";
+import { normalize, tokenize } from "../src/ml/text.ts";
 import { edgeDocuments } from "./fixture.ts";
 
 describe("normalize / tokenize", () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { InvalidDatasetError } from "../src/errors.ts";
-import { buildFeatureSpec, FeatureOptions, type FeatureSpec } from "../src/features.ts";
-import { exampleGradient, scoreTexts } from "../src/model.ts";
-import { mulberry32, trainLinear } from "../src/train.ts";
-import { featurizer } from "../src/vectorize.ts";
+import { buildFeatureSpec, FeatureOptions, type FeatureSpec } from "../src/ml/feature-spec.ts";
+import { featurizer } from "../src/ml/featurizer.ts";
+import { exampleGradient, scoreTexts } from "../src/ml/linear-model.ts";
+import { mulberry32 } from "../src/ml/random.ts";
+import { trainLinear } from "../src/ml/trainer.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
 const tinySpec: FeatureSpec = {

@@ -4,8 +4,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { InjectedFaultError } from "@tollgate/core/errors";
-import type { Step } from "@tollgate/core/step";
-import type { StepPorts } from "@tollgate/core/steps/ports";
+import type { Step, StepPorts } from "@tollgate/core/steps";
 import { steps } from "@tollgate/functions/steps";
 import { loadDefinition } from "./engine/definition.ts";
 import { localGlueJob } from "./engine/glue.ts";

@@ -13,7 +13,7 @@ import {
   type RunOutcome,
   startRuns,
   type TriggerSettings,
-} from "@tollgate/core/trigger";
+} from "@tollgate/core/workflow/upload-trigger";
 import type { LocalWorkflow, RunHandle } from "./engine/runner.ts";
 
 export interface LocalTrigger {

@@ -23,7 +23,7 @@ function storeWith(files: Map<string, Uint8Array | string>, reverse = false): Me
   return store;
 }
 
-const [fixture] = loadVectors().datasets;
+const fixture = loadVectors().datasets[0]!;
 
 describe("runEtl on the raw fixture folder", () => {
   it("writes the curated rows, quarantine and manifest the vectors expect", async () => {
@@ -84,7 +84,7 @@ describe("runEtl failures", () => {
     const message = (err as Error).message;
     expect(message).toMatch(/no valid rows in 3 records/);
     expect(message).toMatch(/malformed_json ×1, missing_label ×1, missing_text ×1/);
-    const [quarantineKey] = await store.list("quarantine/reviews/rejected-");
+    const quarantineKey = (await store.list("quarantine/reviews/rejected-"))[0]!;
     expect(message).toContain(quarantineKey);
     expect(store.text(quarantineKey).trim().split("\n")).toHaveLength(3);
     expect(await store.exists(args.manifest_key)).toBe(false);

@@ -33,7 +33,7 @@ describe("writeSample", () => {
       const sample = await writeSample(dir);
       expect(sample.batch1.rows + sample.batch2.rows).toBe(sample.all.rows);
       expect(sample.labels).toBe(45);
-      const first = (await readFile(sample.batch1.file, "utf8")).split("\n", 1)[0];
+      const first = (await readFile(sample.batch1.file, "utf8")).split("\n", 1)[0]!;
       expect(Object.keys(JSON.parse(first))).toEqual(["text", "label"]);
       expect(await readFile(sample.license, "utf8")).toMatch(/Princeton University/);
     } finally {

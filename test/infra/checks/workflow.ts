@@ -47,7 +47,7 @@ export function describeWorkflow(app: () => Synthesized): void {
       expect(command.Name).toBe("glueetl");
       const script = app().assetDir(command.ScriptLocation.split("/").pop() ?? "");
       expect(readFileSync(script, "utf8")).toBe(readFileSync("jobs/etl_job.py", "utf8"));
-      const library = (job.Properties.DefaultArguments as Record<string, string>)["--extra-py-files"];
+      const library = (job.Properties.DefaultArguments as Record<string, string>)["--extra-py-files"]!;
       const zipRoot = app().assetDir(library.split("/").pop() ?? "");
       expect(readdirSync(zipRoot)).toEqual(["tollgate_etl"]);
       expect(readdirSync(join(zipRoot, "tollgate_etl"))).toContain("run.py");

@@ -7,7 +7,7 @@
 import { userInfo } from "node:os";
 import { DynamoRegistry } from "@tollgate/aws";
 import { InvalidInputError } from "@tollgate/core/errors";
-import { promoteVersion, rollbackLive } from "@tollgate/core/registry-rules";
+import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import type { Backend, ExecutionSummary, HistoryEvent, RunProgress } from "../backend.ts";
 import { auditOnStage } from "./audit.ts";
 import { connectStage, type StageContext } from "./context.ts";

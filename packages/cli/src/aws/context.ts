@@ -3,7 +3,7 @@
  * then the region, the clients and the stage's outputs, and the trigger's settings for `run`.
  */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { TriggerSettings } from "@tollgate/core/trigger";
+import { TriggerSettings } from "@tollgate/core/workflow/upload-trigger";
 import { type AwsClients, makeClients, requireCredentials, requireRegion } from "./clients.ts";
 import { type Stage, stageFromCloudFormation, stageFromOutputsFile } from "./stage.ts";
 

@@ -16,7 +16,7 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { ExecutionNotFoundError } from "@tollgate/core/errors";
-import type { ExecutionStarter } from "@tollgate/core/trigger";
+import type { ExecutionStarter } from "@tollgate/core/workflow/upload-trigger";
 import type { ExecutionSummary, HistoryEvent } from "../backend.ts";
 
 /** An execution as DescribeExecution describes it (the local store's record has the same fields). */

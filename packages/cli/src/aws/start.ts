@@ -1,7 +1,7 @@
 /**
  * `ingest` and `run` on a deployed stage. `ingest` puts the file under `raw/<dataset>/` (the
  * key is named by its content, as locally) and the trigger starts the run; `run` starts one
- * directly, named as the trigger names runs (packages/core/src/trigger.ts), so a repeat, or a
+ * directly, named as the trigger names runs (packages/core/src/workflow/upload-trigger.ts), so a repeat, or a
  * `run` in the same coalescing window as an upload, is the same execution and starts nothing.
  * Both then follow the run to its end, as the local backend does.
  */
@@ -11,7 +11,12 @@ import { HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3
 import { datasetName } from "@tollgate/core/contracts";
 import { InvalidInputError, TollgateError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
-import { type ObjectCreatedEvent, planRuns, startRuns, type TriggerSettings } from "@tollgate/core/trigger";
+import {
+  type ObjectCreatedEvent,
+  planRuns,
+  startRuns,
+  type TriggerSettings,
+} from "@tollgate/core/workflow/upload-trigger";
 import type { RunProgress, StartResult } from "../backend.ts";
 import type { StepFunctionsRuns } from "./executions.ts";
 import { findRunFor, followRun, type PollSettings, sourceOf, waitForRunOf } from "./follow.ts";

@@ -3,7 +3,7 @@ import { InvalidInputError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import { servingConfigFromEnv } from "@tollgate/core/serving/config";
 import { readConfig } from "@tollgate/local/config";
-import { serveLocal } from "@tollgate/local/server/index";
+import { serveLocal } from "@tollgate/local/server";
 import { type Command, Option } from "commander";
 import { LocalBackend } from "../local-backend.ts";
 import type { Io } from "../program.ts";

@@ -11,7 +11,7 @@ import {
   RedriveExecutionCommand,
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { executionName } from "@tollgate/core/trigger";
+import { executionName } from "@tollgate/core/workflow/upload-trigger";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../../../../test/helpers/topics.ts";
 import { describeOf, listed, RUN } from "./fixtures/stage-run.ts";

@@ -4,7 +4,7 @@
  */
 import { Metrics } from "@tollgate/core/contracts";
 import { ExecutionNotFoundError, ModelNotFoundError, ObjectNotFoundError } from "@tollgate/core/errors";
-import { promoteVersion, rollbackLive } from "@tollgate/core/registry-rules";
+import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import type { Tollgate } from "@tollgate/local/app";
 import { readAudit } from "@tollgate/local/stores/audit-log";
 import { z } from "zod";

@@ -1,9 +1,9 @@
 /**
- * A run as the console shows it: the state timeline (core/history) (same statuses and durations as
+ * A run as the console shows it: the state timeline (core/workflow/timeline) (same statuses and durations as
  * `tollgate show`) joined with each state's input and output, and the gate's numbers.
  */
-import { runState, type StateRow, stateTimeline } from "@tollgate/core/history";
-import type { ExecutionRecord } from "@tollgate/local/stores/index";
+import { runState, type StateRow, stateTimeline } from "@tollgate/core/workflow/timeline";
+import type { ExecutionRecord } from "@tollgate/local/stores";
 import type {
   AuditRecord,
   ExecutionStatus,

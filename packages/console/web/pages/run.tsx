@@ -3,7 +3,7 @@
  * input and output, and tabs for the states table, the event history and the audit records.
  * Polls every second while the execution is RUNNING.
  */
-import { causeMessage } from "@tollgate/core/history";
+import { causeMessage } from "@tollgate/core/workflow/timeline";
 import type { RunView, StateView } from "../../src/api-types.ts";
 import { usePoll } from "../api.ts";
 import { DecisionBadge, ErrorLine, JsonView, Stat, StatusBadge } from "../components/badges.tsx";

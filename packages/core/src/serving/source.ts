@@ -1,6 +1,6 @@
 /** The registry-backed model source: the live pointer, the version's record, its ONNX artifact. */
 import { ModelNotFoundError } from "../errors.ts";
-import { OnnxTextClassifier } from "../onnx/runtime.ts";
+import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 import type { ModelSource } from "./live-model.ts";
 

@@ -1,5 +1,5 @@
 import type { DecisionInput, DecisionOutput, EvaluateOutput, FailureInput, GateConfig } from "../contracts.ts";
-import { nowIso, type StepPorts } from "./ports.ts";
+import { nowIso, type StepPorts } from "./step-ports.ts";
 
 const f = (n: number) => n.toFixed(4);
 

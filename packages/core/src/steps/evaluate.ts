@@ -1,10 +1,10 @@
 import { CuratedRow, type EvaluateInput, type EvaluateOutput, type Metrics } from "../contracts.ts";
 import { ModelNotFoundError } from "../errors.ts";
-import { readJsonLines } from "../jsonl.ts";
-import { computeMetrics } from "../metrics.ts";
-import { OnnxTextClassifier } from "../onnx/runtime.ts";
+import { readJsonLines } from "../json-lines.ts";
+import { computeMetrics } from "../ml/metrics.ts";
+import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
 import type { ObjectStore } from "../ports.ts";
-import type { StepPorts } from "./ports.ts";
+import type { StepPorts } from "./step-ports.ts";
 import { modelPrefix } from "./train.ts";
 
 /** Scores an exported model file with onnxruntime on the given rows. */

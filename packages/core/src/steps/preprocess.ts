@@ -1,9 +1,9 @@
 import { CuratedRow, Manifest, type PreprocessInput, type PreprocessOutput } from "../contracts.ts";
 import { InvalidDatasetError } from "../errors.ts";
-import { FeatureSpecBuilder } from "../features.ts";
-import { encodeJsonLines, readJson, readJsonLines } from "../jsonl.ts";
-import { type SplitName, splitOf } from "../split.ts";
-import type { StepPorts } from "./ports.ts";
+import { encodeJsonLines, readJson, readJsonLines } from "../json-lines.ts";
+import { FeatureSpecBuilder } from "../ml/feature-spec.ts";
+import { type SplitName, splitOf } from "../ml/split.ts";
+import type { StepPorts } from "./step-ports.ts";
 
 /**
  * The most labels a model may have: the model holds a weight per feature and label, so ten

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { CuratedRow, type TrainInput, type TrainOutput } from "../contracts.ts";
-import { FeatureSpec } from "../features.ts";
-import { readJson, readJsonLines } from "../jsonl.ts";
-import { exportOnnx } from "../onnx/export.ts";
-import { trainLinear } from "../train.ts";
-import { nowIso, type StepPorts } from "./ports.ts";
+import { readJson, readJsonLines } from "../json-lines.ts";
+import { FeatureSpec } from "../ml/feature-spec.ts";
+import { exportOnnx } from "../ml/onnx/export.ts";
+import { trainLinear } from "../ml/trainer.ts";
+import { nowIso, type StepPorts } from "./step-ports.ts";
 
 /** A sortable model version: UTC time of training, then a short hash of the run id. */
 export function modelVersionFor(runId: string, at: string): string {

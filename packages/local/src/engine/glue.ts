@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { EtlArguments } from "@tollgate/core/contracts";
 import type { ObjectStore } from "@tollgate/core/ports";
-import { parseInput } from "@tollgate/core/step";
+import { parseInput } from "@tollgate/core/steps/define";
 import { runEtl } from "../etl/index.ts";
 
 /**

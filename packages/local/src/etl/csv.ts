@@ -28,13 +28,13 @@ export function readCsv(lines: readonly SourceLine[]): CsvRecord[] {
   const records: CsvRecord[] = [];
   let i = 0;
   while (i < lines.length) {
-    if (lines[i].text === "") {
+    if (lines[i]!.text === "") {
       i++;
       continue;
     }
     const first = i;
     const fields: string[] = [];
-    let line = lines[i].text;
+    let line = lines[i]!.text;
     let pos = 0;
     let malformed = false;
     for (;;) {
@@ -56,7 +56,7 @@ export function readCsv(lines: readonly SourceLine[]): CsvRecord[] {
             malformed = true; // quote still open at the end of the file
             break;
           }
-          line = lines[++i].text;
+          line = lines[++i]!.text;
           pos = 0;
         } else if (line.charCodeAt(quote + 1) === 0x22) {
           field += `${line.slice(pos, quote)}"`;
@@ -78,7 +78,7 @@ export function readCsv(lines: readonly SourceLine[]): CsvRecord[] {
     }
     const span = lines.slice(first, i + 1);
     records.push({
-      line: lines[first].n,
+      line: lines[first]!.n,
       raw: span.map((l) => l.text).join("\n"),
       valid: span.every((l) => l.valid),
       fields: malformed ? undefined : fields,

@@ -54,7 +54,7 @@ export function curate(records: readonly ParsedRecord[], sourceKeys: readonly st
       for (const r of group.records) quarantine.push(toQuarantine(r, "conflicting_labels"));
       continue;
     }
-    const [[label, count]] = group.labels;
+    const [label, count] = group.labels.entries().next().value!;
     rows.push({ text, label });
     duplicates += count - 1;
   }

@@ -63,7 +63,7 @@ export async function runEtl(store: ObjectStore, args: EtlArguments): Promise<Ma
 
   const datasetVersion = datasetVersionOf(shards);
   const out = outputKeys(args, datasetVersion, shards.length);
-  for (const [i, shard] of shards.entries()) await store.put(out.curated[i], shard);
+  for (const [i, shard] of shards.entries()) await store.put(out.curated[i]!, shard);
   if (quarantineBody) await store.put(out.quarantine, quarantineBody);
   const manifest: Manifest = {
     dataset: args.dataset,

@@ -96,7 +96,7 @@ export async function readWordnetGlosses(dictDir = join(wordnetPackageDir(), "di
 
 /** Deterministic 50/50 split: batch 1 when the first byte of sha256(text) is even. */
 export function batchOf(text: string): 1 | 2 {
-  return createHash("sha256").update(text, "utf8").digest()[0] % 2 === 0 ? 1 : 2;
+  return createHash("sha256").update(text, "utf8").digest()[0]! % 2 === 0 ? 1 : 2;
 }
 
 /** One file written by {@link writeSample}. */

@@ -4,7 +4,7 @@
  */
 import { describeError } from "@tollgate/core/errors";
 import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
-import { bufferedLogger, type HealthResponse, type ServingConfig } from "@tollgate/core/serving/index";
+import { bufferedLogger, type HealthResponse, type ServingConfig } from "@tollgate/core/serving";
 import { predictHandler } from "@tollgate/functions/predict";
 import { openLocalStores } from "../stores/index.ts";
 import { type RunningServer, startServer } from "./server.ts";

@@ -1,5 +1,10 @@
 import { ExecutionAlreadyExistsError, ExecutionNotFoundError } from "@tollgate/core/errors";
-import type { ExecutionRecord, ExecutionStatus, HistoryEvent, NewHistoryEvent } from "@tollgate/core/executions";
+import type {
+  ExecutionRecord,
+  ExecutionStatus,
+  HistoryEvent,
+  NewHistoryEvent,
+} from "@tollgate/core/workflow/executions";
 import { connect, migrate, type SqliteDb } from "./sqlite.ts";
 
 export type { ExecutionRecord, ExecutionStatus, HistoryEvent, NewHistoryEvent };

@@ -12,16 +12,15 @@
  * Streaming cannot fully mix an input sorted by label; averaging from the first step keeps
  * it usable, but shards written in hash order train better.
  */
-import { VectorCache } from "./cache.ts";
-import { InvalidDatasetError } from "./errors.ts";
-import type { FeatureSpec } from "./features.ts";
-import { logger } from "./logger.ts";
-import { argmax, exampleGradientRange, type LinearModel } from "./model.ts";
-import { mulberry32, permutation, shuffled } from "./random.ts";
-import { AdaGrad } from "./sgd.ts";
-import { featurizer, type SparseVector } from "./vectorize.ts";
 
-export { mulberry32 } from "./random.ts";
+import { InvalidDatasetError } from "../errors.ts";
+import { logger } from "../logger.ts";
+import { AdaGrad } from "./adagrad.ts";
+import type { FeatureSpec } from "./feature-spec.ts";
+import { featurizer, type SparseVector } from "./featurizer.ts";
+import { argmax, exampleGradientRange, type LinearModel } from "./linear-model.ts";
+import { mulberry32, permutation, shuffled } from "./random.ts";
+import { VectorCache } from "./row-cache.ts";
 
 export interface TrainOptions {
   /** Seed of the shuffling PRNG; same seed and same rows → identical weights. */

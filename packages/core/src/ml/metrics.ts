@@ -2,8 +2,8 @@
  * Classification metrics: accuracy, macro-F1, per-class precision/recall/F1/support and the
  * confusion matrix (rows: true label, columns: predicted label, in `labels` order).
  */
-import type { Metrics } from "./contracts.ts";
-import { InvalidInputError } from "./errors.ts";
+import type { Metrics } from "../contracts.ts";
+import { InvalidInputError } from "../errors.ts";
 
 /**
  * Computes metrics from parallel arrays of true and predicted labels. A class with no

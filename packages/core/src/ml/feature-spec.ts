@@ -8,7 +8,7 @@
  */
 
 import { z } from "zod";
-import { InvalidDatasetError } from "./errors.ts";
+import { InvalidDatasetError } from "../errors.ts";
 import { PairIndex } from "./pair-index.ts";
 import { tokenize } from "./text.ts";
 

@@ -4,7 +4,7 @@
  * found by integer keys built from token ids, without building their strings.
  */
 
-import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./features.ts";
+import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
 import { pairIndexOf } from "./pair-index.ts";
 import { tokenize } from "./text.ts";
 

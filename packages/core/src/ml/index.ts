@@ -6,13 +6,13 @@
  * const { model } = await trainLinear(spec, trainRows, validationRows, { seed: 42 });
  * const classifier = await OnnxTextClassifier.load(exportOnnx(model));
  */
-export { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "./features.ts";
+export { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "./feature-spec.ts";
+export { featurizer, type SparseVector } from "./featurizer.ts";
+export { checkModel, type LinearModel, scoreTexts } from "./linear-model.ts";
 export { computeMetrics } from "./metrics.ts";
-export { checkModel, type LinearModel, scoreTexts } from "./model.ts";
 export { exportOnnx, exportTokenizerOnnx, FORMAT as ONNX_FORMAT, METADATA as ONNX_METADATA } from "./onnx/export.ts";
 export { OnnxTextClassifier } from "./onnx/runtime.ts";
 export { mulberry32 } from "./random.ts";
 export { murmur3, type SplitName, splitOf } from "./split.ts";
 export { normalize, TOKEN_PATTERN, tokenize } from "./text.ts";
-export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainLinear } from "./train.ts";
-export { featurizer, type SparseVector } from "./vectorize.ts";
+export { DEFAULT_TRAIN_OPTIONS, type TrainOptions, trainLinear } from "./trainer.ts";

@@ -5,7 +5,7 @@
  * Note: session creation and `run` block the event loop.
  */
 import * as ort from "onnxruntime-node";
-import { ModelFormatError } from "../errors.ts";
+import { ModelFormatError } from "../../errors.ts";
 import { METADATA } from "./export.ts";
 import { decodeMetadata } from "./proto.ts";
 

@@ -1,6 +1,6 @@
-import type { LivePointer } from "./contracts.ts";
-import { InvalidInputError, ModelNotFoundError } from "./errors.ts";
-import type { Registry } from "./ports.ts";
+import type { LivePointer } from "../contracts.ts";
+import { InvalidInputError, ModelNotFoundError } from "../errors.ts";
+import type { Registry } from "../ports.ts";
 
 /**
  * Makes `version` live by compare-and-swap on the current live version (the same swap the

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { InvalidInputError } from "./errors.ts";
-import type { StepPorts } from "./steps/ports.ts";
+import { InvalidInputError } from "../errors.ts";
+import type { StepPorts } from "./step-ports.ts";
 
 /**
  * Parses a boundary's input with its schema.

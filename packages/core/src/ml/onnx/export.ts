@@ -13,8 +13,8 @@
  * the graph computes exactly the features of `features.ts`, summed over token positions: no
  * dense N × vocabulary matrix. Opsets: ai.onnx 21, ai.onnx.ml 3, com.microsoft 1; IR 10.
  */
-import { FIRST_TOKEN_PREFIX } from "../features.ts";
-import { checkModel, type LinearModel } from "../model.ts";
+import { FIRST_TOKEN_PREFIX } from "../feature-spec.ts";
+import { checkModel, type LinearModel } from "../linear-model.ts";
 import { TOKEN_PATTERN } from "../text.ts";
 import { attr, DataType, encodeModel, type Node, node, tensor, valueInfo } from "./proto.ts";
 

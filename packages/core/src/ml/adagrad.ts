@@ -7,7 +7,7 @@
  * (in O(touched) per step: `average = w − U / T` with `U += (t − 1) · Δ`; U in Float32, which
  * halves its memory traffic and keeps the average to about 1e-6 relative).
  */
-import type { SparseVector } from "./vectorize.ts";
+import type { SparseVector } from "./featurizer.ts";
 
 export interface SgdOptions {
   learningRate: number;

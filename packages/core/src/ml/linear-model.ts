@@ -5,9 +5,9 @@
  * Layout: `weights` is row-major by feature, `weights[j * C + c]` for feature j and class c
  * (C = labels.length, features = spec.vocabulary.length); `bias[c]`. Class order = `labels`.
  */
-import { ModelFormatError } from "./errors.ts";
-import type { FeatureSpec } from "./features.ts";
-import { featurizer, type SparseVector } from "./vectorize.ts";
+import { ModelFormatError } from "../errors.ts";
+import type { FeatureSpec } from "./feature-spec.ts";
+import { featurizer, type SparseVector } from "./featurizer.ts";
 
 export interface LinearModel {
   spec: FeatureSpec;
@@ -58,7 +58,7 @@ export function logitsOfRange(
   for (let k = start; k < end; k++) {
     const row = ids[k]! * C;
     const v = values[k]!;
-    for (let c = 0; c < C; c++) out[c] += v * weights[row + c]!;
+    for (let c = 0; c < C; c++) out[c]! += v * weights[row + c]!;
   }
 }
 

@@ -13,9 +13,9 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { datasetName, GateConfig, type RunInput } from "./contracts.ts";
-import { describeError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
+import { datasetName, GateConfig, type RunInput } from "../contracts.ts";
+import { describeError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
 
 /** An S3 "Object Created" event as EventBridge delivers it (only the fields the trigger reads). */
 export const ObjectCreatedEvent = z.object({

@@ -3,7 +3,7 @@
  * per non-zero feature, a small fraction of the text), bounded in bytes. It lets training
  * shuffle fully each epoch and skip re-tokenising; beyond its bound training streams instead.
  */
-import type { SparseVector } from "./vectorize.ts";
+import type { SparseVector } from "./featurizer.ts";
 
 export class VectorCache {
   /** Term ids and values of all examples, end to end; example i is `offsets[i] … offsets[i + 1] − 1`, class `classes[i]`. */

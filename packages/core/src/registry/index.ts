@@ -1,0 +1,6 @@
+/**
+ * The registry's rules: promotion and rollback by compare-and-swap of the live pointer.
+ * @example
+ * import { promoteVersion, rollbackLive } from "@tollgate/core/registry";
+ */
+export { promoteVersion, rollbackLive } from "./promotion.ts";
