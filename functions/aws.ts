@@ -4,25 +4,22 @@
  */
 import { DynamoRegistry, S3ObjectStore } from "@tollgate/aws";
 import { logger } from "@tollgate/core/logger";
+import { readSettings, Settings } from "@tollgate/core/settings";
 import type { Step, StepPorts } from "@tollgate/core/steps";
-import { z } from "zod";
 
-const Env = z.object({
-  DATA_BUCKET: z.string().min(1).describe("the data bucket (raw/, curated/, prepared/, runs/)"),
-  MODEL_BUCKET: z.string().min(1).describe("the versioned model bucket (models/<name>/<version>/)"),
-  REGISTRY_TABLE: z.string().min(1).describe("the registry's DynamoDB table"),
-});
+/** What a step Lambda reads from its environment. */
+export const LambdaSettings = Settings.pick({ dataBucket: true, modelBucket: true, registryTable: true });
 
 let ports: StepPorts | undefined;
 
 /** The AWS ports, built on first use from the environment (fails fast naming a missing key). */
 export function awsPorts(): StepPorts {
   if (!ports) {
-    const env = Env.parse(process.env);
+    const env = readSettings(LambdaSettings, process.env, {}, "Lambda environment");
     ports = {
-      data: new S3ObjectStore({ bucket: env.DATA_BUCKET }),
-      models: new S3ObjectStore({ bucket: env.MODEL_BUCKET }),
-      registry: new DynamoRegistry({ tableName: env.REGISTRY_TABLE }),
+      data: new S3ObjectStore({ bucket: env.dataBucket }),
+      models: new S3ObjectStore({ bucket: env.modelBucket }),
+      registry: new DynamoRegistry({ tableName: env.registryTable }),
     };
   }
   return ports;

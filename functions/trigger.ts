@@ -5,24 +5,25 @@
  * retries only those; malformed messages are logged and dropped.
  */
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { InvalidInputError } from "@tollgate/core/errors";
 import { logger as rootLogger } from "@tollgate/core/logger";
+import { readSettings, Settings } from "@tollgate/core/settings";
 import {
   type ExecutionStarter,
   ObjectCreatedEvent,
   planRuns,
   startRuns,
   type TriggerSettings,
+  triggerSettingsOf,
 } from "@tollgate/core/workflow/upload-trigger";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { z } from "zod";
 
-const Env = z.object({
-  STATE_MACHINE_ARN: z.string().startsWith("arn:").describe("the retrain state machine"),
-  TOLLGATE_COALESCE_SECONDS: z.coerce.number().int().min(0).max(900).describe("coalescing window (0: off)"),
-  TOLLGATE_MIN_ACCURACY: z.coerce.number().min(0).max(1).describe("gate: minimum test accuracy"),
-  TOLLGATE_MIN_GAIN: z.coerce.number().min(-1).max(1).describe("gate: minimum gain over the live model"),
-  TOLLGATE_SEED: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
+/** What the trigger Lambda reads from its environment (the stack sets every field). */
+export const TriggerLambdaSettings = Settings.pick({
+  stateMachineArn: true,
+  coalesceSeconds: true,
+  minAccuracy: true,
+  minGain: true,
+  seed: true,
 });
 
 /** What the trigger handler needs; the Lambda builds it from its environment. */
@@ -78,26 +79,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** @throws InvalidInputError naming each bad or missing variable. */
-function readEnv(env: NodeJS.ProcessEnv): z.infer<typeof Env> {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) throw new InvalidInputError(`trigger environment is invalid: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
 let built: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
 
 /** The Lambda handler: settings and the SFN client built once per process from the environment. */
 export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   if (!built) {
-    const env = readEnv(process.env);
+    const env = readSettings(TriggerLambdaSettings, process.env, {}, "trigger environment");
     built = createTriggerHandler({
-      starter: sfnStarter(new SFNClient({}), env.STATE_MACHINE_ARN),
-      settings: {
-        coalesceSeconds: env.TOLLGATE_COALESCE_SECONDS,
-        gate: { minAccuracy: env.TOLLGATE_MIN_ACCURACY, minGain: env.TOLLGATE_MIN_GAIN },
-        seed: env.TOLLGATE_SEED,
-      },
+      starter: sfnStarter(new SFNClient({}), env.stateMachineArn),
+      settings: triggerSettingsOf(env),
     });
   }
   return built(event);

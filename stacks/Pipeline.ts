@@ -15,7 +15,7 @@ import { etlJob } from "./etl.ts";
 import { MAX_TIMEOUT, type TollgateFunction, tollgateFunction } from "./function.ts";
 import { suppress } from "./nag.ts";
 import { Storage } from "./Storage.ts";
-import { readDeploySettings } from "./settings.ts";
+import { readDeploySettings, settingsEnv } from "./settings.ts";
 import { retrainTrigger } from "./trigger.ts";
 
 /** A step Lambda: its handler, size, and what it does with the stores (see packages/core/src/steps). */
@@ -78,12 +78,12 @@ export const ASL_PATH = "workflows/retrain.asl.json";
 export function Pipeline({ stack }: StackContext) {
   const { dataBucket, modelBucket, table } = use(Storage);
   const settings = readDeploySettings();
-  const environment = {
-    DATA_BUCKET: dataBucket.bucketName,
-    MODEL_BUCKET: modelBucket.bucketName,
-    REGISTRY_TABLE: table.tableName,
-    TOLLGATE_LOG_LEVEL: settings.TOLLGATE_LOG_LEVEL,
-  };
+  const environment = settingsEnv({
+    dataBucket: dataBucket.bucketName,
+    modelBucket: modelBucket.bucketName,
+    registryTable: table.tableName,
+    logLevel: settings.logLevel,
+  });
   const stores = { data: dataBucket, models: modelBucket, table };
 
   const steps = {} as Record<StepKey, TollgateFunction>;
@@ -150,10 +150,10 @@ export function Pipeline({ stack }: StackContext) {
     EtlJobName: etl.job.ref,
     TriggerQueueUrl: trigger.queue.queueUrl,
     // the trigger's naming and gate, so `tollgate run --stage` starts runs named as the trigger names them
-    CoalesceSeconds: String(settings.TOLLGATE_COALESCE_SECONDS),
-    MinAccuracy: String(settings.TOLLGATE_MIN_ACCURACY),
-    MinGain: String(settings.TOLLGATE_MIN_GAIN),
-    Seed: String(settings.TOLLGATE_SEED),
+    CoalesceSeconds: String(settings.coalesceSeconds),
+    MinAccuracy: String(settings.minAccuracy),
+    MinGain: String(settings.minGain),
+    Seed: String(settings.seed),
   });
   return { steps, etl, stateMachine, trigger };
 }

@@ -8,7 +8,7 @@ import { storeStatements } from "./access.ts";
 import { tollgateFunction } from "./function.ts";
 import { suppress } from "./nag.ts";
 import { Storage } from "./Storage.ts";
-import { readDeploySettings, readServingSettings } from "./settings.ts";
+import { readDeploySettings, readServingSettings, settingsEnv } from "./settings.ts";
 
 export function Serving({ stack }: StackContext) {
   const { dataBucket, modelBucket, table } = use(Storage);
@@ -20,14 +20,14 @@ export function Serving({ stack }: StackContext) {
     onnx: true,
     memorySize: 1024,
     timeoutSeconds: 30,
-    environment: {
-      // the composition root (functions/aws.ts) builds all three ports; predict only reads models and the registry
-      DATA_BUCKET: dataBucket.bucketName,
-      MODEL_BUCKET: modelBucket.bucketName,
-      REGISTRY_TABLE: table.tableName,
-      TOLLGATE_LOG_LEVEL: settings.TOLLGATE_LOG_LEVEL,
-      TOLLGATE_MODEL: serving.TOLLGATE_MODEL,
-    },
+    // the composition root (functions/aws.ts) builds all three ports; predict only reads models and the registry
+    environment: settingsEnv({
+      dataBucket: dataBucket.bucketName,
+      modelBucket: modelBucket.bucketName,
+      registryTable: table.tableName,
+      logLevel: settings.logLevel,
+      modelName: serving.modelName,
+    }),
     statements: storeStatements(
       { data: dataBucket, models: modelBucket, table },
       { models: { read: ["models/"] }, registry: ["getLive", "getModelVersion"] },

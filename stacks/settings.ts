@@ -1,40 +1,30 @@
 /**
- * Deploy-time settings: one schema, read once from the environment of `sst deploy`, with defaults.
- * The gate and seed defaults match the local runtime's (packages/local/src/config.ts).
+ * Deploy-time settings: the stacks' fields of the one settings schema
+ * (packages/core/src/settings.ts), read once from the environment of `sst deploy`, with the same
+ * defaults as the local runtime.
  */
 // relative, not @tollgate/core: SST bundles local files into the config but loads packages with plain Node
+import { LogLevel, readSettings, Settings, settingsEnv } from "../packages/core/src/settings.ts";
 
-import { z } from "zod";
-import { datasetName } from "../packages/core/src/contracts.ts";
+export { settingsEnv };
 
-export const DeploySettings = z.object({
-  TOLLGATE_COALESCE_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(900)
-    .default(120)
-    .describe(
-      "uploads to one dataset within this many seconds start one run (0: one run per object; max 900, SQS's delay limit)",
-    ),
-  TOLLGATE_MIN_ACCURACY: z.coerce.number().min(0).max(1).default(0.5).describe("gate: minimum test accuracy"),
-  TOLLGATE_MIN_GAIN: z.coerce.number().min(-1).max(1).default(0).describe("gate: minimum gain over the live model"),
-  TOLLGATE_SEED: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
-  TOLLGATE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info").describe("the Lambdas' log level"),
-});
-export type DeploySettings = z.infer<typeof DeploySettings>;
+export const DeploySettings = Settings.pick({
+  coalesceSeconds: true,
+  minAccuracy: true,
+  minGain: true,
+  seed: true,
+}).extend({ logLevel: LogLevel.default("info").describe("the Lambdas' log level") });
+export type DeploySettings = ReturnType<typeof DeploySettings.parse>;
 
-/** Parses the deploy settings; throws naming the offending variable. */
+/** Reads the deploy settings; throws InvalidInputError naming the offending variable. */
 export function readDeploySettings(env: Record<string, string | undefined> = process.env): DeploySettings {
-  return DeploySettings.parse(env);
+  return readSettings(DeploySettings, env, {}, "deploy settings");
 }
 
-export const ServingSettings = z.object({
-  TOLLGATE_MODEL: datasetName.describe("the model (by default named like its dataset) the predict URL serves"),
-});
-export type ServingSettings = z.infer<typeof ServingSettings>;
+export const ServingSettings = Settings.pick({ modelName: true });
+export type ServingSettings = ReturnType<typeof ServingSettings.parse>;
 
-/** Parses the Serving stack's settings; throws naming TOLLGATE_MODEL when it is missing. */
+/** Reads the Serving stack's settings; throws naming TOLLGATE_MODEL when it is missing. */
 export function readServingSettings(env: Record<string, string | undefined> = process.env): ServingSettings {
-  return ServingSettings.parse(env);
+  return readSettings(ServingSettings, env, {}, "serving settings");
 }

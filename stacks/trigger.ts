@@ -13,7 +13,7 @@ import { Queue, QueueEncryption } from "aws-cdk-lib/aws-sqs";
 import type { IStateMachine } from "aws-cdk-lib/aws-stepfunctions";
 import { type TollgateFunction, tollgateFunction } from "./function.ts";
 import { suppress } from "./nag.ts";
-import type { DeploySettings } from "./settings.ts";
+import { type DeploySettings, settingsEnv } from "./settings.ts";
 
 /** The prefix under which an upload starts a retrain (`raw/<dataset>/…`). */
 export const RAW_PREFIX = "raw/";
@@ -42,7 +42,7 @@ export function retrainTrigger(
   const queue = new Queue(stack, "TriggerQueue", {
     encryption: QueueEncryption.SQS_MANAGED,
     enforceSSL: true,
-    deliveryDelay: Duration.seconds(settings.TOLLGATE_COALESCE_SECONDS),
+    deliveryDelay: Duration.seconds(settings.coalesceSeconds),
     visibilityTimeout: Duration.seconds(6 * TRIGGER_TIMEOUT_SECONDS),
     deadLetterQueue: { queue: deadLetters, maxReceiveCount: 5 },
   });
@@ -62,14 +62,14 @@ export function retrainTrigger(
     description: "tollgate: starts the retrain state machine (idempotent names, coalesced bursts)",
     onnx: false,
     timeoutSeconds: TRIGGER_TIMEOUT_SECONDS,
-    environment: {
-      STATE_MACHINE_ARN: stateMachine.stateMachineArn,
-      TOLLGATE_COALESCE_SECONDS: String(settings.TOLLGATE_COALESCE_SECONDS),
-      TOLLGATE_MIN_ACCURACY: String(settings.TOLLGATE_MIN_ACCURACY),
-      TOLLGATE_MIN_GAIN: String(settings.TOLLGATE_MIN_GAIN),
-      TOLLGATE_SEED: String(settings.TOLLGATE_SEED),
-      TOLLGATE_LOG_LEVEL: settings.TOLLGATE_LOG_LEVEL,
-    },
+    environment: settingsEnv({
+      stateMachineArn: stateMachine.stateMachineArn,
+      coalesceSeconds: settings.coalesceSeconds,
+      minAccuracy: settings.minAccuracy,
+      minGain: settings.minGain,
+      seed: settings.seed,
+      logLevel: settings.logLevel,
+    }),
     statements: [
       new PolicyStatement({
         effect: Effect.ALLOW,

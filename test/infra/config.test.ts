@@ -29,11 +29,11 @@ describe("sst.config.ts", () => {
 describe("deploy settings", () => {
   it("default to a 120 s coalescing window and the local runtime's gate", () => {
     expect(readDeploySettings({})).toEqual({
-      TOLLGATE_COALESCE_SECONDS: 120,
-      TOLLGATE_MIN_ACCURACY: 0.5,
-      TOLLGATE_MIN_GAIN: 0,
-      TOLLGATE_SEED: 42,
-      TOLLGATE_LOG_LEVEL: "info",
+      coalesceSeconds: 120,
+      minAccuracy: 0.5,
+      minGain: 0,
+      seed: 42,
+      logLevel: "info",
     });
   });
 
@@ -43,6 +43,6 @@ describe("deploy settings", () => {
 
   it("require the served model's name for Serving", () => {
     expect(() => readServingSettings({})).toThrow(/TOLLGATE_MODEL/);
-    expect(readServingSettings({ TOLLGATE_MODEL: "topics" })).toEqual({ TOLLGATE_MODEL: "topics" });
+    expect(readServingSettings({ TOLLGATE_MODEL: "topics" })).toEqual({ modelName: "topics" });
   });
 });

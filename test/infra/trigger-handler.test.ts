@@ -143,6 +143,8 @@ describe("trigger Lambda entry point", () => {
   it("fails fast, naming the missing variable", async () => {
     delete process.env.STATE_MACHINE_ARN;
     const { handler } = await import("../../functions/trigger.ts");
-    await expect(handler(sqs())).rejects.toThrow(/trigger environment is invalid:[\s\S]*→ at STATE_MACHINE_ARN/);
+    await expect(handler(sqs())).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[InvalidInputError: trigger environment is invalid: STATE_MACHINE_ARN (stateMachineArn): Invalid input: expected string, received undefined]`,
+    );
   });
 });

@@ -17,15 +17,15 @@ export class LocalBackend implements Backend {
   private readonly tg: Tollgate;
 
   constructor(private readonly config: LocalConfig) {
-    this.tg = openTollgate({ home: config.home, faults: config.TOLLGATE_FAULTS });
+    this.tg = openTollgate({ home: config.home, faults: config.faults });
   }
 
   private runInput(dataset: string, sources: string[]) {
     return {
       dataset,
       modelName: dataset,
-      gate: { minAccuracy: this.config.TOLLGATE_MIN_ACCURACY, minGain: this.config.TOLLGATE_MIN_GAIN },
-      seed: this.config.TOLLGATE_SEED,
+      gate: { minAccuracy: this.config.minAccuracy, minGain: this.config.minGain },
+      seed: this.config.seed,
       sources,
     };
   }

@@ -5,6 +5,7 @@
  *
  * - `contracts`: the zod schema of every boundary (state inputs and outputs, registry records).
  * - `errors`: named error classes a state machine can route on.
+ * - `settings` (namespace `Config`): the one settings schema, its environment keys and reader.
  * - `logger`: the structured logger.
  * - `ports`: the interfaces core takes (object store, registry, audit log); `json-lines` reads
  *   and writes JSON (Lines) through an object store.
@@ -24,5 +25,6 @@ export * as Ml from "./ml/index.ts";
 export type * as Ports from "./ports.ts";
 export * as Registry from "./registry/index.ts";
 export * as Serving from "./serving/index.ts";
+export * as Config from "./settings.ts";
 export * as Steps from "./steps/index.ts";
 export * as Workflow from "./workflow/index.ts";

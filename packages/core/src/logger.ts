@@ -1,4 +1,8 @@
 import pino from "pino";
+import { readSettings, Settings } from "./settings.ts";
+
+/** What the logger reads from the environment. */
+export const LoggerSettings = Settings.pick({ logLevel: true });
 
 /**
  * The one structured logger: JSON lines on stderr (stdout belongs to the CLI's output).
@@ -8,7 +12,7 @@ import pino from "pino";
 export const logger = pino(
   {
     name: "tollgate",
-    level: process.env.TOLLGATE_LOG_LEVEL ?? "warn",
+    level: readSettings(LoggerSettings, process.env, {}, "logger configuration").logLevel,
     base: null,
     timestamp: pino.stdTimeFunctions.isoTime,
   },

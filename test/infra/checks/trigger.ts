@@ -52,7 +52,7 @@ export function describeTrigger(app: () => Synthesized): void {
 
     it("delays each event by the coalescing window and dead-letters what keeps failing", () => {
       const [, queue] = only(pipeline(), "AWS::SQS::Queue", (q) => q.Properties.RedrivePolicy !== undefined);
-      expect(queue.Properties.DelaySeconds).toBe(DEFAULTS.TOLLGATE_COALESCE_SECONDS);
+      expect(queue.Properties.DelaySeconds).toBe(DEFAULTS.coalesceSeconds);
       expect(queue.Properties.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
       expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
     });
@@ -73,9 +73,9 @@ export function describeTrigger(app: () => Synthesized): void {
       const fn = t.toJSON().Resources[lambdaId(t, "functions/trigger.handler")];
       expect(fn.Properties.Environment.Variables).toMatchObject({
         STATE_MACHINE_ARN: refOf(machineId),
-        TOLLGATE_COALESCE_SECONDS: String(DEFAULTS.TOLLGATE_COALESCE_SECONDS),
-        TOLLGATE_MIN_ACCURACY: String(DEFAULTS.TOLLGATE_MIN_ACCURACY),
-        TOLLGATE_MIN_GAIN: String(DEFAULTS.TOLLGATE_MIN_GAIN),
+        TOLLGATE_COALESCE_SECONDS: String(DEFAULTS.coalesceSeconds),
+        TOLLGATE_MIN_ACCURACY: String(DEFAULTS.minAccuracy),
+        TOLLGATE_MIN_GAIN: String(DEFAULTS.minGain),
       });
     });
   });

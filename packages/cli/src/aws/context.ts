@@ -3,7 +3,8 @@
  * then the region, the clients and the stage's outputs, and the trigger's settings for `run`.
  */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { TriggerSettings } from "@tollgate/core/workflow/upload-trigger";
+import { readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
+import { type TriggerSettings, triggerSettingsOf } from "@tollgate/core/workflow/upload-trigger";
 import { type AwsClients, makeClients, requireCredentials, requireRegion } from "./clients.ts";
 import { type Stage, stageFromCloudFormation, stageFromOutputsFile } from "./stage.ts";
 
@@ -17,22 +18,19 @@ export interface StageContext {
   settings: TriggerSettings;
 }
 
-/**
- * The trigger's settings: the stage's outputs when it publishes them, else the environment read
- * as `sst deploy` reads it (stacks/settings.ts: the same keys and defaults).
- */
+/** The settings of `run --stage`: the trigger's, as `sst deploy` reads them (stacks/settings.ts). */
+export const StageRunSettings = Settings.pick({ coalesceSeconds: true, minAccuracy: true, minGain: true, seed: true });
+
+/** The trigger's settings: the stage's outputs when it publishes them, else the environment, else the defaults. */
 export function triggerSettings(stage: Stage, env: NodeJS.ProcessEnv): TriggerSettings {
   const o = stage.outputs;
-  const num = (value: number | undefined, key: string, fallback: number) =>
-    value ?? (env[key] ? Number(env[key]) : fallback);
-  return TriggerSettings.parse({
-    coalesceSeconds: num(o.CoalesceSeconds, "TOLLGATE_COALESCE_SECONDS", 120),
-    gate: {
-      minAccuracy: num(o.MinAccuracy, "TOLLGATE_MIN_ACCURACY", 0.5),
-      minGain: num(o.MinGain, "TOLLGATE_MIN_GAIN", 0),
-    },
-    seed: num(o.Seed, "TOLLGATE_SEED", 42),
-  });
+  const overrides = {
+    coalesceSeconds: o.CoalesceSeconds,
+    minAccuracy: o.MinAccuracy,
+    minGain: o.MinGain,
+    seed: o.Seed,
+  };
+  return triggerSettingsOf(readSettings(StageRunSettings, env, overrides, "stage settings"));
 }
 
 /**
@@ -44,7 +42,7 @@ export async function connectStage(stageName: string, env: NodeJS.ProcessEnv): P
   const credentials = await requireCredentials(stageName);
   const region = await requireRegion(stageName);
   const clients = makeClients({ region, credentials });
-  const outputsFile = env.TOLLGATE_STAGE_OUTPUTS;
+  const outputsFile = env[SETTINGS_ENV.stageOutputs];
   const stage = outputsFile
     ? await stageFromOutputsFile(outputsFile, stageName)
     : await stageFromCloudFormation(clients.cfn, stageName);

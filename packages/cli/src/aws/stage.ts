@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { Settings } from "@tollgate/core/settings";
 import { z } from "zod";
 import { StageNotFoundError } from "./errors.ts";
 
@@ -26,10 +27,11 @@ export const StageOutputs = z.object({
   EtlJobName: z.string().min(1).describe("Pipeline: the Glue ETL job"),
   PredictUrl: z.url().optional().describe("Serving: the predict Function URL (IAM auth)"),
   TrailBucket: z.string().min(1).optional().describe("Audit: the CloudTrail trail's bucket"),
-  CoalesceSeconds: z.coerce.number().int().min(0).max(900).optional().describe("Pipeline: the trigger's window"),
-  MinAccuracy: z.coerce.number().min(0).max(1).optional().describe("Pipeline: the gate's minimum accuracy"),
-  MinGain: z.coerce.number().min(-1).max(1).optional().describe("Pipeline: the gate's minimum gain"),
-  Seed: z.coerce.number().int().nonnegative().optional().describe("Pipeline: the training seed"),
+  // the trigger's settings, as the Pipeline stack publishes them (bounds from the one settings schema)
+  CoalesceSeconds: Settings.shape.coalesceSeconds.unwrap().optional().describe("Pipeline: the trigger's window"),
+  MinAccuracy: Settings.shape.minAccuracy.unwrap().optional().describe("Pipeline: the gate's minimum accuracy"),
+  MinGain: Settings.shape.minGain.unwrap().optional().describe("Pipeline: the gate's minimum gain"),
+  Seed: Settings.shape.seed.unwrap().optional().describe("Pipeline: the training seed"),
 });
 export type StageOutputs = z.infer<typeof StageOutputs>;
 

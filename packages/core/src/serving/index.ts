@@ -3,7 +3,7 @@
  * a request. Transports (Lambda Function URL, the local HTTP server) call {@link httpHandler}.
  */
 export { type ClassifierOutput, MicroBatcher } from "./batcher.ts";
-export { SERVING_ENV, ServingConfig, type ServingConfigInput, servingConfigFromEnv } from "./config.ts";
+export { ServingConfig, type ServingConfigInput, servingConfigFromEnv } from "./config.ts";
 export { MethodNotAllowedError, PayloadTooLargeError, type RequestLimits, RouteNotFoundError } from "./errors.ts";
 export { type HttpRequest, type HttpResponse, httpHandler } from "./http.ts";
 export { LiveModelCache, type LoadedModel, type ModelLease, type ModelSource } from "./live-model.ts";

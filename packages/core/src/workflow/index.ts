@@ -22,4 +22,5 @@ export {
   type RunOutcome,
   startRuns,
   TriggerSettings,
+  triggerSettingsOf,
 } from "./upload-trigger.ts";

@@ -1,0 +1,158 @@
+/**
+ * Settings: every setting of every tollgate process in one schema, with a default (where one
+ * makes sense) and a description per field, and the environment key each is read from. A process
+ * takes the fields it needs with `Settings.pick({ … })` (`.extend()` only to change a default) and
+ * reads them once, at start, with {@link readSettings}.
+ *
+ * stacks/ import this file by relative path (SST loads the stacks with plain Node): keep its
+ * imports to zod and files that import only zod.
+ */
+import { z } from "zod";
+import { datasetName } from "./contracts.ts";
+import { InvalidInputError } from "./errors.ts";
+
+/** pino's levels. */
+export const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
+
+export const Settings = z.object({
+  // The local runtime
+  home: z.string().default(".tollgate").describe("where local objects, the registry, runs and the audit log live"),
+  faults: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .describe("comma-separated state names to fail on purpose (reliability testing), e.g. Train,Promote"),
+
+  // The runs a trigger starts: naming, gate and seed
+  coalesceSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(900)
+    .default(120)
+    .describe(
+      "uploads to one dataset within this many seconds start one run (0: one run per object; max 900, SQS's delay limit)",
+    ),
+  minAccuracy: z.coerce.number().min(0).max(1).default(0.5).describe("gate: minimum test accuracy"),
+  minGain: z.coerce.number().min(-1).max(1).default(0).describe("gate: minimum gain over the live model"),
+  seed: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
+
+  // Logs
+  logLevel: LogLevel.default("warn").describe("log level (the CLI's default keeps it quiet; Lambdas get info)"),
+
+  // Serving
+  modelName: datasetName.describe("the model whose live version is served"),
+  pointerTtlMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(1000)
+    .describe("how long a read of the live pointer is trusted: a promotion is noticed within this time"),
+  maxTexts: z.coerce.number().int().min(1).max(10_000).default(64).describe("most texts in one request (413 above)"),
+  maxTextChars: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000)
+    .default(10_000)
+    .describe("longest text, in UTF-16 code units (413 above)"),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(6 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe("largest request body in bytes (413 above; Lambda's own limit is 6 MB)"),
+  maxBatchTexts: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(64)
+    .describe("most texts of concurrent requests scored together in one onnxruntime run (a larger request runs alone)"),
+
+  // What a deployed stage's Lambdas are given
+  dataBucket: z.string().min(1).describe("the data bucket (raw/, curated/, prepared/, runs/)"),
+  modelBucket: z.string().min(1).describe("the versioned model bucket (models/<name>/<version>/)"),
+  registryTable: z.string().min(1).describe("the registry's DynamoDB table"),
+  stateMachineArn: z.string().startsWith("arn:").describe("the retrain state machine"),
+
+  // The CLI against a stage
+  stageOutputs: z
+    .string()
+    .optional()
+    .describe("a stage's outputs file (sst deploy --outputs-file) to read instead of CloudFormation"),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** The environment key of each setting. */
+export const SETTINGS_ENV = {
+  home: "TOLLGATE_HOME",
+  faults: "TOLLGATE_FAULTS",
+  coalesceSeconds: "TOLLGATE_COALESCE_SECONDS",
+  minAccuracy: "TOLLGATE_MIN_ACCURACY",
+  minGain: "TOLLGATE_MIN_GAIN",
+  seed: "TOLLGATE_SEED",
+  logLevel: "TOLLGATE_LOG_LEVEL",
+  modelName: "TOLLGATE_MODEL",
+  pointerTtlMs: "TOLLGATE_SERVE_POINTER_TTL_MS",
+  maxTexts: "TOLLGATE_SERVE_MAX_TEXTS",
+  maxTextChars: "TOLLGATE_SERVE_MAX_TEXT_CHARS",
+  maxBodyBytes: "TOLLGATE_SERVE_MAX_BODY_BYTES",
+  maxBatchTexts: "TOLLGATE_SERVE_MAX_BATCH_TEXTS",
+  dataBucket: "DATA_BUCKET",
+  modelBucket: "MODEL_BUCKET",
+  registryTable: "REGISTRY_TABLE",
+  stateMachineArn: "STATE_MACHINE_ARN",
+  stageOutputs: "TOLLGATE_STAGE_OUTPUTS",
+} as const satisfies Record<keyof Settings, string>;
+
+type SettingKey = keyof Settings;
+type Env = Record<string, string | undefined>;
+
+/**
+ * Reads the fields of `schema` (a pick of {@link Settings}) from `env`, where an unset or empty
+ * variable takes the default; `overrides` (e.g. CLI options, a stage's outputs) win over `env`.
+ * @throws InvalidInputError "<what> is invalid: KEY (field): problem; …", naming every bad or missing key.
+ * @example
+ * const Local = Settings.pick({ home: true, seed: true });
+ * const { home, seed } = readSettings(Local, process.env);
+ */
+export function readSettings<S extends z.ZodObject>(
+  schema: S,
+  env: Env,
+  overrides: Partial<Record<keyof S["shape"], unknown>> = {},
+  what = "configuration",
+): z.output<S> {
+  const raw: Record<string, unknown> = {};
+  for (const field of Object.keys(schema.shape)) {
+    const value = env[SETTINGS_ENV[field as SettingKey]];
+    if (value !== undefined && value !== "") raw[field] = value;
+  }
+  for (const [field, value] of Object.entries(overrides)) {
+    if (value !== undefined) raw[field] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => {
+    const field = String(issue.path[0] ?? "");
+    return `${SETTINGS_ENV[field as SettingKey] ?? field} (${field}): ${issue.message}`;
+  });
+  throw new InvalidInputError(`${what} is invalid: ${problems.join("; ")}`);
+}
+
+/**
+ * The environment variables that carry `values` (for a deployed function's environment).
+ * @example settingsEnv({ dataBucket: bucket.bucketName, logLevel: "info" }) // { DATA_BUCKET: "…", TOLLGATE_LOG_LEVEL: "info" }
+ */
+export function settingsEnv(values: { [K in SettingKey]?: string | number }): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(values).map(([field, value]) => [SETTINGS_ENV[field as SettingKey], String(value)]),
+  );
+}
