@@ -1,11 +1,11 @@
 /**
  * The Lambda composition root: builds the AWS ports (S3, DynamoDB) once per process from the
- * environment, and wraps a step as a Lambda handler with a per-invocation logger.
+ * environment. Handlers import it on their first invocation, so the local runtime, which runs the
+ * same handler modules with its own ports, never loads the AWS SDK clients.
  */
 import { DynamoRegistry, S3ObjectStore } from "@tollgate/aws";
-import { logger } from "@tollgate/core/logger";
 import { readSettings, Settings } from "@tollgate/core/settings";
-import type { Step, StepPorts } from "@tollgate/core/steps";
+import type { StepPorts } from "@tollgate/core/steps";
 
 /** What a step Lambda reads from its environment. */
 export const LambdaSettings = Settings.pick({ dataBucket: true, modelBucket: true, registryTable: true });
@@ -23,21 +23,4 @@ export function awsPorts(): StepPorts {
     };
   }
   return ports;
-}
-
-/** Wraps a step as a Lambda handler: logs start/end with the run id, rethrows named errors unchanged. */
-export function lambdaHandler<O>(step: Step<O>): (event: unknown) => Promise<O> {
-  return async (event) => {
-    const runId = typeof event === "object" && event && "runId" in event ? String(event.runId) : undefined;
-    const log = logger.child({ step: step.name, runId });
-    log.info("step started");
-    try {
-      const out = await step.make(awsPorts())(event);
-      log.info("step succeeded");
-      return out;
-    } catch (err) {
-      log.error({ err }, "step failed");
-      throw err;
-    }
-  };
 }

@@ -1,5 +1,8 @@
 /** Lambda entry point of the Evaluate state (see workflows/retrain.asl.json). */
-import { lambdaHandler } from "./aws.ts";
-import { steps } from "./steps.ts";
+import { EvaluateInput } from "@tollgate/core/contracts";
+import { defineStep, evaluate } from "@tollgate/core/steps";
+import { lambdaHandler } from "./lambda-step.ts";
 
-export const handler = lambdaHandler(steps.Evaluate);
+/** The step: its input contract and the core function it runs (the local runtime runs it too). */
+export const step = defineStep("Evaluate", EvaluateInput, evaluate);
+export const handler = lambdaHandler(step);

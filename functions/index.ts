@@ -1,12 +1,12 @@
 /**
- * @tollgate/functions: the Lambda handlers. Each entry file (`preprocess.ts`, `train.ts`, …)
- * exports the `handler` SST deploys; this index exports what the local runtime and the tests
- * build them from.
+ * @tollgate/functions: the Lambda handlers. Each step's entry file (`preprocess.ts`, `train.ts`, …,
+ * named after its `${<Key>FunctionArn}` in workflows/retrain.asl.json) exports the `step` the local
+ * runtime runs and the `handler` SST deploys; `predict.ts` and `trigger.ts` are the other Lambdas.
  * @example
- * import { steps } from "@tollgate/functions";
- * const run = steps.Train.make(ports);
+ * import { lambdaHandler } from "@tollgate/functions";
+ * export const handler = lambdaHandler(step);
  */
-export { awsPorts, lambdaHandler } from "./aws.ts";
+export { awsPorts, LambdaSettings } from "./aws.ts";
+export { lambdaHandler } from "./lambda-step.ts";
 export { type PredictHandler, predictHandler } from "./predict.ts";
-export { steps } from "./steps.ts";
-export { createTriggerHandler, sfnStarter, type TriggerDeps } from "./trigger.ts";
+export { createTriggerHandler, sfnStarter, type TriggerDeps, TriggerLambdaSettings } from "./trigger.ts";

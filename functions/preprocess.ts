@@ -1,5 +1,8 @@
 /** Lambda entry point of the Preprocess state (see workflows/retrain.asl.json). */
-import { lambdaHandler } from "./aws.ts";
-import { steps } from "./steps.ts";
+import { PreprocessInput } from "@tollgate/core/contracts";
+import { defineStep, preprocess } from "@tollgate/core/steps";
+import { lambdaHandler } from "./lambda-step.ts";
 
-export const handler = lambdaHandler(steps.Preprocess);
+/** The step: its input contract and the core function it runs (the local runtime runs it too). */
+export const step = defineStep("Preprocess", PreprocessInput, preprocess);
+export const handler = lambdaHandler(step);

@@ -1,5 +1,8 @@
 /** Lambda entry point of the Train state (see workflows/retrain.asl.json). */
-import { lambdaHandler } from "./aws.ts";
-import { steps } from "./steps.ts";
+import { TrainInput } from "@tollgate/core/contracts";
+import { defineStep, train } from "@tollgate/core/steps";
+import { lambdaHandler } from "./lambda-step.ts";
 
-export const handler = lambdaHandler(steps.Train);
+/** The step: its input contract and the core function it runs (the local runtime runs it too). */
+export const step = defineStep("Train", TrainInput, train);
+export const handler = lambdaHandler(step);

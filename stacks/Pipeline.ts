@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { type StackContext, use } from "sst/constructs";
 import { useProject } from "sst/project.js";
+import { type AslDefinition, type LambdaStep, lambdaSteps } from "../packages/core/src/workflow/asl.ts";
 import { type StoreAccess, storeStatements } from "./access.ts";
 import { etlJob } from "./etl.ts";
 import { MAX_TIMEOUT, type TollgateFunction, tollgateFunction } from "./function.ts";
@@ -18,30 +19,30 @@ import { Storage } from "./Storage.ts";
 import { readDeploySettings, settingsEnv } from "./settings.ts";
 import { retrainTrigger } from "./trigger.ts";
 
-/** A step Lambda: its handler, size, and what it does with the stores (see packages/core/src/steps). */
+/** A step Lambda's size and what it does with the stores (see packages/core/src/steps). */
 interface StepSpec {
-  handler: string;
   memorySize: number;
   timeoutSeconds: number;
   access: StoreAccess;
 }
 
-/** The ASL's Lambda states, keyed like its `${<Key>FunctionArn}` substitutions. */
+/**
+ * What each of the ASL's Lambda steps needs when deployed, keyed like its `${<Key>FunctionArn}`
+ * substitution. The steps themselves come from the ASL file (`lambdaSteps`): synthesis fails when
+ * one has no entry here, or an entry names no step; the handler is the step's entry file.
+ */
 export const STEPS = {
   Preprocess: {
-    handler: "functions/preprocess.handler",
     memorySize: 2048,
     timeoutSeconds: MAX_TIMEOUT,
     access: { data: { read: ["runs/", "curated/"], write: ["prepared/"] } },
   },
   Train: {
-    handler: "functions/train.handler",
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     access: { data: { read: ["prepared/"] }, models: { write: ["models/"] }, registry: ["putModelVersion"] },
   },
   Evaluate: {
-    handler: "functions/evaluate.handler",
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     access: {
@@ -51,19 +52,16 @@ export const STEPS = {
     },
   },
   Promote: {
-    handler: "functions/promote.handler",
     memorySize: 512,
     timeoutSeconds: 60,
     access: { registry: ["getLive", "swapLive", "putRun"] },
   },
   Reject: {
-    handler: "functions/reject.handler",
     memorySize: 512,
     timeoutSeconds: 60,
     access: { registry: ["setModelStatus", "putRun"] },
   },
   RecordFailure: {
-    handler: "functions/record-failure.handler",
     memorySize: 512,
     timeoutSeconds: 60,
     access: { registry: ["getLive", "getModelVersion", "setModelStatus", "putRun"] },
@@ -71,6 +69,20 @@ export const STEPS = {
 } satisfies Record<string, StepSpec>;
 
 export type StepKey = keyof typeof STEPS;
+
+/**
+ * The ASL's Lambda steps, each with its STEPS entry.
+ * @throws Error naming a step without a STEPS entry, or an entry without a step.
+ */
+export function deployedSteps(definition: AslDefinition): (LambdaStep & { key: StepKey })[] {
+  const steps = lambdaSteps(definition);
+  const missing = steps.filter(({ key }) => !(key in STEPS)).map(({ key }) => key);
+  const extra = Object.keys(STEPS).filter((key) => !steps.some((s) => s.key === key));
+  if (missing.length || extra.length) {
+    throw new Error(`${ASL_PATH} and STEPS disagree: no STEPS entry for [${missing}], no Lambda state for [${extra}]`);
+  }
+  return steps as (LambdaStep & { key: StepKey })[];
+}
 
 /** The state machine definition file, relative to the project root. */
 export const ASL_PATH = "workflows/retrain.asl.json";
@@ -86,10 +98,12 @@ export function Pipeline({ stack }: StackContext) {
   });
   const stores = { data: dataBucket, models: modelBucket, table };
 
-  const steps = {} as Record<StepKey, TollgateFunction>;
-  for (const [key, spec] of Object.entries(STEPS) as [StepKey, StepSpec][]) {
+  const definition = readFileSync(join(useProject().paths.root, ASL_PATH), "utf8");
+  const steps: Record<string, TollgateFunction> = {};
+  for (const { key, handlerFile } of deployedSteps(JSON.parse(definition))) {
+    const spec: StepSpec = STEPS[key];
     steps[key] = tollgateFunction(stack, key, {
-      handler: spec.handler,
+      handler: `functions/${handlerFile}.handler`,
       description: `tollgate ${key} step (workflows/retrain.asl.json)`,
       memorySize: spec.memorySize,
       timeoutSeconds: spec.timeoutSeconds,
@@ -110,7 +124,7 @@ export function Pipeline({ stack }: StackContext) {
   });
   const stateMachine = new StateMachine(stack, "Retrain", {
     stateMachineType: StateMachineType.STANDARD,
-    definitionBody: DefinitionBody.fromString(readFileSync(join(useProject().paths.root, ASL_PATH), "utf8")),
+    definitionBody: DefinitionBody.fromString(definition),
     definitionSubstitutions: {
       EtlJobName: etl.job.ref,
       DataBucketName: dataBucket.bucketName,

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
-import { LOCAL_SUBSTITUTIONS } from "@tollgate/local/app";
-import { type AslDefinition, assertSupported, loadDefinition, substitute } from "@tollgate/local/engine/definition";
+import { type AslDefinition, lambdaSteps } from "@tollgate/core/workflow/asl";
+import { localSubstitutions, readLambdaSteps } from "@tollgate/local/app";
+import { assertSupported, loadDefinition, substitute } from "@tollgate/local/engine/definition";
 import { describe, expect, it } from "vitest";
 
 const require = createRequire(import.meta.url);
@@ -24,25 +25,18 @@ describe("workflows/retrain.asl.json", () => {
   });
 
   it("passes asl-validator after the local substitutions, and a broken copy does not", () => {
-    expect(validate(loadDefinition(FILE, LOCAL_SUBSTITUTIONS))).toMatchObject({ isValid: true, errors: [] });
+    expect(validate(loadDefinition(FILE, localSubstitutions(readLambdaSteps(FILE))))).toMatchObject({
+      isValid: true,
+      errors: [],
+    });
     const broken = withState("Gate", { Default: "Nowhere" });
     expect(validate(broken).isValid).toBe(false);
   });
 
   it("names every ARN and job through DefinitionSubstitutions", () => {
     const names = [...raw.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]);
-    expect(new Set(names)).toEqual(
-      new Set([
-        "EtlJobName",
-        "DataBucketName",
-        "PreprocessFunctionArn",
-        "TrainFunctionArn",
-        "EvaluateFunctionArn",
-        "PromoteFunctionArn",
-        "RejectFunctionArn",
-        "RecordFailureFunctionArn",
-      ]),
-    );
+    const functions = lambdaSteps(asl).map(({ key }) => `${key}FunctionArn`);
+    expect(new Set(names)).toEqual(new Set(["EtlJobName", "DataBucketName", ...functions]));
     expect(raw).not.toMatch(/arn:aws:lambda:/);
   });
 
@@ -81,7 +75,7 @@ describe("workflows/retrain.asl.json", () => {
 
 describe("the local engine's definition loader", () => {
   it("loads the real file with the local substitutions", () => {
-    expect(loadDefinition(FILE, LOCAL_SUBSTITUTIONS).StartAt).toBe("Etl");
+    expect(loadDefinition(FILE, localSubstitutions(readLambdaSteps(FILE))).StartAt).toBe("Etl");
   });
 
   it("refuses a substitution without a local value, naming it", () => {

@@ -2,10 +2,11 @@
  * The local composition root: builds the folder/SQLite ports, audits every write, and wires the
  * workflow's Task states to the same step handlers the Lambdas run.
  */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { InjectedFaultError } from "@tollgate/core/errors";
 import type { Step, StepPorts } from "@tollgate/core/steps";
-import { steps } from "@tollgate/functions/steps";
+import { type LambdaStep, lambdaSteps } from "@tollgate/core/workflow/asl";
 import { loadDefinition } from "./engine/definition.ts";
 import { localGlueJob } from "./engine/glue.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalWorkflow } from "./engine/runner.ts";
@@ -16,12 +17,31 @@ export const DEFAULT_DEFINITION = fileURLToPath(new URL("../../../workflows/retr
 export const ETL_JOB_NAME = "tollgate-etl";
 const lambdaArn = (step: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:tollgate-${step}`;
 
+/** The workflow's Lambda steps, as the ASL file names them (nested states included). */
+export function readLambdaSteps(definitionFile: string = DEFAULT_DEFINITION): LambdaStep[] {
+  return lambdaSteps(JSON.parse(readFileSync(definitionFile, "utf8")));
+}
+
 /** The DefinitionSubstitutions for the local target (AWS gets real ARNs from the stacks). */
-export const LOCAL_SUBSTITUTIONS: Record<string, string> = {
-  EtlJobName: ETL_JOB_NAME,
-  DataBucketName: LOCAL_NAMES.dataBucket,
-  ...Object.fromEntries(Object.keys(steps).map((key) => [`${key}FunctionArn`, lambdaArn(key)])),
-};
+export function localSubstitutions(steps: readonly LambdaStep[]): Record<string, string> {
+  return {
+    EtlJobName: ETL_JOB_NAME,
+    DataBucketName: LOCAL_NAMES.dataBucket,
+    ...Object.fromEntries(steps.map(({ key }) => [`${key}FunctionArn`, lambdaArn(key)])),
+  };
+}
+
+const loadedSteps = new Map<string, Promise<Step>>();
+
+/** The step a handler module (functions/<file>.ts) exports, imported on first use: the Lambda's own code. */
+function stepOf(handlerFile: string): Promise<Step> {
+  let step = loadedSteps.get(handlerFile);
+  if (!step) {
+    step = import(`@tollgate/functions/${handlerFile}`).then((module: { step: Step }) => module.step);
+    loadedSteps.set(handlerFile, step);
+  }
+  return step;
+}
 
 export interface Tollgate {
   home: string;
@@ -79,7 +99,9 @@ export function openTollgate(options: OpenOptions): Tollgate {
       registry: auditedRegistry(stores.registry, stores.audit, ctx),
     };
   };
-  const definition = loadDefinition(options.definitionFile ?? DEFAULT_DEFINITION, LOCAL_SUBSTITUTIONS);
+  const definitionFile = options.definitionFile ?? DEFAULT_DEFINITION;
+  const steps = readLambdaSteps(definitionFile);
+  const definition = loadDefinition(definitionFile, localSubstitutions(steps));
   const workflow = new LocalWorkflow({
     definition,
     executions: stores.executions,
@@ -94,10 +116,11 @@ export function openTollgate(options: OpenOptions): Tollgate {
       };
       return {
         lambdas: Object.fromEntries(
-          Object.entries(steps as Record<string, Step>).map(([key, step]) => [
-            lambdaArn(key),
-            faultable(key, faults, step.make(options.stepPorts?.(key, ports) ?? ports)),
-          ]),
+          steps.map(({ key, handlerFile }) => {
+            const stepPorts = options.stepPorts?.(key, ports) ?? ports;
+            const run = async (event: unknown) => (await stepOf(handlerFile)).make(stepPorts)(event);
+            return [lambdaArn(key), faultable(key, faults, run)];
+          }),
         ),
         glueJobs: { [ETL_JOB_NAME]: faultable("Etl", faults, localGlueJob(ports.data, ETL_JOB_NAME)) },
       };

@@ -10,9 +10,10 @@
 export {
   DEFAULT_DEFINITION,
   ETL_JOB_NAME,
-  LOCAL_SUBSTITUTIONS,
+  localSubstitutions,
   type OpenOptions,
   openTollgate,
+  readLambdaSteps,
   type Tollgate,
 } from "./app.ts";
 export { LocalConfig, readConfig } from "./config.ts";

@@ -2,19 +2,18 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { lambdaSteps } from "../../../packages/core/src/workflow/asl.ts";
 import { ASL_PATH } from "../../../stacks/Pipeline.ts";
 import type { Synthesized } from "../synth.ts";
 import { arnOf, lambdaId, only, refOf, resolveImport } from "../template.ts";
 
-/** Which Lambda handler each `${<Key>FunctionArn}` must point at. */
-const FUNCTION_SUBSTITUTIONS: Record<string, string> = {
-  PreprocessFunctionArn: "functions/preprocess.handler",
-  TrainFunctionArn: "functions/train.handler",
-  EvaluateFunctionArn: "functions/evaluate.handler",
-  PromoteFunctionArn: "functions/promote.handler",
-  RejectFunctionArn: "functions/reject.handler",
-  RecordFailureFunctionArn: "functions/record-failure.handler",
-};
+/** Which Lambda handler each `${<Key>FunctionArn}` must point at: its step's entry file. */
+const FUNCTION_SUBSTITUTIONS: Record<string, string> = Object.fromEntries(
+  lambdaSteps(JSON.parse(readFileSync(ASL_PATH, "utf8"))).map(({ key, handlerFile }) => [
+    `${key}FunctionArn`,
+    `functions/${handlerFile}.handler`,
+  ]),
+);
 
 export function describeWorkflow(app: () => Synthesized): void {
   describe("state machine", () => {

@@ -1,19 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
-
-/** A parsed Amazon States Language definition (only what the loader inspects is typed). */
-export interface AslDefinition {
-  StartAt: string;
-  States: Record<string, AslState>;
-  QueryLanguage?: string;
-  [field: string]: unknown;
-}
-export interface AslState {
-  Type: string;
-  Resource?: string;
-  Parameters?: Record<string, unknown>;
-  [field: string]: unknown;
-}
+import { type AslDefinition, walkStates } from "@tollgate/core/workflow/asl";
 
 /**
  * Fields and values the embedded engine (aws-local-stepfunctions 3.0.0) cannot run. Some it
@@ -62,18 +49,6 @@ export function substitute(text: string, substitutions: Record<string, string>):
   return out;
 }
 
-/** Every state of a definition, nested ones (Map, Parallel) included, with a readable path. */
-function* walkStates(states: Record<string, AslState>, path = ""): Generator<[string, AslState]> {
-  for (const [name, state] of Object.entries(states)) {
-    const here = path ? `${path} > ${name}` : name;
-    yield [here, state];
-    const processor = (state.ItemProcessor ?? state.Iterator) as { States?: Record<string, AslState> } | undefined;
-    if (processor?.States) yield* walkStates(processor.States, here);
-    const branches = (state.Branches ?? []) as { States: Record<string, AslState> }[];
-    for (const [i, branch] of branches.entries()) yield* walkStates(branch.States, `${here} [branch ${i}]`);
-  }
-}
-
 /**
  * Checks that the local engine can run every feature a definition uses.
  * @throws UnsupportedAslFeatureError naming the state and the feature, e.g.
@@ -86,7 +61,7 @@ export function assertSupported(definition: AslDefinition): void {
     );
   }
   const problems: string[] = [];
-  for (const [path, state] of walkStates(definition.States)) {
+  for (const { path, state } of walkStates(definition.States)) {
     for (const [field, feature] of Object.entries(UNSUPPORTED_FIELDS)) {
       if (field in state && !(field === "QueryLanguage" && state.QueryLanguage === "JSONPath")) {
         problems.push(`state "${path}" uses ${feature}`);

@@ -4,7 +4,7 @@
  * has no local implementation is refused when the definition is loaded.
  */
 import { describeError, UnsupportedAslFeatureError } from "@tollgate/core/errors";
-import type { AslDefinition } from "./definition.ts";
+import { type AslDefinition, LAMBDA_INVOKE, walkStates } from "@tollgate/core/workflow/asl";
 import type { HistoryBuilder, TaskResource } from "./history.ts";
 
 /** Local stand-in for a Lambda function or a Glue job: input is the state's effective Parameters. */
@@ -17,7 +17,6 @@ export interface LocalTargets {
   glueJobs: Record<string, (args: Record<string, string>) => Promise<Record<string, unknown>>>;
 }
 
-const LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke";
 const GLUE_SYNC = "arn:aws:states:::glue:startJobRun.sync";
 
 /** An error carrying a Step Functions error name and cause (what Catch and history see). */
@@ -71,7 +70,7 @@ export function bindTasks(
   history: HistoryBuilder,
 ): Record<string, (input: unknown) => Promise<unknown>> {
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
+  for (const { name, state } of walkStates(definition.States)) {
     if (state.Type !== "Task") continue;
     const target = String(state.Parameters?.FunctionName ?? state.Parameters?.JobName ?? "");
     let task: LocalTask | undefined;
