@@ -84,6 +84,7 @@ export const Settings = z.object({
   stateMachineArn: z.string().startsWith("arn:").describe("the retrain state machine"),
 
   // The CLI against a stage
+  stage: z.string().min(1).optional().describe("the deployed stage the CLI operates (as --stage)"),
   stageOutputs: z
     .string()
     .optional()
@@ -110,6 +111,7 @@ export const SETTINGS_ENV = {
   modelBucket: "MODEL_BUCKET",
   registryTable: "REGISTRY_TABLE",
   stateMachineArn: "STATE_MACHINE_ARN",
+  stage: "TOLLGATE_STAGE",
   stageOutputs: "TOLLGATE_STAGE_OUTPUTS",
 } as const satisfies Record<keyof Settings, string>;
 

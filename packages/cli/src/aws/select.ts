@@ -1,6 +1,6 @@
 /** Backend selection for `--stage <name>` (or `TOLLGATE_STAGE`): a deployed stage, else the local runtime. */
 import type { Backend } from "../backend.ts";
-import type { Io } from "../program.ts";
+import type { Io } from "../command-context.ts";
 import { AwsBackend } from "./backend.ts";
 
 /**

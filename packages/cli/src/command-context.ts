@@ -1,0 +1,51 @@
+/**
+ * What every command gets: where to write, the backend (local runtime or a deployed stage, opened
+ * on first use and closed after the command), and the output helpers they share.
+ */
+import { InvalidInputError } from "@tollgate/core/errors";
+import type { Backend, StartResult } from "./backend.ts";
+import { causeMessage } from "./render.ts";
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export interface CommandContext {
+  io: Io;
+  /** The backend of this invocation (opened on first use). */
+  backend(): Backend;
+  /** Prints `value` as JSON with `--json`, else `text()`. */
+  print(json: boolean | undefined, value: unknown, text: () => string): void;
+  /** `--model`, else the model of the newest run. @throws InvalidInputError when there is none yet. */
+  modelOf(model: string | undefined): Promise<string>;
+  /** Prints what ingest, run and redrive return; a failed run sets a non-zero exit code. */
+  printRun(json: boolean | undefined, result: StartResult & { key?: string }): void;
+}
+
+/** The context of one program: `backend` builds the backend once, on first use. */
+export function commandContext(io: Io, backend: () => Backend): CommandContext {
+  const print = (json: boolean | undefined, value: unknown, text: () => string) =>
+    io.out(json ? JSON.stringify(value, null, 2) : text());
+  return {
+    io,
+    backend,
+    print,
+    async modelOf(model) {
+      const name = model ?? (await backend().defaultModelName());
+      if (!name) throw new InvalidInputError("no model yet: pass --model <name> or ingest data first");
+      return name;
+    },
+    printRun(json, result) {
+      const e = result.execution;
+      print(json, result, () => {
+        const head = result.started
+          ? `run ${result.name}`
+          : `already ingested: run ${result.name} (same content, no new run)`;
+        const status = e ? `${e.status}${e.error ? ` (${e.error}: ${causeMessage(e.cause)})` : ""}` : "";
+        return `${head}  ${status}\nsee: pnpm tollgate show ${result.name}`;
+      });
+      if (e?.status === "FAILED") process.exitCode = 1;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/** `tollgate rollback [--model] [--json]`. */
+import { Command } from "@commander-js/extra-typings";
+import type { CommandContext } from "../command-context.ts";
+import { jsonOption, modelOption } from "../options.ts";
+
+export const rollbackCommand = (ctx: CommandContext) =>
+  new Command("rollback")
+    .description("make the previously live version live again")
+    .addOption(modelOption())
+    .addOption(jsonOption())
+    .action(async (opts) => {
+      const live = await ctx.backend().rollback(await ctx.modelOf(opts.model));
+      ctx.print(
+        opts.json,
+        live,
+        () => `${live.modelName}@${live.version} is live again (was ${live.previous ?? "nothing"})`,
+      );
+    });

@@ -1,0 +1,14 @@
+/** `tollgate run [--dataset] [--json]`. */
+import { Command } from "@commander-js/extra-typings";
+import type { CommandContext } from "../command-context.ts";
+import { datasetOption, jsonOption } from "../options.ts";
+import { progressPrinter } from "../progress.ts";
+
+export const runCommand = (ctx: CommandContext) =>
+  new Command("run")
+    .description("run the workflow on everything under raw/<dataset>/")
+    .addOption(datasetOption())
+    .addOption(jsonOption())
+    .action(async (opts) =>
+      ctx.printRun(opts.json, await ctx.backend().run(opts.dataset, opts.json ? {} : progressPrinter())),
+    );

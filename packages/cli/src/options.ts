@@ -1,0 +1,43 @@
+/**
+ * Options several commands share, and the parsers that turn option values into checked numbers
+ * (a bad value is an InvalidInputError naming the option, printed as one line by main.ts).
+ */
+import { Option } from "@commander-js/extra-typings";
+import { InvalidInputError } from "@tollgate/core/errors";
+import { Settings } from "@tollgate/core/settings";
+import { z } from "zod";
+
+export const jsonOption = () => new Option("--json", "print JSON");
+export const modelOption = () => new Option("--model <name>", "model name (default: that of the newest run)");
+export const datasetOption = () =>
+  new Option("--dataset <name>", "dataset name (raw/<dataset>/)").default("default" as string);
+
+/** A parser that checks an option's value with `schema`; the error says what was expected. */
+function checked<T>(flag: string, schema: z.ZodType<T>, expected: string): (value: string) => T {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidInputError(`${flag} ${value} is not ${expected}`);
+    return parsed.data;
+  };
+}
+
+/** `--port <n>`: 0 to 65535 (0: any free port). */
+export const portOption = (fallback: number) =>
+  new Option("--port <n>", "port to listen on (0: any free port)")
+    .argParser(checked("--port", z.coerce.number().int().min(0).max(65535), "a port number"))
+    .default(fallback);
+
+/** `--limit <n>`: 1 to 1000 (Step Functions' ListExecutions page). */
+export const limitOption = (fallback: number) =>
+  new Option("--limit <n>", `at most n (default ${fallback})`)
+    .argParser(checked("--limit", z.coerce.number().int().min(1).max(1000), "a whole number from 1 to 1000"))
+    .default(fallback);
+
+/** `--pointer-ttl <ms>`: the serving setting's own bounds. */
+export const pointerTtlOption = () =>
+  new Option(
+    "--pointer-ttl <ms>",
+    "how long a read of the live pointer is trusted (default 1000; env TOLLGATE_SERVE_POINTER_TTL_MS)",
+  ).argParser(
+    checked("--pointer-ttl", Settings.shape.pointerTtlMs.unwrap(), "a number of milliseconds from 0 to 3600000"),
+  );
