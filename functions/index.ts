@@ -9,4 +9,4 @@
 export { awsPorts, LambdaSettings } from "./aws.ts";
 export { lambdaHandler } from "./lambda-step.ts";
 export { type PredictHandler, predictHandler } from "./predict.ts";
-export { createTriggerHandler, sfnStarter, type TriggerDeps, TriggerLambdaSettings } from "./trigger.ts";
+export { createTriggerHandler, type TriggerDeps, TriggerLambdaSettings } from "./trigger.ts";

@@ -4,7 +4,8 @@
  * Core logic: packages/core/src/workflow/upload-trigger.ts. Failed starts are reported per message, so SQS
  * retries only those; malformed messages are logged and dropped.
  */
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { StepFunctionsRuns } from "@tollgate/aws";
 import { logger as rootLogger } from "@tollgate/core/logger";
 import { readSettings, Settings } from "@tollgate/core/settings";
 import {
@@ -31,16 +32,6 @@ export interface TriggerDeps {
   starter: ExecutionStarter;
   settings: TriggerSettings;
   logger?: typeof rootLogger;
-}
-
-/** The Step Functions implementation of the starter port. */
-export function sfnStarter(client: SFNClient, stateMachineArn: string): ExecutionStarter {
-  return {
-    async start(name, input) {
-      const out = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-      return { executionArn: out.executionArn ?? "" };
-    },
-  };
 }
 
 /** Builds the SQS batch handler around the given ports. */
@@ -86,7 +77,7 @@ export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
   if (!built) {
     const env = readSettings(TriggerLambdaSettings, process.env, {}, "trigger environment");
     built = createTriggerHandler({
-      starter: sfnStarter(new SFNClient({}), env.stateMachineArn),
+      starter: new StepFunctionsRuns(new SFNClient({}), env.stateMachineArn),
       settings: triggerSettingsOf(env),
     });
   }

@@ -30,7 +30,7 @@ describe("tollgate on AWS (sst.config.ts, synthesized)", () => {
     expect(app().names.map((n) => app().stack(n).stackName)).toEqual(app().names.map((n) => `test-tollgate-${n}`));
   });
 
-  it("publishes the outputs the CLI reads for `--stage` (packages/cli/src/aws/stage.ts)", () => {
+  it("publishes the outputs the CLI reads for `--stage` (packages/aws/src/stage/outputs.ts)", () => {
     const keys = app().names.flatMap((n) => Object.keys(app().template(n).toJSON().Outputs ?? {}));
     const expected = ["DataBucket", "ModelBucket", "RegistryTable", "StateMachineArn", "EtlJobName", "TrailBucket"];
     expected.push("CoalesceSeconds", "MinAccuracy", "MinGain", "Seed", ...(HAS_PREDICT ? ["PredictUrl"] : []));

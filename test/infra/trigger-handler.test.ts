@@ -1,10 +1,11 @@
 /** functions/trigger.ts against a mocked Step Functions client (aws-sdk-client-mock): no AWS. */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { StepFunctionsRuns } from "@tollgate/aws";
 import type { Logger } from "@tollgate/core/logger";
 import type { SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTriggerHandler, sfnStarter } from "../../functions/trigger.ts";
+import { createTriggerHandler } from "../../functions/trigger.ts";
 import { objectCreated } from "./events.ts";
 
 const ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:retrain";
@@ -44,7 +45,7 @@ describe("trigger handler", () => {
     sfn.reset();
     log = fakeLogger();
     handle = createTriggerHandler({
-      starter: sfnStarter(new SFNClient({ region: "us-east-1" }), ARN),
+      starter: new StepFunctionsRuns(new SFNClient({ region: "us-east-1" }), ARN),
       settings: { coalesceSeconds: 120, gate: { minAccuracy: 0.5, minGain: 0 }, seed: 42 },
       logger: log as unknown as Logger,
     });

@@ -1,21 +1,28 @@
 /**
  * The CLI's AWS backend: a deployed stage behind the same {@link Backend} interface as the
- * local runtime, so every command prints the same formats. It connects on first use
- * (credentials before anything else, see context.ts); the registry paths are the same
+ * local runtime, so every command prints the same formats. It only composes the adapters of
+ * `@tollgate/aws` (the SDK calls live there); it connects on first use (credentials before
+ * anything else, see packages/aws/src/stage/connect.ts); the registry paths are the same
  * compare-and-swap code as locally (core's registry rules over the DynamoDB registry).
  */
 import { userInfo } from "node:os";
-import { DynamoRegistry } from "@tollgate/aws";
+import { DynamoRegistry, StepFunctionsRuns } from "@tollgate/aws";
+import { auditOnStage } from "@tollgate/aws/cloudtrail";
+import { type EtlJobRun, etlFromGlue } from "@tollgate/aws/glue";
+import {
+  connectStage,
+  followRun,
+  ingestToStage,
+  type PollSettings,
+  predictOnStage,
+  runOnStage,
+  type StageContext,
+  type StartDeps,
+} from "@tollgate/aws/stage";
 import { InvalidInputError } from "@tollgate/core/errors";
 import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import type { Backend, ExecutionSummary, HistoryEvent, RunProgress } from "../backend.ts";
-import { auditOnStage } from "./audit.ts";
-import { connectStage, type StageContext } from "./context.ts";
-import { type EtlJobRun, type EtlSource, etlFromGlue } from "./etl-details.ts";
-import { StepFunctionsRuns } from "./executions.ts";
-import { followRun, type PollSettings } from "./follow.ts";
-import { predictOnStage } from "./predict.ts";
-import { ingestToStage, runOnStage, type StartDeps } from "./start.ts";
+import type { EtlSource } from "./etl-details.ts";
 
 /** How to build an {@link AwsBackend}. */
 export interface AwsBackendOptions {

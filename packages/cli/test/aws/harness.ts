@@ -4,10 +4,9 @@
  * unanswered fails the test. Nothing is sent to AWS.
  */
 import type { HttpHandler } from "@smithy/protocol-http";
+import { type AwsClients, makeClients } from "@tollgate/aws/clients";
+import type { StageContext, StageOutputs } from "@tollgate/aws/stage";
 import { AwsBackend } from "../../src/aws/backend.ts";
-import { type AwsClients, makeClients } from "../../src/aws/clients.ts";
-import type { StageContext } from "../../src/aws/context.ts";
-import type { StageOutputs } from "../../src/aws/stage.ts";
 import type { Backend } from "../../src/backend.ts";
 import { buildProgram } from "../../src/program.ts";
 

@@ -4,9 +4,9 @@
  * `models`, `promote` and `rollback` commands through the program on the same table.
  */
 import { DynamoRegistry } from "@tollgate/aws";
+import { makeClients } from "@tollgate/aws/clients";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registryContract, toOutcomes, versionRecord } from "../../../local/test/registry-contract.ts";
-import { makeClients } from "../../src/aws/clients.ts";
 import { type DynamoDbLocal, startDynamoDbLocal, TEST_CREDENTIALS, TEST_REGION } from "./dynamodb-local.ts";
 import { stageBackendFor, tollgate } from "./harness.ts";
 

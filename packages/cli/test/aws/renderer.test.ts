@@ -6,10 +6,10 @@
 import { GetJobRunCommand, type JobRun } from "@aws-sdk/client-glue";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { jobRunInHistory } from "@tollgate/aws/glue";
 import { readConfig } from "@tollgate/local/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempHome, topicRows, writeJsonl } from "../../../../test/helpers/topics.ts";
-import { jobRunInHistory } from "../../src/aws/etl-details.ts";
 import type { ExecutionSummary, HistoryEvent as LocalEvent } from "../../src/backend.ts";
 import { LocalBackend } from "../../src/local-backend.ts";
 import { pages } from "./fixtures/stage-run.ts";

@@ -6,9 +6,9 @@
 import { Readable } from "node:stream";
 import { LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { type HttpHandler, type HttpRequest, HttpResponse } from "@smithy/protocol-http";
+import { StepFunctionsRuns } from "@tollgate/aws";
+import { makeClients } from "@tollgate/aws/clients";
 import { describe, expect, it } from "vitest";
-import { makeClients } from "../../src/aws/clients.ts";
-import { StepFunctionsRuns } from "../../src/aws/executions.ts";
 import { CREDENTIALS, REGION, STATE_MACHINE_ARN } from "./harness.ts";
 
 /** Answers with `throttled` throttling errors, then with `ok`; records each request's target and body. */

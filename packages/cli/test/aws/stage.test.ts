@@ -1,11 +1,10 @@
 /** Finding a stage's resources: CloudFormation outputs of `<stage>-tollgate-<Stack>`, or SST's outputs file. */
 import { writeFileSync } from "node:fs";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { stageFromCloudFormation, stageFromOutputsFile, triggerSettings } from "@tollgate/aws/stage";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { tempHome } from "../../../../test/helpers/topics.ts";
-import { triggerSettings } from "../../src/aws/context.ts";
-import { stageFromCloudFormation, stageFromOutputsFile } from "../../src/aws/stage.ts";
 import { OUTPUTS, REGION } from "./harness.ts";
 
 const cfn = mockClient(CloudFormationClient);

@@ -5,8 +5,8 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import { type TriggerSettings, triggerSettingsOf } from "@tollgate/core/workflow/upload-trigger";
-import { type AwsClients, makeClients, requireCredentials, requireRegion } from "./clients.ts";
-import { type Stage, stageFromCloudFormation, stageFromOutputsFile } from "./stage.ts";
+import { type AwsClients, makeClients, requireCredentials, requireRegion } from "../clients.ts";
+import { type Stage, stageFromCloudFormation, stageFromOutputsFile } from "./outputs.ts";
 
 /** Everything the AWS backend works with. */
 export interface StageContext {

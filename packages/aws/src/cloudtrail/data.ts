@@ -10,8 +10,8 @@ import { gunzip as gunzipCallback } from "node:zlib";
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import type { AuditRecord } from "@tollgate/core/contracts";
 import { logger } from "@tollgate/core/logger";
-import type { HistoryEvent } from "../backend.ts";
-import { CloudTrailRecord, sessionName, toAuditRecord } from "./cloudtrail-record.ts";
+import type { HistoryEvent } from "@tollgate/core/workflow/executions";
+import { CloudTrailRecord, sessionName, toAuditRecord } from "./record.ts";
 
 const gunzip = promisify(gunzipCallback);
 

@@ -11,16 +11,24 @@ import { HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3
 import { datasetName } from "@tollgate/core/contracts";
 import { InvalidInputError, TollgateError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
+import type { ExecutionRecord } from "@tollgate/core/workflow/executions";
 import {
   type ObjectCreatedEvent,
   planRuns,
   startRuns,
   type TriggerSettings,
 } from "@tollgate/core/workflow/upload-trigger";
-import type { RunProgress, StartResult } from "../backend.ts";
-import type { StepFunctionsRuns } from "./executions.ts";
-import { findRunFor, followRun, type PollSettings, sourceOf, waitForRunOf } from "./follow.ts";
+import type { StepFunctionsRuns } from "../step-functions.ts";
+import { findRunFor, followRun, type PollSettings, type RunProgress, sourceOf, waitForRunOf } from "./follow.ts";
 import { rawKeyFor } from "./raw-key.ts";
+
+/** A started (or found) run, followed to its end. */
+export interface StartedRun {
+  name: string;
+  /** False when the run existed already (same name: nothing new started). */
+  started: boolean;
+  execution: ExecutionRecord;
+}
 
 /** What `ingest` and `run` need. */
 export interface StartDeps {
@@ -55,7 +63,7 @@ export async function ingestToStage(
   file: string,
   dataset: string,
   progress: RunProgress,
-): Promise<StartResult & { key: string }> {
+): Promise<StartedRun & { key: string }> {
   checkDataset(dataset);
   const body = await readFile(file);
   const key = rawKeyFor(dataset, file, body);
@@ -119,7 +127,7 @@ function eventFor(
  * window's run as of now (all objects as sources); without one, it is the newest object's run.
  * @throws InvalidInputError when there is nothing under `raw/<dataset>/`.
  */
-export async function runOnStage(deps: StartDeps, dataset: string, progress: RunProgress): Promise<StartResult> {
+export async function runOnStage(deps: StartDeps, dataset: string, progress: RunProgress): Promise<StartedRun> {
   checkDataset(dataset);
   const objects = await latestObjects(deps.s3, deps.dataBucket, `raw/${dataset}/`);
   const newest = objects.at(-1);

@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { type CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { Settings } from "@tollgate/core/settings";
 import { z } from "zod";
-import { StageNotFoundError } from "./errors.ts";
+import { StageNotFoundError } from "../errors.ts";
 
 /** The SST app name (sst.config.ts). */
 export const APP_NAME = "tollgate";

@@ -6,10 +6,10 @@
 import type { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { AuditRecord } from "@tollgate/core/contracts";
-import type { HistoryEvent } from "../backend.ts";
-import { DELIVERY_DELAY_MS, dataEvents, runFunctionNames } from "./audit-data.ts";
-import { managementEvents } from "./audit-management.ts";
-import type { AwsExecutionSummary } from "./executions.ts";
+import type { HistoryEvent } from "@tollgate/core/workflow/executions";
+import type { AwsExecutionSummary } from "../step-functions.ts";
+import { DELIVERY_DELAY_MS, dataEvents, runFunctionNames } from "./data.ts";
+import { managementEvents } from "./management.ts";
 
 /** What the audit reads. */
 export interface AuditDeps {

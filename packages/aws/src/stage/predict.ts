@@ -11,8 +11,15 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { InvalidInputError, ServiceUnavailableError } from "@tollgate/core/errors";
 import { z } from "zod";
-import type { Prediction } from "../backend.ts";
-import { PredictRequestError } from "./errors.ts";
+import { PredictRequestError } from "../errors.ts";
+
+/** A text with the live model's top label, its probability, and the version that answered. */
+export interface ScoredText {
+  text: string;
+  label: string;
+  probability: number;
+  modelVersion: string;
+}
 
 /** Where and how to call the Function URL. */
 export interface FunctionUrlTarget {
@@ -111,7 +118,7 @@ export async function predictOnStage(
   target: FunctionUrlTarget,
   modelName: string,
   texts: string[],
-): Promise<Prediction[]> {
+): Promise<ScoredText[]> {
   const health = parseAnswer(await signedRequest(target, "GET", "/"), Health, "health");
   if (health.modelName !== modelName) {
     throw new InvalidInputError(

@@ -3,9 +3,14 @@
  * object, and for a run to finish, passing each new history event to the progress printer
  * (so `ingest` and `run` behave as they do locally, where they return when the run is done).
  */
-import type { ExecutionSummary, HistoryEvent, RunProgress } from "../backend.ts";
-import { RunNotStartedError } from "./errors.ts";
-import type { StepFunctionsRuns } from "./executions.ts";
+import type { ExecutionRecord, HistoryEvent } from "@tollgate/core/workflow/executions";
+import { RunNotStartedError } from "../errors.ts";
+import type { StepFunctionsRuns } from "../step-functions.ts";
+
+/** Told each new history event of a followed run. */
+export interface RunProgress {
+  onEvent?: (event: HistoryEvent) => void;
+}
 
 /** Polling settings. */
 export interface PollSettings {
@@ -84,7 +89,7 @@ export async function followRun(
   name: string,
   progress: RunProgress,
   poll: PollSettings,
-): Promise<ExecutionSummary> {
+): Promise<ExecutionRecord> {
   const sleep = poll.sleep ?? defaultSleep;
   let lastId = 0;
   const emit = (events: HistoryEvent[]) => {

@@ -7,8 +7,8 @@
 import { type CloudTrailClient, paginateLookupEvents } from "@aws-sdk/client-cloudtrail";
 import type { AuditRecord } from "@tollgate/core/contracts";
 import { logger } from "@tollgate/core/logger";
-import { CloudTrailRecord, toAuditRecord } from "./cloudtrail-record.ts";
-import type { AwsExecutionSummary } from "./executions.ts";
+import type { AwsExecutionSummary } from "../step-functions.ts";
+import { CloudTrailRecord, toAuditRecord } from "./record.ts";
 
 /** Management events usually appear in the event history within 5 minutes of the call, at most 15. */
 export const MANAGEMENT_DELAY_MS = 15 * 60_000;

@@ -16,14 +16,11 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { ExecutionNotFoundError } from "@tollgate/core/errors";
+import type { ExecutionRecord, HistoryEvent } from "@tollgate/core/workflow/executions";
 import type { ExecutionStarter } from "@tollgate/core/workflow/upload-trigger";
-import type { ExecutionSummary, HistoryEvent } from "../backend.ts";
 
-/** An execution as DescribeExecution describes it (the local store's record has the same fields). */
-export interface AwsExecutionSummary extends ExecutionSummary {
-  executionArn: string;
-  stateMachineArn: string;
-}
+/** An execution as DescribeExecution describes it (the local store records the same fields). */
+export type AwsExecutionSummary = ExecutionRecord;
 
 /** A listed execution (ListExecutions gives no input or output). */
 export interface ListedExecution {
