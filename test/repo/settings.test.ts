@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { LambdaSettings } from "../../functions/aws.ts";
 import { TriggerLambdaSettings } from "../../functions/trigger.ts";
-import { StageRunSettings } from "../../packages/cli/src/aws/context.ts";
+import { StageRunSettings } from "../../packages/aws/src/stage/connect.ts";
 import { LoggerSettings } from "../../packages/core/src/logger.ts";
 import { DeploySettings, ServingSettings } from "../../stacks/settings.ts";
 
@@ -23,7 +23,7 @@ const PROCESSES: Record<string, z.ZodObject> = {
   "serving: tollgate serve and the predict Lambda (core/serving/config.ts)": ServingConfig,
   "step Lambdas (functions/aws.ts)": LambdaSettings,
   "trigger Lambda (functions/trigger.ts)": TriggerLambdaSettings,
-  "CLI against a stage (cli/src/aws/context.ts)": StageRunSettings,
+  "CLI against a stage (aws/src/stage/connect.ts)": StageRunSettings,
   "logger (core/logger.ts)": LoggerSettings,
   "sst deploy (stacks/settings.ts)": DeploySettings,
   "Serving stack (stacks/settings.ts)": ServingSettings,
