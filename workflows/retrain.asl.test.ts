@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
-import { type AslDefinition, lambdaSteps } from "@tollgate/core/workflow/asl";
+import { type AslDefinition, LAMBDA_INVOKE, lambdaSteps, walkStates } from "@tollgate/core/workflow/asl";
 import { localSubstitutions, readLambdaSteps } from "@tollgate/local/app";
 import { assertSupported, loadDefinition, substitute } from "@tollgate/local/engine/definition";
 import { describe, expect, it } from "vitest";
@@ -11,6 +11,12 @@ const validate = require("asl-validator") as (definition: unknown) => { isValid:
 const FILE = "workflows/retrain.asl.json";
 const raw = readFileSync(FILE, "utf8");
 const asl = JSON.parse(raw) as AslDefinition;
+
+interface Retrier {
+  ErrorEquals: string[];
+  MaxAttempts?: number;
+  MaxDelaySeconds?: number;
+}
 
 /** A copy of the real definition with one state changed. */
 function withState(name: string, patch: Record<string, unknown>): AslDefinition {
@@ -49,6 +55,32 @@ describe("workflows/retrain.asl.json", () => {
     }
     expect(asl.States.RecordFailure?.Next).toBe("Failed");
     expect(asl.States.Failed).toMatchObject({ Type: "Fail", ErrorPath: "$.failure.Error" });
+  });
+
+  it("retries every Lambda task on Lambda's transient errors, as AWS recommends for lambda:invoke", () => {
+    const transient = [
+      "Lambda.ClientExecutionTimeoutException",
+      "Lambda.ServiceException",
+      "Lambda.AWSLambdaException",
+      "Lambda.SdkClientException",
+      "Lambda.TooManyRequestsException",
+    ];
+    const tasks = [...walkStates(asl.States)].filter(({ state }) => state.Resource === LAMBDA_INVOKE);
+    expect(tasks.length).toBe(lambdaSteps(asl).flatMap((s) => s.states).length);
+    for (const { path, state } of tasks) {
+      const retried = ((state.Retry ?? []) as Retrier[]).flatMap((r) => r.ErrorEquals);
+      expect(retried, path).toEqual(expect.arrayContaining(transient));
+    }
+  });
+
+  it("retries the Etl state when the Glue job is at its concurrent-run limit, with backoff", () => {
+    const retry = ((asl.States.Etl?.Retry ?? []) as Retrier[]).find((r) =>
+      r.ErrorEquals.includes("Glue.ConcurrentRunsExceededException"),
+    );
+    expect(retry).toMatchObject({ BackoffRate: 2, JitterStrategy: "FULL" });
+    expect(retry?.MaxAttempts).toBeGreaterThanOrEqual(5);
+    // the whole backoff fits in the state's timeout
+    expect(retry?.MaxDelaySeconds).toBeLessThan(asl.States.Etl?.TimeoutSeconds as number);
   });
 
   it("gates on minAccuracy and on the live model's threshold", () => {
