@@ -18,7 +18,8 @@ export function awsPorts(): StepPorts {
     const env = readSettings(LambdaSettings, process.env, {}, "Lambda environment");
     ports = {
       data: new S3ObjectStore({ bucket: env.dataBucket }),
-      models: new S3ObjectStore({ bucket: env.modelBucket }),
+      // model files are written once: Train's and Evaluate's roles may only create objects (stacks/access.ts)
+      models: new S3ObjectStore({ bucket: env.modelBucket, createOnly: true }),
       registry: new DynamoRegistry({ tableName: env.registryTable }),
     };
   }

@@ -40,14 +40,15 @@ export const STEPS = {
   Train: {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
-    access: { data: { read: ["prepared/"] }, models: { write: ["models/"] }, registry: ["putModelVersion"] },
+    // new objects only: a model version's files are written once and never replaced
+    access: { data: { read: ["prepared/"] }, models: { create: ["models/"] }, registry: ["putModelVersion"] },
   },
   Evaluate: {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     access: {
       data: { read: ["prepared/"] },
-      models: { read: ["models/"], write: ["models/"] },
+      models: { read: ["models/"], create: ["models/"] },
       registry: ["getLive", "getModelVersion", "putModelVersion"],
     },
   },

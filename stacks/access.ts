@@ -21,10 +21,22 @@ export const REGISTRY_METHOD_ACTIONS: Record<keyof Registry, string[]> = {
   getRun: ["dynamodb:GetItem"],
 };
 
-/** What a function does with the stores: prefixes it reads and writes, registry methods it calls. */
+/**
+ * What a function does with a bucket, by key prefix: `read` (GetObject, and ListBucket under the
+ * same prefixes, without which S3 answers a missing key with 403 instead of 404), `write`
+ * (PutObject), `create` (PutObject of new keys only: the request must carry `If-None-Match`, so
+ * an existing object, e.g. a live model, can never be replaced).
+ */
+export interface BucketAccess {
+  read?: string[];
+  write?: string[];
+  create?: string[];
+}
+
+/** What a function does with the stores: what it does in each bucket, registry methods it calls. */
 export interface StoreAccess {
-  data?: { read?: string[]; write?: string[] };
-  models?: { read?: string[]; write?: string[] };
+  data?: BucketAccess;
+  models?: BucketAccess;
   registry?: (keyof Registry)[];
 }
 
@@ -43,6 +55,19 @@ export function writeObjects(bucket: IBucket, prefixes: string[]): PolicyStateme
     effect: Effect.ALLOW,
     actions: ["s3:PutObject"],
     resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+  });
+}
+
+/**
+ * `s3:PutObject` under each prefix for requests that carry `If-None-Match` only: S3 then refuses
+ * (412) to replace an existing object, and IAM refuses a PutObject without the header.
+ */
+export function createObjects(bucket: IBucket, prefixes: string[]): PolicyStatement {
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: ["s3:PutObject"],
+    resources: prefixes.map((p) => bucket.arnForObjects(`${p}*`)),
+    conditions: { Null: { "s3:if-none-match": "false" } },
   });
 }
 
@@ -68,7 +93,11 @@ export function registryAccess(table: TableRef, methods: (keyof Registry)[]): Po
   return new PolicyStatement({ effect: Effect.ALLOW, actions, resources: [table.tableArn] });
 }
 
-/** All statements for a function's store access (no listing: the steps name every key they read). */
+/**
+ * All statements for a function's store access. Reading a prefix also grants listing it: the
+ * steps name every key they read and never list, but S3 answers GetObject/HeadObject of a missing
+ * key with 404 only to a caller that may list it (403 otherwise, indistinguishable from a denial).
+ */
 export function storeStatements(
   stores: { data: IBucket; models: IBucket; table: TableRef },
   access: StoreAccess,
@@ -78,8 +107,9 @@ export function storeStatements(
     [stores.data, access.data],
     [stores.models, access.models],
   ] as const) {
-    if (use?.read?.length) out.push(readObjects(bucket, use.read));
+    if (use?.read?.length) out.push(readObjects(bucket, use.read), listObjects(bucket, use.read));
     if (use?.write?.length) out.push(writeObjects(bucket, use.write));
+    if (use?.create?.length) out.push(createObjects(bucket, use.create));
   }
   const registry = registryAccess(stores.table, access.registry ?? []);
   if (registry) out.push(registry);

@@ -8,7 +8,7 @@ import {
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { ObjectNotFoundError } from "@tollgate/core/errors";
+import { ObjectAccessDeniedError, ObjectExistsError, ObjectNotFoundError } from "@tollgate/core/errors";
 import type { ObjectStore } from "@tollgate/core/ports";
 
 /** How to build an {@link S3ObjectStore}. */
@@ -16,33 +16,67 @@ export interface S3ObjectStoreOptions {
   bucket: string;
   /** Defaults to a client configured from the environment (region, credentials, `AWS_ENDPOINT_URL_S3`). */
   client?: S3Client;
+  /**
+   * Every `put` creates a new object and never replaces one (S3 conditional write, `If-None-Match: *`):
+   * what the model store of Train and Evaluate is, whose roles may only create (stacks/access.ts).
+   */
+  createOnly?: boolean;
 }
+
+const status = (err: unknown) => (err instanceof S3ServiceException ? err.$metadata.httpStatusCode : undefined);
 
 function isMissing(err: unknown): boolean {
   return (
     err instanceof NoSuchKey ||
     err instanceof NotFound ||
-    (err instanceof S3ServiceException && (err.name === "NoSuchKey" || err.$metadata.httpStatusCode === 404))
+    (err instanceof S3ServiceException && (err.name === "NoSuchKey" || status(err) === 404))
   );
 }
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
 /**
  * {@link ObjectStore} over one S3 bucket. A PutObject is atomic (readers see the old object
  * or the new one), which is what the port promises.
+ *
+ * A missing key is {@link ObjectNotFoundError} only when S3 says 404, which it does to callers that
+ * may `s3:ListBucket` under the key's prefix (the deployed roles may, for every prefix they read).
+ * To other callers S3 answers 403 for a missing key as for a refused one: that is
+ * {@link ObjectAccessDeniedError}, never "not found", since it may be a real denial.
  */
 export class S3ObjectStore implements ObjectStore {
   /** The bucket's name. */
   readonly bucket: string;
   /** The S3 client in use. */
   readonly client: S3Client;
+  private readonly createOnly: boolean;
 
   constructor(options: S3ObjectStoreOptions) {
     this.bucket = options.bucket;
     this.client = options.client ?? new S3Client({});
+    this.createOnly = options.createOnly ?? false;
   }
 
+  /** @throws ObjectExistsError when the store is create-only and another object is at `key`. */
   async put(key: string, body: Uint8Array | string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body }));
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: body,
+          ...(this.createOnly ? { IfNoneMatch: "*" } : {}),
+        }),
+      );
+    } catch (err) {
+      if (!this.createOnly || status(err) !== 412) throw this.denied(err, key, "write");
+      // a retried step writes the same bytes again: that is the same object, not a replacement
+      const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+      if (sameBytes(await this.get(key).catch(() => new Uint8Array()), bytes)) return;
+      throw new ObjectExistsError(`s3://${this.bucket}/${key} exists already: objects here are never replaced`, {
+        cause: err,
+      });
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {
@@ -52,7 +86,7 @@ export class S3ObjectStore implements ObjectStore {
       return await out.Body.transformToByteArray();
     } catch (err) {
       if (isMissing(err)) throw new ObjectNotFoundError(`no object s3://${this.bucket}/${key}`, { cause: err });
-      throw err;
+      throw this.denied(err, key, "read");
     }
   }
 
@@ -71,7 +105,17 @@ export class S3ObjectStore implements ObjectStore {
       return true;
     } catch (err) {
       if (isMissing(err)) return false;
-      throw err;
+      throw this.denied(err, key, "read");
     }
+  }
+
+  /** A 403 as {@link ObjectAccessDeniedError} (saying what it can mean); any other error unchanged. */
+  private denied(err: unknown, key: string, what: "read" | "write"): unknown {
+    if (status(err) !== 403) return err;
+    const reading =
+      what === "read"
+        ? ": the caller may not s3:GetObject it, or the key is missing and the caller may not s3:ListBucket its prefix (S3 then answers 403, not 404)"
+        : ": the caller may not s3:PutObject it (create-only grants also need If-None-Match)";
+    return new ObjectAccessDeniedError(`access denied to s3://${this.bucket}/${key}${reading}`, { cause: err });
   }
 }

@@ -1,21 +1,45 @@
-import { DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { describe, expect, it } from "vitest";
+/**
+ * DynamoRegistry with the real SDK client against the emulator (moto server, one per file): the
+ * registry contract the SQLite registry passes, and the DynamoDB specifics.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRegistryTable } from "../../../test/moto/resources.ts";
+import { type MotoServer, startMoto } from "../../../test/moto/server.ts";
 import { registryContract, toOutcomes, versionRecord } from "../../local/test/registry-contract.ts";
 import { DynamoRegistry } from "../src/dynamo-registry.ts";
 import { registryTableDefinition } from "../src/table.ts";
-import { startDynalite } from "./local-aws.ts";
 
-registryContract("DynamoRegistry on dynalite", async () => {
+let moto: MotoServer;
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(() => moto?.stop());
+
+/** A fresh table and a client for it. */
+async function table(name: string) {
+  await createRegistryTable(moto, name);
+  const client = new DynamoDBClient(moto.clientConfig());
+  return { client, doc: DynamoDBDocumentClient.from(client), close: () => client.destroy() };
+}
+
+registryContract("DynamoRegistry on the emulator", async () => {
   const tableName = "registry-contract";
-  const local = await startDynalite(tableName);
+  const local = await table(tableName);
   return {
     registry: new DynamoRegistry({ tableName, client: local.client }),
     // One client (own connections) per contender; the requests go out together.
     racingSwaps: async (model, expected, nexts) => {
-      const contenders = nexts.map(() => new DynamoRegistry({ tableName, client: local.makeClient() }));
-      return toOutcomes(
-        await Promise.allSettled(contenders.map((r, i) => r.swapLive(model, expected, nexts[i] ?? "", `racer-${i}`))),
-      );
+      const clients = nexts.map(() => new DynamoDBClient(moto.clientConfig()));
+      try {
+        const contenders = clients.map((client) => new DynamoRegistry({ tableName, client }));
+        return toOutcomes(
+          await Promise.allSettled(contenders.map((r, i) => r.swapLive(model, expected, nexts[i] ?? "", `racer-${i}`))),
+        );
+      } finally {
+        for (const c of clients) c.destroy();
+      }
     },
     close: () => local.close(),
   };
@@ -23,9 +47,9 @@ registryContract("DynamoRegistry on dynalite", async () => {
 
 describe("DynamoRegistry specifics", () => {
   it("stores the documented single-table layout", async () => {
-    const local = await startDynalite("layout");
+    const local = await table("layout");
     try {
-      const doc = DynamoDBDocumentClient.from(local.client);
+      const { doc } = local;
       const registry = new DynamoRegistry({ tableName: "layout", client: doc });
       await registry.putModelVersion(versionRecord("m", "v1"));
       await registry.swapLive("m", null, "v1", "run-1");
@@ -39,23 +63,21 @@ describe("DynamoRegistry specifics", () => {
         reason: null,
         updatedAt: "t",
       });
-      const { Items = [] } = await doc.send(
-        new (await import("@aws-sdk/lib-dynamodb")).ScanCommand({ TableName: "layout" }),
-      );
+      const { Items = [] } = await doc.send(new ScanCommand({ TableName: "layout" }));
       expect(Items.map((i) => `${i.pk} ${i.sk}`).sort()).toEqual(["MODEL#m LIVE", "MODEL#m VERSION#v1", "RUN#r1 RUN"]);
       expect(registryTableDefinition("x").KeySchema).toEqual([
         { AttributeName: "pk", KeyType: "HASH" },
         { AttributeName: "sk", KeyType: "RANGE" },
       ]);
     } finally {
-      await local.close();
+      local.close();
     }
   });
 
   it("derives 'live' from the pointer when a swap died before updating statuses", async () => {
-    const local = await startDynalite("crash");
+    const local = await table("crash");
     try {
-      const doc = DynamoDBDocumentClient.from(local.client);
+      const { doc } = local;
       const registry = new DynamoRegistry({ tableName: "crash", client: doc });
       await registry.putModelVersion(versionRecord("m", "v1"));
       await registry.putModelVersion(versionRecord("m", "v2", { createdAt: "2025-02-01T00:00:00.000Z" }));
@@ -80,7 +102,7 @@ describe("DynamoRegistry specifics", () => {
         ["v1", "live"],
       ]);
     } finally {
-      await local.close();
+      local.close();
     }
   });
 });

@@ -16,6 +16,10 @@ export class InvalidInputError extends TollgateError {}
 export class InvalidDatasetError extends TollgateError {}
 /** An object the step needs is missing from the object store. */
 export class ObjectNotFoundError extends TollgateError {}
+/** A write of a key that may only be created found another object there (it is never replaced). */
+export class ObjectExistsError extends TollgateError {}
+/** The object store refused access to a key (on S3: a 403 for a key the caller may not read or list). */
+export class ObjectAccessDeniedError extends TollgateError {}
 /** The live model changed between Evaluate and Promote (compare-and-swap failed). */
 export class LiveModelChangedError extends TollgateError {}
 /** A model version named by a command or a step does not exist in the registry. */
