@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeBundles } from "./checks/bundles.ts";
+import { describeCfnLint } from "./checks/cfn-lint.ts";
 import { describeNag } from "./checks/nag.ts";
 import { describePrivilege } from "./checks/privilege.ts";
 import { describeResources } from "./checks/resources.ts";
@@ -43,4 +44,5 @@ describe("tollgate on AWS (sst.config.ts, synthesized)", () => {
   describeBundles(app);
   describePrivilege(app);
   describeNag(app);
+  describeCfnLint(app);
 });

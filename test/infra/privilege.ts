@@ -8,8 +8,10 @@
 
 /** IAM actions behind each SDK v3 command (client and DynamoDB document-client names). */
 export const COMMAND_ACTIONS: Record<string, string[]> = {
-  GetObjectCommand: ["s3:GetObject"],
-  HeadObjectCommand: ["s3:GetObject"],
+  // S3 answers a missing key with 404 only to a caller that may also s3:ListBucket the key's prefix
+  // (403 otherwise): reads of keys that may be missing consult that permission.
+  GetObjectCommand: ["s3:GetObject", "s3:ListBucket"],
+  HeadObjectCommand: ["s3:GetObject", "s3:ListBucket"],
   PutObjectCommand: ["s3:PutObject"],
   CopyObjectCommand: ["s3:GetObject", "s3:PutObject"],
   CreateMultipartUploadCommand: ["s3:PutObject"],

@@ -26,7 +26,8 @@ function granted(store: ObjectStore, use: StoreAccess["data"], who: string, deni
   };
   return {
     put: async (key, body) => {
-      if (!under(key, use?.write)) throw deny("s3:PutObject", key);
+      // `create` grants puts of new keys (If-None-Match); this store never sees an existing one
+      if (!under(key, [...(use?.write ?? []), ...(use?.create ?? [])])) throw deny("s3:PutObject", key);
       return store.put(key, body);
     },
     get: async (key) => {

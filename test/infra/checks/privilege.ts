@@ -1,11 +1,21 @@
 /** Least privilege: every action granted to every role is one its code uses (or the platform uses for it). */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { ASL_PATH } from "../../../stacks/Pipeline.ts";
 import { aslActions, bundleActions, excess, PLATFORM_ACTIONS, pythonActions } from "../privilege.ts";
 import type { Synthesized } from "../synth.ts";
-import { actionsOf, arnOf, type Resource, refOf, resources, roleStatements } from "../template.ts";
+import {
+  actionsOf,
+  arnOf,
+  type Resource,
+  refOf,
+  resolveImport,
+  resources,
+  roleStatements,
+  type Statement,
+} from "../template.ts";
 
 /** The JavaScript esbuild wrote for a function (its own code, not installed packages). */
 function bundleCode(dir: string): string {
@@ -47,6 +57,38 @@ function usedBy(app: Synthesized, stack: string, roleId: string, role: Resource)
   throw new Error(`role ${roleId} in ${stack} is assumed by ${service}: no rule says what its code uses`);
 }
 
+/** The Lambda functions' roles of a template. */
+function lambdaRoles(t: Template): [string, Resource][] {
+  return resources(t, "AWS::IAM::Role").filter(([, r]) =>
+    JSON.stringify(r.Properties.AssumeRolePolicyDocument).includes("lambda.amazonaws.com"),
+  );
+}
+
+/** The object resources of a statement (`<bucket ARN>/<prefix>*`) as the bucket ARN's expression and the prefix. */
+function objectResources(s: Statement): { bucket: unknown; prefix: string }[] {
+  const list = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
+  return list.flatMap((r) => {
+    const join = (r as { "Fn::Join"?: [string, unknown[]] })["Fn::Join"];
+    const [bucket, tail] = join?.[1] ?? [];
+    return typeof tail === "string" && tail.startsWith("/") && tail.endsWith("*")
+      ? [{ bucket, prefix: tail.slice(1, -1) }]
+      : [];
+  });
+}
+
+/** The `s3:prefix` patterns a ListBucket statement is limited to. */
+function listedPrefixes(s: Statement): string[] {
+  const like = (s.Condition as { StringLike?: { "s3:prefix"?: string | string[] } } | undefined)?.StringLike?.[
+    "s3:prefix"
+  ];
+  return like === undefined ? [] : Array.isArray(like) ? like : [like];
+}
+
+/** Whether a bucket ARN expression (an import of the Storage stack's output) is the model bucket's. */
+function isModelBucket(app: Synthesized, bucket: unknown): boolean {
+  return /"Models[0-9A-F]{8}"/.test(JSON.stringify(resolveImport(app, bucket).value));
+}
+
 export function describePrivilege(app: () => Synthesized): void {
   describe("least privilege", () => {
     it("a role granting an action its code does not use fails the check", () => {
@@ -73,6 +115,47 @@ export function describePrivilege(app: () => Synthesized): void {
           }
         }
       }
+    });
+
+    it("every Lambda role that reads objects under a prefix may list that prefix, so a missing key is a 404", () => {
+      let reads = 0;
+      for (const stack of app().names) {
+        const t = app().template(stack);
+        for (const [roleId] of lambdaRoles(t)) {
+          const statements = roleStatements(t, roleId);
+          for (const read of statements.filter((s) => actionsOf(s).includes("s3:GetObject"))) {
+            for (const { bucket, prefix } of objectResources(read)) {
+              reads++;
+              const listing = statements.find(
+                (s) =>
+                  actionsOf(s).includes("s3:ListBucket") &&
+                  JSON.stringify(s.Resource) === JSON.stringify(bucket) &&
+                  listedPrefixes(s).includes(`${prefix}*`),
+              );
+              expect(listing, `${stack}/${roleId} reads ${prefix}* without s3:ListBucket on it`).toBeDefined();
+            }
+          }
+        }
+      }
+      expect(reads).toBeGreaterThanOrEqual(5);
+    });
+
+    it("model files can only be created, never replaced: every PutObject on the model bucket needs If-None-Match", () => {
+      let puts = 0;
+      for (const stack of app().names) {
+        const t = app().template(stack);
+        for (const [roleId] of resources(t, "AWS::IAM::Role")) {
+          for (const s of roleStatements(t, roleId).filter((s) => actionsOf(s).includes("s3:PutObject"))) {
+            const onModels = objectResources(s).filter(({ bucket }) => isModelBucket(app(), bucket));
+            if (onModels.length === 0) continue;
+            puts++;
+            expect(s.Condition, `${stack}/${roleId} may replace model objects`).toEqual({
+              Null: { "s3:if-none-match": "false" },
+            });
+          }
+        }
+      }
+      expect(puts).toBe(2); // Train and Evaluate
     });
 
     it("every role grants only actions its code (or the platform, for it) uses", () => {

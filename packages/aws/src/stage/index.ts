@@ -5,7 +5,7 @@
  * import { connectStage, runOnStage } from "@tollgate/aws/stage";
  */
 export { connectStage, type StageContext, triggerSettings } from "./connect.ts";
-export { findRunFor, followRun, type PollSettings, type RunProgress, sourceOf, waitForRunOf } from "./follow.ts";
+export { followRun, type PollSettings, type RunProgress, waitForRun } from "./follow.ts";
 export {
   APP_NAME,
   STAGE_STACKS,
@@ -17,4 +17,4 @@ export {
 } from "./outputs.ts";
 export { type FunctionUrlTarget, predictOnStage, type ScoredText } from "./predict.ts";
 export { rawKeyFor } from "./raw-key.ts";
-export { ingestToStage, runOnStage, type StartDeps, type StartedRun } from "./start.ts";
+export { ingestToStage, runNamesFor, runOnStage, type StartDeps, type StartedRun } from "./start.ts";

@@ -7,6 +7,7 @@ import { HeadObjectCommand, ListObjectVersionsCommand, NotFound, PutObjectComman
 import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   StartExecutionCommand,
@@ -14,7 +15,7 @@ import {
 import { executionName } from "@tollgate/core/workflow/upload-trigger";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../../../../test/helpers/topics.ts";
-import { describeOf, listed, RUN } from "./fixtures/stage-run.ts";
+import { describeOf, RUN } from "./fixtures/stage-run.ts";
 import { OUTPUTS, STATE_MACHINE_ARN, stageBackendFor, tollgate } from "./harness.ts";
 import { answerRun, s3, sfn } from "./mocks.ts";
 
@@ -71,10 +72,21 @@ describe("run", () => {
     expect(s3.commandCalls(ListObjectVersionsCommand)[1]?.args[0].input).toMatchObject({ VersionIdMarker: "old" });
   });
 
-  it("in a coalescing window, names the window's run and lists every object; a repeat starts nothing", async () => {
-    s3.on(ListObjectVersionsCommand).resolves({
-      Versions: [version("raw/topics/a.jsonl", "va", 1), version("raw/topics/b.jsonl", "vb", 5)],
-    });
+  it("in a coalescing window, names the window's run, lists only the newest object, and a repeat starts nothing", async () => {
+    // 3,000 objects over three pages: listing them all as sources would exceed the 256 KiB input
+    const page = (p: number) =>
+      Array.from({ length: 1000 }, (_, i) =>
+        version(`raw/topics/${String(p * 1000 + i).padStart(5, "0")}-${"x".repeat(80)}.jsonl`, `v${p}-${i}`, 1),
+      );
+    s3.on(ListObjectVersionsCommand)
+      .resolvesOnce({ Versions: page(0), IsTruncated: true, NextKeyMarker: "k1", NextVersionIdMarker: "m1" })
+      .resolvesOnce({
+        Versions: [...page(1), version("raw/topics/newest.jsonl", "vn", 9)],
+        IsTruncated: true,
+        NextKeyMarker: "k2",
+        NextVersionIdMarker: "m2",
+      })
+      .resolvesOnce({ Versions: page(2), IsTruncated: false });
     const now = Date.UTC(2025, 5, 1, 12, 3, 30);
     sfn
       .on(StartExecutionCommand)
@@ -85,58 +97,85 @@ describe("run", () => {
     const result = JSON.parse(await tollgate(backend, "run", "--dataset", "topics", "--json"));
 
     expect(result).toMatchObject({ name: "topics-20250601T120000Z", started: false });
-    const input = JSON.parse(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input ?? "{}");
-    expect(input.sources).toEqual([
-      `s3://${OUTPUTS.DataBucket}/raw/topics/a.jsonl#va`,
-      `s3://${OUTPUTS.DataBucket}/raw/topics/b.jsonl#vb`,
-    ]);
+    const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(start?.name).toBe("topics-20250601T120000Z");
+    expect(JSON.parse(start?.input ?? "{}").sources).toEqual([`s3://${OUTPUTS.DataBucket}/raw/topics/newest.jsonl#vn`]);
+    expect(Buffer.byteLength(start?.input ?? "")).toBeLessThan(1024);
+    expect(s3.commandCalls(ListObjectVersionsCommand)).toHaveLength(3);
   });
 });
 
 describe("ingest", () => {
-  it("puts the file under raw/<dataset>/ and follows the run whose input lists that object version", async () => {
+  const missing = () => new ExecutionDoesNotExist({ message: "Execution Does Not Exist", $metadata: {} });
+
+  it("puts the file under raw/<dataset>/ and follows the run the trigger names for it, though its input lists another upload", async () => {
     const file = `${tempHome()}/rows.jsonl`;
     writeFileSync(file, '{"text":"a dog","label":"animal"}\n');
-    s3.on(HeadObjectCommand).rejects(new NotFound({ message: "Not Found", $metadata: { httpStatusCode: 404 } }));
+    const uploaded = new Date(Date.UTC(2025, 5, 1, 12, 1, 40));
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(new NotFound({ message: "Not Found", $metadata: { httpStatusCode: 404 } }))
+      .resolves({ VersionId: "v1", LastModified: uploaded });
     s3.on(PutObjectCommand).resolves({ VersionId: "v1", ETag: '"e"' });
-    const now = Date.now();
-    const recent = (name: string) => ({ ...listed(name, 0), startDate: new Date(now), status: "RUNNING" as const });
-    sfn.on(ListExecutionsCommand).resolves({ executions: [recent("other-run"), recent(RUN)] });
-    answerRun(RUN);
-    sfn
-      .on(DescribeExecutionCommand, { executionArn: describeOf("other-run").executionArn })
-      .resolves(describeOf("other-run", { input: JSON.stringify({ sources: ["s3://elsewhere/x#1"] }) }));
-    const key = /^raw\/topics\/[0-9a-f]{16}-rows\.jsonl$/;
-    // the fixture run lists the fixture key: answer with one that lists the uploaded key
-    sfn.on(DescribeExecutionCommand, { executionArn: describeOf(RUN).executionArn }).callsFake(() => {
-      const uploaded = s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key;
-      return describeOf(RUN, { input: JSON.stringify({ sources: [`s3://${OUTPUTS.DataBucket}/${uploaded}#v1`] }) });
+    // the window's run was started by an earlier SQS batch: its input lists another object only
+    const windowRun = "topics-20250601T120000Z";
+    sfn.on(DescribeExecutionCommand).rejects(missing());
+    answerRun(windowRun);
+
+    const backend = stageBackendFor({ coalesceSeconds: 300 });
+    const result = JSON.parse(await tollgate(backend, "ingest", file, "--dataset", "topics", "--json"));
+
+    expect(result).toMatchObject({ name: windowRun, started: true, execution: { status: "SUCCEEDED" } });
+    expect(result.key).toMatch(/^raw\/topics\/[0-9a-f]{16}-rows\.jsonl$/);
+    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
+    expect(put?.Bucket).toBe(OUTPUTS.DataBucket);
+    expect(Buffer.from(put?.Body as Uint8Array).toString()).toBe('{"text":"a dog","label":"animal"}\n');
+    expect(sfn.commandCalls(ListExecutionsCommand)).toHaveLength(0);
+  });
+
+  it("without a window, follows the run named by the uploaded object's version", async () => {
+    const file = `${tempHome()}/rows.jsonl`;
+    writeFileSync(file, '{"text":"a bird","label":"animal"}\n');
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(new NotFound({ message: "Not Found", $metadata: { httpStatusCode: 404 } }))
+      .resolves({ VersionId: "v9", LastModified: new Date() });
+    s3.on(PutObjectCommand).resolves({ VersionId: "v9" });
+    sfn.on(DescribeExecutionCommand).rejects(missing());
+    const key = () => s3.commandCalls(PutObjectCommand)[0]?.args[0].input.Key ?? "";
+    const name = () =>
+      executionName(
+        {
+          id: "x",
+          source: "aws.s3",
+          "detail-type": "Object Created",
+          time: new Date().toISOString(),
+          detail: { bucket: { name: OUTPUTS.DataBucket }, object: { key: key(), "version-id": "v9" } },
+        },
+        0,
+      ) ?? "";
+    // the run appears on the third poll
+    let polls = 0;
+    sfn.on(DescribeExecutionCommand).callsFake((input: { executionArn: string }) => {
+      if (input.executionArn !== describeOf(name()).executionArn || ++polls < 3) throw missing();
+      return describeOf(name());
     });
 
     const result = JSON.parse(await tollgate(stageBackendFor(), "ingest", file, "--dataset", "topics", "--json"));
 
-    expect(result).toMatchObject({ name: RUN, started: true, execution: { status: "SUCCEEDED" } });
-    expect(result.key).toMatch(key);
-    const put = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
-    expect(put?.Bucket).toBe(OUTPUTS.DataBucket);
-    expect(Buffer.from(put?.Body as Uint8Array).toString()).toBe('{"text":"a dog","label":"animal"}\n');
+    expect(result).toMatchObject({ name: name(), started: true });
+    expect(polls).toBeGreaterThanOrEqual(3);
   });
 
-  it("starts nothing for a file whose content is there already", async () => {
+  it("starts nothing for a file whose content is there already, and finds the run that took it", async () => {
     const file = `${tempHome()}/rows.jsonl`;
     writeFileSync(file, '{"text":"a cat","label":"animal"}\n');
-    s3.on(HeadObjectCommand).resolves({ VersionId: "v7", LastModified: new Date() });
-    sfn.on(ListExecutionsCommand).resolves({ executions: [{ ...listed(RUN, 0), startDate: new Date() }] });
-    answerRun(RUN);
-    sfn.on(DescribeExecutionCommand).callsFake(() => {
-      const key = s3.commandCalls(HeadObjectCommand)[0]?.args[0].input.Key;
-      return describeOf(RUN, { input: JSON.stringify({ sources: [`s3://${OUTPUTS.DataBucket}/${key}#v7`] }) });
-    });
+    s3.on(HeadObjectCommand).resolves({ VersionId: "v7", LastModified: new Date(Date.UTC(2025, 5, 1, 12, 0, 3)) });
+    sfn.on(DescribeExecutionCommand).rejects(missing());
+    answerRun("topics-20250601T120000Z");
 
-    const text = await tollgate(stageBackendFor(), "ingest", file, "--dataset", "topics");
+    const text = await tollgate(stageBackendFor({ coalesceSeconds: 120 }), "ingest", file, "--dataset", "topics");
 
     expect(text).toBe(
-      `already ingested: run ${RUN} (same content, no new run)  SUCCEEDED\nsee: pnpm tollgate show ${RUN}`,
+      "already ingested: run topics-20250601T120000Z (same content, no new run)  SUCCEEDED\nsee: pnpm tollgate show topics-20250601T120000Z",
     );
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
