@@ -2,7 +2,6 @@
  * `pnpm bench:reliability [--quick]`: the reliability figures, by the same code as test/reliability,
  * with the long repetitions. Prints a table and ends with one JSON line.
  */
-import "@tollgate/local/polyfill";
 import { cpus } from "node:os";
 import type { Tollgate } from "@tollgate/local/app";
 import { openTollgate } from "@tollgate/local/app";

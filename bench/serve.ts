@@ -5,7 +5,6 @@
  * ratios, and ends with one JSON line. The model is trained once by the real workflow into
  * bench/.data/serve-<model>/ and reused.
  */
-import "../packages/local/src/polyfill.ts";
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, openSync, readFileSync } from "node:fs";

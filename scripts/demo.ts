@@ -3,7 +3,6 @@
  * (a model goes live), then a second (the gate compares the candidate with the live model), and
  * prints example predictions. Everything runs locally under TOLLGATE_HOME (default .tollgate/).
  */
-import "@tollgate/local/polyfill";
 import { buildProgram } from "@tollgate/cli/program";
 import { describeError } from "@tollgate/core/errors";
 import { readConfig } from "@tollgate/local/config";

@@ -117,7 +117,11 @@ describe("the local engine's definition loader", () => {
   it.each([
     ["JSONata", () => ({ ...asl, QueryLanguage: "JSONata" }), /JSONata/],
     ["Assign", () => withState("Train", { Assign: { x: 1 } }), /state "Train" uses variables \(Assign\)/],
-    ["ItemReader", () => withState("Evaluate", { ItemReader: {} }), /state "Evaluate" uses Distributed Map ItemReader/],
+    [
+      "ItemReader outside a Distributed Map",
+      () => withState("Evaluate", { ItemReader: {} }),
+      /state "Evaluate" uses ItemReader, which only a Distributed Map may have/,
+    ],
     ["ItemBatcher", () => withState("Evaluate", { ItemBatcher: {} }), /ItemBatcher/],
     ["ResultWriter", () => withState("Evaluate", { ResultWriter: {} }), /ResultWriter/],
     [

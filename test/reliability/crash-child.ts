@@ -3,7 +3,6 @@
  * once the execution exists, then runs it to the end.
  * Usage: node --import tsx test/reliability/crash-child.ts <home> <run-name> <raw-key>
  */
-import "@tollgate/local/polyfill";
 import { openTollgate } from "@tollgate/local/app";
 import { input } from "./inputs.ts";
 

@@ -43,10 +43,12 @@ describe.each(FAULTS.map((fault, i) => [fault, i]))("a fault in %s", (fault, i) 
       const execution = await (await tg.workflow.redrive(run)).done;
       expect(execution).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
       const history = tg.stores.executions.history(run);
-      const redriven = history.filter((e) => e.type === "ExecutionRedriven");
-      expect(redriven).toHaveLength(1);
-      const restartedAt = (redriven[0]!.executionRedrivenEventDetails as { startAt: string }).startAt;
-      expect(restartedAt).toBe(fault.split(":")[0]);
+      const redriven = history.findIndex((e) => e.type === "ExecutionRedriven");
+      expect(history.filter((e) => e.type === "ExecutionRedriven")).toHaveLength(1);
+      // As AWS records it: `{ redriveCount }`, then the state it restarts at is entered.
+      expect(history[redriven]?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
+      const restartedAt = history[redriven + 1]?.stateEnteredEventDetails as { name: string };
+      expect(restartedAt.name).toBe(fault.split(":")[0]);
       expect(history.filter((e) => e.type === "ExecutionStarted")).toHaveLength(1);
       const live = await expectConsistent(tg);
       expect(live).not.toBe(liveBefore);

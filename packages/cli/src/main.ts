@@ -1,6 +1,5 @@
 #!/usr/bin/env -S npx tsx
 /** Entry point of `pnpm tollgate <command>`. */
-import "@tollgate/local/polyfill";
 import { describeError } from "@tollgate/core/errors";
 import { buildProgram } from "./program.ts";
 

@@ -77,11 +77,11 @@ export interface OpenOptions {
 const injected = (where: string) =>
   new InjectedFaultError(`fault injected at ${where} by configuration (TOLLGATE_FAULTS)`);
 
-function faultable<A, R>(
+function faultable<A extends unknown[], R>(
   state: string,
   faults: readonly string[],
-  task: (arg: A) => Promise<R>,
-): (arg: A) => Promise<R> {
+  task: (...args: A) => Promise<R>,
+): (...args: A) => Promise<R> {
   if (!faults.includes(state)) return task;
   return async () => {
     throw injected(state);

@@ -1,9 +1,8 @@
 /**
- * @tollgate/local: the embedded runtime. The workflow's ASL file run by aws-local-stepfunctions
- * with the Lambda handlers in-process, folder and SQLite stores under one home, the local ETL
- * runner, the audit log and the local model server.
+ * @tollgate/local: the embedded runtime. The workflow's ASL file run by the local ASL interpreter
+ * (engine/asl) with the Lambda handlers in-process, folder and SQLite stores under one home, the
+ * local ETL runner, the audit log and the local model server.
  * @example
- * import "@tollgate/local/polyfill"; // Promise.withResolvers on Node 20, before the engine runs
  * import { openTollgate } from "@tollgate/local";
  * const tg = openTollgate({ home: ".tollgate" });
  */

@@ -1,31 +1,45 @@
-import { readFileSync } from "node:fs";
-import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
-import { type AslDefinition, walkStates } from "@tollgate/core/workflow/asl";
-
 /**
- * Fields and values the embedded engine (aws-local-stepfunctions 3.0.0) cannot run. Some it
- * ignores silently and some fail at run time, so the loader refuses them up front.
+ * Loading the deployed ASL file for the embedded runtime: DefinitionSubstitutions, asl-validator,
+ * and a check that every feature the definition uses is one the local interpreter runs. What it
+ * cannot run is refused here, by name, never ignored at run time.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
+import { walkStates } from "@tollgate/core/workflow/asl";
+import type { AslDefinition, AslState } from "./asl/types.ts";
+import { isDistributedMap } from "./asl/types.ts";
+import { distributedMapProblems } from "./map-run/support.ts";
+
+export type { AslDefinition, AslState };
+
+/** asl-validator ships no types: its one function, as used here. */
+const aslValidator = createRequire(import.meta.url)("asl-validator") as (
+  definition: unknown,
+  options: { checkArn: boolean; checkPaths: boolean },
+) => { isValid: boolean; errorsText(separator?: string): string };
+
+/** Fields the local interpreter does not run, with the feature they belong to. */
 const UNSUPPORTED_FIELDS: Record<string, string> = {
-  QueryLanguage: "JSONata (QueryLanguage)",
   Arguments: "JSONata Arguments",
   Output: "JSONata Output",
+  Items: "JSONata Items",
   Assign: "variables (Assign)",
-  ItemReader: "Distributed Map ItemReader",
-  ItemBatcher: "Distributed Map ItemBatcher",
-  ResultWriter: "Distributed Map ResultWriter",
-  ToleratedFailurePercentage: "Distributed Map ToleratedFailurePercentage",
-  ToleratedFailurePercentagePath: "Distributed Map ToleratedFailurePercentagePath",
-  ToleratedFailureCount: "Distributed Map ToleratedFailureCount",
-  ToleratedFailureCountPath: "Distributed Map ToleratedFailureCountPath",
-  Label: "Distributed Map Label",
   HeartbeatSeconds: "HeartbeatSeconds",
   HeartbeatSecondsPath: "HeartbeatSecondsPath",
   Credentials: "cross-account Credentials",
 };
-const UNSUPPORTED_RESOURCE_SUFFIXES: Record<string, string> = {
-  ".waitForTaskToken": "the callback pattern (.waitForTaskToken)",
-};
+/** Fields that only a Distributed Map may have. */
+const DISTRIBUTED_ONLY = [
+  "ItemReader",
+  "ItemBatcher",
+  "ResultWriter",
+  "ToleratedFailurePercentage",
+  "ToleratedFailurePercentagePath",
+  "ToleratedFailureCount",
+  "ToleratedFailureCountPath",
+  "Label",
+];
 
 /**
  * Replaces `${Name}` DefinitionSubstitutions (as CloudFormation does) in the raw ASL text.
@@ -52,26 +66,27 @@ export function substitute(text: string, substitutions: Record<string, string>):
 /**
  * Checks that the local engine can run every feature a definition uses.
  * @throws UnsupportedAslFeatureError naming the state and the feature, e.g.
- *   `state "Train" uses the callback pattern (.waitForTaskToken), which the local engine cannot run`.
+ *   `state "Train" uses the callback pattern (.waitForTaskToken): the local engine cannot run this`.
  */
 export function assertSupported(definition: AslDefinition): void {
-  if (definition.QueryLanguage !== undefined && definition.QueryLanguage !== "JSONPath") {
-    throw new UnsupportedAslFeatureError(
-      `the definition uses JSONata (QueryLanguage), which the local engine cannot run`,
-    );
-  }
   const problems: string[] = [];
-  for (const { path, state } of walkStates(definition.States)) {
+  if (definition.QueryLanguage !== undefined && definition.QueryLanguage !== "JSONPath") {
+    problems.push("the definition uses JSONata (QueryLanguage)");
+  }
+  for (const { path, state: placed } of walkStates(definition.States)) {
+    const state = placed as AslState;
+    if (state.QueryLanguage !== undefined && state.QueryLanguage !== "JSONPath")
+      problems.push(`state "${path}" uses JSONata (QueryLanguage)`);
     for (const [field, feature] of Object.entries(UNSUPPORTED_FIELDS)) {
-      if (field in state && !(field === "QueryLanguage" && state.QueryLanguage === "JSONPath")) {
-        problems.push(`state "${path}" uses ${feature}`);
-      }
+      if (field in state) problems.push(`state "${path}" uses ${feature}`);
     }
-    const mode = (state.ItemProcessor as { ProcessorConfig?: { Mode?: string } } | undefined)?.ProcessorConfig?.Mode;
-    if (mode === "DISTRIBUTED")
-      problems.push(`state "${path}" uses a Distributed Map (ProcessorConfig.Mode DISTRIBUTED)`);
-    for (const [suffix, feature] of Object.entries(UNSUPPORTED_RESOURCE_SUFFIXES)) {
-      if (state.Resource?.endsWith(suffix)) problems.push(`state "${path}" uses ${feature}`);
+    if (state.Resource?.endsWith(".waitForTaskToken"))
+      problems.push(`state "${path}" uses the callback pattern (.waitForTaskToken)`);
+    if (isDistributedMap(state)) problems.push(...distributedMapProblems(path, state));
+    else {
+      for (const field of DISTRIBUTED_ONLY) {
+        if (field in state) problems.push(`state "${path}" uses ${field}, which only a Distributed Map may have`);
+      }
     }
   }
   if (problems.length > 0) {
@@ -81,12 +96,25 @@ export function assertSupported(definition: AslDefinition): void {
   }
 }
 
+/** Checks the definition against the States Language schema (asl-validator), as Step Functions would. */
+export function assertValid(definition: AslDefinition): void {
+  // The validator writes QueryLanguage into every state: give it a copy.
+  const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkArn: false, checkPaths: true });
+  if (!isValid) throw new UnsupportedAslFeatureError(`the definition is not valid ASL: ${errorsText("; ")}`);
+}
+
+/** Parses, substitutes, validates and checks a definition's text. */
+export function parseDefinition(text: string, substitutions: Record<string, string>): AslDefinition {
+  const definition = JSON.parse(substitute(text, substitutions)) as AslDefinition;
+  assertValid(definition);
+  assertSupported(definition);
+  return definition;
+}
+
 /**
  * Reads an ASL file, applies the substitutions and checks it is runnable locally.
  * @example const def = loadDefinition("workflows/retrain.asl.json", localSubstitutions);
  */
 export function loadDefinition(file: string, substitutions: Record<string, string>): AslDefinition {
-  const definition = JSON.parse(substitute(readFileSync(file, "utf8"), substitutions)) as AslDefinition;
-  assertSupported(definition);
-  return definition;
+  return parseDefinition(readFileSync(file, "utf8"), substitutions);
 }

@@ -1,23 +1,22 @@
-import { createHash } from "node:crypto";
 import { EtlArguments } from "@tollgate/core/contracts";
 import type { ObjectStore } from "@tollgate/core/ports";
 import { parseInput } from "@tollgate/core/steps/define";
 import { runEtl } from "../etl/index.ts";
+import type { GlueJobRun } from "./tasks.ts";
 
 /**
  * The Glue job, locally: runs the same transform as jobs/etl_job.py over the data store and
  * answers like `glue:startJobRun.sync` (the JobRun as GetJobRun returns it).
- * @example const run = await localGlueJob(store, "tollgate-etl")({ dataset: "wordnet", raw_prefix: "raw/wordnet/", … });
+ * @example const run = await localGlueJob(store, "tollgate-etl")("jr_1", { dataset: "wordnet", raw_prefix: "raw/wordnet/", … });
  */
 export function localGlueJob(store: ObjectStore, jobName: string) {
-  return async (args: Record<string, string>): Promise<Record<string, unknown>> => {
+  return async (jobRunId: string, args: Record<string, string>): Promise<GlueJobRun> => {
     const startedOn = new Date();
     const parsed = parseInput(EtlArguments, args, "Etl");
     await runEtl(store, parsed);
     const completedOn = new Date();
-    const id = `jr_${createHash("sha256").update(`${args.manifest_key}${startedOn.toISOString()}`).digest("hex")}`;
     return {
-      Id: id,
+      Id: jobRunId,
       Attempt: 0,
       JobName: jobName,
       JobRunState: "SUCCEEDED",

@@ -1,37 +1,63 @@
 /**
- * Where a redrive restarts: Step Functions redrives an unsuccessful execution from the state that
- * failed, with the input that state had. In this workflow a failed task is caught and routed to
- * RecordFailure → Failed, so "the state that failed" is the task whose failure was caught, not
- * the Fail state (see docs/local-runtime.md for how this differs from AWS's redrive).
+ * Where a redrive restarts. Step Functions redrives "the unsuccessful states": a state with a
+ * `…StateEntered` event and no matching `…StateExited` (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html),
+ * with the input it had, and a Distributed Map there redrives its Map Run (only the unsuccessful
+ * children rerun). One local difference (docs/local-runtime.md): when that state is a Fail state
+ * reached after a caught failure (Catch → … → Fail), AWS restarts at the Fail state and fails
+ * again; locally the redrive restarts at the state whose failure was caught.
  */
 import { ExecutionNotRedrivableError } from "@tollgate/core/errors";
+import type { RestartPoint } from "./asl/execution.ts";
+import type { AslDefinition } from "./asl/types.ts";
 
 interface Event {
   type: string;
   [details: string]: unknown;
 }
 
-/** States that only record a failure; a redrive never restarts there. */
-const FAILURE_PATH = new Set(["RecordFailure", "Failed"]);
+interface Span {
+  state: string;
+  input: string;
+  exited: boolean;
+  failed: boolean;
+  mapRunArn?: string;
+}
 
 /**
- * The state to restart from and its original input.
- * @throws ExecutionNotRedrivableError when the history has no failed state to restart from.
+ * The top-level state to restart from, its original input, and the Map Runs to redrive.
+ * @throws ExecutionNotRedrivableError when every state the execution entered has exited.
  */
-export function redriveStart(events: readonly Event[]): { state: string; input: unknown } {
-  let current: { state: string; input: string } | undefined;
-  let failedAt: { state: string; input: string } | undefined;
+export function redriveStart(definition: AslDefinition, events: readonly Event[]): RestartPoint {
+  const spans: Span[] = [];
+  let current: Span | undefined;
   for (const e of events) {
     const entered = e.stateEnteredEventDetails as { name: string; input: string } | undefined;
-    if (entered && e.type.endsWith("StateEntered")) current = { state: entered.name, input: entered.input };
-    const failed = e.type === "TaskFailed" || e.type.endsWith("StateFailed") || e.type === "ExecutionFailed";
-    if (failed && current && !FAILURE_PATH.has(current.state)) failedAt = current;
+    const exited = e.stateExitedEventDetails as { name: string } | undefined;
+    if (entered && definition.States[entered.name]) {
+      current = { state: entered.name, input: entered.input, exited: false, failed: false };
+      spans.push(current);
+    } else if (exited && current && exited.name === current.state) {
+      current.exited = true;
+    } else if (current && !current.exited) {
+      const type = definition.States[current.state]?.Type;
+      if (e.type === "TaskFailed" || e.type === "TaskTimedOut" || e.type === `${type}StateFailed`)
+        current.failed = true;
+      if (e.type === "TaskSucceeded" || e.type === `${type}StateSucceeded`) current.failed = false;
+      const started = (e.mapRunStartedEventDetails ?? e.mapRunRedrivenEventDetails) as
+        | { mapRunArn: string }
+        | undefined;
+      if (started) current.mapRunArn = started.mapRunArn;
+    }
   }
-  // A process that died mid-state leaves a state entered and never exited.
-  const last = events.at(-1);
-  if (!failedAt && current && !FAILURE_PATH.has(current.state) && last && !last.type.endsWith("StateExited")) {
-    failedAt = current;
+  const unsuccessful = [...spans].reverse().find((s) => !s.exited);
+  if (!unsuccessful) throw new ExecutionNotRedrivableError("every state of the execution exited: nothing to redrive");
+  let restart = unsuccessful;
+  if (definition.States[unsuccessful.state]?.Type === "Fail") {
+    const caught = [...spans].reverse().find((s) => s.exited && s.failed);
+    if (caught) restart = caught;
   }
-  if (!failedAt) throw new ExecutionNotRedrivableError("the execution's history has no failed state to redrive from");
-  return { state: failedAt.state, input: JSON.parse(failedAt.input) as unknown };
+  const redrivenMaps: Record<string, string> = {};
+  if (restart.mapRunArn && definition.States[restart.state]?.Type === "Map")
+    redrivenMaps[restart.state] = restart.mapRunArn;
+  return { state: restart.state, input: JSON.parse(restart.input) as unknown, redrivenMaps };
 }

@@ -1,15 +1,16 @@
 /**
- * Runs executions of the exact deployed ASL file with aws-local-stepfunctions, persisting each
- * execution and its history (GetExecutionHistory shape) as it goes.
+ * Runs executions of the exact deployed ASL file with the local interpreter, persisting each
+ * execution and its history (GetExecutionHistory shape) event by event as it goes.
  */
-import "../polyfill.ts";
-import { describeError, ExecutionNotFoundError, ExecutionNotRedrivableError } from "@tollgate/core/errors";
-import { logger } from "@tollgate/core/logger";
+import { ExecutionNotFoundError, ExecutionNotRedrivableError, UnsupportedAslFeatureError } from "@tollgate/core/errors";
 import type { AuditLog } from "@tollgate/core/ports";
-import type { AslDefinition } from "@tollgate/core/workflow/asl";
-import { ExecutionAbortedError, ExecutionError, ExecutionTimeoutError, StateMachine } from "aws-local-stepfunctions";
-import type { ExecutionRecord, SqliteExecutionStore } from "../stores/execution-store.ts";
-import { HistoryBuilder, type HistoryEventInput } from "./history.ts";
+import { walkStates } from "@tollgate/core/workflow/asl";
+import type { ExecutionRecord, HistoryEvent, SqliteExecutionStore } from "../stores/execution-store.ts";
+import { HistoryRecorder } from "./asl/events.ts";
+import { type Outcome, type RestartPoint, runExecution } from "./asl/execution.ts";
+import type { Bindings, MapRunBinding } from "./asl/interpreter.ts";
+import type { ContextObject } from "./asl/paths.ts";
+import { type AslDefinition, isDistributedMap } from "./asl/types.ts";
 import { redriveStart } from "./redrive.ts";
 import { bindTasks, type LocalTargets } from "./tasks.ts";
 
@@ -17,6 +18,8 @@ export const LOCAL_ACCOUNT = "000000000000";
 export const LOCAL_REGION = "local";
 export const STATE_MACHINE_NAME = "tollgate-retrain";
 export const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+/** The role the deployed state machine runs as, as the history names it locally. */
+export const STATE_MACHINE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/${STATE_MACHINE_NAME}`;
 export const executionArn = (name: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${STATE_MACHINE_NAME}:${name}`;
 
@@ -26,13 +29,15 @@ export interface WorkflowDeps {
   audit: AuditLog;
   /** The in-process targets for one run (ports carry the run id for auditing). */
   targetsFor(runId: string): LocalTargets;
+  /** The map runners of the definition's Distributed Map states, for one run. */
+  mapRunnersFor?(runId: string): Record<string, MapRunBinding>;
 }
 
 export interface StartOptions {
   /** Who starts the run (recorded in the audit log as CloudTrail's userIdentity). */
   startedBy?: string;
   /** Called with every history event as it is recorded (for progress output). */
-  onEvent?: (event: HistoryEventInput) => void;
+  onEvent?: (event: HistoryEvent) => void;
 }
 
 export interface RunHandle {
@@ -50,22 +55,29 @@ export interface RunHandle {
  * const finished = await run.done; // finished.status === "SUCCEEDED"
  */
 export class LocalWorkflow {
-  private readonly machine: StateMachine;
-
   constructor(private readonly deps: WorkflowDeps) {
-    this.machine = new StateMachine(deps.definition as never, { validationOptions: { checkArn: false } });
+    // Binding at construction refuses a definition with a Task or a Distributed Map that has no local runner.
+    bindTasks(deps.definition, deps.targetsFor("load-check"));
+    const runners = deps.mapRunnersFor?.("load-check") ?? {};
+    for (const { path, name, state } of walkStates(deps.definition.States)) {
+      if (isDistributedMap(state) && !runners[name])
+        throw new UnsupportedAslFeatureError(`Distributed Map "${path}" has no local map runner`);
+    }
+  }
+
+  get definition(): AslDefinition {
+    return this.deps.definition;
   }
 
   /** StartExecution: same name and same input → the existing execution; same name, other input → ExecutionAlreadyExists. */
   async start(name: string, input: unknown, options: StartOptions = {}): Promise<RunHandle> {
     const arn = executionArn(name);
-    const startDate = new Date().toISOString();
     const { record: execution, created } = this.deps.executions.tryCreate({
       executionArn: arn,
       name,
       stateMachineArn: STATE_MACHINE_ARN,
       input: JSON.stringify(input),
-      startDate,
+      startDate: new Date().toISOString(),
     });
     if (!created) return { execution, started: false, done: Promise.resolve(execution) };
     await this.deps.audit.record({
@@ -76,38 +88,24 @@ export class LocalWorkflow {
       resources: [{ type: "AWS::StepFunctions::StateMachine", ARN: STATE_MACHINE_ARN }],
       runId: name,
     });
-    return { execution, started: true, done: this.execute(execution, input, options) };
+    return { execution, started: true, done: this.execute(execution, options) };
   }
 
   /**
-   * RedriveExecution: reruns a FAILED, ABORTED or TIMED_OUT execution from the state that failed,
-   * with that state's original input, as the same execution; the history gains an
-   * `ExecutionRedriven` event with the redrive count.
-   * @throws ExecutionNotFoundError; ExecutionNotRedrivable when it succeeded, is running, or has no failed state.
+   * RedriveExecution: reruns a FAILED, ABORTED or TIMED_OUT execution as the same execution from
+   * its unsuccessful state (see redrive.ts), with that state's original input; a Distributed Map
+   * there reruns only its unsuccessful children. The history gains an `ExecutionRedriven` event.
+   * @throws ExecutionNotFoundError; ExecutionNotRedrivable when it succeeded, is running, or has nothing to redrive.
    */
   async redrive(name: string, options: StartOptions = {}): Promise<RunHandle> {
     const { executions } = this.deps;
     const before = executions.get(name);
     if (!before) throw new ExecutionNotFoundError(`no run named ${name}`);
-    const from = redriveStart(executions.history(name));
-    if (!executions.claimRedrive(name)) {
-      throw new ExecutionNotRedrivableError(
-        `run ${name} is ${before.status}: only FAILED, ABORTED or TIMED_OUT runs can be redriven`,
-      );
-    }
+    if (before.status === "SUCCEEDED" || before.status === "RUNNING") throw notRedrivable(name, before.status);
+    const restart = redriveStart(this.deps.definition, executions.history(name));
+    if (!executions.claimRedrive(name)) throw notRedrivable(name, before.status);
     const execution = executions.get(name) as ExecutionRecord;
-    const redriven = {
-      timestamp: new Date().toISOString(),
-      type: "ExecutionRedriven",
-      executionRedrivenEventDetails: { redriveCount: execution.redriveCount, startAt: from.state },
-    };
-    executions.appendEvents(name, [redriven]);
-    options.onEvent?.(redriven);
-    // The definition was validated when loaded; starting elsewhere leaves states unreachable, which the validator refuses.
-    const machine = new StateMachine({ ...this.deps.definition, StartAt: from.state } as never, {
-      validationOptions: { noValidate: true },
-    });
-    return { execution, started: true, done: this.execute(execution, from.input, options, machine) };
+    return { execution, started: true, done: this.execute(execution, options, restart) };
   }
 
   /**
@@ -118,10 +116,12 @@ export class LocalWorkflow {
     const { executions } = this.deps;
     return executions.orphans(isAlive).map((orphan) => {
       const cause = "the process running this execution stopped before it finished; redrive it to resume";
+      const last = executions.history(orphan.name).at(-1);
       executions.appendEvents(orphan.name, [
         {
           timestamp: new Date().toISOString(),
           type: "ExecutionFailed",
+          previousEventId: last?.id ?? 0,
           executionFailedEventDetails: { error: "ExecutionInterrupted", cause },
         },
       ]);
@@ -130,57 +130,67 @@ export class LocalWorkflow {
     });
   }
 
-  private async execute(
-    execution: ExecutionRecord,
-    input: unknown,
-    options: StartOptions,
-    machine = this.machine,
-  ): Promise<ExecutionRecord> {
+  private async execute(execution: ExecutionRecord, options: StartOptions, restart?: RestartPoint) {
     const { executions } = this.deps;
     const name = execution.name;
-    const redrive = machine !== this.machine;
-    const history = new HistoryBuilder((events) => {
-      // A redrive continues the same execution: AWS records ExecutionRedriven, not a second ExecutionStarted.
-      const kept = redrive ? events.filter((e) => e.type !== "ExecutionStarted") : events;
-      executions.appendEvents(name, kept);
-      for (const e of kept) options.onEvent?.(e);
+    const lastEventId = restart ? (executions.history(name).at(-1)?.id ?? 0) : 0;
+    const recorder = new HistoryRecorder((event) => {
+      const { id, ...rest } = event;
+      const [stored] = executions.appendEvents(name, [rest]);
+      if (stored?.id !== id) throw new Error(`history of ${name}: event ${id} was stored as ${stored?.id}`);
+      options.onEvent?.(stored);
+    }, lastEventId + 1);
+    const bindings: Bindings = {
+      tasks: bindTasks(this.deps.definition, this.deps.targetsFor(name)),
+      maps: this.deps.mapRunnersFor?.(name) ?? {},
+      mapRunArn: (state, startedId) => mapRunArn(name, state, startedId),
+    };
+    const outcome = await runExecution({
+      definition: this.deps.definition,
+      inputText: execution.input,
+      context: contextFor(execution),
+      recorder,
+      bindings,
+      region: LOCAL_REGION,
+      ...(restart ? { redrive: { lastEventId, restart } } : {}),
     });
-    const handlers = bindTasks(this.deps.definition, this.deps.targetsFor(name), history);
-    const run = machine.run(input as never, {
-      overrides: { taskResourceLocalHandlers: handlers as never },
-      context: {
-        Execution: {
-          Id: execution.executionArn,
-          Name: name,
-          StartTime: execution.startDate,
-          Input: JSON.parse(execution.input),
-        },
-        StateMachine: { Id: STATE_MACHINE_ARN, Name: STATE_MACHINE_NAME },
-      } as never,
-    });
-    const consumed = (async () => {
-      for await (const event of run.eventLogs) history.engineEvent(event);
-    })();
-    try {
-      const output = await run.result;
-      await consumed;
-      executions.finish(name, { status: "SUCCEEDED", output: JSON.stringify(output) });
-    } catch (err) {
-      await consumed.catch(() => undefined);
-      const status =
-        err instanceof ExecutionTimeoutError
-          ? "TIMED_OUT"
-          : err instanceof ExecutionAbortedError
-            ? "ABORTED"
-            : "FAILED";
-      const { error, cause } = failureOf(err);
-      if (!(err instanceof ExecutionError))
-        logger.error({ err, execution: name }, "execution stopped by an engine error");
-      executions.finish(name, { status, error, cause });
-    }
+    executions.finish(name, recordOf(outcome));
     return executions.get(name) as ExecutionRecord;
   }
 }
+
+/** A Map Run's ARN: one per run of a Distributed Map state (a retry or a loop starts another). */
+export function mapRunArn(execution: string, state: string, startedEventId: number): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:mapRun:${STATE_MACHINE_NAME}/${state}:${execution}-${startedEventId}`;
+}
+
+/** The context object (`$$`) of an execution. */
+export function contextFor(
+  execution: ExecutionRecord,
+  stateMachine = { Id: STATE_MACHINE_ARN, Name: STATE_MACHINE_NAME },
+): ContextObject {
+  return {
+    Execution: {
+      Id: execution.executionArn,
+      Name: execution.name,
+      StartTime: execution.startDate,
+      Input: JSON.parse(execution.input) as unknown,
+      RoleArn: STATE_MACHINE_ROLE_ARN,
+      RedriveCount: execution.redriveCount,
+    },
+    StateMachine: stateMachine,
+  };
+}
+
+/** What DescribeExecution records of an outcome. */
+export function recordOf(outcome: Outcome) {
+  return outcome.status === "SUCCEEDED"
+    ? { status: outcome.status, output: JSON.stringify(outcome.output ?? null) }
+    : { status: outcome.status, error: outcome.error, cause: outcome.cause };
+}
+
+const notRedrivable = (name: string, status: string) =>
+  new ExecutionNotRedrivableError(`run ${name} is ${status}: only FAILED, ABORTED or TIMED_OUT runs can be redriven`);
 
 function isAlive(pid: number): boolean {
   try {
@@ -189,14 +199,4 @@ function isAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
-}
-
-function failureOf(err: unknown): { error: string; cause: string } {
-  if (err instanceof ExecutionError) {
-    const caught = (err as ExecutionError & { cause?: { name?: string; message?: string } }).cause;
-    if (caught && typeof caught === "object")
-      return { error: caught.name ?? "States.Runtime", cause: caught.message ?? "" };
-  }
-  const { name, message } = describeError(err);
-  return { error: name, cause: message };
 }
