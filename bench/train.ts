@@ -1,29 +1,47 @@
 /**
- * `pnpm bench:train [--quick] [--no-10x]`: tollgate's trainer against fastText, Vowpal Wabbit,
- * scikit-learn and LIBLINEAR on WordNet 3.1 glosses → 45 supersenses, same split, same run.
- * Installs its peers first (bench/train/setup.sh). Prints progress on stderr, then a table, the
- * targets, and ends with one JSON line. `--quick`: a 10% stratified sample, slow peers left out.
- * See bench/README.md ("Training").
+ * `pnpm bench:train [--dataset <name>|all] [--quick] [--no-10x] [--peers a,b]`: tollgate's trainer
+ * against scikit-learn (SGD, LogisticRegression), LIBLINEAR, Vowpal Wabbit and fastText, each
+ * choosing its main hyperparameter on the same validation part and refitting on the whole 80%,
+ * on several public labeled text collections (bench/train/datasets.ts). Installs its peers and
+ * datasets first (bench/train/setup.sh). Progress on stderr; per dataset a table and ratios, then a
+ * summary table, the targets, and one JSON line. See bench/README.md ("Training").
  */
 import { spawnSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadDataset, writeFiles } from "./train/data.ts";
+import { parseArgs } from "node:util";
+import { loadDataset, TENFOLD, writeFiles, writeTenfoldShards } from "./train/data.ts";
+import { DATASETS, datasetByName } from "./train/datasets.ts";
 import { machine } from "./train/measure.ts";
 import { scoreOurs, trainOurs } from "./train/ours.ts";
-import { PEERS, type PeerResult } from "./train/peers.ts";
-import { jsonLine, oursSummary, table, targetLines, targets } from "./train/report.ts";
+import { PEERS, type PeerResult, THREADS } from "./train/peers.ts";
+import {
+  type DatasetResult,
+  jsonLine,
+  oursSummary,
+  summaryTable,
+  table,
+  targetLines,
+  targets,
+} from "./train/report.ts";
 
-const quick = process.argv.includes("--quick");
-const with10x = !process.argv.includes("--no-10x");
+const { values: args } = parseArgs({
+  options: {
+    dataset: { type: "string", default: "all" },
+    quick: { type: "boolean", default: false },
+    "no-10x": { type: "boolean", default: false },
+    peers: { type: "string" },
+  },
+});
+const quick = args.quick;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const began = performance.now();
 const elapsed = () => `${((performance.now() - began) / 1000).toFixed(1)} s`;
 
 /** The commit of the trainer measured, "+dirty" when packages/core has uncommitted changes. */
 function coreCommit(): string {
-  const git = (args: string[]) => spawnSync("git", args, { encoding: "utf8" }).stdout?.trim() ?? "";
+  const git = (a: string[]) => spawnSync("git", a, { encoding: "utf8" }).stdout?.trim() ?? "";
   const head = git(["rev-parse", "--short", "HEAD"]) || "unknown";
   return git(["status", "--porcelain", "--", "packages/core"]) ? `${head}+dirty` : head;
 }
@@ -32,9 +50,64 @@ function setup(): void {
   const script = join(import.meta.dirname, "train", "setup.sh");
   const res = spawnSync("bash", [script], { stdio: ["ignore", "inherit", "inherit"] });
   if (res.status !== 0) {
-    log("bench:train: the peers are not all installed (see MISSING above); nothing was measured.");
+    log("bench:train: the peers or datasets are not all installed (see MISSING above); nothing was measured.");
     process.exit(1);
   }
+}
+
+const fmt = (x: number, d = 2) => x.toFixed(d);
+
+async function runDataset(name: string): Promise<DatasetResult> {
+  const source = datasetByName(name);
+  const ds = await loadDataset(source, quick ? 0.1 : 1);
+  const dir = join(import.meta.dirname, ".data", "train", quick ? "quick" : "full", name);
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const files = await writeFiles(dir, ds);
+  log(
+    `\n== ${name}: ${source.title}. ${ds.rows} rows, ${ds.duplicates} duplicates dropped; train ${ds.train.length} ` +
+      `(fit ${ds.fit.length} + validation ${ds.validation.length}), test ${ds.test.length}, ${ds.labels.length} labels [${elapsed()}]`,
+  );
+  const trained = await trainOurs(files, ds);
+  log(
+    `tollgate: trained in ${fmt(trained.trainS)} s (cpu ${fmt(trained.trainCpuS)} s; feature spec ${fmt(trained.specS)} s, ` +
+      `${trained.vocabulary} terms, epochs ${String(trained.training.epochsRun)}), selection ` +
+      `${JSON.stringify(trained.training.selection ?? null)}, peak RSS ${fmt(trained.peakRssMb, 0)} MB, model ${fmt(trained.modelMb)} MB [${elapsed()}]`,
+  );
+  const scored = await scoreOurs(trained.modelPath, files, ds, quick ? 500 : 2000);
+  log(
+    `tollgate: accuracy ${fmt(scored.accuracy, 4)}, macro-F1 ${fmt(scored.macroF1, 4)}, ${Math.round(scored.predictDocsPerS)} docs/s hot ` +
+      `(${Math.round(scored.predictDocsPerCpuS)} per cpu s), p50 ${fmt(scored.p50Ms, 4)} ms; cold ${fmt(scored.predict_cold_s, 3)} s ` +
+      `(start ${fmt(scored.predict_start_s, 3)} s) [${elapsed()}]`,
+  );
+  const peers: PeerResult[] = [];
+  const only = args.peers?.split(",");
+  for (const peer of PEERS) {
+    if ((quick && peer.slow) || (only && !only.some((o) => peer.name.includes(o)))) continue;
+    const p = await peer.run(files, ds.labels);
+    peers.push(p);
+    log(
+      `${p.name}: ${p.chosen} (validation ${JSON.stringify(p.scores)}), accuracy ${fmt(p.accuracy, 4)}, macro-F1 ${fmt(p.macroF1, 4)}, ` +
+        `search ${fmt(p.search_s)} s + fit ${fmt(p.fit_s)} s, cpu ${fmt(p.cpu_s)} s, predict cold ${fmt(p.predict_cold_s, 3)} s ` +
+        `(start ${fmt(p.predict_start_s, 3)} s), peak ${fmt(p.peak_rss_mb, 0)} MB [${elapsed()}]`,
+    );
+  }
+  let x10: Awaited<ReturnType<typeof trainOurs>> | undefined;
+  if (!args["no-10x"] && (name === "wordnet" || args.dataset !== "all")) {
+    const keys = await writeTenfoldShards(files, ds);
+    x10 = await trainOurs(files, ds, { keys, rows: files.counts.train * TENFOLD, tag: `x${TENFOLD}` });
+    log(
+      `tollgate ${TENFOLD}× distinct rows: trained in ${fmt(x10.trainS)} s (${x10.vocabulary} terms, cached ` +
+        `${JSON.stringify(x10.training.cached)}), peak RSS ${fmt(x10.peakRssMb, 0)} MB vs ${fmt(trained.peakRssMb, 0)} MB [${elapsed()}]`,
+    );
+  }
+  return {
+    name,
+    title: source.title,
+    rows: { train: ds.train.length, test: ds.test.length, classes: ds.labels.length },
+    ours: oursSummary(trained, scored, x10),
+    peers,
+  };
 }
 
 async function main() {
@@ -42,88 +115,39 @@ async function main() {
   const before = machine();
   const core = coreCommit();
   log(`machine: ${before.nproc} × ${before.cpu}, load average ${before.load.join(" ")}; core at ${core}`);
-  const ds = await loadDataset(quick ? 0.1 : 1);
-  const dir = join(import.meta.dirname, ".data", "train", quick ? "quick" : "full");
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  const files = await writeFiles(dir, ds);
-  log(
-    `data: ${ds.glosses} glosses, ${ds.duplicates} exact duplicate texts dropped; train ${ds.train.length} ` +
-      `(tollgate: ${files.counts.train} train + ${files.counts.validation} validation), test ${ds.test.length}, ` +
-      `${ds.labels.length} labels [${elapsed()}]`,
-  );
-
-  const trained = await trainOurs(files, ds.labels);
-  log(
-    `tollgate: trained in ${trained.trainS.toFixed(2)} s (cpu ${trained.trainCpuS.toFixed(2)} s; feature spec ${trained.specS.toFixed(2)} s, ` +
-      `${trained.vocabulary} terms, epochs ${String(trained.training.epochsRun)}, best ${String(trained.training.bestEpoch)}, ` +
-      `cached ${JSON.stringify(trained.training.cached)}), ` +
-      `peak RSS ${trained.peakRssMb.toFixed(0)} MB, model ${trained.modelMb.toFixed(2)} MB [${elapsed()}]`,
-  );
-  const scored = await scoreOurs(trained.modelPath, ds.test, ds.labels, quick ? 500 : 2000);
-  log(
-    `tollgate: accuracy ${scored.accuracy.toFixed(4)}, ${Math.round(scored.predictDocsPerS)} docs/s ` +
-      `(${Math.round(scored.predictDocsPerCpuS)} per cpu s), ` +
-      `p50 ${scored.p50Ms.toFixed(4)} ms, p99 ${scored.p99Ms.toFixed(4)} ms [${elapsed()}]`,
-  );
-
-  const peers: PeerResult[] = [];
-  const skipped: string[] = [];
-  for (const peer of PEERS) {
-    if (quick && peer.slow) {
-      skipped.push(peer.name);
-      continue;
-    }
-    const result = await peer.run(files, ds.labels);
-    peers.push(result);
-    log(
-      `${peer.name}: accuracy ${result.accuracy.toFixed(4)}, train ${result.train_s.toFixed(2)} s, ` +
-        `predict ${result.predict_s.toFixed(3)} s, peak ${result.peak_rss_mb.toFixed(0)} MB, cpu ${result.cpu_s.toFixed(2)} s` +
-        `${result.note ? ` (${result.note})` : ""} [${elapsed()}]`,
-    );
-  }
-
-  const x10 = with10x ? await trainOurs(files, ds.labels, 10) : undefined;
-  if (x10) {
-    log(
-      `tollgate 10×: trained in ${x10.trainS.toFixed(2)} s (${x10.vocabulary} terms, epochs ${String(x10.training.epochsRun)}, ` +
-        `cached ${JSON.stringify(x10.training.cached)}), ` +
-        `peak RSS ${x10.peakRssMb.toFixed(0)} MB vs ${trained.peakRssMb.toFixed(0)} MB [${elapsed()}]`,
-    );
-  }
-  if (x10 && x10.vocabulary !== trained.vocabulary) {
-    log(
-      `note: the 10× feature spec keeps ${x10.vocabulary} terms vs ${trained.vocabulary} (every repeated term reaches ` +
-        "minDf): the model itself grows, so the ratio overstates the data's share (the full set hits maxFeatures in both)",
-    );
-  }
+  const names = args.dataset === "all" ? DATASETS.map((d) => d.name) : args.dataset.split(",");
+  for (const n of names) datasetByName(n);
+  const results: DatasetResult[] = [];
+  for (const name of names) results.push(await runDataset(name));
   const after = machine();
-  const ours = oursSummary(trained, scored, x10);
-  const checks = targets(ours, peers);
+  const checks = results.flatMap(targets);
   const extra = {
     sample: quick ? 0.1 : 1,
-    rows: { train: ds.train.length, test: ds.test.length },
-    skipped,
+    threads: THREADS,
     core,
     machine: { nproc: before.nproc, cpu: before.cpu, load_before: before.load, load_after: after.load },
-    targets: Object.fromEntries(checks.map((t) => [t.name, t.holds])),
+    targets: checks.map((t) => ({ dataset: t.dataset, name: t.name, holds: t.holds })),
+    wall_s: Number(((performance.now() - began) / 1000).toFixed(1)),
   };
-  const detail = { ours, trained, scored, x10, peers, ...extra, wallS: (performance.now() - began) / 1000 };
-  await writeFile(join(dir, "results.json"), `${JSON.stringify(detail, null, 2)}\n`);
-
-  console.log(`\nWordNet 3.1 glosses → 45 supersenses${quick ? " (--quick: 10% sample)" : ""}`);
-  console.log(table(ours, peers));
-  if (skipped.length) console.log(`skipped by --quick (slowest to start): ${skipped.join(", ")}`);
-  for (const p of peers) if (p.note) console.log(`note: ${p.name}: ${p.note}`);
-  console.log(
-    `tollgate: ${ours.predict_docs_per_s} docs/s batched (${Math.round(scored.predictDocsPerCpuS)} per cpu s), p50 ${ours.p50_ms} ms single, model ${ours.model_mb} MB, ` +
-      `peak RSS ${ours.peak_rss_mb} MB (10×: ${x10 ? `${x10.peakRssMb.toFixed(1)} MB, ratio ${ours.rss_10x_ratio}` : "not run"})`,
-  );
+  const dir = join(import.meta.dirname, ".data", "train", quick ? "quick" : "full");
+  await writeFile(join(dir, "results.json"), `${JSON.stringify({ results, ...extra }, null, 2)}\n`);
+  for (const d of results) {
+    console.log(`\n${d.name}: ${d.title}${quick ? " (--quick: 10% sample)" : ""}`);
+    console.log(table(d));
+    for (const p of d.peers) console.log(`  ${p.name}: ${p.threads} thread(s); train s = ${p.includes}`);
+    console.log(
+      `  tollgate: 1 thread; train s = feature spec + the Train step (selection, training, ONNX export, writing model and card); ` +
+        `in-process ${d.ours.predict_docs_per_s} docs/s, p50 ${d.ours.p50_ms} ms, model ${d.ours.model_mb} MB, ` +
+        `peak RSS ${d.ours.peak_rss_mb} MB${d.ours.rss_10x_ratio === null ? "" : ` (10× distinct data: ratio ${d.ours.rss_10x_ratio})`}`,
+    );
+  }
+  console.log("\nSummary");
+  console.log(summaryTable(results));
   console.log(
     `load average before ${before.load.join(" ")}, after ${after.load.join(" ")}; ${before.nproc} × ${before.cpu}`,
   );
   console.log(`targets:\n${targetLines(checks)}`);
-  console.log(jsonLine("wordnet31-45", ours, peers, extra));
+  console.log(jsonLine(results, extra));
 }
 
 await main();

@@ -1,26 +1,31 @@
 /**
- * Data preparation of `pnpm bench:train`: WordNet 3.1 glosses → 45 supersenses, exact duplicate
- * texts dropped (first occurrence kept), a seeded stratified 80/20 train/test split, and the
- * files each tool reads (the same texts for every tool).
+ * Data preparation of `pnpm bench:train`, the same for every dataset and every tool: texts
+ * deduplicated (on their normalized tokens, first occurrence kept), one seeded shuffle, a
+ * stratified 80/20 train/test split, and a stratified validation part carved from the 80%
+ * (10% of it). Tools choose hyperparameters on `fit` (the 80% less validation) → `validation`,
+ * then peers refit on the whole 80% (`train`); the test split is only scored.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { murmur3 } from "@tollgate/core/ml/split";
-import { tokenize } from "@tollgate/core/ml/text";
 import { SHARD_ROWS } from "@tollgate/core/steps/preprocess";
-import { type Gloss, readWordnetGlosses } from "@tollgate/local/sample/wordnet";
+import { tokenize } from "@tollgate/core/ml/text";
+import type { DatasetSource, Row } from "./datasets.ts";
 
 export const SEED = 42;
 /** Fraction of each label's rows in the test split. */
 const TEST_FRACTION = 0.2;
-/** Of tollgate's 80% train part, rows whose hash bucket (of 100) is at least this go to validation. */
-const VALIDATION_BUCKET = 90;
+/** Fraction of each label's rows of the train split carved out as validation. */
+const VALIDATION_FRACTION = 0.1;
 
 export interface Dataset {
+  name: string;
   labels: string[];
-  train: Gloss[];
-  test: Gloss[];
-  glosses: number;
+  /** The 80%: `fit` + `validation`. */
+  train: Row[];
+  fit: Row[];
+  validation: Row[];
+  test: Row[];
+  rows: number;
   duplicates: number;
 }
 
@@ -45,12 +50,12 @@ function shuffle<T>(items: T[], rand: () => number): T[] {
 }
 
 /** Per label, the first `fraction` (rounded, at least one) of `rows` in their order; then the rest. */
-function stratify(rows: Gloss[], fraction: number): { head: Gloss[]; tail: Gloss[] } {
+function stratify(rows: Row[], fraction: number): { head: Row[]; tail: Row[] } {
   const total = new Map<string, number>();
   for (const r of rows) total.set(r.label, (total.get(r.label) ?? 0) + 1);
   const taken = new Map<string, number>();
-  const head: Gloss[] = [];
-  const tail: Gloss[] = [];
+  const head: Row[] = [];
+  const tail: Row[] = [];
   for (const r of rows) {
     const want = Math.max(1, Math.round(total.get(r.label)! * fraction));
     const n = taken.get(r.label) ?? 0;
@@ -63,90 +68,135 @@ function stratify(rows: Gloss[], fraction: number): { head: Gloss[]; tail: Gloss
 }
 
 /**
- * The benchmark's dataset. Rows are shuffled once with {@link SEED}; per label the first 20% of
- * that order are the test split and the rest, still in shuffled order, the train split.
+ * The benchmark's split of one dataset. Rows are shuffled once with {@link SEED}; per label the
+ * first 20% of that order are the test split, the first 10% of the rest the validation part.
  * @param sample fraction of each label kept first (`--quick`: 0.1), 1 for all
  */
-export async function loadDataset(sample = 1): Promise<Dataset> {
-  const glosses = await readWordnetGlosses();
+export async function loadDataset(source: DatasetSource, sample = 1): Promise<Dataset> {
+  const all = await source.load();
   const seen = new Set<string>();
-  const unique = glosses.filter((g) => !seen.has(g.text) && seen.add(g.text));
+  const unique = all.filter((r) => {
+    const key = tokenize(r.text).join(" ");
+    return key !== "" && !seen.has(key) && seen.add(key);
+  });
   let rows = shuffle(unique, prng(SEED));
   if (sample < 1) rows = stratify(rows, sample).head;
   const { head: test, tail: train } = stratify(rows, TEST_FRACTION);
+  const { head: validation, tail: fit } = stratify(train, VALIDATION_FRACTION);
   const labels = [...new Set(rows.map((r) => r.label))].sort();
-  return { labels, train, test, glosses: glosses.length, duplicates: glosses.length - unique.length };
+  return {
+    name: source.name,
+    labels,
+    train,
+    fit,
+    validation,
+    test,
+    rows: all.length,
+    duplicates: all.length - unique.length,
+  };
 }
 
-/** tollgate's validation rows: murmur3 of the normalized tokens, bucket ≥ 90 of 100 (10% of the train part). */
-export function isValidation(text: string): boolean {
-  return murmur3(new TextEncoder().encode(tokenize(text).join(" "))) % 100 >= VALIDATION_BUCKET;
-}
+type Part = "fit" | "validation" | "train" | "test";
+const PARTS: Part[] = ["fit", "validation", "train", "test"];
 
-/** Where the prepared files are (all under one folder). */
+/** Where the prepared files are (all under one folder; `<part>` is fit, validation, train or test). */
 export interface Files {
   dir: string;
-  /** tollgate: a folder object store with JSON Lines shards of {@link SHARD_ROWS} rows. */
+  /** tollgate: a folder object store with JSON Lines shards of {@link SHARD_ROWS} rows (fit → "train"). */
   store: string;
   trainShards: string[];
   validationShards: string[];
   counts: { train: number; validation: number };
-  /** fastText: `__label__X text` lines, and test texts alone. */
-  fasttextTrain: string;
-  fasttextTest: string;
-  /** Vowpal Wabbit: `k | text`, k = 1 + index in the sorted labels, `|` and `:` replaced by spaces. */
-  vwTrain: string;
-  vwTest: string;
-  /** JSON Lines `{text,label}` (scikit-learn, and the truth of every tool). */
-  trainJsonl: string;
-  testJsonl: string;
+  /** `<part>.jsonl` `{text,label}` (scikit-learn, and the truth of every tool). */
+  jsonl: Record<Part, string>;
+  /** fastText `<part>.ft`: `__label__X text`. */
+  fasttext: Record<Part, string>;
+  /** Vowpal Wabbit `<part>.vw`: `k | text`, k = 1 + index in the sorted labels, `|` and `:` replaced by spaces. */
+  vw: Record<Part, string>;
+  /** Test texts alone, one per line (whitespace flattened), and the first of them alone (start-up cost). */
+  testText: string;
+  oneText: string;
+  /** The first test row alone in VW's format. */
+  oneVw: string;
   labelsJson: string;
 }
 
 const lines = (items: string[]) => items.map((l) => `${l}\n`).join("");
 const flat = (text: string) => text.replace(/\s+/g, " ").trim();
+/** fastText labels cannot hold spaces. */
+export const fasttextLabel = (label: string) => label.replace(/\s+/g, "_");
 
 /** Writes every tool's files for `ds` into `dir`. */
 export async function writeFiles(dir: string, ds: Dataset): Promise<Files> {
   const store = join(dir, "store");
   await mkdir(join(store, "prepared"), { recursive: true });
   const labelNo = new Map(ds.labels.map((l, i) => [l, i + 1]));
-  const ours = {
-    train: ds.train.filter((r) => !isValidation(r.text)),
-    validation: ds.train.filter((r) => isValidation(r.text)),
-  };
-  const shards = async (split: "train" | "validation") => {
+  const shards = async (split: "train" | "validation", rows: Row[]) => {
     const keys: string[] = [];
-    for (let k = 0; k * SHARD_ROWS < ours[split].length; k++) {
+    for (let k = 0; k * SHARD_ROWS < rows.length; k++) {
       const key = `prepared/${split}-${String(k).padStart(5, "0")}.jsonl`;
-      const rows = ours[split].slice(k * SHARD_ROWS, (k + 1) * SHARD_ROWS);
-      await writeFile(join(store, key), lines(rows.map((r) => JSON.stringify({ text: r.text, label: r.label }))));
+      const part = rows.slice(k * SHARD_ROWS, (k + 1) * SHARD_ROWS);
+      await writeFile(join(store, key), lines(part.map((r) => JSON.stringify({ text: r.text, label: r.label }))));
       keys.push(key);
     }
     return keys;
   };
+  const per = (ext: string) =>
+    Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.${ext}`)])) as Record<Part, string>;
   const f: Files = {
     dir,
     store,
-    trainShards: await shards("train"),
-    validationShards: await shards("validation"),
-    counts: { train: ours.train.length, validation: ours.validation.length },
-    fasttextTrain: join(dir, "train.ft"),
-    fasttextTest: join(dir, "test.txt"),
-    vwTrain: join(dir, "train.vw"),
-    vwTest: join(dir, "test.vw"),
-    trainJsonl: join(dir, "train.jsonl"),
-    testJsonl: join(dir, "test.jsonl"),
+    trainShards: await shards("train", ds.fit),
+    validationShards: await shards("validation", ds.validation),
+    counts: { train: ds.fit.length, validation: ds.validation.length },
+    jsonl: per("jsonl"),
+    fasttext: per("ft"),
+    vw: per("vw"),
+    testText: join(dir, "test.txt"),
+    oneText: join(dir, "one.txt"),
+    oneVw: join(dir, "one.vw"),
     labelsJson: join(dir, "labels.json"),
   };
-  const vw = (r: Gloss) => `${labelNo.get(r.label)} | ${flat(r.text.replace(/[|:]/g, " "))}`;
-  await writeFile(f.fasttextTrain, lines(ds.train.map((r) => `__label__${r.label} ${flat(r.text)}`)));
-  await writeFile(f.fasttextTest, lines(ds.test.map((r) => flat(r.text))));
-  await writeFile(f.vwTrain, lines(ds.train.map(vw)));
-  await writeFile(f.vwTest, lines(ds.test.map(vw)));
-  const jsonl = (rows: Gloss[]) => lines(rows.map((r) => JSON.stringify({ text: r.text, label: r.label })));
-  await writeFile(f.trainJsonl, jsonl(ds.train));
-  await writeFile(f.testJsonl, jsonl(ds.test));
+  const vw = (r: Row) => `${labelNo.get(r.label)} | ${flat(r.text.replace(/[|:]/g, " "))}`;
+  for (const part of PARTS) {
+    const rows = ds[part];
+    await writeFile(f.jsonl[part], lines(rows.map((r) => JSON.stringify({ text: r.text, label: r.label }))));
+    await writeFile(f.fasttext[part], lines(rows.map((r) => `__label__${fasttextLabel(r.label)} ${flat(r.text)}`)));
+    await writeFile(f.vw[part], lines(rows.map(vw)));
+  }
+  await writeFile(f.testText, lines(ds.test.map((r) => flat(r.text))));
+  await writeFile(f.oneText, lines(ds.test.slice(0, 1).map((r) => flat(r.text))));
+  await writeFile(f.oneVw, lines(ds.test.slice(0, 1).map(vw)));
   await writeFile(f.labelsJson, JSON.stringify(ds.labels));
   return f;
+}
+
+/** Copies in the memory check's data. */
+export const TENFOLD = 10;
+
+/**
+ * The memory check's training data: the `fit` rows and 9 perturbed copies, all distinct. In
+ * copy k ≥ 1 every word is, with probability 0.3 (seeded), replaced by itself with the suffix
+ * `x<k>`, so the vocabulary and the bigrams grow with the copies as they would with new text,
+ * and labels stay meaningful. Written as shards next to the others; returns their keys.
+ */
+export async function writeTenfoldShards(files: Files, ds: Dataset): Promise<string[]> {
+  const rand = prng(SEED + 1);
+  const keys: string[] = [];
+  let buffer: string[] = [];
+  const flush = async () => {
+    const key = `prepared/x${TENFOLD}-train-${String(keys.length).padStart(5, "0")}.jsonl`;
+    await writeFile(join(files.store, key), lines(buffer));
+    keys.push(key);
+    buffer = [];
+  };
+  for (let k = 0; k < TENFOLD; k++) {
+    for (const r of ds.fit) {
+      const text = k === 0 ? r.text : r.text.replace(/\p{L}+/gu, (w) => (rand() < 0.3 ? `${w}x${k}` : w));
+      buffer.push(JSON.stringify({ text, label: r.label }));
+      if (buffer.length >= SHARD_ROWS) await flush();
+    }
+  }
+  if (buffer.length > 0) await flush();
+  return keys;
 }

@@ -18,6 +18,7 @@ import { FolderObjectStore } from "@tollgate/local/stores/object-store";
 export interface OursJob {
   store: string;
   models: string;
+  modelName: string;
   labels: string[];
   train: string[];
   validation: string[];
@@ -53,10 +54,10 @@ async function main(jobFile: string) {
   const specDone = performance.now();
   const out = await train(ports, {
     runId: `bench-${process.pid}`,
-    modelName: "wordnet",
+    modelName: job.modelName,
     seed: job.seed,
     prepared: {
-      datasetVersion: "wordnet31-45",
+      datasetVersion: job.modelName,
       splits: { train: job.train, validation: job.validation, test: [] },
       counts: { ...job.counts, test: 0 },
       classes: job.labels.length,

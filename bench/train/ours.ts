@@ -1,16 +1,17 @@
 /**
  * tollgate's side of `pnpm bench:train`: training in a child process (ours-child.ts, under GNU
- * time), then scoring of the exported ONNX model in this process through onnxruntime-node.
+ * time), then scoring of the exported ONNX model through onnxruntime-node — in this process (hot:
+ * batched docs/s and single-document latency) and in a fresh process like every peer (cold).
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { computeMetrics } from "@tollgate/core/ml/metrics";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
-import type { Gloss } from "@tollgate/local/sample/wordnet";
-import { type Files, SEED } from "./data.ts";
+import { type Dataset, type Files, SEED } from "./data.ts";
 import { lastJson, measure } from "./measure.ts";
 import type { OursJob } from "./ours-child.ts";
+import { predictCold } from "./peers.ts";
 
 export interface OursTrained {
   trainS: number;
@@ -26,33 +27,35 @@ export interface OursTrained {
 }
 
 const CHILD = join(import.meta.dirname, "ours-child.ts");
+const PREDICT = join(import.meta.dirname, "ours-predict.ts");
 
-/**
- * Trains in a child process on the prepared shards, the train shards listed `repeat` times
- * (the memory check streams the same shards 10×).
- */
-export async function trainOurs(files: Files, labels: string[], repeat = 1): Promise<OursTrained> {
+/** Trains in a child process on the given train shards (default: the `fit` shards), validating on the validation shards. */
+export async function trainOurs(
+  files: Files,
+  ds: Dataset,
+  train = { keys: files.trainShards, rows: files.counts.train, tag: "x1" },
+): Promise<OursTrained> {
   const job: OursJob = {
     store: files.store,
-    models: join(files.dir, `models-x${repeat}`),
-    labels,
-    train: Array.from({ length: repeat }, () => files.trainShards).flat(),
+    models: join(files.dir, `models-${train.tag}`),
+    modelName: ds.name,
+    labels: ds.labels,
+    train: train.keys,
     validation: files.validationShards,
-    counts: { train: files.counts.train * repeat, validation: files.counts.validation },
+    counts: { train: train.rows, validation: files.counts.validation },
     seed: SEED,
   };
-  const jobFile = join(files.dir, `ours-job-x${repeat}.json`);
+  const jobFile = join(files.dir, `ours-job-${train.tag}.json`);
   await writeFile(jobFile, JSON.stringify(job));
   const run = await measure(process.execPath, ["--import", "tsx", CHILD, jobFile]);
   const out = lastJson(run.stdout);
-  const modelPath = join(job.models, String(out.modelKey));
   return {
     trainS: Number(out.trainS),
     trainCpuS: Number(out.trainCpuS),
     specS: Number(out.specS),
     peakRssMb: run.peakRssMb,
     vocabulary: Number(out.vocabulary),
-    modelPath,
+    modelPath: join(job.models, String(out.modelKey)),
     modelMb: Number(out.sizeBytes) / 1e6,
     validationAccuracy: Number(out.validationAccuracy),
     training: (out.training ?? {}) as Record<string, unknown>,
@@ -62,7 +65,7 @@ export async function trainOurs(files: Files, labels: string[], repeat = 1): Pro
 export interface OursScored {
   accuracy: number;
   macroF1: number;
-  /** Median of 5 timed runs over the whole test set (after a warm-up batch). */
+  /** In this process: median of 5 timed runs over the whole test set (after a warm-up batch). */
   predictS: number;
   predictDocsPerS: number;
   /** Test documents per CPU second of this process while predicting (less disturbed by other load). */
@@ -70,25 +73,25 @@ export interface OursScored {
   p50Ms: number;
   p99Ms: number;
   loadS: number;
+  /** In a fresh process, as the peers (see `predictCold`). */
+  predict_cold_s: number;
+  predict_start_s: number;
+  predict_hot_s: number;
 }
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const quantile = (xs: number[], q: number) =>
   xs.slice().sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]!;
 
-/** Scores the test set in batches (the runtime's own batching), then single documents for latency. */
-export async function scoreOurs(
-  modelPath: string,
-  test: Gloss[],
-  labels: string[],
-  singles = 2000,
-): Promise<OursScored> {
+/** Scores the test set in batches (the runtime's own batching), then single documents for latency, then cold. */
+export async function scoreOurs(modelPath: string, files: Files, ds: Dataset, singles = 2000): Promise<OursScored> {
   const bytes = new Uint8Array(await readFile(modelPath));
   const loadStart = performance.now();
   const classifier = await OnnxTextClassifier.load(bytes);
   const loadS = (performance.now() - loadStart) / 1000;
+  const texts = ds.test.map((g) => g.text);
+  let hot: Omit<OursScored, "predict_cold_s" | "predict_start_s" | "predict_hot_s">;
   try {
-    const texts = test.map((g) => g.text);
     await classifier.predict(texts.slice(0, 256));
     const times: number[] = [];
     const cpu: number[] = [];
@@ -102,9 +105,9 @@ export async function scoreOurs(
       cpu.push((used.user + used.system) / 1e6);
     }
     const metrics = computeMetrics(
-      test.map((g) => g.label),
+      ds.test.map((g) => g.label),
       predicted,
-      labels,
+      ds.labels,
     );
     for (let i = 0; i < 200; i++) await classifier.predict([texts[i % texts.length]!]);
     const latencies: number[] = [];
@@ -115,7 +118,7 @@ export async function scoreOurs(
       latencies.push(performance.now() - t);
     }
     const predictS = median(times);
-    return {
+    hot = {
       accuracy: metrics.accuracy,
       macroF1: metrics.macroF1,
       predictS,
@@ -128,4 +131,9 @@ export async function scoreOurs(
   } finally {
     await classifier.release();
   }
+  const out = join(files.dir, "ours.preds");
+  const cold = await predictCold((one) =>
+    measure(process.execPath, ["--import", "tsx", PREDICT, modelPath, one ? files.oneText : files.testText, out]),
+  );
+  return { ...hot, ...cold };
 }
