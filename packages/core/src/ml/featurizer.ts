@@ -14,6 +14,31 @@ export interface SparseVector {
   values: Float64Array;
 }
 
+/** Above this many terms a document's ids are sorted by TypedArray#sort instead of an insertion sort. */
+const INSERTION_SORT_MAX = 64;
+
+/**
+ * Sorts the first `n` ids in place: by insertion for the usual tens of terms (faster there than
+ * TypedArray#sort), by TypedArray#sort for long documents (e-mails: thousands of terms), where
+ * insertion would be quadratic.
+ */
+function sortIds(ids: Int32Array, n: number): Int32Array {
+  if (n > INSERTION_SORT_MAX) {
+    ids.subarray(0, n).sort();
+    return ids;
+  }
+  for (let i = 1; i < n; i++) {
+    const id = ids[i]!;
+    let k = i - 1;
+    while (k >= 0 && ids[k]! > id) {
+      ids[k + 1] = ids[k]!;
+      k--;
+    }
+    ids[k + 1] = id;
+  }
+  return ids;
+}
+
 const featurizers = new WeakMap<FeatureSpec, (text: string) => SparseVector>();
 
 /**
@@ -78,17 +103,7 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
       }
       prev = t;
     }
-    // Insertion sort: documents have tens of terms, where it beats TypedArray#sort.
-    const sorted = found;
-    for (let i = 1; i < n; i++) {
-      const id = sorted[i]!;
-      let k = i - 1;
-      while (k >= 0 && sorted[k]! > id) {
-        sorted[k + 1] = sorted[k]!;
-        k--;
-      }
-      sorted[k + 1] = id;
-    }
+    const sorted = sortIds(found, n);
     let norm2 = 0;
     let distinct = 0;
     for (let k = 0; k < n; k++) {
