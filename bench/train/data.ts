@@ -7,8 +7,8 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { SHARD_ROWS } from "@tollgate/core/steps/preprocess";
 import { tokenize } from "@tollgate/core/ml/text";
+import { SHARD_ROWS } from "@tollgate/core/steps/preprocess";
 import type { DatasetSource, Row } from "./datasets.ts";
 
 export const SEED = 42;

@@ -28,13 +28,15 @@ export class AdaGrad {
   private readonly active: Int32Array;
   private steps = 0;
 
+  /** `start`: weights to start from (copied; e.g. the merged weights of a sharded round), else zeros. */
   constructor(
     features: number,
     private readonly classes: number,
     private readonly options: SgdOptions,
+    start?: { weights: Float32Array; bias: Float32Array },
   ) {
-    this.weights = new Float32Array(features * classes);
-    this.bias = new Float32Array(classes);
+    this.weights = start ? start.weights.slice() : new Float32Array(features * classes);
+    this.bias = start ? start.bias.slice() : new Float32Array(classes);
     this.sumSqW = new Float64Array(features);
     this.sumSqB = new Float64Array(classes);
     this.active = new Int32Array(classes);

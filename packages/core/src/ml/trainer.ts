@@ -11,23 +11,26 @@
  * epoch through a seeded shuffle buffer (memory: the model and the buffer, not the data).
  * Streaming cannot fully mix an input sorted by label; averaging from the first step keeps
  * it usable, but shards written in hash order train better.
+ *
+ * With `selection`, the learning rate, L2 and n-grams are first chosen on validation
+ * (`selection.ts`); the pieces of a fit (`fit.ts`) and of one pass (`pass.ts`) are separate so
+ * that a sharded trainer can reuse them.
  */
 
-import { InvalidDatasetError } from "../errors.ts";
-import { logger } from "../logger.ts";
-import { AdaGrad } from "./adagrad.ts";
+import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
-import { featurizer, type SparseVector } from "./featurizer.ts";
-import { argmax, exampleGradientRange, type LinearModel } from "./linear-model.ts";
-import { mulberry32, permutation, shuffled } from "./random.ts";
-import { VectorCache } from "./row-cache.ts";
+import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, fitLinear } from "./fit.ts";
+import type { LinearModel } from "./linear-model.ts";
+import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
+
+export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
 
 export interface TrainOptions {
   /** Seed of the shuffling PRNG; same seed and same rows → identical weights. */
   seed: number;
   /** Maximum passes over the training rows (default 25; early stopping usually ends far sooner). */
   epochs?: number;
-  /** AdaGrad base learning rate (default 3, chosen on WordNet validation loss; the accumulators are per feature row). */
+  /** AdaGrad base learning rate (default 3; with `selection`, chosen on validation; the accumulators are per feature row). */
   learningRate?: number;
   /** L2 penalty, applied to the weights of the features an example touches (default 1e-6). */
   l2?: number;
@@ -42,8 +45,9 @@ export interface TrainOptions {
    */
   averageFrom?: number;
   /**
-   * An epoch gains only if it lowers the best validation loss by this fraction (default 0.1: stop
-   * once an epoch gains less than 10%, keeping the best weights; 2 epochs on WordNet).
+   * An epoch gains only if it lowers the best validation loss by this fraction (default 0.02: stop
+   * once an epoch gains less than 2%, keeping the best weights; chosen on the validation loss of
+   * four datasets, see docs/adr/0004-hyperparameter-selection.md).
    */
   tolerance?: number;
   /**
@@ -59,70 +63,21 @@ export interface TrainOptions {
    * in absolute value (default 0.01: most of them once the model is fair; 0: update all).
    */
   minGradient?: number;
+  /**
+   * Choose the learning rate, L2 and n-grams on validation before the final fit (see
+   * `selection.ts`); `true` for the default settings. Off by default here; the Train step turns it on.
+   */
+  selection?: SelectionOptions | boolean;
 }
-
-export const DEFAULT_TRAIN_OPTIONS = {
-  epochs: 25,
-  learningRate: 3,
-  l2: 1e-6,
-  patience: 1,
-  average: true,
-  tolerance: 0.1,
-  shuffleBuffer: 16_384,
-  minGradient: 0.01,
-};
 
 /** The smallest default cache bound (bytes), whatever the model size. */
 const MIN_CACHE_BYTES = 16 * 1024 * 1024;
 
-type Row = { text: string; label: string };
-type Rows = () => AsyncIterable<Row> | Iterable<Row>;
-type Example = { x: SparseVector; y: number };
-
-/** Featurizes all rows into a cache, or returns undefined when they do not fit. */
-async function fillCache(rows: Rows, limit: number, encode: (row: Row) => Example): Promise<VectorCache | undefined> {
-  if (limit <= 0) return undefined;
-  const cache = new VectorCache(limit);
-  for await (const row of rows()) {
-    const { x, y } = encode(row);
-    if (!cache.add(x, y)) return undefined;
-  }
-  return cache;
-}
-
-/** The examples of a stream of rows (through `mix` when given). */
-async function* examples(
-  rows: Rows,
-  encode: (row: Row) => Example,
-  mix?: (rows: AsyncIterable<Row> | Iterable<Row>) => AsyncIterable<Row>,
-): AsyncGenerator<Example> {
-  for await (const row of mix ? mix(rows()) : rows()) yield encode(row);
-}
-
-/** Mean cross-entropy and accuracy of a model on cached examples, or else on a stream of them. */
-async function evaluate(model: LinearModel, cache: VectorCache | undefined, data: () => AsyncIterable<Example>) {
-  const p = new Float64Array(model.labels.length);
-  let loss = 0;
-  let correct = 0;
-  let count = 0;
-  const score = (ids: Int32Array, values: Float64Array, start: number, end: number, y: number) => {
-    loss += exampleGradientRange(model.weights, model.bias, ids, values, start, end, y, p);
-    p[y]! += 1; // back to probabilities
-    if (argmax(p) === y) correct++;
-    count++;
-  };
-  if (cache) {
-    const { ids, values, offsets, classes } = cache;
-    for (let i = 0; i < cache.count; i++) score(ids, values, offsets[i]!, offsets[i + 1]!, classes[i]!);
-  } else {
-    for await (const { x, y } of data()) score(x.ids, x.values, 0, x.ids.length, y);
-  }
-  return { loss: count ? loss / count : Number.NaN, accuracy: count ? correct / count : 0, count };
-}
-
 /**
  * Trains a linear model on the rows of `train`, early-stopping on `validation` (each is called
- * once per pass and must yield the same rows each time).
+ * once per pass and must yield the same rows each time). With `selection`, first chooses the
+ * learning rate, L2 and n-grams on validation (successive halving on samples, see `selection.ts`),
+ * then fits with the chosen values; the model's spec is then the chosen one.
  * @throws InvalidDatasetError on a label outside `spec.labels` or an empty training split.
  * @example
  * const { model, validation } = await trainLinear(spec, () => rows("train"), () => rows("validation"), { seed: 42 });
@@ -132,85 +87,64 @@ export async function trainLinear(
   train: Rows,
   validation: Rows,
   options: TrainOptions,
-): Promise<{ model: LinearModel; validation: { accuracy: number; loss: number }; params: Record<string, unknown> }> {
-  const opts = { ...DEFAULT_TRAIN_OPTIONS, ...options };
+): Promise<{
+  model: LinearModel;
+  validation: { accuracy: number; loss: number };
+  params: Record<string, unknown>;
+  curve: EpochFigures[];
+  selection?: SelectionReport;
+}> {
+  let opts: FitOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const C = spec.labels.length;
-  const F = spec.vocabulary.length;
-  const classIndex = new Map(spec.labels.map((label, i) => [label, i]));
-  const featurize = featurizer(spec);
-  const encode = (row: Row): Example => {
-    const y = classIndex.get(row.label);
-    if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
-    return { x: featurize(row.text), y };
-  };
-  const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * F * C);
+  const encode = encoder(spec);
+  const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * spec.vocabulary.length * C);
   const trainCache = await fillCache(train, cacheBytes, encode);
   const validationCache = await fillCache(validation, cacheBytes - (trainCache?.bytes ?? 0), encode);
-  const averageFrom = opts.averageFrom ?? 1;
-  const model: LinearModel = {
-    spec,
-    labels: [...spec.labels],
-    weights: new Float32Array(0),
-    bias: new Float32Array(0),
-  };
-  const optimizer = new AdaGrad(F, C, opts);
-  const grad = new Float64Array(C);
-  const rand = mulberry32(opts.seed);
-  const mix = (rows: AsyncIterable<Row> | Iterable<Row>) => shuffled(rows, opts.shuffleBuffer, rand);
-  let best = { loss: Number.POSITIVE_INFINITY, accuracy: 0, epoch: 0, ...optimizer.snapshot() };
-  let epoch = 0;
-  let seen = 0;
-  let validationRows = 0;
-  let lastGain = 0;
-  for (epoch = 1; epoch <= opts.epochs; epoch++) {
-    if (opts.average && epoch === averageFrom) optimizer.restartAverage();
-    const order = trainCache ? permutation(trainCache.count, rand) : undefined;
-    let trainLoss = 0;
-    let count = 0;
-    const learn = (ids: Int32Array, values: Float64Array, start: number, end: number, y: number) => {
-      trainLoss += exampleGradientRange(optimizer.weights, optimizer.bias, ids, values, start, end, y, grad);
-      optimizer.stepRange(ids, values, start, end, grad);
-      count++;
-    };
-    if (trainCache && order) {
-      // Cached rows: a plain loop over the flat arrays (no generator, no per-example objects).
-      const { ids, values, offsets, classes } = trainCache;
-      for (let k = 0; k < order.length; k++) {
-        const i = order[k]!;
-        learn(ids, values, offsets[i]!, offsets[i + 1]!, classes[i]!);
-      }
-    } else {
-      for await (const { x, y } of examples(train, encode, mix)) learn(x.ids, x.values, 0, x.ids.length, y);
+  let trainSet: ExampleSet = trainCache
+    ? { kind: "cached", cache: trainCache }
+    : { kind: "streamed", rows: train, encode };
+  let validationSet: ExampleSet = validationCache
+    ? { kind: "cached", cache: validationCache }
+    : { kind: "streamed", rows: validation, encode };
+  let finalSpec = spec;
+  let selection: SelectionReport | undefined;
+  if (options.selection) {
+    const settings = options.selection === true ? {} : options.selection;
+    selection = await selectHyperparameters(spec, { trainSet, validationSet }, opts, settings);
+    const { ngramMax, minDf, learningRate, l2 } = selection.chosen;
+    opts = { ...opts, learningRate, l2 };
+    const restricted = restrictSpec(spec, { ngramMax, minDf });
+    if (restricted.spec.vocabulary.length < spec.vocabulary.length) {
+      finalSpec = restricted.spec;
+      const reencode = encoder(finalSpec);
+      const narrow = (set: ExampleSet, rows: Rows): ExampleSet =>
+        set.kind === "cached"
+          ? { kind: "cached", cache: restrictCache(set, restricted.map, spec.idf) }
+          : { kind: "streamed", rows, encode: reencode };
+      trainSet = narrow(trainSet, train);
+      validationSet = narrow(validationSet, validation);
     }
-    if (count === 0) throw new InvalidDatasetError("the training split is empty");
-    seen += count;
-    Object.assign(model, optimizer.snapshot());
-    const v = await evaluate(model, validationCache, () => examples(validation, encode));
-    validationRows = v.count;
-    // Without validation rows (tiny datasets) the training loss stands in, and nothing stops early.
-    const score = v.count > 0 ? v : { loss: trainLoss / count, accuracy: 0 };
-    logger.debug({ epoch, trainLoss: trainLoss / count, validation: score }, "epoch");
-    if (score.loss < best.loss * (1 - opts.tolerance)) lastGain = epoch;
-    if (score.loss < best.loss) best = { ...score, epoch, weights: model.weights, bias: model.bias };
-    if (v.count > 0 && epoch - lastGain >= opts.patience) break;
   }
-  model.weights = best.weights;
-  model.bias = best.bias;
+  const fit = await fitLinear(finalSpec, trainSet, validationSet, opts);
+  const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights: fit.weights, bias: fit.bias };
   return {
     model,
-    validation: { accuracy: best.accuracy, loss: best.loss },
+    validation: fit.validation,
+    curve: fit.curve,
+    ...(selection ? { selection } : {}),
     params: {
       algorithm: `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
       ...opts,
+      selection: undefined,
       cacheBytes,
-      averageFrom,
-      epochsRun: Math.min(epoch, opts.epochs),
-      bestEpoch: best.epoch,
-      examplesSeen: seen,
+      averageFrom: opts.averageFrom ?? 1,
+      epochsRun: fit.epochsRun,
+      bestEpoch: fit.bestEpoch,
+      examplesSeen: fit.examplesSeen,
       cached: { train: trainCache !== undefined, validation: validationCache !== undefined },
-      features: F,
+      features: finalSpec.vocabulary.length,
       classes: C,
-      validationRows,
+      validationRows: fit.validationRows,
     },
   };
 }

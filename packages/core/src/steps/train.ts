@@ -16,7 +16,8 @@ export function modelVersionFor(runId: string, at: string): string {
 export const modelPrefix = (modelName: string, version: string) => `models/${modelName}/${version}/`;
 
 /**
- * Trains the classifier on the train shards (early stopping on validation), exports the
+ * Chooses hyperparameters on validation, trains the classifier on the train shards (early
+ * stopping on validation), exports the
  * self-contained ONNX model and its model card, and registers the version as a candidate.
  * @example const out = await train(ports, { runId, modelName: "wordnet", seed: 42, prepared });
  */
@@ -24,8 +25,10 @@ export async function train(ports: StepPorts, input: TrainInput): Promise<TrainO
   const { prepared } = input;
   const spec = await readJson(ports.data, prepared.featureSpecKey, FeatureSpec);
   const rows = (keys: string[]) => () => readJsonLines(ports.data, keys, CuratedRow);
+  // Hyperparameters are chosen on the validation split (docs/adr/0004-hyperparameter-selection.md).
   const result = await trainLinear(spec, rows(prepared.splits.train), rows(prepared.splits.validation), {
     seed: input.seed,
+    selection: true,
   });
   const onnx = exportOnnx(result.model);
   const createdAt = nowIso(ports);
@@ -41,8 +44,10 @@ export async function train(ports: StepPorts, input: TrainInput): Promise<TrainO
     datasetVersion: prepared.datasetVersion,
     counts: prepared.counts,
     labels: result.model.labels,
-    training: result.params,
+    training: { ...result.params, selection: result.selection },
     validation: result.validation,
+    /** Validation loss and accuracy per epoch of the final fit. */
+    curve: result.curve,
     onnx: {
       key: modelKey,
       sizeBytes: onnx.byteLength,

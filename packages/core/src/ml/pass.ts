@@ -1,0 +1,95 @@
+/**
+ * One training pass and one evaluation: the building blocks of every fit, and the unit of sharded
+ * training (issue 12: a Distributed Map child trains from the merged weights on its shard for one
+ * pass, returns weights and example count; the merge averages them weighted by examples and
+ * scores the result on validation with `evaluate`).
+ */
+import { InvalidDatasetError } from "../errors.ts";
+import { AdaGrad, type SgdOptions } from "./adagrad.ts";
+import { type ExampleSet, eachExample, encoder, type Rows } from "./examples.ts";
+import type { FeatureSpec } from "./feature-spec.ts";
+import { argmax, exampleGradientRange, type LinearModel } from "./linear-model.ts";
+import { mulberry32, permutation, shuffled } from "./random.ts";
+
+/**
+ * One pass of `optimizer` over `set` in a seeded random order (cached: a full permutation;
+ * streamed: through a shuffle buffer of `shuffleBuffer` rows). Returns the mean training loss
+ * and the number of examples.
+ */
+export async function runPass(
+  optimizer: AdaGrad,
+  set: ExampleSet,
+  rand: () => number,
+  shuffleBuffer: number,
+): Promise<{ loss: number; count: number }> {
+  const grad = new Float64Array(optimizer.bias.length);
+  let loss = 0;
+  let count = 0;
+  const learn = (ids: Int32Array, values: Float64Array, start: number, end: number, y: number) => {
+    loss += exampleGradientRange(optimizer.weights, optimizer.bias, ids, values, start, end, y, grad);
+    optimizer.stepRange(ids, values, start, end, grad);
+    count++;
+  };
+  if (set.kind === "cached") {
+    // A plain loop over the flat arrays (no generator, no per-example objects).
+    const { ids, values, offsets, classes } = set.cache;
+    const n = set.subset?.length ?? set.cache.count;
+    const order = permutation(n, rand);
+    for (let k = 0; k < n; k++) {
+      const i = set.subset ? set.subset[order[k]!]! : order[k]!;
+      learn(ids, values, offsets[i]!, offsets[i + 1]!, classes[i]!);
+    }
+  } else {
+    for await (const row of shuffled(set.rows(), shuffleBuffer, rand)) {
+      const { x, y } = set.encode(row);
+      learn(x.ids, x.values, 0, x.ids.length, y);
+    }
+  }
+  return { loss: count ? loss / count : Number.NaN, count };
+}
+
+/** Mean cross-entropy and accuracy of a model on a set of examples. */
+export async function evaluate(
+  model: Pick<LinearModel, "weights" | "bias">,
+  set: ExampleSet,
+): Promise<{ loss: number; accuracy: number; count: number }> {
+  const p = new Float64Array(model.bias.length);
+  let loss = 0;
+  let correct = 0;
+  let count = 0;
+  for await (const { x, y } of eachExample(set)) {
+    loss += exampleGradientRange(model.weights, model.bias, x.ids, x.values, 0, x.ids.length, y, p);
+    p[y]! += 1; // back to probabilities
+    if (argmax(p) === y) correct++;
+    count++;
+  }
+  return { loss: count ? loss / count : Number.NaN, accuracy: count ? correct / count : 0, count };
+}
+
+export interface ShardPassOptions extends SgdOptions {
+  seed: number;
+  /** Rows in the shuffle buffer (default 16384). */
+  shuffleBuffer?: number;
+}
+
+/**
+ * The per-shard step of sharded training: from `start` weights (fresh step-size accumulators),
+ * one pass over the shard's rows; returns the weights (the pass's average iterate with
+ * `average`), the number of examples (the merge's weight) and the mean training loss.
+ * Deterministic for a seed and the rows' order.
+ * @throws InvalidDatasetError on an empty shard or a label outside the spec.
+ * @example
+ * const out = await trainShardPass(spec, merged, () => readJsonLines(store, [shardKey], CuratedRow), { seed, ...chosen });
+ */
+export async function trainShardPass(
+  spec: FeatureSpec,
+  start: { weights: Float32Array; bias: Float32Array },
+  rows: Rows,
+  options: ShardPassOptions,
+): Promise<{ weights: Float32Array; bias: Float32Array; examples: number; loss: number }> {
+  const optimizer = new AdaGrad(spec.vocabulary.length, spec.labels.length, options, start);
+  const set: ExampleSet = { kind: "streamed", rows, encode: encoder(spec) };
+  const { loss, count } = await runPass(optimizer, set, mulberry32(options.seed), options.shuffleBuffer ?? 16_384);
+  if (count === 0) throw new InvalidDatasetError("the shard has no rows");
+  return { ...optimizer.snapshot(), examples: count, loss };
+}

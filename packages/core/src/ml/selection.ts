@@ -1,0 +1,198 @@
+/**
+ * Hyperparameter selection on validation: successive halving (Jamieson & Talwalkar 2016; the
+ * inner loop of Hyperband, Li et al. 2018) over a small grid, with the training rows as the
+ * resource. Rung 0 fits every learning rate × n-gram candidate on a small seeded sample; the best
+ * third goes on to rung 1, crossed with the L2 candidates, on a larger sample; the best of rung 1
+ * is the choice, and the caller fits it on all rows. Every candidate is an early-stopped fit of
+ * `selection.epochs` epochs (the plain fit's minimum), scored on the validation split only
+ * (accuracy, then loss), never on test.
+ *
+ * The budget is counted in training passes over the full training split, not in seconds, so the
+ * choice does not depend on machine load: each rung gets (budget − 1) passes, its sample sized to
+ * match; the final fit runs at least 2 passes, so selection and final fit together stay within
+ * `budget` × the passes of one plain fit. Samples are bounded (`maxSampleRows`), so selection fits
+ * in one process whatever the corpus size: a sharded trainer calls this on a sample, then trains
+ * the chosen values over the shards (docs/adr/0004-hyperparameter-selection.md).
+ */
+import { performance } from "node:perf_hooks";
+import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";
+import type { FeatureSpec } from "./feature-spec.ts";
+import { type FitOptions, fitLinear } from "./fit.ts";
+import { mulberry32, permutation } from "./random.ts";
+
+export interface SelectionOptions {
+  /** Selection and final fit together: at most this many times the passes of one plain fit (default 3). */
+  budget?: number;
+  learningRates?: number[];
+  l2s?: number[];
+  /** n-gram sizes to try (each at most the spec's: Preprocess builds the widest spec). */
+  ngrams?: number[];
+  /** Minimum document frequencies to try (each at least the spec's). */
+  minDfs?: number[];
+  /** Epochs of each candidate fit (default 2). */
+  epochs?: number;
+  /** The largest sample any rung trains on (default 100,000 rows). */
+  maxSampleRows?: number;
+}
+
+export const DEFAULT_SELECTION = {
+  budget: 3,
+  learningRates: [0.3, 1, 3],
+  l2s: [1e-6, 1e-4],
+  ngrams: [2, 1],
+  minDfs: [] as number[],
+  epochs: 2,
+  maxSampleRows: 100_000,
+};
+
+export interface Candidate {
+  learningRate: number;
+  l2: number;
+  ngramMax: number;
+  minDf: number;
+}
+
+export interface CandidateResult extends Candidate {
+  rung: number;
+  rows: number;
+  epochs: number;
+  validationAccuracy: number;
+  validationLoss: number;
+}
+
+export interface SelectionReport {
+  method: string;
+  budget: number;
+  /** Training passes spent, counted over the full training split. */
+  passes: number;
+  seconds: number;
+  trainRows: number;
+  validationRows: number;
+  candidates: CandidateResult[];
+  chosen: Candidate;
+}
+
+/** A seeded sample of up to `size` rows of a stream, featurized into a cache, in random order. */
+async function cachedSample(spec: FeatureSpec, rows: Rows, size: number, rand: () => number) {
+  const sample = await reservoir(rows, size, rand);
+  const cache = (await fillCache(() => sample.rows, Number.POSITIVE_INFINITY, encoder(spec)))!;
+  return { set: { kind: "cached" as const, cache, subset: permutation(cache.count, rand) }, total: sample.seen };
+}
+
+/** Rows of the training split to sample from: its cache in a seeded order, or a bounded sample of the stream. */
+async function sampleSource(spec: FeatureSpec, set: ExampleSet, size: number, rand: () => number) {
+  if (set.kind === "streamed") return cachedSample(spec, set.rows, size, rand);
+  const total = set.cache.count;
+  return { set: { kind: "cached" as const, cache: set.cache, subset: permutation(total, rand) }, total };
+}
+
+const better = (a: CandidateResult, b: CandidateResult) =>
+  a.validationAccuracy !== b.validationAccuracy
+    ? b.validationAccuracy - a.validationAccuracy
+    : a.validationLoss - b.validationLoss;
+
+/**
+ * Chooses the learning rate, L2 and feature variant on validation by successive halving.
+ * Deterministic for `defaults.seed` and the rows' order.
+ * @example
+ * const report = await selectHyperparameters(spec, { trainSet, validationSet }, { ...DEFAULT_TRAIN_OPTIONS, seed: 42 });
+ * report.chosen // { learningRate: 1, l2: 1e-6, ngramMax: 1, minDf: 2 }
+ */
+export async function selectHyperparameters(
+  spec: FeatureSpec,
+  data: { trainSet: ExampleSet; validationSet: ExampleSet },
+  defaults: FitOptions,
+  options: SelectionOptions = {},
+): Promise<SelectionReport> {
+  const started = performance.now();
+  const o = { ...DEFAULT_SELECTION, ...options };
+  const rand = mulberry32(defaults.seed ^ 0x5e1ec7);
+  const source = await sampleSource(spec, data.trainSet, o.maxSampleRows, rand);
+  const validationSet: ExampleSet =
+    data.validationSet.kind === "cached"
+      ? data.validationSet
+      : (await cachedSample(spec, data.validationSet.rows, o.maxSampleRows, rand)).set;
+  const ngrams = [...new Set(o.ngrams.filter((n) => n <= spec.options.ngramMax))];
+  const minDfs = o.minDfs.length ? [...new Set(o.minDfs.filter((m) => m >= spec.options.minDf))] : [spec.options.minDf];
+  const rung0: Candidate[] = [];
+  for (const ngramMax of ngrams.length ? ngrams : [spec.options.ngramMax]) {
+    for (const minDf of minDfs) {
+      for (const learningRate of o.learningRates)
+        rung0.push({ learningRate, l2: o.l2s[0] ?? defaults.l2, ngramMax, minDf });
+    }
+  }
+  const passesPerRung = Math.max(0, o.budget - 1);
+  const results: CandidateResult[] = [];
+  let passes = 0;
+  // Feature variants restricted once per rung sample (ids remapped, values renormalized).
+  const variants = new Map<string, { spec: FeatureSpec; train: ExampleSet; validation: ExampleSet }>();
+  const variant = (c: Candidate, rows: number) => {
+    const key = `${c.ngramMax}/${c.minDf}/${rows}`;
+    let v = variants.get(key);
+    if (!v) {
+      const sample: ExampleSet = { ...source.set, subset: source.set.subset.subarray(0, rows) };
+      const restricted = restrictSpec(spec, c);
+      const same = restricted.spec.vocabulary.length === spec.vocabulary.length;
+      v = same
+        ? { spec, train: sample, validation: validationSet }
+        : {
+            spec: restricted.spec,
+            train: {
+              kind: "cached",
+              cache: restrictCache(sample as ExampleSet & { kind: "cached" }, restricted.map, spec.idf),
+            },
+            validation:
+              validationSet.kind === "cached"
+                ? { kind: "cached", cache: restrictCache(validationSet, restricted.map, spec.idf) }
+                : validationSet,
+          };
+      variants.set(key, v);
+    }
+    return v;
+  };
+  const runRung = async (rung: number, candidates: Candidate[]) => {
+    const share = passesPerRung / (candidates.length * o.epochs);
+    const rows = Math.max(1, Math.min(source.set.subset.length, o.maxSampleRows, Math.ceil(share * source.total)));
+    const out: CandidateResult[] = [];
+    for (const c of candidates) {
+      const v = variant(c, rows);
+      const fit = await fitLinear(v.spec, v.train, v.validation, {
+        ...defaults,
+        learningRate: c.learningRate,
+        l2: c.l2,
+        epochs: o.epochs,
+        evaluateFrom: o.epochs,
+      });
+      passes += (fit.epochsRun * rows) / source.total;
+      out.push({
+        ...c,
+        rung,
+        rows,
+        epochs: fit.epochsRun,
+        validationAccuracy: fit.validation.accuracy,
+        validationLoss: fit.validation.loss,
+      });
+    }
+    variants.clear();
+    results.push(...out);
+    return out.sort(better);
+  };
+  const first = await runRung(0, rung0);
+  const survivors = first.slice(0, Math.max(1, Math.ceil(first.length / 3)));
+  const rung1 = survivors.flatMap((s) =>
+    o.l2s.map((l2) => ({ learningRate: s.learningRate, l2, ngramMax: s.ngramMax, minDf: s.minDf })),
+  );
+  const second = await runRung(1, rung1);
+  const { learningRate, l2, ngramMax, minDf } = second[0]!;
+  return {
+    method:
+      "successive halving (rung 0: learning rate × features on a sample; rung 1: the best third × L2 on a larger sample)",
+    budget: o.budget,
+    passes: Number(passes.toFixed(3)),
+    seconds: (performance.now() - started) / 1000,
+    trainRows: source.total,
+    validationRows: validationSet.kind === "cached" ? (validationSet.subset?.length ?? validationSet.cache.count) : 0,
+    candidates: results,
+    chosen: { learningRate, l2, ngramMax, minDf },
+  };
+}
