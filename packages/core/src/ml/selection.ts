@@ -12,7 +12,7 @@
  * match; the final fit runs at least 2 passes, so selection and final fit together stay within
  * `budget` × the passes of one plain fit. Samples are bounded (`maxSampleRows`), so selection fits
  * in one process whatever the corpus size: a sharded trainer calls this on a sample, then trains
- * the chosen values over the shards (docs/adr/0004-hyperparameter-selection.md).
+ * the chosen values over the shards (docs/adr/0005-hyperparameter-selection.md).
  */
 import { performance } from "node:perf_hooks";
 import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";

@@ -47,7 +47,7 @@ export interface TrainOptions {
   /**
    * An epoch gains only if it lowers the best validation loss by this fraction (default 0.02: stop
    * once an epoch gains less than 2%, keeping the best weights; chosen on the validation loss of
-   * four datasets, see docs/adr/0004-hyperparameter-selection.md).
+   * four datasets, see docs/adr/0005-hyperparameter-selection.md).
    */
   tolerance?: number;
   /**

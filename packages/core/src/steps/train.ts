@@ -25,7 +25,7 @@ export async function train(ports: StepPorts, input: TrainInput): Promise<TrainO
   const { prepared } = input;
   const spec = await readJson(ports.data, prepared.featureSpecKey, FeatureSpec);
   const rows = (keys: string[]) => () => readJsonLines(ports.data, keys, CuratedRow);
-  // Hyperparameters are chosen on the validation split (docs/adr/0004-hyperparameter-selection.md).
+  // Hyperparameters are chosen on the validation split (docs/adr/0005-hyperparameter-selection.md).
   const result = await trainLinear(spec, rows(prepared.splits.train), rows(prepared.splits.validation), {
     seed: input.seed,
     selection: true,
