@@ -1,16 +1,15 @@
 /** Wraps a workflow step as a Lambda handler (each step's entry file does, e.g. functions/train.ts). */
 import { logger } from "@tollgate/core/logger";
-import type { Step } from "@tollgate/core/steps";
+import { correlationOf, type Step } from "@tollgate/core/steps";
 
 /**
  * The Lambda handler of a step: AWS ports built on the first invocation, start and end logged
- * with the run id, named errors rethrown unchanged.
+ * with the step's correlation keys (the step's own lines carry them too), named errors rethrown unchanged.
  * @example export const handler = lambdaHandler(step);
  */
 export function lambdaHandler<O>(step: Step<O>): (event: unknown) => Promise<O> {
   return async (event) => {
-    const runId = typeof event === "object" && event && "runId" in event ? String(event.runId) : undefined;
-    const log = logger.child({ step: step.name, runId });
+    const log = logger.child(correlationOf(step.name, event));
     log.info("step started");
     try {
       const { awsPorts } = await import("./aws.ts");

@@ -3,7 +3,7 @@
  * (the best epoch's weights are kept). Used for the final model and for each selection candidate.
  */
 import { InvalidDatasetError } from "../errors.ts";
-import { logger } from "../logger.ts";
+import { type Logger, logger } from "../logger.ts";
 import { AdaGrad } from "./adagrad.ts";
 import type { ExampleSet } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
@@ -57,6 +57,7 @@ export async function fitLinear(
   train: ExampleSet,
   validation: ExampleSet,
   opts: FitOptions,
+  log: Logger = logger,
 ): Promise<FitResult> {
   const optimizer = new AdaGrad(spec.vocabulary.length, spec.labels.length, opts);
   const rand = mulberry32(opts.seed);
@@ -79,7 +80,7 @@ export async function fitLinear(
     // Without validation rows (tiny datasets) the training loss stands in, and nothing stops early.
     const score = v.count > 0 ? v : { loss: pass.loss, accuracy: 0 };
     curve.push({ epoch, trainLoss: pass.loss, validationLoss: score.loss, validationAccuracy: score.accuracy });
-    logger.debug({ epoch, trainLoss: pass.loss, validation: score }, "epoch");
+    log.debug({ epoch, trainLoss: pass.loss, validation: score }, "epoch");
     if (score.loss < best.loss * (1 - opts.tolerance)) lastGain = epoch;
     if (score.loss < best.loss) best = { ...score, epoch, ...snapshot };
     if (v.count > 0 && epoch - lastGain >= opts.patience) break;

@@ -15,6 +15,7 @@
  * the chosen values over the shards (docs/adr/0005-hyperparameter-selection.md).
  */
 import { performance } from "node:perf_hooks";
+import { type Logger, logger } from "../logger.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { type FitOptions, fitLinear } from "./fit.ts";
@@ -103,6 +104,7 @@ export async function selectHyperparameters(
   data: { trainSet: ExampleSet; validationSet: ExampleSet },
   defaults: FitOptions,
   options: SelectionOptions = {},
+  log: Logger = logger,
 ): Promise<SelectionReport> {
   const started = performance.now();
   const o = { ...DEFAULT_SELECTION, ...options };
@@ -156,13 +158,19 @@ export async function selectHyperparameters(
     const out: CandidateResult[] = [];
     for (const c of candidates) {
       const v = variant(c, rows);
-      const fit = await fitLinear(v.spec, v.train, v.validation, {
-        ...defaults,
-        learningRate: c.learningRate,
-        l2: c.l2,
-        epochs: o.epochs,
-        evaluateFrom: o.epochs,
-      });
+      const fit = await fitLinear(
+        v.spec,
+        v.train,
+        v.validation,
+        {
+          ...defaults,
+          learningRate: c.learningRate,
+          l2: c.l2,
+          epochs: o.epochs,
+          evaluateFrom: o.epochs,
+        },
+        log,
+      );
       passes += (fit.epochsRun * rows) / source.total;
       out.push({
         ...c,

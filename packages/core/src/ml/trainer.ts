@@ -17,6 +17,7 @@
  * that a sharded trainer can reuse them.
  */
 
+import { type Logger, logger } from "../logger.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, fitLinear } from "./fit.ts";
@@ -75,7 +76,8 @@ const MIN_CACHE_BYTES = 16 * 1024 * 1024;
 
 /**
  * Trains a linear model on the rows of `train`, early-stopping on `validation` (each is called
- * once per pass and must yield the same rows each time). With `selection`, first chooses the
+ * once per pass and must yield the same rows each time). Epoch lines go to `log` (the step
+ * passes its logger, which carries the run id). With `selection`, first chooses the
  * learning rate, L2 and n-grams on validation (successive halving on samples, see `selection.ts`),
  * then fits with the chosen values; the model's spec is then the chosen one.
  * @throws InvalidDatasetError on a label outside `spec.labels` or an empty training split.
@@ -87,6 +89,7 @@ export async function trainLinear(
   train: Rows,
   validation: Rows,
   options: TrainOptions,
+  log: Logger = logger,
 ): Promise<{
   model: LinearModel;
   validation: { accuracy: number; loss: number };
@@ -110,7 +113,7 @@ export async function trainLinear(
   let selection: SelectionReport | undefined;
   if (options.selection) {
     const settings = options.selection === true ? {} : options.selection;
-    selection = await selectHyperparameters(spec, { trainSet, validationSet }, opts, settings);
+    selection = await selectHyperparameters(spec, { trainSet, validationSet }, opts, settings, log);
     const { ngramMax, minDf, learningRate, l2 } = selection.chosen;
     opts = { ...opts, learningRate, l2 };
     const restricted = restrictSpec(spec, { ngramMax, minDf });
@@ -125,7 +128,7 @@ export async function trainLinear(
       validationSet = narrow(validationSet, validation);
     }
   }
-  const fit = await fitLinear(finalSpec, trainSet, validationSet, opts);
+  const fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log);
   const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights: fit.weights, bias: fit.bias };
   return {
     model,

@@ -7,7 +7,6 @@ export { ServingConfig, type ServingConfigInput, servingConfigFromEnv } from "./
 export { MethodNotAllowedError, PayloadTooLargeError, type RequestLimits, RouteNotFoundError } from "./errors.ts";
 export { type HttpRequest, type HttpResponse, httpHandler } from "./http.ts";
 export { LiveModelCache, type LoadedModel, type ModelLease, type ModelSource } from "./live-model.ts";
-export { type BufferedLogger, bufferedLogger } from "./log.ts";
 export {
   type Prediction,
   type PredictRequest,

@@ -6,7 +6,7 @@
  * const Train = defineStep("Train", TrainInput, train);
  */
 export { gateReason, promote, recordFailure, reject } from "./decide.ts";
-export { defineStep, parseInput, type Step } from "./define.ts";
+export { type Correlation, correlationOf, defineStep, parseInput, type Step } from "./define.ts";
 export { evaluate, scoreModelFile } from "./evaluate.ts";
 export { preprocess, SHARD_ROWS } from "./preprocess.ts";
 export { nowIso, type StepPorts } from "./step-ports.ts";

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { CuratedRow, type TrainInput, type TrainOutput } from "../contracts.ts";
 import { readJson, readJsonLines } from "../json-lines.ts";
+import { type Logger, logger } from "../logger.ts";
 import { FeatureSpec } from "../ml/feature-spec.ts";
 import { exportOnnx } from "../ml/onnx/export.ts";
 import { trainLinear } from "../ml/trainer.ts";
@@ -21,15 +22,18 @@ export const modelPrefix = (modelName: string, version: string) => `models/${mod
  * self-contained ONNX model and its model card, and registers the version as a candidate.
  * @example const out = await train(ports, { runId, modelName: "wordnet", seed: 42, prepared });
  */
-export async function train(ports: StepPorts, input: TrainInput): Promise<TrainOutput> {
+export async function train(ports: StepPorts, input: TrainInput, log: Logger = logger): Promise<TrainOutput> {
   const { prepared } = input;
   const spec = await readJson(ports.data, prepared.featureSpecKey, FeatureSpec);
   const rows = (keys: string[]) => () => readJsonLines(ports.data, keys, CuratedRow);
   // Hyperparameters are chosen on the validation split (docs/adr/0005-hyperparameter-selection.md).
-  const result = await trainLinear(spec, rows(prepared.splits.train), rows(prepared.splits.validation), {
-    seed: input.seed,
-    selection: true,
-  });
+  const result = await trainLinear(
+    spec,
+    rows(prepared.splits.train),
+    rows(prepared.splits.validation),
+    { seed: input.seed, selection: true },
+    log,
+  );
   const onnx = exportOnnx(result.model);
   const createdAt = nowIso(ports);
   const modelVersion = modelVersionFor(input.runId, createdAt);

@@ -3,8 +3,8 @@
  * predict handler over them, and the node:http server in front.
  */
 import { describeError } from "@tollgate/core/errors";
-import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
-import { bufferedLogger, type HealthResponse, type ServingConfig } from "@tollgate/core/serving";
+import { createLogger, type Logger, logger as rootLogger } from "@tollgate/core/logger";
+import type { HealthResponse, ServingConfig } from "@tollgate/core/serving";
 import { predictHandler } from "@tollgate/functions/predict";
 import { openLocalStores } from "../stores/index.ts";
 import { type RunningServer, startServer } from "./server.ts";
@@ -34,7 +34,7 @@ export interface LocalServer extends RunningServer {
  */
 export async function serveLocal(options: ServeLocalOptions): Promise<LocalServer> {
   const stores = openLocalStores(options.home);
-  const buffered = options.logger ? undefined : bufferedLogger(rootLogger.level);
+  const buffered = options.logger ? undefined : createLogger({ level: rootLogger.level, buffered: {} });
   const logger = options.logger ?? buffered!.logger;
   const handler = predictHandler({ registry: stores.registry, models: stores.objects.models }, options.config, logger);
   const live = await handler.health().catch((err: unknown) => describeError(err));
@@ -50,7 +50,7 @@ export async function serveLocal(options: ServeLocalOptions): Promise<LocalServe
   } catch (err) {
     await handler.close();
     stores.close();
-    buffered?.close();
+    buffered?.flush();
     throw err;
   }
   return {
@@ -60,7 +60,7 @@ export async function serveLocal(options: ServeLocalOptions): Promise<LocalServe
       await server.close();
       await handler.close();
       stores.close();
-      buffered?.close();
+      buffered?.flush();
     },
   };
 }
