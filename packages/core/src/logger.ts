@@ -24,6 +24,8 @@ export interface LoggerOptions {
    * within `flushMs` (an asynchronous write, no fsync), and all of them on `flush()`.
    */
   buffered?: { flushMs?: number };
+  /** Where the lines go instead of stderr (e.g. a test that reads them); `buffered` is then ignored. */
+  destination?: { write(line: string): void };
 }
 
 /** A logger and the function that writes out what it buffers (a no-op when unbuffered). */
@@ -39,10 +41,12 @@ export interface LoggerHandle {
  */
 export function createLogger(options: LoggerOptions = {}): LoggerHandle {
   const level = options.level ?? readSettings(LoggerSettings, process.env, {}, "logger configuration").logLevel;
+  const settings = { name: "tollgate", level, base: null, timestamp: pino.stdTimeFunctions.isoTime };
+  if (options.destination) return { logger: pino(settings, options.destination), flush: () => {} };
   const destination = options.buffered
     ? pino.destination({ dest: 2, sync: false, minLength: 4096, periodicFlush: options.buffered.flushMs ?? 200 })
     : pino.destination(2);
-  const logger = pino({ name: "tollgate", level, base: null, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const logger = pino(settings, destination);
   return {
     logger,
     flush: () => {

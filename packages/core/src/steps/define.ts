@@ -67,7 +67,7 @@ export function defineStep<S extends z.ZodType, O>(
 ): Step<O> {
   return {
     name,
-    make: (ports) => (event, log) => {
+    make: (ports) => async (event, log) => {
       const input = parseInput(schema, event, name);
       return run(ports, input, (log ?? rootLogger).child(correlationOf(name, input)));
     },

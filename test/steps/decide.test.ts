@@ -1,0 +1,165 @@
+/** core/steps/decide.ts: the gate's reason, Promote's compare-and-swap, Reject and RecordFailure. */
+import type { DecisionInput, EvaluateOutput } from "@tollgate/core/contracts";
+import { LiveModelChangedError } from "@tollgate/core/errors";
+import { gateReason, promote, recordFailure, reject, type StepPorts } from "@tollgate/core/steps";
+import { describe, expect, it } from "vitest";
+import { freshPorts } from "./fixtures.ts";
+import { trainedCandidate } from "./pipeline.ts";
+
+const gate = { minAccuracy: 0.5, minGain: 0.01 };
+const evaluation = (candidateVersion: string, live: EvaluateOutput["live"] = null): EvaluateOutput => ({
+  candidateVersion,
+  accuracy: 0.9,
+  macroF1: 0.88,
+  metricsKey: `models/topics/${candidateVersion}/metrics.json`,
+  live,
+});
+const decision = (runId: string, evaluated: EvaluateOutput): DecisionInput => ({
+  runId,
+  dataset: "topics",
+  modelName: "topics",
+  datasetVersion: "v1",
+  gate,
+  evaluation: evaluated,
+});
+
+/** A registered candidate of run `runId`: its version. */
+async function candidate(ports: StepPorts, runId: string): Promise<string> {
+  return (await trainedCandidate(ports, runId)).trained.modelVersion;
+}
+
+describe("gateReason", () => {
+  it("says why, with and without a live model", () => {
+    expect(gateReason(gate, evaluation("v2"))).toMatchInlineSnapshot(
+      `"accuracy 0.9000 ≥ minAccuracy 0.5000; no live model"`,
+    );
+    expect(gateReason(gate, { ...evaluation("v2"), accuracy: 0.4 })).toMatchInlineSnapshot(
+      `"accuracy 0.4000 < minAccuracy 0.5000; no live model"`,
+    );
+    expect(
+      gateReason(gate, evaluation("v2", { version: "v1", accuracy: 0.895, threshold: 0.905 })),
+    ).toMatchInlineSnapshot(`"accuracy 0.9000 ≥ minAccuracy 0.5000; < live v1 0.8950 + minGain 0.0100 = 0.9050"`);
+  });
+});
+
+describe("Promote", () => {
+  it("swaps the live pointer from the version Evaluate saw to the candidate and records the run", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const version = await candidate(ports, "run-1");
+
+    // Act
+    const out = await promote(ports, decision("run-1", evaluation(version)));
+
+    // Assess
+    expect(out).toMatchObject({ decision: "promoted", modelVersion: version, previousLive: null });
+    expect(await ports.registry.getLive("topics")).toMatchObject({ version, by: "run:run-1" });
+    expect(await ports.registry.getRun("run-1")).toMatchObject({ decision: "promoted", modelVersion: version });
+  });
+
+  it("completes on a retry after the swap, without a second swap", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const version = await candidate(ports, "run-1");
+    await promote(ports, decision("run-1", evaluation(version)));
+
+    // Act
+    const again = await promote(ports, decision("run-1", evaluation(version)));
+
+    // Assess
+    expect(again.decision).toBe("promoted");
+    expect(await ports.registry.getLive("topics")).toMatchObject({ version, previous: null });
+  });
+
+  it("throws LiveModelChangedError when the live model moved since Evaluate, leaving it as it is", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const first = await candidate(ports, "run-1");
+    const second = await candidate(ports, "run-2");
+    await ports.registry.swapLive("topics", null, first, "cli:someone");
+
+    // Act: run-2 evaluated when nothing was live
+    const run = promote(ports, decision("run-2", evaluation(second)));
+
+    // Assess
+    await expect(run).rejects.toThrow(LiveModelChangedError);
+    await expect(run).rejects.toThrowErrorMatchingInlineSnapshot(
+      `[LiveModelChangedError: live model topics is 20250301120000-4e65d3, expected none; not promoting 20250301120000-b9d172]`,
+    );
+    expect((await ports.registry.getLive("topics"))?.version).toBe(first);
+  });
+});
+
+describe("Reject", () => {
+  it("marks the candidate rejected with the gate's reason and leaves the live model alone", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const live = await candidate(ports, "run-1");
+    await ports.registry.swapLive("topics", null, live, "run:run-1");
+    const version = await candidate(ports, "run-2");
+    const evaluated = evaluation(version, { version: live, accuracy: 0.95, threshold: 0.96 });
+
+    // Act
+    const out = await reject(ports, decision("run-2", evaluated));
+
+    // Assess
+    expect(out).toMatchObject({ decision: "rejected", previousLive: live, reason: gateReason(gate, evaluated) });
+    expect(await ports.registry.getModelVersion("topics", version)).toMatchObject({
+      status: "rejected",
+      statusReason: out.reason,
+    });
+    expect((await ports.registry.getLive("topics"))?.version).toBe(live);
+  });
+});
+
+describe("RecordFailure", () => {
+  const failure = { Error: "InvalidDatasetError", Cause: "too few rows" };
+
+  it("marks the run and its registered candidate failed", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const version = await candidate(ports, "run-1");
+    const state = { dataset: "topics", modelName: "topics", trained: { modelVersion: version }, failure };
+
+    // Act
+    await recordFailure(ports, { runId: "run-1", state });
+
+    // Assess
+    expect(await ports.registry.getModelVersion("topics", version)).toMatchObject({
+      status: "failed",
+      statusReason: "InvalidDatasetError: too few rows",
+    });
+    expect(await ports.registry.getRun("run-1")).toMatchObject({ decision: "failed", modelVersion: version });
+  });
+
+  it("never marks the live version failed (a failure after the swap)", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const version = await candidate(ports, "run-1");
+    await ports.registry.swapLive("topics", null, version, "run:run-1");
+    const state = { dataset: "topics", modelName: "topics", trained: { modelVersion: version }, failure };
+
+    // Act
+    await recordFailure(ports, { runId: "run-1", state });
+
+    // Assess
+    expect(await ports.registry.getModelVersion("topics", version)).toMatchObject({ status: "live" });
+    expect((await ports.registry.getLive("topics"))?.version).toBe(version);
+  });
+
+  it("records a run that failed before training", async () => {
+    // Prepare
+    const ports = freshPorts();
+
+    // Act
+    await recordFailure(ports, { runId: "run-1", state: { dataset: "topics", modelName: "topics", failure } });
+
+    // Assess
+    expect(await ports.registry.getRun("run-1")).toMatchObject({
+      decision: "failed",
+      modelVersion: null,
+      datasetVersion: null,
+      reason: "InvalidDatasetError: too few rows",
+    });
+  });
+});
