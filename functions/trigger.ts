@@ -6,6 +6,7 @@
  */
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { StepFunctionsRuns } from "@tollgate/aws";
+import { tryJsonParse } from "@tollgate/core/json";
 import { logger as rootLogger } from "@tollgate/core/logger";
 import { readSettings, Settings } from "@tollgate/core/settings";
 import {
@@ -41,7 +42,7 @@ export function createTriggerHandler(deps: TriggerDeps): (event: SQSEvent) => Pr
     const messagesByEvent = new Map<string, string[]>();
     const events: ObjectCreatedEvent[] = [];
     for (const record of event.Records) {
-      const parsed = ObjectCreatedEvent.safeParse(safeJson(record.body));
+      const parsed = ObjectCreatedEvent.safeParse(tryJsonParse(record.body));
       if (!parsed.success) {
         log.warn(
           { messageId: record.messageId, issues: parsed.error.issues },
@@ -60,14 +61,6 @@ export function createTriggerHandler(deps: TriggerDeps): (event: SQSEvent) => Pr
       ),
     };
   };
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 let built: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;

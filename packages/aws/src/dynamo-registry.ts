@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { LivePointer, ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
+import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
+import type { z } from "zod";
 import { keys } from "./table.ts";
 
 /** How to build a {@link DynamoRegistry}. */
@@ -21,9 +23,10 @@ function isConditionFailure(err: unknown): boolean {
   );
 }
 
-function stripKeys<T>(item: Item): T {
+/** An item without its keys, checked against the record's contract. */
+function fromItem<S extends z.ZodType>(schema: S, item: Item, where: string): z.infer<S> {
   const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest as T;
+  return parseRecord(schema, rest, where);
 }
 
 /** Newest first: `createdAt` descending, then version descending (as the SQLite registry). */
@@ -87,7 +90,7 @@ export class DynamoRegistry implements Registry {
 
   async getModelVersion(modelName: string, version: string): Promise<ModelVersionRecord | undefined> {
     const [item, live] = await Promise.all([this.get(keys.version(modelName, version)), this.getLive(modelName)]);
-    return item && withDerivedStatus(stripKeys<ModelVersionRecord>(item), live?.version);
+    return item && withDerivedStatus(fromItem(ModelVersionRecord, item, `registry item ${item.sk}`), live?.version);
   }
 
   async listModelVersions(modelName: string): Promise<ModelVersionRecord[]> {
@@ -106,7 +109,8 @@ export class DynamoRegistry implements Registry {
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         if (item.sk === "LIVE") live = String(item.version);
-        else if (String(item.sk).startsWith(keys.versionPrefix)) versions.push(stripKeys<ModelVersionRecord>(item));
+        else if (String(item.sk).startsWith(keys.versionPrefix))
+          versions.push(fromItem(ModelVersionRecord, item, `registry item ${item.sk}`));
       }
     }
     return versions.map((v) => withDerivedStatus(v, live)).sort(newestFirst);
@@ -124,7 +128,7 @@ export class DynamoRegistry implements Registry {
 
   async getLive(modelName: string): Promise<LivePointer | undefined> {
     const item = await this.get(keys.live(modelName));
-    return item && stripKeys<LivePointer>(item);
+    return item && fromItem(LivePointer, item, `live pointer of ${modelName}`);
   }
 
   async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
@@ -179,7 +183,7 @@ export class DynamoRegistry implements Registry {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const item = await this.get(keys.run(runId));
-    return item && stripKeys<RunRecord>(item);
+    return item && fromItem(RunRecord, item, `registry run ${runId}`);
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {

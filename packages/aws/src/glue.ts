@@ -4,6 +4,7 @@
  * its state, duration, DPU-seconds and error message (the CLI's `show` prints it for both backends).
  */
 import { GetJobRunCommand, type GlueClient, type JobRun } from "@aws-sdk/client-glue";
+import { tryJsonParse } from "@tollgate/core/json";
 import type { HistoryEvent } from "@tollgate/core/workflow/executions";
 
 /** What `show` tells about the Glue job run. */
@@ -28,13 +29,8 @@ type LooseJobRun = Omit<JobRun, "StartedOn" | "CompletedOn"> & {
 };
 
 const parse = (text: unknown): Record<string, unknown> | undefined => {
-  if (typeof text !== "string") return undefined;
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+  const value = tryJsonParse(text);
+  return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
 };
 const isoOf = (d: Date | string | number | undefined) => (d === undefined ? null : new Date(d).toISOString());
 

@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { gunzip as gunzipCallback } from "node:zlib";
 import { GetObjectCommand, paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
 import type { AuditRecord } from "@tollgate/core/contracts";
+import { tryJsonParse } from "@tollgate/core/json";
 import { logger } from "@tollgate/core/logger";
 import type { HistoryEvent } from "@tollgate/core/workflow/executions";
 import { CloudTrailRecord, sessionName, toAuditRecord } from "./record.ts";
@@ -29,12 +30,8 @@ export const DELIVERY_DELAY_MS = 15 * 60_000;
 
 /** The `FunctionName` of a lambda:invoke task's parameters (JSON), or "" when unreadable. */
 function functionNameIn(parameters: string): string {
-  try {
-    const name = (JSON.parse(parameters) as { FunctionName?: unknown }).FunctionName;
-    return typeof name === "string" ? name : "";
-  } catch {
-    return "";
-  }
+  const name = (tryJsonParse(parameters) as { FunctionName?: unknown } | null | undefined)?.FunctionName;
+  return typeof name === "string" ? name : "";
 }
 
 /** The names of the Lambda functions the run's Task states invoked (its roles' session names). */

@@ -6,20 +6,13 @@
  */
 import { type CloudTrailClient, paginateLookupEvents } from "@aws-sdk/client-cloudtrail";
 import type { AuditRecord } from "@tollgate/core/contracts";
+import { tryJsonParse } from "@tollgate/core/json";
 import { logger } from "@tollgate/core/logger";
 import type { AwsExecutionSummary } from "../step-functions.ts";
 import { CloudTrailRecord, toAuditRecord } from "./record.ts";
 
 /** Management events usually appear in the event history within 5 minutes of the call, at most 15. */
 export const MANAGEMENT_DELAY_MS = 15 * 60_000;
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? "null");
-  } catch {
-    return undefined;
-  }
-}
 
 /** The records of one event name in a window (oldest first), parsed; unreadable ones are logged and skipped. */
 async function lookup(
@@ -35,7 +28,7 @@ async function lookup(
   );
   for await (const page of pages) {
     for (const event of page.Events ?? []) {
-      const parsed = CloudTrailRecord.safeParse(safeJson(event.CloudTrailEvent));
+      const parsed = CloudTrailRecord.safeParse(tryJsonParse(event.CloudTrailEvent));
       if (parsed.success) records.push(parsed.data);
       else logger.warn({ eventId: event.EventId, issues: parsed.error.issues }, "unreadable CloudTrail event skipped");
     }

@@ -10,6 +10,7 @@ import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { InvalidInputError, ServiceUnavailableError } from "@tollgate/core/errors";
+import { tryJsonParse } from "@tollgate/core/json";
 import { z } from "zod";
 import { PredictRequestError } from "../errors.ts";
 
@@ -86,12 +87,7 @@ export async function signedRequest(
 
 /** The answer's JSON, or the error it names (400/413 → InvalidInputError, 503 → ServiceUnavailableError). */
 function parseAnswer<T>(answer: Answer, schema: z.ZodType<T>, what: string): T {
-  let json: unknown;
-  try {
-    json = JSON.parse(answer.body);
-  } catch {
-    json = undefined;
-  }
+  const json = tryJsonParse(answer.body);
   if (answer.statusCode === 200) {
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;

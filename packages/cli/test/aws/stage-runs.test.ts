@@ -24,7 +24,18 @@ describe("runs", () => {
     sfn.on(ListExecutionsCommand, { nextToken: "page-2" }).resolves({ executions: [listed("topics-0", 10)] });
     for (const name of ["topics-b", "topics-a", "topics-0"]) answerRun(name);
     registryDoc.on(GetCommand, { Key: { pk: "RUN#topics-b", sk: "RUN" } }).resolves({
-      Item: { pk: "RUN#topics-b", sk: "RUN", runId: "topics-b", decision: "promoted" },
+      Item: {
+        pk: "RUN#topics-b",
+        sk: "RUN",
+        runId: "topics-b",
+        dataset: "topics",
+        modelName: "topics",
+        datasetVersion: "v1",
+        modelVersion: "20250601120000-abcdef",
+        decision: "promoted",
+        reason: "accuracy 0.9100 ≥ minAccuracy 0.8000; no live model",
+        updatedAt: "2025-06-01T12:01:15.000Z",
+      },
     });
 
     const text = await tollgate(stageBackendFor(), "runs", "--status", "SUCCEEDED", "--limit", "3");

@@ -2,6 +2,8 @@
  * A run as the console shows it: the state timeline (core/workflow/timeline) (same statuses and durations as
  * `tollgate show`) joined with each state's input and output, and the gate's numbers.
  */
+
+import { tryJsonParse } from "@tollgate/core/json";
 import { runState, type StateRow, stateTimeline } from "@tollgate/core/workflow/timeline";
 import type { ExecutionRecord } from "@tollgate/local/stores";
 import type {
@@ -19,12 +21,8 @@ import type {
 
 /** Parses a JSON string from the history; anything else (or bad JSON) is returned as is. */
 export function parseJson(text: unknown): unknown {
-  if (typeof text !== "string") return text ?? null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  const value = tryJsonParse(text);
+  return value === undefined ? (text ?? null) : value;
 }
 
 /** A runs-list row. */

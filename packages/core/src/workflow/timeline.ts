@@ -3,6 +3,8 @@
  * Step Functions): what happened to each state, and the run's last known state. Shared by
  * `tollgate show` and the console, so both read a run the same way.
  */
+
+import { tryJsonParse } from "../json.ts";
 import type { ExecutionRecord, HistoryEvent } from "./executions.ts";
 
 export type StateStatus = "succeeded" | "failed" | "caught" | "running";
@@ -79,10 +81,6 @@ export function runState(
  */
 export function causeMessage(cause: string | null | undefined): string {
   if (!cause) return "";
-  try {
-    const parsed = JSON.parse(cause) as { errorMessage?: string; ErrorMessage?: string };
-    return parsed.errorMessage ?? parsed.ErrorMessage ?? cause;
-  } catch {
-    return cause;
-  }
+  const parsed = tryJsonParse(cause) as { errorMessage?: string; ErrorMessage?: string } | null | undefined;
+  return parsed?.errorMessage ?? parsed?.ErrorMessage ?? cause;
 }

@@ -1,5 +1,6 @@
-import type { LivePointer, ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
+import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
 import { connect, migrate, type SqliteDb } from "./sqlite.ts";
 
@@ -32,8 +33,8 @@ interface VersionRow {
 }
 
 function toRecord(row: VersionRow): ModelVersionRecord {
-  const record = JSON.parse(row.record) as ModelVersionRecord;
-  return { ...record, status: row.status, statusReason: row.status_reason };
+  const record = { ...JSON.parse(row.record), status: row.status, statusReason: row.status_reason };
+  return parseRecord(ModelVersionRecord, record, "registry model version");
 }
 
 /**
@@ -99,8 +100,8 @@ export class SqliteRegistry implements Registry {
   async getLive(modelName: string): Promise<LivePointer | undefined> {
     const row = this.db
       .prepare("SELECT model_name AS modelName, version, since, by, previous FROM live_pointers WHERE model_name = ?")
-      .get(modelName) as LivePointer | undefined;
-    return row && { ...row };
+      .get(modelName);
+    return row === undefined ? undefined : parseRecord(LivePointer, row, `live pointer of ${modelName}`);
   }
 
   async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
@@ -153,7 +154,7 @@ export class SqliteRegistry implements Registry {
     const row = this.db.prepare("SELECT record FROM runs WHERE run_id = ?").get(runId) as
       | { record: string }
       | undefined;
-    return row && (JSON.parse(row.record) as RunRecord);
+    return row && parseRecord(RunRecord, JSON.parse(row.record), `registry run ${runId}`);
   }
 
   /** Closes the connection if this registry opened it. */
