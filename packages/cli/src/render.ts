@@ -51,7 +51,19 @@ export function renderRuns(rows: { execution: ExecutionSummary; run: RunRecord |
 
 interface RunOutput {
   prepared?: { datasetVersion?: string; counts?: Record<string, number> };
-  trained?: { modelVersion?: string; validationAccuracy?: number; sizeBytes?: number };
+  trained?: {
+    modelVersion?: string;
+    validationAccuracy?: number;
+    sizeBytes?: number;
+    selection?: {
+      learningRate: number;
+      l2: number;
+      ngramMax: number;
+      minDf: number;
+      candidates: number;
+      passes: number;
+    };
+  };
   evaluation?: {
     accuracy?: number;
     macroF1?: number;
@@ -91,6 +103,12 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
     lines.push(
       `model     ${out.trained.modelVersion}   validation accuracy ${f4(out.trained.validationAccuracy)}   ${((out.trained.sizeBytes ?? 0) / 1e6).toFixed(1)} MB`,
     );
+    const s = out.trained.selection;
+    if (s) {
+      lines.push(
+        `chosen    learning rate ${s.learningRate}   L2 ${s.l2}   n-grams 1–${s.ngramMax}   min df ${s.minDf}   (best of ${s.candidates} on validation, ${s.passes} passes)`,
+      );
+    }
   }
   if (out.evaluation && out.gate) {
     const live = out.evaluation.live;

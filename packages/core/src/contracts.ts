@@ -105,12 +105,24 @@ export const TrainInput = z.object({
 });
 export type TrainInput = z.infer<typeof TrainInput>;
 
+/** The hyperparameters Train chose on validation, in brief (the model card has every candidate). */
+export const TrainSelection = z.object({
+  learningRate: z.number(),
+  l2: z.number(),
+  ngramMax: z.number().int(),
+  minDf: z.number().int(),
+  candidates: z.number().int().describe("candidate fits scored on validation"),
+  passes: z.number().describe("training passes the selection spent, over the full training split"),
+});
+export type TrainSelection = z.infer<typeof TrainSelection>;
+
 export const TrainOutput = z.object({
   modelVersion: z.string(),
   modelKey: z.string(),
   cardKey: z.string(),
   validationAccuracy: z.number(),
   sizeBytes: z.number().int(),
+  selection: TrainSelection.optional(),
 });
 export type TrainOutput = z.infer<typeof TrainOutput>;
 

@@ -80,5 +80,14 @@ export async function train(ports: StepPorts, input: TrainInput, log: Logger = l
     cardKey,
     validationAccuracy: result.validation.accuracy,
     sizeBytes: onnx.byteLength,
+    ...(result.selection
+      ? {
+          selection: {
+            ...result.selection.chosen,
+            candidates: result.selection.candidates.length,
+            passes: result.selection.passes,
+          },
+        }
+      : {}),
   };
 }
