@@ -2,20 +2,22 @@
 
 Not Python's csv module: it treats malformed quoting differently from csv-parse and does not
 report where a multi-line record starts (see docs/adr/0002-etl-rules-shared-spec.md).
+Streaming: it holds one record at a time (a record spanning lines holds those lines).
 """
+
+from tollgate_etl.rules import MAX_RAW_CODE_POINTS
 
 
 def read_csv(lines):
-    """Records of a CSV file: list of (start_line, raw, valid, fields or None when malformed)."""
-    records = []
-    i = 0
-    while i < len(lines):
-        if lines[i][1] == "":
-            i += 1
+    """Records of a CSV file from (line_number, text, valid) lines: yields (start_line, raw, valid, fields or None)."""
+    lines = iter(lines)
+    for n, line, valid in lines:
+        if line == "":
             continue
-        first = i
+        first = n
+        raw = [line]  # only the first MAX_RAW_CODE_POINTS code points are kept (the quarantine's limit)
+        raw_length = len(line)
         fields = []
-        line = lines[i][1]
         pos = 0
         malformed = False
         while True:
@@ -32,11 +34,15 @@ def read_csv(lines):
                 quote = line.find('"', pos)
                 if quote == -1:
                     parts.append(line[pos:] + "\n")
-                    if i + 1 >= len(lines):
+                    nxt = next(lines, None)
+                    if nxt is None:
                         malformed = True  # quote still open at the end of the file
                         break
-                    i += 1
-                    line = lines[i][1]
+                    _, line, line_valid = nxt
+                    valid = valid and line_valid
+                    if raw_length <= MAX_RAW_CODE_POINTS:
+                        raw.append(line)
+                        raw_length += 1 + len(line)
                     pos = 0
                 elif line.startswith('"', quote + 1):
                     parts.append(line[pos:quote] + '"')
@@ -54,14 +60,4 @@ def read_csv(lines):
                 malformed = True  # text after a closing quote
                 break
             pos += 1
-        span = lines[first : i + 1]
-        records.append(
-            (
-                lines[first][0],
-                "\n".join(text for _, text, _ in span),
-                all(valid for _, _, valid in span),
-                None if malformed else fields,
-            )
-        )
-        i += 1
-    return records
+        yield first, "\n".join(raw), valid, None if malformed else fields

@@ -1,14 +1,15 @@
 """Stage 1 (runs on the executors): one raw file -> records, mirroring packages/local/src/etl/parse.ts.
 
 A record is a tuple (source, line, raw, reason, text, label): `reason` set (quarantined, text and
-label empty) or None with the fields as given.
+label empty) or None with the fields as given. Files are read as a stream of chunks and records are
+yielded one at a time, so memory holds one record, not the file.
 """
 
 import json
 import re
 
 from tollgate_etl.csv_reader import read_csv
-from tollgate_etl.decode import is_binary, split_lines
+from tollgate_etl.decode import BinaryFileError, iter_lines
 from tollgate_etl.rules import (
     MAX_JSON_DEPTH,
     MAX_RAW_CODE_POINTS,
@@ -63,42 +64,52 @@ def _parse_json_line(source, n, text, valid):
 
 def _parse_csv(source, lines):
     records = read_csv(lines)
-    if not records:
-        return []
-    (line, raw, valid, fields), rows = records[0], records[1:]
+    header = next(records, None)
+    if header is None:
+        return
+    line, raw, valid, fields = header
     if not valid:
-        return [_record(source, line, raw, "invalid_utf8")]
+        yield _record(source, line, raw, "invalid_utf8")
+        return
     if fields is None:
-        return [_record(source, line, raw, "malformed_csv")]
+        yield _record(source, line, raw, "malformed_csv")
+        return
     names = [normalize_whitespace(f) for f in fields]
     text_at = names.index("text") if "text" in names else -1
     label_at = names.index("label") if "label" in names else -1
-    out = []
-    for line, raw, valid, fields in rows:
+    for line, raw, valid, fields in records:
         if not valid:
-            out.append(_record(source, line, raw, "invalid_utf8"))
+            yield _record(source, line, raw, "invalid_utf8")
         elif fields is None:
-            out.append(_record(source, line, raw, "malformed_csv"))
+            yield _record(source, line, raw, "malformed_csv")
         elif len(fields) != len(names):
-            out.append(_record(source, line, raw, "wrong_column_count"))
+            yield _record(source, line, raw, "wrong_column_count")
         else:
             text = fields[text_at] if text_at >= 0 else None
             label = fields[label_at] if label_at >= 0 else None
             reason = check_fields(text, label)
-            out.append(_record(source, line, raw, reason) if reason else _record(source, line, raw, None, text, label))
-    return out
+            yield _record(source, line, raw, reason) if reason else _record(source, line, raw, None, text, label)
 
 
-def parse_file(source, data):
-    """All records of one raw object (`source` is its key). Never raises for bad content."""
+def parse_file(source, chunks):
+    """Yields the records of one raw object (`source` is its key) read from an iterable of byte chunks.
+
+    Never raises for bad content. A binary file (a NUL byte anywhere) ends with one `binary_file`
+    record (line 0); the records yielded before the NUL was seen are dropped by the caller
+    (transform.drop_binary_files), since a NUL may come late in a file read as a stream.
+    """
     fmt = format_of(source)
     if fmt is None:
-        return [_record(source, 0, "", "unsupported_format")]
-    data = bytes(data)
-    if is_binary(data):
-        return [_record(source, 0, "", "binary_file")]
-    lines = split_lines(data)
-    if fmt == "csv":
-        return _parse_csv(source, lines)
-    records = (_parse_json_line(source, n, text, valid) for n, text, valid in lines)
-    return [r for r in records if r is not None]
+        yield _record(source, 0, "", "unsupported_format")
+        return
+    lines = iter_lines(chunks)
+    try:
+        if fmt == "csv":
+            yield from _parse_csv(source, lines)
+        else:
+            for n, text, valid in lines:
+                record = _parse_json_line(source, n, text, valid)
+                if record is not None:
+                    yield record
+    except BinaryFileError:
+        yield _record(source, 0, "", "binary_file")

@@ -4,6 +4,7 @@ The patterns are regex sources that mean the same in Python, Java (Spark evaluat
 checks) and JavaScript (the local runner, packages/local/src/etl/rules.ts).
 """
 
+import hashlib
 import re
 
 #: Quarantine reason codes, in the order the checks run (the first failing one wins).
@@ -32,7 +33,12 @@ MAX_TEXT_CODE_POINTS = 100_000
 MAX_LABEL_CODE_POINTS = 100
 MAX_JSON_DEPTH = 64
 MAX_RAW_CODE_POINTS = 1_000
+#: A curated shard holds at most about this many rows...
 SHARD_ROWS = 100_000
+#: ...and about this many bytes of text and label (UTF-8): the shard count is chosen so that both hold.
+SHARD_BYTES = 64 << 20
+#: Quarantine records per quarantine shard (the sorted quarantine list cut every this many records).
+QUARANTINE_ROWS = 10_000
 
 #: Unicode White_Space except U+FEFF, listed because \s differs between languages.
 WHITESPACE_PATTERN = (
@@ -82,3 +88,31 @@ def check_fields(text, label):
     if _INVALID_CHAR_RE.search(text) or _INVALID_CHAR_RE.search(label):
         return "invalid_character"
     return None
+
+
+def sha256_hex(chunks):
+    """Lowercase hex sha256 of str (UTF-8) or bytes chunks."""
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+    return digest.hexdigest()
+
+
+def shard_count(rows, payload_bytes, shard_rows=SHARD_ROWS, shard_bytes=SHARD_BYTES):
+    """K: the fewest shards with at most `shard_rows` rows and `shard_bytes` text+label bytes each, on average."""
+    return max(1, -(-rows // shard_rows), -(-payload_bytes // shard_bytes))
+
+
+def shard_hash(text):
+    """The first 4 bytes of sha256(UTF-8 text), big-endian: where a row falls in the hash space [0, 2^32)."""
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
+
+
+def shard_of(h, k):
+    """The shard of hash `h` among `k`: shard i holds the i-th of k equal ranges of the hash space."""
+    return (h * k) >> 32
+
+
+def combine_digests(digests):
+    """The dataset version (or a quarantine's name): sha256 of the shards' hex digests, one per line, in order."""
+    return sha256_hex(d + "\n" for d in digests)

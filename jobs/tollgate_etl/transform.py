@@ -1,6 +1,7 @@
-"""Stage 2 as plain Spark DataFrame code: content checks, conflicts, de-duplication, counts.
+"""Stage 2 as plain Spark DataFrame code: content checks, conflicts, de-duplication, counts, shards.
 
-Mirrors packages/local/src/etl/curate.ts (spec: docs/etl-rules.md). No Glue APIs here.
+Mirrors packages/local/src/etl/ (spec: docs/etl-rules.md). No Glue APIs here. Rows never reach the
+driver: it collects only per-file and per-shard numbers.
 """
 
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -28,17 +29,14 @@ def normalize(column):
     return F.regexp_replace(F.regexp_replace(column, WHITESPACE_PATTERN, " "), "^ | $", "")
 
 
-def parse_files(spark: SparkSession, files: DataFrame, key_of: dict) -> DataFrame:
-    """Stage 1 on the executors: `files` has binaryFile's (path, content); `key_of` maps path -> key.
+def parse_files(spark: SparkSession, objects, keys) -> DataFrame:
+    """Stage 1 on the executors: each task streams its raw objects from the store and parses them.
 
-    Files whose path is not in `key_of` (not selected by the driver's listing) are dropped.
+    Every file is read whole by one task (a big file is not split); files are spread over the tasks.
     """
-
-    def records(row):
-        key = key_of.get(row.path)
-        return parse_file(key, row.content) if key is not None else []
-
-    rows = files.select("path", "content").rdd.flatMap(records)
+    sc = spark.sparkContext
+    slices = max(1, min(len(keys), 8 * sc.defaultParallelism))
+    rows = sc.parallelize(keys, slices).flatMap(lambda key: parse_file(key, objects.read(key)))
     return spark.createDataFrame(rows, RECORD_SCHEMA, verifySchema=False)  # parse_file builds the tuples
 
 
@@ -56,49 +54,66 @@ def check_content(records: DataFrame) -> DataFrame:
     return df.withColumn("reason", F.coalesce(F.col("reason"), content))
 
 
-def mark_conflicts(df: DataFrame) -> DataFrame:
-    """Valid rows whose normalised text has two or more labels become `conflicting_labels`."""
-    valid, label = F.col("reason").isNull(), F.col("label")
-    same_text = Window.partitionBy("text")
-    lowest = F.min(F.when(valid, label)).over(same_text)
-    highest = F.max(F.when(valid, label)).over(same_text)
-    conflict = F.when(valid & (lowest != highest), F.lit("conflicting_labels"))
-    return df.withColumn("reason", conflict.otherwise(F.col("reason")))
+def drop_binary_files(staged: DataFrame, binary_sources) -> DataFrame:
+    """Keeps only the `binary_file` record of each binary file (its other records came before the NUL)."""
+    if not binary_sources:
+        return staged
+    other = F.col("reason").isNull() | (F.col("reason") != "binary_file")
+    return staged.filter(~(F.col("source").isin(list(binary_sources)) & other))
 
 
-def apply_rules(records: DataFrame) -> DataFrame:
-    """Stage 2: normalised `text`/`label` and the final `reason` (null for a valid row)."""
-    return mark_conflicts(check_content(records))
+def group_texts(staged: DataFrame) -> DataFrame:
+    """Valid rows grouped by normalised text (a hash-partitioned aggregation: exact, spills to disk).
+
+    Columns: text, label (the lowest), high (the highest label), n (rows). A text is curated when
+    label == high, and its n - 1 other rows are duplicates; otherwise all its rows conflict.
+    """
+    valid = staged.filter(F.col("reason").isNull())
+    return valid.groupBy("text").agg(
+        F.min("label").alias("label"), F.max("label").alias("high"), F.count(F.lit(1)).alias("n")
+    )
 
 
-def curated_rows(staged: DataFrame) -> DataFrame:
-    """Distinct valid (text, label), sorted by code point (Spark compares UTF-8 bytes)."""
-    return staged.filter(F.col("reason").isNull()).select("text", "label").distinct().orderBy("text", "label")
+def curated_rows(groups: DataFrame) -> DataFrame:
+    """The curated rows (text, label, n): texts with one label."""
+    return groups.filter(F.col("label") == F.col("high")).select("text", "label", "n")
 
 
-def quarantine_rows(staged: DataFrame) -> DataFrame:
-    """Quarantine records sorted by source then line."""
-    return staged.filter(F.col("reason").isNotNull()).select("source", "line", "reason", "raw").orderBy("source", "line")
+def quarantine_rows(staged: DataFrame, groups: DataFrame) -> DataFrame:
+    """Every quarantine record (source, line, reason, raw): the failed checks and the conflicting rows."""
+    conflicting = groups.filter(F.col("label") != F.col("high")).select("text")
+    conflicts = (
+        staged.filter(F.col("reason").isNull())
+        .join(conflicting, "text", "left_semi")
+        .select("source", "line", F.lit("conflicting_labels").alias("reason"), "raw")
+    )
+    failed = staged.filter(F.col("reason").isNotNull()).select("source", "line", "reason", "raw")
+    return failed.unionByName(conflicts)
 
 
-def summarize(staged: DataFrame, source_keys):
-    """Counts, labels and per-source numbers for the manifest (small results, collected)."""
-    per_source = {
-        r["source"]: (r["rows"], r["quarantined"])
-        for r in staged.groupBy("source")
-        .agg(F.count(F.lit(1)).alias("rows"), F.sum(F.col("reason").isNotNull().cast("long")).alias("quarantined"))
-        .collect()
-    }
-    labels = {
-        r["label"]: r["count"]
-        for r in curated_rows(staged).groupBy("label").count().orderBy("label").collect()
-    }
-    read = sum(rows for rows, _ in per_source.values())
-    quarantined = sum(q for _, q in per_source.values())
-    valid = sum(labels.values())
-    sources = [
-        {"key": key, "rows": per_source.get(key, (0, 0))[0], "quarantined": per_source.get(key, (0, 0))[1]}
-        for key in sorted(source_keys)
-    ]
-    counts = {"read": read, "valid": valid, "duplicates": read - quarantined - valid, "quarantined": quarantined}
-    return counts, labels, sources
+def with_shard(curated: DataFrame, k: int) -> DataFrame:
+    """Adds `shard`: floor(h * k / 2^32), h = the first 4 bytes of sha256(text) (rules.shard_of)."""
+    h = F.conv(F.substring(F.sha2(F.col("text"), 256), 1, 8), 16, 10).cast("long")
+    return curated.withColumn("shard", F.shiftright(h * F.lit(k).cast("long"), 32))
+
+
+def payload_bytes() -> F.Column:
+    """UTF-8 bytes of text and label (what the shard count's byte bound counts)."""
+    return F.octet_length(F.col("text")) + F.octet_length(F.col("label"))
+
+
+def with_quarantine_shard(quarantine: DataFrame, offsets: DataFrame, rows_per_shard: int) -> DataFrame:
+    """Adds `index` (position in the list sorted by source, line) and `shard` (index // rows_per_shard).
+
+    `offsets` (source, offset) holds each source's number of quarantine records before it.
+    """
+    rank = F.row_number().over(Window.partitionBy("source").orderBy("line")) - 1
+    indexed = quarantine.join(F.broadcast(offsets), "source").withColumn("index", F.col("offset") + rank)
+    return indexed.withColumn("shard", F.floor(F.col("index") / rows_per_shard).cast("long"))
+
+
+def count_by_source(staged: DataFrame, quarantine: DataFrame):
+    """{source: records} and {source: quarantined} (one small row per file, collected)."""
+    records = {r["source"]: r["count"] for r in staged.groupBy("source").count().collect()}
+    quarantined = {r["source"]: r["count"] for r in quarantine.groupBy("source").count().collect()}
+    return records, quarantined

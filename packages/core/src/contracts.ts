@@ -29,6 +29,7 @@ export type RunInput = z.infer<typeof RunInput>;
 
 /** Arguments the Etl state passes to the Glue job (Glue's `--name` arguments, without dashes). */
 export const EtlArguments = z.object({
+  run_id: z.string().describe("the execution's name: every log line of the job carries it"),
   dataset: datasetName,
   raw_prefix: z.string(),
   curated_prefix: z.string(),
@@ -37,9 +38,23 @@ export const EtlArguments = z.object({
 });
 export type EtlArguments = z.infer<typeof EtlArguments>;
 
+/** One curated shard: a JSON Lines file of CuratedRow, sorted by text (docs/etl-rules.md, "Shards"). */
+export const CuratedShard = z.object({
+  key: z.string(),
+  rows: z.number().int(),
+  bytes: z.number().int().describe("size of the file"),
+  sha256: z.string().describe("sha256 of the file's bytes (lowercase hex)"),
+  labels: z.record(z.string(), z.number().int()).describe("rows per label in this shard"),
+});
+export type CuratedShard = z.infer<typeof CuratedShard>;
+
+/**
+ * What the Etl step wrote: at the run's `manifest_key` and beside the shards. Later states read the
+ * shard list from here (in the store), never from a state's payload.
+ */
 export const Manifest = z.object({
   dataset: datasetName,
-  datasetVersion: z.string().describe("sha256 of the curated rows: the dataset's content hash"),
+  datasetVersion: z.string().describe("sha256 of the shards' digests, one per line: the dataset's content hash"),
   createdAt: z.string(),
   sources: z.array(z.object({ key: z.string(), rows: z.number().int(), quarantined: z.number().int() })),
   counts: z.object({
@@ -49,8 +64,8 @@ export const Manifest = z.object({
     quarantined: z.number().int(),
   }),
   labels: z.record(z.string(), z.number().int()),
-  curatedKeys: z.array(z.string()),
-  quarantineKey: z.string().nullable(),
+  shards: z.array(CuratedShard).min(1).describe("the curated shards, in order (part-00000.jsonl, …)"),
+  quarantineKeys: z.array(z.string()).describe("the quarantine shards, in order: their concatenation is sorted by source, line"),
 });
 export type Manifest = z.infer<typeof Manifest>;
 

@@ -14,6 +14,11 @@ export interface ObjectStore {
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   exists(key: string): Promise<boolean>;
+  /**
+   * The local file that holds the object, when the store keeps objects as files (the folder store):
+   * for readers that want random access from other threads, such as the local ETL's workers.
+   */
+  localPath?(key: string): string;
 }
 
 /**

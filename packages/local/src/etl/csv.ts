@@ -10,12 +10,13 @@
  * malformed (the reader resumes at the next line). Empty lines between records are skipped.
  */
 import type { SourceLine } from "./decode.ts";
+import { MAX_RAW_CODE_POINTS } from "./rules.ts";
 
 /** One CSV record with the lines it came from. */
 export interface CsvRecord {
   /** Line where the record starts (1-based). */
   line: number;
-  /** The record's source lines joined with LF. */
+  /** The record's source lines joined with LF (at least its first {@link MAX_RAW_CODE_POINTS} code points). */
   raw: string;
   /** False when one of its lines is not valid UTF-8. */
   valid: boolean;
@@ -23,18 +24,19 @@ export interface CsvRecord {
   fields: string[] | undefined;
 }
 
-/** Reads the records of a CSV file (header included, as the first record). */
-export function readCsv(lines: readonly SourceLine[]): CsvRecord[] {
-  const records: CsvRecord[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    if (lines[i]!.text === "") {
-      i++;
-      continue;
-    }
-    const first = i;
+/**
+ * Reads the records of a CSV file (header included, as the first record), streaming: it holds one
+ * record at a time, and only the first {@link MAX_RAW_CODE_POINTS} code points of its raw text.
+ */
+export function* readCsv(source: Iterable<SourceLine>): Generator<CsvRecord> {
+  const lines = source[Symbol.iterator]();
+  for (let next = lines.next(); !next.done; next = lines.next()) {
+    let { text: line, valid } = next.value;
+    if (line === "") continue;
+    const first = next.value.n;
+    const raw = [line];
+    let rawLength = line.length;
     const fields: string[] = [];
-    let line = lines[i]!.text;
     let pos = 0;
     let malformed = false;
     for (;;) {
@@ -52,11 +54,17 @@ export function readCsv(lines: readonly SourceLine[]): CsvRecord[] {
         const quote = line.indexOf('"', pos);
         if (quote === -1) {
           field += `${line.slice(pos)}\n`;
-          if (i + 1 >= lines.length) {
+          const more = lines.next();
+          if (more.done) {
             malformed = true; // quote still open at the end of the file
             break;
           }
-          line = lines[++i]!.text;
+          line = more.value.text;
+          valid &&= more.value.valid;
+          if (rawLength <= 2 * MAX_RAW_CODE_POINTS) {
+            raw.push(line);
+            rawLength += 1 + line.length;
+          }
           pos = 0;
         } else if (line.charCodeAt(quote + 1) === 0x22) {
           field += `${line.slice(pos, quote)}"`;
@@ -76,14 +84,6 @@ export function readCsv(lines: readonly SourceLine[]): CsvRecord[] {
       }
       pos++;
     }
-    const span = lines.slice(first, i + 1);
-    records.push({
-      line: lines[first]!.n,
-      raw: span.map((l) => l.text).join("\n"),
-      valid: span.every((l) => l.valid),
-      fields: malformed ? undefined : fields,
-    });
-    i++;
+    yield { line: first, raw: raw.join("\n"), valid, fields: malformed ? undefined : fields };
   }
-  return records;
 }

@@ -1,5 +1,6 @@
 /** The local ETL runner (same rules as the Glue job in jobs/; spec: docs/etl-rules.md). */
-export { type Curated, curate, curatedLine, curatedShards, datasetVersionOf } from "./curate.ts";
-export { type ParsedRecord, parseFile } from "./parse.ts";
+export { BinaryFileError, iterLines, splitLines } from "./decode.ts";
+export { fileRecord, type ParsedRecord, parseFile, parseLines } from "./parse.ts";
 export * from "./rules.ts";
-export { outputKeys, runEtl } from "./run.ts";
+export { type EtlOptions, outputKeys, runEtl, SEGMENT_BYTES } from "./run.ts";
+export { curatedLine } from "./tasks.ts";

@@ -1,11 +1,13 @@
 /**
  * Stage 1 of the ETL: one raw file → records, each either a pair of string fields or a
- * quarantine reason (file, encoding, syntax, presence and type checks).
+ * quarantine reason (file, encoding, syntax, presence and type checks). Streaming: records are
+ * yielded one at a time from a stream of lines.
  */
 import { readCsv } from "./csv.ts";
-import { isBinary, type SourceLine, splitLines } from "./decode.ts";
+import { BinaryFileError, iterLines, type SourceLine } from "./decode.ts";
 import {
   checkFields,
+  type FileFormat,
   formatOf,
   MAX_JSON_DEPTH,
   MAX_RAW_CODE_POINTS,
@@ -63,40 +65,58 @@ function parseJsonLine(source: string, line: SourceLine): ParsedRecord | undefin
     : record(source, line.n, line.text, null, text as string, label as string);
 }
 
-function parseCsv(source: string, lines: SourceLine[]): ParsedRecord[] {
-  const [header, ...rows] = readCsv(lines);
-  if (!header) return [];
-  if (!header.valid) return [record(source, header.line, header.raw, "invalid_utf8")];
-  if (!header.fields) return [record(source, header.line, header.raw, "malformed_csv")];
+function* parseCsv(source: string, lines: Iterable<SourceLine>): Generator<ParsedRecord> {
+  const records = readCsv(lines);
+  const first = records.next();
+  if (first.done) return;
+  const header = first.value;
+  if (!header.valid) return yield record(source, header.line, header.raw, "invalid_utf8");
+  if (!header.fields) return yield record(source, header.line, header.raw, "malformed_csv");
   const names = header.fields.map(normalizeWhitespace);
   const textAt = names.indexOf("text");
   const labelAt = names.indexOf("label");
-  return rows.map((row) => {
-    if (!row.valid) return record(source, row.line, row.raw, "invalid_utf8");
-    if (!row.fields) return record(source, row.line, row.raw, "malformed_csv");
-    if (row.fields.length !== names.length) return record(source, row.line, row.raw, "wrong_column_count");
-    const text = textAt >= 0 ? row.fields[textAt] : undefined;
-    const label = labelAt >= 0 ? row.fields[labelAt] : undefined;
-    const reason = checkFields(text, label);
-    return reason ? record(source, row.line, row.raw, reason) : record(source, row.line, row.raw, null, text, label);
-  });
+  for (const row of records) {
+    if (!row.valid) yield record(source, row.line, row.raw, "invalid_utf8");
+    else if (!row.fields) yield record(source, row.line, row.raw, "malformed_csv");
+    else if (row.fields.length !== names.length) yield record(source, row.line, row.raw, "wrong_column_count");
+    else {
+      const text = textAt >= 0 ? row.fields[textAt] : undefined;
+      const label = labelAt >= 0 ? row.fields[labelAt] : undefined;
+      const reason = checkFields(text, label);
+      yield reason ? record(source, row.line, row.raw, reason) : record(source, row.line, row.raw, null, text, label);
+    }
+  }
 }
 
 /**
- * Reads one raw object into records. Never throws for bad content: unsupported
+ * The records of a stream of lines of a JSON Lines or CSV file.
+ * @throws BinaryFileError (from the lines) when a NUL byte turns up
+ */
+export function* parseLines(source: string, format: FileFormat, lines: Iterable<SourceLine>): Generator<ParsedRecord> {
+  if (format === "csv") return yield* parseCsv(source, lines);
+  for (const line of lines) {
+    const rec = parseJsonLine(source, line);
+    if (rec) yield rec;
+  }
+}
+
+/**
+ * Reads one whole raw object into records. Never throws for bad content: unsupported
  * extensions and binary files become one record about the whole file (line 0).
  * @param source the object key, kept in every record
  */
 export function parseFile(source: string, bytes: Uint8Array): ParsedRecord[] {
   const format = formatOf(source);
-  if (!format) return [record(source, 0, "", "unsupported_format")];
-  if (isBinary(bytes)) return [record(source, 0, "", "binary_file")];
-  const lines = splitLines(bytes);
-  if (format === "csv") return parseCsv(source, lines);
-  const out: ParsedRecord[] = [];
-  for (const line of lines) {
-    const rec = parseJsonLine(source, line);
-    if (rec) out.push(rec);
+  if (!format) return [fileRecord(source, "unsupported_format")];
+  try {
+    return [...parseLines(source, format, iterLines([bytes]))];
+  } catch (err) {
+    if (err instanceof BinaryFileError) return [fileRecord(source, "binary_file")];
+    throw err;
   }
-  return out;
+}
+
+/** The one record of a file that is not read (line 0). */
+export function fileRecord(source: string, reason: "binary_file" | "unsupported_format"): ParsedRecord {
+  return record(source, 0, "", reason);
 }

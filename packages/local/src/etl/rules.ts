@@ -3,6 +3,7 @@
  * (jobs/tollgate_etl) implements the same rules, and both are checked against
  * test/fixtures/etl/vectors.json. Change the spec and the vectors first.
  */
+import { hash } from "node:crypto";
 
 /** Stable quarantine reason codes, in the order the checks run (the first failing one wins). */
 export const REASONS = [
@@ -36,8 +37,40 @@ export const MAX_LABEL_CODE_POINTS = 100;
 export const MAX_JSON_DEPTH = 64;
 /** A quarantine record keeps at most this many code points of the raw row. */
 export const MAX_RAW_CODE_POINTS = 1_000;
-/** Curated rows per shard (`part-00000.jsonl`, `part-00001.jsonl`, …). */
+/** A curated shard holds at most about this many rows… */
 export const SHARD_ROWS = 100_000;
+/** …and about this many bytes of text and label (UTF-8): the shard count is chosen so that both hold. */
+export const SHARD_BYTES = 64 * 2 ** 20;
+/** Quarantine records per quarantine shard (the sorted quarantine list cut every this many records). */
+export const QUARANTINE_ROWS = 10_000;
+
+/** The shard sizes (the spec's by default; tests pass smaller ones to get many shards from small fixtures). */
+export interface EtlLimits {
+  shardRows: number;
+  shardBytes: number;
+  quarantineRows: number;
+}
+export const LIMITS: EtlLimits = { shardRows: SHARD_ROWS, shardBytes: SHARD_BYTES, quarantineRows: QUARANTINE_ROWS };
+
+/** K: the fewest shards with at most `shardRows` rows and `shardBytes` text+label bytes each, on average. */
+export function shardCount(rows: number, payloadBytes: number, limits: EtlLimits = LIMITS): number {
+  return Math.max(1, Math.ceil(rows / limits.shardRows), Math.ceil(payloadBytes / limits.shardBytes));
+}
+
+/** The first 4 bytes of sha256(UTF-8 text), big-endian: where a row falls in the hash space [0, 2^32). */
+export function shardHash(text: string): number {
+  return hash("sha256", text, "buffer").readUInt32BE(0);
+}
+
+/** The shard of hash `h` among `k`: shard i holds the i-th of k equal ranges of the hash space (exact: h·k < 2^53). */
+export function shardOf(h: number, k: number): number {
+  return Math.floor((h * k) / 2 ** 32);
+}
+
+/** The dataset version (or a quarantine's name): sha256 of the shards' hex digests, one per line, in order. */
+export function combineDigests(digests: readonly string[]): string {
+  return hash("sha256", digests.map((d) => `${d}\n`).join(""), "hex");
+}
 
 /**
  * The whitespace set, as a regex source valid in JavaScript (`u` flag), Java and Python:

@@ -1,83 +1,236 @@
 /**
  * The local ETL runner: the same transform as the Glue job (jobs/tollgate_etl), over an
- * {@link ObjectStore}. Rules: docs/etl-rules.md.
+ * {@link ObjectStore}, with a pool of worker threads. Rules and layout: docs/etl-rules.md.
+ *
+ * 1. parse: every raw file, cut into segments at line ends (JSON Lines over 32 MiB), is parsed
+ *    by the pool; valid rows are spilled to hash buckets by the top bits of their shard hash;
+ * 2. de-duplicate: each bucket is grouped by text (exact; a bucket holds ~1/B of the data);
+ * 3. shards: K = shardCount(valid rows, bytes); each shard, a range of the hash space, is sorted
+ *    and written by the pool; the dataset version combines the shards' digests;
+ * 4. this thread puts the shards, the quarantine (merged from the spills) and the manifest.
+ * Memory holds a bucket or a shard per thread, never the dataset.
  */
-import type { EtlArguments, Manifest } from "@tollgate/core/contracts";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { CuratedShard, EtlArguments, Manifest } from "@tollgate/core/contracts";
 import { InvalidDatasetError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import type { ObjectStore } from "@tollgate/core/ports";
-import { type Curated, curate, curatedShards, datasetVersionOf } from "./curate.ts";
-import { type ParsedRecord, parseFile } from "./parse.ts";
-import { compareCodePoints, isIgnoredKey } from "./rules.ts";
+import { openPool, type TaskPool } from "./pool.ts";
+import { type QuarantineSource, writeQuarantine } from "./quarantine.ts";
+import { combineDigests, compareCodePoints, type EtlLimits, formatOf, isIgnoredKey, LIMITS, shardCount } from "./rules.ts";
+import { type BucketResult, type SegmentResult, type ShardResult, spillPath } from "./tasks.ts";
 
-const log = logger.child({ component: "etl" });
+/** JSON Lines files over this size are parsed in segments of about this size, in parallel. */
+export const SEGMENT_BYTES = 32 * 2 ** 20;
+/** Raw bytes per hash bucket (the de-duplication's unit of memory). */
+const BUCKET_BYTES = 16 * 2 ** 20;
+/** Below this much raw input, the tasks run inline: starting threads would cost more than they save. */
+const INLINE_BYTES = 16 * 2 ** 20;
+
+/** How to run: worker threads (default: every core, or none for small inputs) and shard sizes. */
+export interface EtlOptions {
+  workers?: number;
+  limits?: Partial<EtlLimits>;
+}
 
 /** The object keys the ETL writes for one dataset version. */
-export function outputKeys(args: EtlArguments, datasetVersion: string, shards: number) {
+export function outputKeys(args: EtlArguments, datasetVersion: string) {
   const folder = `${args.curated_prefix}${datasetVersion}/`;
+  const part = (prefix: string, i: number) => `${prefix}part-${String(i).padStart(5, "0")}.jsonl`;
   return {
-    curated: Array.from({ length: shards }, (_, i) => `${folder}part-${String(i).padStart(5, "0")}.jsonl`),
+    folder,
+    curated: (i: number) => part(folder, i),
     manifest: `${folder}manifest.json`,
-    quarantine: `${args.quarantine_prefix}${datasetVersion}/quarantine.jsonl`,
+    quarantine: (i: number, name = datasetVersion) => part(`${args.quarantine_prefix}${name}/`, i),
   };
 }
 
-function summary(curated: Curated): string {
-  const byReason = new Map<string, number>();
-  for (const q of curated.quarantine) byReason.set(q.reason, (byReason.get(q.reason) ?? 0) + 1);
+interface Planned extends QuarantineSource {
+  path: string;
+  size: number;
+}
+
+/** The raw files, in code point order, and where to read them (the store's own files, or copies). */
+async function planSources(store: ObjectStore, keys: string[], dir: string): Promise<Planned[]> {
+  const sorted = [...keys].sort(compareCodePoints);
+  const sources: Planned[] = [];
+  for (const [i, key] of sorted.entries()) {
+    let path = store.localPath?.(key);
+    if (!path) {
+      path = join(dir, `raw-${i}`);
+      writeFileSync(path, await store.get(key));
+    }
+    const size = statSync(path).size;
+    sources.push({ key, path, size, segments: [], ...(formatOf(key) ? {} : { fileReason: "unsupported_format" }) });
+  }
+  return sources;
+}
+
+/** Parses every file (stage 1 and the row checks); returns the per-segment numbers. */
+async function parseAll(pool: TaskPool, sources: Planned[], dir: string, bucketBits: number) {
+  const tasks: Promise<SegmentResult>[] = [];
+  const segments: { srcIdx: number }[] = [];
+  for (const [srcIdx, source] of sources.entries()) {
+    const format = formatOf(source.key);
+    if (!format) continue;
+    const n = format === "jsonl" ? Math.max(1, Math.ceil(source.size / SEGMENT_BYTES)) : 1;
+    for (let i = 0; i < n; i++) {
+      const segIdx = segments.length;
+      segments.push({ srcIdx });
+      source.segments.push({ segIdx, offset: 0 });
+      const [start, end] = [Math.floor((i * source.size) / n), Math.floor(((i + 1) * source.size) / n)];
+      const task = { path: source.path, source: source.key, srcIdx, segIdx, start, end, format, dir, bucketBits };
+      tasks.push(pool.run("parseSegment", task));
+    }
+  }
+  const results = await Promise.all(tasks);
+  for (const source of sources) {
+    let offset = 0;
+    for (const segment of source.segments) {
+      const r = results[segment.segIdx] as SegmentResult;
+      segment.offset = offset;
+      offset += r.lines;
+      if (r.binary) source.fileReason = "binary_file";
+    }
+  }
+  return results;
+}
+
+function summary(byReason: Map<string, number>): string {
   return [...byReason]
     .sort((a, b) => b[1] - a[1] || compareCodePoints(a[0], b[0]))
     .map(([reason, n]) => `${reason} ×${n}`)
     .join(", ");
 }
 
+/** Puts temporary files into the store (a few at a time). */
+async function putAll(store: ObjectStore, files: { key: string; path: string }[]): Promise<void> {
+  for (let i = 0; i < files.length; i += 4) {
+    await Promise.all(files.slice(i, i + 4).map((f) => store.put(f.key, readFileSync(f.path))));
+  }
+}
+
 /**
- * Reads every raw object under `args.raw_prefix`, validates, normalises and de-duplicates
- * the rows, and writes the curated shards, the quarantine file and the manifest (at
- * `args.manifest_key` and beside the curated data). Deterministic: the same raw objects
- * give the same dataset version and the same curated bytes.
- * @throws InvalidDatasetError when there is no input or no valid row (the quarantine file is written first)
+ * Reads every raw object under `args.raw_prefix`, validates, normalises and de-duplicates the rows,
+ * and writes the curated shards, the quarantine shards and the manifest (at `args.manifest_key` and
+ * beside the curated data). Deterministic: the same raw content gives the same dataset version and
+ * the same bytes, whatever the file names' order, the number of workers or the segment sizes.
+ * @throws InvalidDatasetError when there is no input or no valid row (the quarantine is written first)
  */
-export async function runEtl(store: ObjectStore, args: EtlArguments): Promise<Manifest> {
+export async function runEtl(store: ObjectStore, args: EtlArguments, options: EtlOptions = {}): Promise<Manifest> {
+  const log = logger.child({ component: "etl", runId: args.run_id, dataset: args.dataset });
+  const limits = { ...LIMITS, ...options.limits };
   const keys = (await store.list(args.raw_prefix)).filter((k) => !isIgnoredKey(k.slice(args.raw_prefix.length)));
   if (keys.length === 0) {
     throw new InvalidDatasetError(
       `dataset ${args.dataset}: no input files under ${args.raw_prefix}; upload JSON Lines (.jsonl) or CSV (.csv) files with fields "text" and "label"`,
     );
   }
-  const records: ParsedRecord[] = [];
-  for (const key of keys) records.push(...parseFile(key, await store.get(key)));
-  const curated = curate(records, keys);
-  const shards = curatedShards(curated.rows);
-  const quarantineBody = curated.quarantine.map((q) => `${JSON.stringify(q)}\n`).join("");
+  const dir = mkdtempSync(join(tmpdir(), "tollgate-etl-"));
+  let pool: TaskPool | undefined;
+  try {
+    const sources = await planSources(store, keys, dir);
+    const bytes = sources.reduce((n, s) => n + (s.fileReason ? 0 : s.size), 0);
+    const workers = options.workers ?? (bytes < INLINE_BYTES ? 0 : availableParallelism());
+    pool = openPool(workers);
+    const bucketBits = Math.min(12, Math.ceil(Math.log2(Math.max(1, bytes / BUCKET_BYTES))));
+    log.info({ files: keys.length, bytes, workers, buckets: 2 ** bucketBits }, "etl started");
+    const segments = await parseAll(pool, sources, dir, bucketBits);
 
-  if (curated.rows.length === 0) {
-    const key = `${args.quarantine_prefix}rejected-${datasetVersionOf([quarantineBody])}/quarantine.jsonl`;
-    await store.put(key, quarantineBody);
-    throw new InvalidDatasetError(
-      `dataset ${args.dataset}: no valid rows in ${curated.counts.read} records from ${keys.length} files under ${args.raw_prefix} ` +
-        `(${summary(curated) || "no records"}); every row needs a non-empty string "text" and "label" ` +
-        `(see docs/etl-rules.md); quarantined rows with reasons: ${key}`,
+    const skip = sources.flatMap((s, i) => (s.fileReason === "binary_file" ? [i] : []));
+    const lineOffsets = sources.flatMap((s) => s.segments).sort((a, b) => a.segIdx - b.segIdx).map((s) => s.offset);
+    const writers = Array.from({ length: Math.max(1, workers) }, (_, w) => w);
+    const buckets = await Promise.all(
+      Array.from({ length: 2 ** bucketBits }, (_, bucket) =>
+        pool?.run("dedupeBucket", {
+          bucket,
+          dir,
+          skip,
+          lineOffsets,
+          files: writers.map((w) => spillPath.bucket(dir, bucket, w)).filter((p) => statSync(p, { throwIfNoEntry: false })),
+        }),
+      ),
     );
-  }
+    const curated = countCurated(sources, segments, buckets as BucketResult[]);
 
-  const datasetVersion = datasetVersionOf(shards);
-  const out = outputKeys(args, datasetVersion, shards.length);
-  for (const [i, shard] of shards.entries()) await store.put(out.curated[i]!, shard);
-  if (quarantineBody) await store.put(out.quarantine, quarantineBody);
-  const manifest: Manifest = {
-    dataset: args.dataset,
-    datasetVersion,
-    createdAt: new Date().toISOString(),
-    sources: curated.sources,
-    counts: curated.counts,
-    labels: curated.labels,
-    curatedKeys: out.curated,
-    quarantineKey: quarantineBody ? out.quarantine : null,
+    if (curated.counts.valid === 0) {
+      const q = writeQuarantine(dir, sources, 2 ** bucketBits, limits.quarantineRows);
+      const name = `rejected-${combineDigests(q.files.map((f) => f.sha256))}`;
+      const out = outputKeys(args, "");
+      await putAll(store, q.files.map((f, i) => ({ key: out.quarantine(i, name), path: f.path })));
+      throw new InvalidDatasetError(
+        `dataset ${args.dataset}: no valid rows in ${curated.counts.read} records from ${keys.length} files under ${args.raw_prefix} ` +
+          `(${summary(q.byReason) || "no records"}); every row needs a non-empty string "text" and "label" ` +
+          `(see docs/etl-rules.md); quarantined rows with reasons: ${args.quarantine_prefix}${name}/`,
+      );
+    }
+
+    const k = shardCount(curated.counts.valid, curated.bytes, limits);
+    const shards = await Promise.all(
+      Array.from({ length: k }, (_, shard) => pool?.run("writeShard", { shard, k, dir, files: bucketsOf(shard, k, bucketBits, dir) })),
+    ) as ShardResult[];
+    const datasetVersion = combineDigests(shards.map((s) => s.sha256));
+    const out = outputKeys(args, datasetVersion);
+    await putAll(store, shards.map((s) => ({ key: out.curated(s.shard), path: spillPath.shard(dir, s.shard) })));
+    const q = writeQuarantine(dir, sources, 2 ** bucketBits, limits.quarantineRows);
+    await putAll(store, q.files.map((f, i) => ({ key: out.quarantine(i), path: f.path })));
+
+    const labels = new Map<string, number>();
+    for (const s of shards) for (const [label, n] of Object.entries(s.labels)) labels.set(label, (labels.get(label) ?? 0) + n);
+    const manifest: Manifest = {
+      dataset: args.dataset,
+      datasetVersion,
+      createdAt: new Date().toISOString(),
+      sources: curated.sources,
+      counts: curated.counts,
+      labels: Object.fromEntries([...labels].sort((a, b) => compareCodePoints(a[0], b[0]))),
+      shards: shards.map(
+        (s): CuratedShard => ({ key: out.curated(s.shard), rows: s.rows, bytes: s.bytes, sha256: s.sha256, labels: s.labels }),
+      ),
+      quarantineKeys: q.files.map((_, i) => out.quarantine(i)),
+    };
+    const body = `${JSON.stringify(manifest, null, 2)}\n`;
+    await store.put(out.manifest, body);
+    await store.put(args.manifest_key, body); // last: the manifest at manifest_key means the run completed
+    log.info({ datasetVersion, counts: curated.counts, shards: k }, "etl done");
+    return manifest;
+  } finally {
+    await pool?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The dedup files of the buckets whose hash range overlaps shard `shard` of `k` (a superset is fine). */
+function bucketsOf(shard: number, k: number, bits: number, dir: string): string[] {
+  const lo = Math.max(0, Math.floor((shard * 2 ** 32) / k) - 1);
+  const hi = Math.min(2 ** 32 - 1, Math.ceil(((shard + 1) * 2 ** 32) / k));
+  const [first, last] = bits === 0 ? [0, 0] : [lo >>> (32 - bits), hi >>> (32 - bits)];
+  return Array.from({ length: last - first + 1 }, (_, i) => spillPath.dedup(dir, first + i));
+}
+
+/** The manifest's counts and sources from the per-segment and per-bucket numbers. */
+function countCurated(sources: readonly Planned[], segments: readonly SegmentResult[], buckets: readonly BucketResult[]) {
+  const conflicts = new Map<number, number>();
+  for (const b of buckets) for (const [srcIdx, n] of b.conflicts) conflicts.set(srcIdx, (conflicts.get(srcIdx) ?? 0) + n);
+  const perSource = sources.map((source, srcIdx) => {
+    if (source.fileReason) return { key: source.key, rows: 1, quarantined: 1 };
+    let rows = 0;
+    let quarantined = conflicts.get(srcIdx) ?? 0;
+    for (const { segIdx } of source.segments) {
+      rows += segments[segIdx].records;
+      quarantined += segments[segIdx].quarantined;
+    }
+    return { key: source.key, rows, quarantined };
+  });
+  const valid = buckets.reduce((n, b) => n + b.valid, 0);
+  const grouped = buckets.reduce((n, b) => n + b.rows, 0);
+  const read = perSource.reduce((n, s) => n + s.rows, 0);
+  const quarantined = perSource.reduce((n, s) => n + s.quarantined, 0);
+  return {
+    sources: perSource,
+    counts: { read, valid, duplicates: grouped - valid, quarantined },
+    bytes: buckets.reduce((n, b) => n + b.bytes, 0),
   };
-  const body = `${JSON.stringify(manifest, null, 2)}\n`;
-  await store.put(out.manifest, body);
-  await store.put(args.manifest_key, body); // last: the manifest at manifest_key means the run completed
-  log.info({ dataset: args.dataset, datasetVersion, counts: curated.counts }, "etl done");
-  return manifest;
 }

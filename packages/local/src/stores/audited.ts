@@ -81,6 +81,7 @@ export function auditedObjectStore(
     get: (key) => store.get(key),
     list: (prefix) => store.list(prefix),
     exists: (key) => store.exists(key),
+    ...(store.localPath ? { localPath: (key: string) => store.localPath?.(key) ?? "" } : {}),
   };
 }
 
