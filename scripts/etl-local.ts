@@ -16,11 +16,17 @@ import { FolderObjectStore } from "../packages/local/src/stores/object-store.ts"
 
 const names = ["store_root", "run_id", "dataset", "raw_prefix", "curated_prefix", "quarantine_prefix", "manifest_key"];
 const numbers = ["workers", "shard_rows", "shard_bytes", "quarantine_rows"];
-const { values } = parseArgs({ options: Object.fromEntries([...names, ...numbers].map((n) => [n, { type: "string" }])) });
+const { values } = parseArgs({
+  options: Object.fromEntries([...names, ...numbers].map((n) => [n, { type: "string" }])),
+});
 if (!values.store_root) throw new Error("--store_root is required");
 const args = EtlArguments.parse(values);
 const number = (name: string) => (values[name] === undefined ? undefined : Number(values[name]));
-const limits = { shardRows: number("shard_rows"), shardBytes: number("shard_bytes"), quarantineRows: number("quarantine_rows") };
+const limits = {
+  shardRows: number("shard_rows"),
+  shardBytes: number("shard_bytes"),
+  quarantineRows: number("quarantine_rows"),
+};
 const options: EtlOptions = {
   limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
   ...(values.workers === undefined ? {} : { workers: Number(values.workers) }),

@@ -10,6 +10,7 @@ from conftest import FIXTURES, JOBS, REPO, copy_tree, load_vectors
 from tollgate_etl.run import InvalidDatasetError, run_etl
 
 ARGS = {
+    "run_id": "parity-run",
     "dataset": "parity",
     "raw_prefix": "raw/parity/",
     "curated_prefix": "curated/parity/",
@@ -28,28 +29,37 @@ def _raw_folder(root):
         path.write_bytes(v["bytes"])
 
 
-def _command_args(root):
-    return ["--store_root", str(root), *[item for name, value in ARGS.items() for item in (f"--{name}", value)]]
+#: Small shards, so that the fixture spreads over several curated and quarantine shards.
+LIMITS = {"shard_rows": 7, "quarantine_rows": 5}
 
 
-def _local_runner(root):
+def _command_args(root, limits=None):
+    options = {**ARGS, **{name: str(value) for name, value in (limits or {}).items()}}
+    return ["--store_root", str(root), *[item for name, value in options.items() for item in (f"--{name}", value)]]
+
+
+def _local_runner(root, limits=None, workers=None):
     pnpm = shutil.which("pnpm")
     assert pnpm, "pnpm is needed to run the local runner (scripts/etl-local.ts)"
+    extra = [] if workers is None else ["--workers", str(workers)]
     return subprocess.Popen(
-        [pnpm, "exec", "tsx", "scripts/etl-local.ts", *_command_args(root)],
+        [pnpm, "exec", "tsx", "scripts/etl-local.ts", *_command_args(root, limits), *extra],
         cwd=REPO,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
 
 
-def _glue_job(root, capsys):
+def _glue_job(root, capsys, limits=None):
     """Runs the job's entry point in this process (it reuses the test session's SparkContext)."""
     import etl_job
 
     capsys.readouterr()
-    etl_job.main([str(JOBS / "etl_job.py"), *_command_args(root)])
-    return json.loads(capsys.readouterr().out)
+    etl_job.main([str(JOBS / "etl_job.py"), *_command_args(root, limits)])
+    captured = capsys.readouterr()
+    logs = [json.loads(line) for line in captured.err.splitlines() if line.startswith("{")]
+    assert logs and all(entry["runId"] == ARGS["run_id"] for entry in logs)  # JSON log lines carry the run id
+    return json.loads(captured.out)
 
 
 def _files(root):
@@ -67,12 +77,12 @@ def _without_created_at(data):
     return manifest
 
 
-def test_glue_job_and_local_runner_agree(spark, tmp_path, capsys):
+def test_glue_job_and_local_runner_agree_shard_for_shard(spark, tmp_path, capsys):
     local, glue = tmp_path / "local", tmp_path / "glue"
     _raw_folder(local)
     copy_tree(local / "raw", glue / "raw")
-    proc = _local_runner(local)  # runs while Spark works
-    glue_stdout = _glue_job(glue, capsys)
+    proc = _local_runner(local, LIMITS, workers=2)  # runs while Spark works
+    glue_stdout = _glue_job(glue, capsys, LIMITS)
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, f"local runner failed:\n{err.decode(errors='replace')[-4000:]}"
 
@@ -80,13 +90,15 @@ def test_glue_job_and_local_runner_agree(spark, tmp_path, capsys):
     assert sorted(local_files) == sorted(glue_files)
     manifest = json.loads(local_files[ARGS["manifest_key"]])
     assert manifest["counts"]["valid"] > 0 and manifest["counts"]["quarantined"] > 0
-    assert len({q["reason"] for q in map(json.loads, local_files[manifest["quarantineKey"]].splitlines())}) >= 15
+    assert len(manifest["shards"]) >= 4 and len(manifest["quarantineKeys"]) >= 4
+    quarantine = [json.loads(line) for key in manifest["quarantineKeys"] for line in local_files[key].splitlines()]
+    assert len({q["reason"] for q in quarantine}) >= 15
 
     for key in sorted(local_files):
         if key.endswith("manifest.json"):
             assert _without_created_at(local_files[key]) == _without_created_at(glue_files[key]), key
         else:
-            assert local_files[key] == glue_files[key], key  # curated shards and quarantine: same bytes
+            assert local_files[key] == glue_files[key], key  # curated and quarantine shards: same bytes
     assert _without_created_at(out) == _without_created_at(json.dumps(glue_stdout))
 
 

@@ -26,6 +26,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to the current sys.stderr, not the one at creation (tests and Glue may swap it)."""
+
+    def emit(self, record):
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 class RunLogger(logging.LoggerAdapter):
     """A logger whose lines all carry the same keys (runId, dataset, component) plus those of each call."""
 
@@ -39,7 +47,7 @@ def run_logger(run_id, dataset):
     """The job's logger for one run: JSON lines on stderr with runId, dataset and component "etl"."""
     base = logging.getLogger("tollgate.etl")
     if not any(isinstance(h.formatter, JsonFormatter) for h in base.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         base.addHandler(handler)
         base.setLevel(logging.INFO)

@@ -18,13 +18,16 @@ async function runOn(dataset: string, files: Record<string, Uint8Array | string>
     const manifest = (await data.exists(manifestKey))
       ? JSON.parse(new TextDecoder().decode(await data.get(manifestKey)))
       : null;
-    const quarantine = manifest?.quarantineKey
-      ? new TextDecoder()
-          .decode(await data.get(manifest.quarantineKey))
+    const quarantine: { source: string; reason: string }[] = [];
+    for (const key of manifest?.quarantineKeys ?? []) {
+      const text = new TextDecoder().decode(await data.get(key));
+      quarantine.push(
+        ...text
           .trim()
           .split("\n")
-          .map((l) => JSON.parse(l))
-      : [];
+          .map((l) => JSON.parse(l)),
+      );
+    }
     return { execution, manifest, quarantine };
   } finally {
     tg.close();

@@ -65,7 +65,9 @@ export const Manifest = z.object({
   }),
   labels: z.record(z.string(), z.number().int()),
   shards: z.array(CuratedShard).min(1).describe("the curated shards, in order (part-00000.jsonl, …)"),
-  quarantineKeys: z.array(z.string()).describe("the quarantine shards, in order: their concatenation is sorted by source, line"),
+  quarantineKeys: z
+    .array(z.string())
+    .describe("the quarantine shards, in order: their concatenation is sorted by source, line"),
 });
 export type Manifest = z.infer<typeof Manifest>;
 

@@ -2,10 +2,19 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { readCsv } from "../src/etl/csv.ts";
 import { splitLines } from "../src/etl/decode.ts";
-import { cleanRow, compareCodePoints, normalizeWhitespace, parseFile } from "../src/etl/index.ts";
+import {
+  cleanRow,
+  combineDigests,
+  compareCodePoints,
+  normalizeWhitespace,
+  parseFile,
+  shardCount,
+  shardHash,
+  shardOf,
+} from "../src/etl/index.ts";
 import { loadVectors, type Outcome, vectorBytes } from "./helpers/etl-vectors.ts";
 
-const { rows } = loadVectors();
+const { rows, shards } = loadVectors();
 
 /** The per-record outcome (stage 1 + stage 2, before de-duplication). */
 function outcomes(file: string, bytes: Uint8Array): Outcome[] {
@@ -30,13 +39,13 @@ describe("CSV reader", () => {
     'h\n"a\n\nb"\n',
   ];
   it.each(wellFormed)("agrees with csv-parse on well-formed input %#", (input) => {
-    const ours = readCsv(splitLines(new TextEncoder().encode(input))).map((r) => r.fields);
+    const ours = [...readCsv(splitLines(new TextEncoder().encode(input)))].map((r) => r.fields);
     const oracle = parse(input, { relax_column_count: true, skip_empty_lines: true }) as string[][];
     expect(ours).toEqual(oracle.map((rec) => rec.map((f) => f.replace(/\r\n/g, "\n"))));
   });
 
   it("keeps the start line and the raw text of each record", () => {
-    const records = readCsv(splitLines(new TextEncoder().encode('h,l\n\n"a\nb",x\n')));
+    const records = [...readCsv(splitLines(new TextEncoder().encode('h,l\n\n"a\nb",x\n')))];
     expect(records.map((r) => [r.line, r.raw])).toEqual([
       [1, "h,l"],
       [3, '"a\nb",x'],
@@ -56,5 +65,18 @@ describe("rules", () => {
     expect(sorted).toEqual(
       ["😀", "\uff5a", "z", "Z", ""].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
     );
+  });
+});
+
+describe("shard layout vectors (docs/etl-rules.md, Shards)", () => {
+  it.each(shards.hash)("hash of $text is $h", ({ text, h }) => expect(shardHash(text)).toBe(h));
+  it.each(shards.assign)("hash $h of $k shards is in shard $shard", ({ h, k, shard }) => {
+    expect(shardOf(h, k)).toBe(shard);
+  });
+  it.each(shards.count)("$rows rows of $bytes bytes make $k shards", ({ rows, bytes, k }) => {
+    expect(shardCount(rows, bytes)).toBe(k);
+  });
+  it.each(shards.version)("version of $digests.length digests", ({ digests, version }) => {
+    expect(combineDigests(digests)).toBe(version);
   });
 });

@@ -3,11 +3,12 @@ import { join } from "node:path";
 import { type EtlArguments, Manifest, QuarantineRecord } from "@tollgate/core/contracts";
 import { InvalidDatasetError } from "@tollgate/core/errors";
 import { describe, expect, it } from "vitest";
-import { curatedShards, runEtl, SHARD_ROWS } from "../src/etl/index.ts";
+import { type EtlOptions, runEtl } from "../src/etl/index.ts";
 import { ETL_FIXTURES, loadVectors, readFolder } from "./helpers/etl-vectors.ts";
 import { MemoryObjectStore } from "./helpers/memory-store.ts";
 
 const args: EtlArguments = {
+  run_id: "test-run",
   dataset: "reviews",
   raw_prefix: "raw/reviews/",
   curated_prefix: "curated/reviews/",
@@ -23,11 +24,24 @@ function storeWith(files: Map<string, Uint8Array | string>, reverse = false): Me
   return store;
 }
 
+const lines = (text: string) => text.split("\n").filter(Boolean);
 const fixture = loadVectors().datasets[0]!;
+const fixtureFiles = () => readFolder(join(ETL_FIXTURES, fixture.folder));
+
+/** Every object the run wrote (not the raw input), manifests without createdAt. */
+function outputs(store: MemoryObjectStore): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of [...store.objects.keys()].sort()) {
+    if (key.startsWith(args.raw_prefix)) continue;
+    const text = store.text(key);
+    out[key] = key.endsWith(".json") ? JSON.stringify({ ...JSON.parse(text), createdAt: "" }) : text;
+  }
+  return out;
+}
 
 describe("runEtl on the raw fixture folder", () => {
-  it("writes the curated rows, quarantine and manifest the vectors expect", async () => {
-    const store = storeWith(readFolder(join(ETL_FIXTURES, fixture.folder)));
+  it("writes the curated shards, quarantine and manifest the vectors expect", async () => {
+    const store = storeWith(fixtureFiles());
     const manifest = await runEtl(store, args);
     const want = fixture.expect;
 
@@ -36,24 +50,14 @@ describe("runEtl on the raw fixture folder", () => {
     expect(manifest.counts).toEqual(want.counts);
     expect(manifest.labels).toEqual(want.labels);
     expect(manifest.sources).toEqual(want.sources.map((s) => ({ ...s, key: `${args.raw_prefix}${s.key}` })));
+    const folder = `curated/reviews/${want.datasetVersion}/`;
+    expect(manifest.shards).toEqual(want.shards.map((s, i) => ({ key: `${folder}part-0000${i}.jsonl`, ...s })));
+    const curated = store.text(`${folder}part-00000.jsonl`);
+    expect(lines(curated).map((l) => JSON.parse(l))).toEqual(want.rows);
+    expect(createHash("sha256").update(curated).digest("hex")).toBe(want.shards[0]?.sha256);
 
-    const shardKey = `curated/reviews/${want.datasetVersion}/part-00000.jsonl`;
-    expect(manifest.curatedKeys).toEqual([shardKey]);
-    const curated = store.text(shardKey);
-    expect(
-      curated
-        .split("\n")
-        .filter(Boolean)
-        .map((l) => JSON.parse(l)),
-    ).toEqual(want.rows);
-    expect(createHash("sha256").update(curated).digest("hex")).toBe(want.datasetVersion);
-
-    expect(manifest.quarantineKey).toBe(`quarantine/reviews/${want.datasetVersion}/quarantine.jsonl`);
-    const quarantine = store
-      .text(manifest.quarantineKey!)
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => QuarantineRecord.parse(JSON.parse(l)));
+    expect(manifest.quarantineKeys).toEqual([`quarantine/reviews/${want.datasetVersion}/part-00000.jsonl`]);
+    const quarantine = lines(store.text(manifest.quarantineKeys[0]!)).map((l) => QuarantineRecord.parse(JSON.parse(l)));
     expect(quarantine.map((q) => ({ source: q.source, line: q.line, reason: q.reason }))).toEqual(
       want.quarantine.map((q) => ({ ...q, source: `${args.raw_prefix}${q.source}` })),
     );
@@ -62,17 +66,40 @@ describe("runEtl on the raw fixture folder", () => {
     );
 
     expect(JSON.parse(store.text(args.manifest_key))).toEqual(manifest);
-    expect(JSON.parse(store.text(`curated/reviews/${want.datasetVersion}/manifest.json`))).toEqual(manifest);
+    expect(JSON.parse(store.text(`${folder}manifest.json`))).toEqual(manifest);
   });
 
-  it("is deterministic: same input, same version and bytes, whatever the write order", async () => {
-    const files = readFolder(join(ETL_FIXTURES, fixture.folder));
-    const a = storeWith(files);
-    const b = storeWith(files, true);
-    const [ma, mb] = [await runEtl(a, args), await runEtl(b, args)];
-    expect(mb.datasetVersion).toBe(ma.datasetVersion);
-    expect({ ...mb, createdAt: "" }).toEqual({ ...ma, createdAt: "" });
-    for (const key of [...ma.curatedKeys, ma.quarantineKey!]) expect(b.text(key)).toBe(a.text(key));
+  it("cuts several shards and quarantine shards with small limits, as the vectors expect", async () => {
+    const store = storeWith(fixtureFiles());
+    const manifest = await runEtl(store, args, { limits: fixture.small.limits });
+    expect(manifest.datasetVersion).toBe(fixture.small.datasetVersion);
+    expect(manifest.shards.map(({ key, ...s }) => s)).toEqual(fixture.small.shards);
+    expect(manifest.quarantineKeys).toHaveLength(fixture.small.quarantineShards);
+    for (const s of manifest.shards) {
+      expect(createHash("sha256").update(store.text(s.key)).digest("hex")).toBe(s.sha256);
+    }
+    // the quarantine shards, concatenated, are the one sorted list
+    const all = manifest.quarantineKeys.flatMap((k) => lines(store.text(k))).map((l) => JSON.parse(l));
+    expect(all.map((q) => [q.source.slice(args.raw_prefix.length), q.line, q.reason])).toEqual(
+      fixture.expect.quarantine.map((q) => [q.source, q.line, q.reason]),
+    );
+  });
+
+  it("depends on the content only: not on write order, worker threads or segment size", async () => {
+    const files = fixtureFiles();
+    const runs: [boolean, EtlOptions][] = [
+      [false, { limits: fixture.small.limits }],
+      [true, { limits: fixture.small.limits, workers: 2 }],
+      [false, { limits: fixture.small.limits, workers: 1, segmentBytes: 40 }],
+    ];
+    const results = [];
+    for (const [reverse, options] of runs) {
+      const store = storeWith(files, reverse);
+      await runEtl(store, args, options);
+      results.push(outputs(store));
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
   });
 });
 
@@ -84,9 +111,10 @@ describe("runEtl failures", () => {
     const message = (err as Error).message;
     expect(message).toMatch(/no valid rows in 3 records/);
     expect(message).toMatch(/malformed_json ×1, missing_label ×1, missing_text ×1/);
-    const quarantineKey = (await store.list("quarantine/reviews/rejected-"))[0]!;
-    expect(message).toContain(quarantineKey);
-    expect(store.text(quarantineKey).trim().split("\n")).toHaveLength(3);
+    const [quarantineKey] = await store.list("quarantine/reviews/rejected-");
+    expect(quarantineKey).toMatch(/rejected-[0-9a-f]{64}\/part-00000.jsonl$/);
+    expect(message).toContain(quarantineKey?.replace(/part-00000.jsonl$/, ""));
+    expect(lines(store.text(quarantineKey!))).toHaveLength(3);
     expect(await store.exists(args.manifest_key)).toBe(false);
   });
 
@@ -95,22 +123,46 @@ describe("runEtl failures", () => {
     await expect(runEtl(store, args)).rejects.toThrow(/no input files under raw\/reviews\//);
   });
 
-  it("does not write a quarantine file when nothing is quarantined", async () => {
+  it("does not write a quarantine shard when nothing is quarantined", async () => {
     const store = storeWith(new Map([["a.csv", "text,label\nhello,x\n"]]));
     const manifest = await runEtl(store, args);
-    expect(manifest.quarantineKey).toBeNull();
+    expect(manifest.quarantineKeys).toEqual([]);
     expect(await store.list("quarantine/")).toEqual([]);
   });
 });
 
-describe("shards", () => {
-  it(`cuts the sorted rows every ${SHARD_ROWS} rows and hashes their concatenation`, async () => {
-    const rows = Array.from({ length: SHARD_ROWS + 1 }, (_, i) => `{"text":"row ${i}","label":"x"}`);
-    const store = storeWith(new Map([["big.jsonl", `${rows.join("\n")}\n`]]));
+describe("large files", () => {
+  it("ingests one file of more rows than fit in a call's arguments (the old stack overflow), in shards", async () => {
+    const n = 130_000;
+    const body = Array.from({ length: n }, (_, i) => `{"text":"row ${i}","label":"${i % 3 ? "x" : "y"}"}\n`).join("");
+    const store = storeWith(new Map([["big.jsonl", body]]));
     const manifest = await runEtl(store, args);
-    expect(manifest.curatedKeys.map((k) => k.split("/").pop())).toEqual(["part-00000.jsonl", "part-00001.jsonl"]);
-    const bytes = manifest.curatedKeys.map((k) => store.text(k)).join("");
-    expect(createHash("sha256").update(bytes).digest("hex")).toBe(manifest.datasetVersion);
-    expect(curatedShards([])).toEqual([]);
+    expect(manifest.counts).toEqual({ read: n, valid: n, duplicates: 0, quarantined: 0 });
+    expect(manifest.shards.map((s) => s.key.split("/").pop())).toEqual(["part-00000.jsonl", "part-00001.jsonl"]);
+    expect(manifest.shards.reduce((sum, s) => sum + s.rows, 0)).toBe(n);
+    const digests = manifest.shards.map((s) => createHash("sha256").update(store.text(s.key)).digest("hex"));
+    const version = createHash("sha256")
+      .update(digests.map((d) => `${d}\n`).join(""))
+      .digest("hex");
+    expect(manifest.datasetVersion).toBe(version);
+  });
+
+  it("numbers lines across segments and drops a binary file's rows read before its NUL", async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => `{"text":"t ${i}","label":"x"}`);
+    rows[37] = "not json";
+    const binary = `${rows.slice(0, 30).join("\n")}\n\0\n`;
+    const store = storeWith(
+      new Map([
+        ["a.jsonl", `${rows.join("\n")}\n`],
+        ["b.jsonl", binary],
+      ]),
+    );
+    const manifest = await runEtl(store, args, { segmentBytes: 64, workers: 2 });
+    expect(manifest.counts).toEqual({ read: 51, valid: 49, duplicates: 0, quarantined: 2 });
+    const quarantine = lines(store.text(manifest.quarantineKeys[0]!)).map((l) => JSON.parse(l));
+    expect(quarantine.map((q) => [q.source, q.line, q.reason])).toEqual([
+      ["raw/reviews/a.jsonl", 38, "malformed_json"],
+      ["raw/reviews/b.jsonl", 0, "binary_file"],
+    ]);
   });
 });

@@ -47,7 +47,11 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     buffers[split] = [];
   };
   const spec = new FeatureSpecBuilder(labels);
-  for await (const row of readJsonLines(ports.data, manifest.shards.map((s) => s.key), CuratedRow)) {
+  for await (const row of readJsonLines(
+    ports.data,
+    manifest.shards.map((s) => s.key),
+    CuratedRow,
+  )) {
     const split = splitOf(row.text);
     if (split === "train") spec.add(row);
     buffers[split].push(row);

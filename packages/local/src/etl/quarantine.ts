@@ -6,8 +6,8 @@
 import { hash } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import type { QuarantineRecord } from "@tollgate/core/contracts";
-import { spillPath } from "./tasks.ts";
 import { readSpill } from "./spill.ts";
+import { spillPath } from "./tasks.ts";
 
 /** A raw file as the quarantine sees it. */
 export interface QuarantineSource {
@@ -50,15 +50,17 @@ const before = (a: Entry, b: Entry) => a[0] - b[0] || a[1] - b[1];
 
 /** Merges sorted streams (a binary heap of their heads). */
 function* merge(streams: Iterator<Entry>[]): Generator<Entry> {
-  const heap: { head: Entry; rest: Iterator<Entry> }[] = [];
-  const less = (i: number, j: number) => before(heap[i].head, heap[j].head) < 0;
-  const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j], heap[i]]);
+  type Head = { head: Entry; rest: Iterator<Entry> };
+  const heap: Head[] = [];
+  const at = (i: number) => heap[i] as Head;
+  const less = (i: number, j: number) => before(at(i).head, at(j).head) < 0;
   const down = (from: number) => {
     for (let i = from; ; ) {
       const l = 2 * i + 1;
+      if (l >= heap.length) return;
       const m = l + 1 < heap.length && less(l + 1, l) ? l + 1 : l;
-      if (l >= heap.length || !less(m, i)) return;
-      swap(i, m);
+      if (!less(m, i)) return;
+      [heap[i], heap[m]] = [at(m), at(i)];
       i = m;
     }
   };
@@ -68,13 +70,14 @@ function* merge(streams: Iterator<Entry>[]): Generator<Entry> {
   }
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
   while (heap.length > 0) {
-    yield heap[0].head;
-    const next = heap[0].rest.next();
+    const top = at(0);
+    yield top.head;
+    const next = top.rest.next();
     if (next.done) {
-      const last = heap.pop() as (typeof heap)[number];
+      const last = heap.pop() as Head;
       if (heap.length === 0) return;
       heap[0] = last;
-    } else heap[0].head = next.value;
+    } else top.head = next.value;
     down(0);
   }
 }
@@ -105,7 +108,7 @@ export function writeQuarantine(
     lines = [];
   };
   for (const [srcIdx, line, reason, raw] of merge([segmentRecords(dir, sources), ...conflicts.map(conflictRecords)])) {
-    const record: QuarantineRecord = { source: sources[srcIdx].key, line, reason, raw };
+    const record: QuarantineRecord = { source: (sources[srcIdx] as QuarantineSource).key, line, reason, raw };
     lines.push(`${JSON.stringify(record)}\n`);
     out.records++;
     out.byReason.set(reason, (out.byReason.get(reason) ?? 0) + 1);

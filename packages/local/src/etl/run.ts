@@ -19,7 +19,15 @@ import { logger } from "@tollgate/core/logger";
 import type { ObjectStore } from "@tollgate/core/ports";
 import { openPool, type TaskPool } from "./pool.ts";
 import { type QuarantineSource, writeQuarantine } from "./quarantine.ts";
-import { combineDigests, compareCodePoints, type EtlLimits, formatOf, isIgnoredKey, LIMITS, shardCount } from "./rules.ts";
+import {
+  combineDigests,
+  compareCodePoints,
+  type EtlLimits,
+  formatOf,
+  isIgnoredKey,
+  LIMITS,
+  shardCount,
+} from "./rules.ts";
 import { type BucketResult, type SegmentResult, type ShardResult, spillPath } from "./tasks.ts";
 
 /** JSON Lines files over this size are parsed in segments of about this size, in parallel. */
@@ -29,10 +37,12 @@ const BUCKET_BYTES = 16 * 2 ** 20;
 /** Below this much raw input, the tasks run inline: starting threads would cost more than they save. */
 const INLINE_BYTES = 16 * 2 ** 20;
 
-/** How to run: worker threads (default: every core, or none for small inputs) and shard sizes. */
+/** How to run: worker threads (default: every core, or none for small inputs), shard sizes, segment size. */
 export interface EtlOptions {
   workers?: number;
   limits?: Partial<EtlLimits>;
+  /** JSON Lines files are parsed in segments of about this many bytes (tests make it small). */
+  segmentBytes?: number;
 }
 
 /** The object keys the ETL writes for one dataset version. */
@@ -69,13 +79,13 @@ async function planSources(store: ObjectStore, keys: string[], dir: string): Pro
 }
 
 /** Parses every file (stage 1 and the row checks); returns the per-segment numbers. */
-async function parseAll(pool: TaskPool, sources: Planned[], dir: string, bucketBits: number) {
+async function parseAll(pool: TaskPool, sources: Planned[], dir: string, bucketBits: number, segmentBytes: number) {
   const tasks: Promise<SegmentResult>[] = [];
   const segments: { srcIdx: number }[] = [];
   for (const [srcIdx, source] of sources.entries()) {
     const format = formatOf(source.key);
     if (!format) continue;
-    const n = format === "jsonl" ? Math.max(1, Math.ceil(source.size / SEGMENT_BYTES)) : 1;
+    const n = format === "jsonl" ? Math.max(1, Math.ceil(source.size / segmentBytes)) : 1;
     for (let i = 0; i < n; i++) {
       const segIdx = segments.length;
       segments.push({ srcIdx });
@@ -137,10 +147,13 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
     pool = openPool(workers);
     const bucketBits = Math.min(12, Math.ceil(Math.log2(Math.max(1, bytes / BUCKET_BYTES))));
     log.info({ files: keys.length, bytes, workers, buckets: 2 ** bucketBits }, "etl started");
-    const segments = await parseAll(pool, sources, dir, bucketBits);
+    const segments = await parseAll(pool, sources, dir, bucketBits, options.segmentBytes ?? SEGMENT_BYTES);
 
     const skip = sources.flatMap((s, i) => (s.fileReason === "binary_file" ? [i] : []));
-    const lineOffsets = sources.flatMap((s) => s.segments).sort((a, b) => a.segIdx - b.segIdx).map((s) => s.offset);
+    const lineOffsets = sources
+      .flatMap((s) => s.segments)
+      .sort((a, b) => a.segIdx - b.segIdx)
+      .map((s) => s.offset);
     const writers = Array.from({ length: Math.max(1, workers) }, (_, w) => w);
     const buckets = await Promise.all(
       Array.from({ length: 2 ** bucketBits }, (_, bucket) =>
@@ -149,7 +162,9 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
           dir,
           skip,
           lineOffsets,
-          files: writers.map((w) => spillPath.bucket(dir, bucket, w)).filter((p) => statSync(p, { throwIfNoEntry: false })),
+          files: writers
+            .map((w) => spillPath.bucket(dir, bucket, w))
+            .filter((p) => statSync(p, { throwIfNoEntry: false })),
         }),
       ),
     );
@@ -159,7 +174,10 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
       const q = writeQuarantine(dir, sources, 2 ** bucketBits, limits.quarantineRows);
       const name = `rejected-${combineDigests(q.files.map((f) => f.sha256))}`;
       const out = outputKeys(args, "");
-      await putAll(store, q.files.map((f, i) => ({ key: out.quarantine(i, name), path: f.path })));
+      await putAll(
+        store,
+        q.files.map((f, i) => ({ key: out.quarantine(i, name), path: f.path })),
+      );
       throw new InvalidDatasetError(
         `dataset ${args.dataset}: no valid rows in ${curated.counts.read} records from ${keys.length} files under ${args.raw_prefix} ` +
           `(${summary(q.byReason) || "no records"}); every row needs a non-empty string "text" and "label" ` +
@@ -168,17 +186,26 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
     }
 
     const k = shardCount(curated.counts.valid, curated.bytes, limits);
-    const shards = await Promise.all(
-      Array.from({ length: k }, (_, shard) => pool?.run("writeShard", { shard, k, dir, files: bucketsOf(shard, k, bucketBits, dir) })),
-    ) as ShardResult[];
+    const shards = (await Promise.all(
+      Array.from({ length: k }, (_, shard) =>
+        pool?.run("writeShard", { shard, k, dir, files: bucketsOf(shard, k, bucketBits, dir) }),
+      ),
+    )) as ShardResult[];
     const datasetVersion = combineDigests(shards.map((s) => s.sha256));
     const out = outputKeys(args, datasetVersion);
-    await putAll(store, shards.map((s) => ({ key: out.curated(s.shard), path: spillPath.shard(dir, s.shard) })));
+    await putAll(
+      store,
+      shards.map((s) => ({ key: out.curated(s.shard), path: spillPath.shard(dir, s.shard) })),
+    );
     const q = writeQuarantine(dir, sources, 2 ** bucketBits, limits.quarantineRows);
-    await putAll(store, q.files.map((f, i) => ({ key: out.quarantine(i), path: f.path })));
+    await putAll(
+      store,
+      q.files.map((f, i) => ({ key: out.quarantine(i), path: f.path })),
+    );
 
     const labels = new Map<string, number>();
-    for (const s of shards) for (const [label, n] of Object.entries(s.labels)) labels.set(label, (labels.get(label) ?? 0) + n);
+    for (const s of shards)
+      for (const [label, n] of Object.entries(s.labels)) labels.set(label, (labels.get(label) ?? 0) + n);
     const manifest: Manifest = {
       dataset: args.dataset,
       datasetVersion,
@@ -187,7 +214,13 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
       counts: curated.counts,
       labels: Object.fromEntries([...labels].sort((a, b) => compareCodePoints(a[0], b[0]))),
       shards: shards.map(
-        (s): CuratedShard => ({ key: out.curated(s.shard), rows: s.rows, bytes: s.bytes, sha256: s.sha256, labels: s.labels }),
+        (s): CuratedShard => ({
+          key: out.curated(s.shard),
+          rows: s.rows,
+          bytes: s.bytes,
+          sha256: s.sha256,
+          labels: s.labels,
+        }),
       ),
       quarantineKeys: q.files.map((_, i) => out.quarantine(i)),
     };
@@ -211,16 +244,22 @@ function bucketsOf(shard: number, k: number, bits: number, dir: string): string[
 }
 
 /** The manifest's counts and sources from the per-segment and per-bucket numbers. */
-function countCurated(sources: readonly Planned[], segments: readonly SegmentResult[], buckets: readonly BucketResult[]) {
+function countCurated(
+  sources: readonly Planned[],
+  segments: readonly SegmentResult[],
+  buckets: readonly BucketResult[],
+) {
   const conflicts = new Map<number, number>();
-  for (const b of buckets) for (const [srcIdx, n] of b.conflicts) conflicts.set(srcIdx, (conflicts.get(srcIdx) ?? 0) + n);
+  for (const b of buckets)
+    for (const [srcIdx, n] of b.conflicts) conflicts.set(srcIdx, (conflicts.get(srcIdx) ?? 0) + n);
   const perSource = sources.map((source, srcIdx) => {
     if (source.fileReason) return { key: source.key, rows: 1, quarantined: 1 };
     let rows = 0;
     let quarantined = conflicts.get(srcIdx) ?? 0;
     for (const { segIdx } of source.segments) {
-      rows += segments[segIdx].records;
-      quarantined += segments[segIdx].quarantined;
+      const segment = segments[segIdx] as SegmentResult;
+      rows += segment.records;
+      quarantined += segment.quarantined;
     }
     return { key: source.key, rows, quarantined };
   });

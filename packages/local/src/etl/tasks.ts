@@ -86,7 +86,10 @@ export function parseSegment(task: SegmentTask): SegmentResult {
       const h = shardHash(clean.text);
       const b = bucketOf(h);
       let out = buckets.get(b);
-      if (!out) buckets.set(b, (out = new SpillWriter(spillPath.bucket(task.dir, b, task.workerId), flushAt)));
+      if (!out) {
+        out = new SpillWriter(spillPath.bucket(task.dir, b, task.workerId), flushAt);
+        buckets.set(b, out);
+      }
       out.write(JSON.stringify([h, clean.text, clean.label, task.srcIdx, task.segIdx, r.line, r.raw]));
     }
   } catch (err) {

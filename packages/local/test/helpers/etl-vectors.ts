@@ -17,13 +17,30 @@ export interface RowVector {
   expect: Outcome[];
 }
 
+/** What a shard's manifest entry holds besides its key. */
+export interface ShardVector {
+  rows: number;
+  bytes: number;
+  sha256: string;
+  labels: Record<string, number>;
+}
+
 /** A dataset vector: a folder of raw files and the whole outcome. */
 export interface DatasetVector {
   name: string;
   folder: string;
+  /** The same folder with smaller shard limits: several shards. */
+  small: {
+    limits: { shardRows: number; quarantineRows: number };
+    datasetVersion: string;
+    shards: ShardVector[];
+    quarantineShards: number;
+  };
   expect: {
     rows: CuratedRow[];
     datasetVersion: string;
+    shards: ShardVector[];
+    quarantineShards: number;
     counts: { read: number; valid: number; duplicates: number; quarantined: number };
     labels: Record<string, number>;
     sources: { key: string; rows: number; quarantined: number }[];
@@ -36,17 +53,27 @@ export function expand(value: string): string {
   return value.replace(/\{\{(.+?)\*(\d+)\}\}/gu, (_, ch: string, n: string) => ch.repeat(Number(n)));
 }
 
+/** The shard layout's vectors: hash of a text, shard of a hash, shard count, version from digests. */
+export interface ShardVectors {
+  hash: { text: string; h: number }[];
+  assign: { h: number; k: number; shard: number }[];
+  count: { rows: number; bytes: number; k: number }[];
+  version: { digests: string[]; version: string }[];
+}
+
 /** Loads vectors.json with placeholders expanded. */
-export function loadVectors(): { rows: RowVector[]; datasets: DatasetVector[] } {
+export function loadVectors(): { rows: RowVector[]; datasets: DatasetVector[]; shards: ShardVectors } {
   const raw = JSON.parse(readFileSync(join(ETL_FIXTURES, "vectors.json"), "utf8")) as {
     rows: RowVector[];
     datasets: DatasetVector[];
+    shards: ShardVectors;
   };
   const rows = raw.rows.map((v) => ({
     ...v,
     expect: v.expect.map((o) => ("text" in o ? { ...o, text: expand(o.text), label: expand(o.label) } : o)),
   }));
-  return { rows, datasets: raw.datasets };
+  const shards = { ...raw.shards, hash: raw.shards.hash.map((v) => ({ ...v, text: expand(v.text) })) };
+  return { rows, datasets: raw.datasets, shards };
 }
 
 /** The bytes of a row vector's input file. */
