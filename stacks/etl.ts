@@ -15,12 +15,12 @@ import { suppress } from "./nag.ts";
 
 /**
  * Where the ETL reads and writes in the data bucket (the ASL passes the exact prefixes per run).
- * Writes go through Hadoop's S3 file system, which checks for an existing object before it
- * creates one and removes directory-marker objects after: hence read, list and delete there too.
+ * The job reads and writes with boto3 (ranged GetObject, ListObjectsV2, PutObject), from the driver
+ * and the executors; it never reads back what it wrote and never deletes.
  */
 export const ETL_ACCESS = {
-  read: ["raw/", "curated/", "quarantine/", "runs/"],
-  list: ["raw/", "curated/", "quarantine/", "runs/"],
+  read: ["raw/"],
+  list: ["raw/"],
   write: ["curated/", "quarantine/", "runs/"],
 } as const;
 
@@ -56,13 +56,6 @@ export function etlJob(scope: Construct, dataBucket: IBucket): EtlJob {
   role.addToPolicy(readObjects(dataBucket, [...ETL_ACCESS.read]));
   role.addToPolicy(listObjects(dataBucket, [...ETL_ACCESS.list]));
   role.addToPolicy(writeObjects(dataBucket, [...ETL_ACCESS.write]));
-  role.addToPolicy(
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ["s3:DeleteObject"],
-      resources: ETL_ACCESS.write.map((p) => dataBucket.arnForObjects(`${p}*`)),
-    }),
-  );
   // Glue writes driver/executor logs to /aws-glue/jobs/{output,error,logs-v2}, creating them on first use
   const logGroups = stack.formatArn({
     service: "logs",
