@@ -57,7 +57,7 @@ export const spillPath = {
 
 /**
  * Stage 1 and the per-row checks: parses the segment; quarantine records go to `q-<segIdx>.jsonl`
- * as `[line, reason, raw]`; valid rows to their hash bucket as `[h, text, label, srcIdx, segIdx, line, raw]`.
+ * as `[line, reason, raw]`; valid rows to their hash bucket as a {@link SpilledRow} line.
  */
 export function parseSegment(task: SegmentTask): SegmentResult {
   const begin = task.start === 0 ? 0 : afterLf(task.path, task.start - 1);
@@ -90,7 +90,7 @@ export function parseSegment(task: SegmentTask): SegmentResult {
         out = new SpillWriter(spillPath.bucket(task.dir, b, task.workerId), flushAt);
         buckets.set(b, out);
       }
-      out.write(JSON.stringify([h, clean.text, clean.label, task.srcIdx, task.segIdx, r.line, r.raw]));
+      out.write(spillRow(h, clean.text, clean.label, task.srcIdx, task.segIdx, r.line, r.raw));
     }
   } catch (err) {
     if (!(err instanceof BinaryFileError)) throw err;
@@ -125,14 +125,41 @@ export interface BucketResult {
   conflicts: [number, number][];
 }
 
-type SpilledRow = [h: number, text: string, label: string, srcIdx: number, segIdx: number, line: number, raw: string];
+/**
+ * A valid row in a bucket spill: `h TAB srcIdx TAB segIdx TAB line TAB ["text","label"] TAB "raw"`
+ * (JSON strings hold no raw TAB), so that de-duplication parses the raw text only for conflicts.
+ */
+function spillRow(h: number, text: string, label: string, srcIdx: number, segIdx: number, line: number, raw: string) {
+  return `${h}\t${srcIdx}\t${segIdx}\t${line}\t${JSON.stringify([text, label])}\t${JSON.stringify(raw)}`;
+}
+
+interface SpilledRow {
+  h: number;
+  text: string;
+  label: string;
+  srcIdx: number;
+  /** The rest of the line: `segIdx TAB line TAB … TAB "raw"` (see {@link whereFrom}). */
+  line: string;
+}
+
+/** A spilled row's segment, line and raw text. */
+function whereFrom(row: SpilledRow): [segIdx: number, line: number, raw: string] {
+  const [segIdx, line] = row.line.split("\t", 2).map(Number) as [number, number];
+  return [segIdx, line, JSON.parse(row.line.slice(row.line.lastIndexOf("\t") + 1)) as string];
+}
 
 function* spilledRows(files: readonly string[], skip: ReadonlySet<number>): Generator<SpilledRow> {
   for (const file of files) {
     for (const line of readSpill(file)) {
       if (line === "") continue;
-      const row = JSON.parse(line) as SpilledRow;
-      if (!skip.has(row[3])) yield row;
+      const a = line.indexOf("\t");
+      const b = line.indexOf("\t", a + 1);
+      const srcIdx = Number(line.slice(a + 1, b));
+      if (skip.has(srcIdx)) continue;
+      const c = line.indexOf("\t", line.indexOf("\t", b + 1) + 1);
+      const d = line.lastIndexOf("\t");
+      const [text, label] = JSON.parse(line.slice(c + 1, d)) as [string, string];
+      yield { h: Number(line.slice(0, a)), text, label, srcIdx, line: line.slice(b + 1) };
     }
   }
 }
@@ -145,7 +172,7 @@ function* spilledRows(files: readonly string[], skip: ReadonlySet<number>): Gene
 export function dedupeBucket(task: BucketTask): BucketResult {
   const skip = new Set(task.skip);
   const groups = new Map<string, { h: number; label: string; n: number; conflict: boolean }>();
-  for (const [h, text, label] of spilledRows(task.files, skip)) {
+  for (const { h, text, label } of spilledRows(task.files, skip)) {
     const group = groups.get(text);
     if (!group) groups.set(text, { h, label, n: 1, conflict: false });
     else {
@@ -169,8 +196,10 @@ export function dedupeBucket(task: BucketTask): BucketResult {
   dedup.close();
   if (conflicting === 0) return result;
   const records: [number, number, string][] = [];
-  for (const [, text, , srcIdx, segIdx, line, raw] of spilledRows(task.files, skip)) {
-    if (groups.get(text)?.conflict) records.push([srcIdx, (task.lineOffsets[segIdx] ?? 0) + line, raw]);
+  for (const row of spilledRows(task.files, skip)) {
+    if (!groups.get(row.text)?.conflict) continue;
+    const [segIdx, line, raw] = whereFrom(row);
+    records.push([row.srcIdx, (task.lineOffsets[segIdx] ?? 0) + line, raw]);
   }
   records.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const perSource = new Map<number, number>();
@@ -206,6 +235,18 @@ export function curatedLine(text: string, label: string): string {
   return `${JSON.stringify({ text, label })}\n`;
 }
 
+/** Characters where UTF-16 order and code point order can disagree (surrogates vs U+E000–U+FFFF). */
+const HIGH = /[\uD800-\uFFFF]/;
+
+/** Text then label in code point order; JavaScript's own order where that is the same (no high characters). */
+function byText(a: [string, string], b: [string, string]): number {
+  if (a[0] !== b[0]) {
+    if (HIGH.test(a[0]) || HIGH.test(b[0])) return compareCodePoints(a[0], b[0]);
+    return a[0] < b[0] ? -1 : 1;
+  }
+  return compareCodePoints(a[1], b[1]);
+}
+
 /** Sorts the shard's rows by text then label (code point order) and writes them to `shard-<s>.jsonl`. */
 export function writeShard(task: ShardTask): ShardResult {
   const rows: [string, string][] = [];
@@ -216,7 +257,7 @@ export function writeShard(task: ShardTask): ShardResult {
       if (shardOf(h, task.k) === task.shard) rows.push([text, label]);
     }
   }
-  rows.sort((a, b) => compareCodePoints(a[0], b[0]) || compareCodePoints(a[1], b[1]));
+  rows.sort(byText);
   const labels = new Map<string, number>();
   for (const [, label] of rows) labels.set(label, (labels.get(label) ?? 0) + 1);
   const body = Buffer.from(rows.map(([text, label]) => curatedLine(text, label)).join(""));
