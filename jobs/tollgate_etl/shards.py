@@ -11,6 +11,8 @@ import json
 from pyspark import StorageLevel
 from pyspark.sql import DataFrame
 
+from tollgate_etl.rules import sha256_hex
+
 
 def curated_line(text, label):
     """One curated row's exact bytes (as JSON.stringify writes them), as str."""
@@ -80,7 +82,7 @@ class ShardedRows:
         line_of = _curated_row_line if self.kind == "curated" else quarantine_line
         writer = _shard_writer(objects, folder, line_of, self.kind == "curated")
         found = {s[0]: s for s in self._df.rdd.mapPartitions(writer).collect()}
-        empty = hashlib.sha256(b"").hexdigest()
+        empty = sha256_hex([])
         stats = []
         for index in range(self.count):  # a shard without rows is an empty object
             if index not in found and folder is not None:
