@@ -109,7 +109,7 @@ def with_quarantine_shard(quarantine: DataFrame, offsets: DataFrame, rows_per_sh
     """
     rank = F.row_number().over(Window.partitionBy("source").orderBy("line")) - 1
     indexed = quarantine.join(F.broadcast(offsets), "source").withColumn("index", F.col("offset") + rank)
-    return indexed.withColumn("shard", F.floor(F.col("index") / rows_per_shard).cast("long"))
+    return indexed.withColumn("shard", F.expr(f"index div {int(rows_per_shard)}"))
 
 
 def count_by_source(staged: DataFrame, quarantine: DataFrame):
