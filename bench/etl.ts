@@ -79,13 +79,17 @@ async function run(tool: Run["tool"], factor: number): Promise<Run> {
   log(`${tool} ${factor}×: ${rows} rows, ${(bytes / 2 ** 20).toFixed(0)} MB …`);
   const m =
     tool === "ours"
-      ? await measure(process.execPath, [
-          "--import",
-          "tsx",
-          "scripts/etl-local.ts",
-          ...etlArgs(root, tool),
-          ...(values.workers ? ["--workers", values.workers] : []),
-        ])
+      ? await measure(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            "scripts/etl-local.ts",
+            ...etlArgs(root, tool),
+            ...(values.workers ? ["--workers", values.workers] : []),
+          ],
+          { env: { ...process.env, TOLLGATE_LOG_LEVEL: "info" } },
+        )
       : await measure(join(REPO, "jobs", ".venv", "bin", "python"), ["jobs/etl_job.py", ...etlArgs(root, tool)], {
           env: {
             ...process.env,
@@ -93,6 +97,10 @@ async function run(tool: Run["tool"], factor: number): Promise<Run> {
             PYSPARK_PYTHON: join(REPO, "jobs", ".venv", "bin", "python"),
           },
         });
+  for (const line of m.stderr.split("\n").filter((l) => l.includes('"etl phase"'))) {
+    const { phase, ms, rssMb } = JSON.parse(line) as { phase: string; ms: number; rssMb: number };
+    log(`  ${phase}: ${(ms / 1000).toFixed(1)} s, RSS ${rssMb} MB at its end`);
+  }
   const manifest = lastJson(m.stdout) as { datasetVersion: string; counts: { read: number }; shards: unknown[] };
   if (manifest.counts.read !== rows)
     throw new Error(`${tool} ${factor}×: read ${manifest.counts.read} rows of ${rows}`);

@@ -174,10 +174,10 @@ export interface CleanRow {
 export function cleanRow(text: string, label: string): CleanRow | Reason {
   const t = normalizeWhitespace(text);
   if (t === "") return "empty_text";
-  if (codePointLength(t) > MAX_TEXT_CODE_POINTS) return "text_too_long";
+  if (t.length > MAX_TEXT_CODE_POINTS && codePointLength(t) > MAX_TEXT_CODE_POINTS) return "text_too_long";
   const l = normalizeWhitespace(label);
   if (l === "") return "empty_label";
-  if (codePointLength(l) > MAX_LABEL_CODE_POINTS) return "label_too_long";
+  if (l.length > MAX_LABEL_CODE_POINTS && codePointLength(l) > MAX_LABEL_CODE_POINTS) return "label_too_long";
   if (!LABEL_RE.test(l)) return "invalid_label";
   return { text: t, label: l };
 }

@@ -140,6 +140,15 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
   }
   const dir = mkdtempSync(join(tmpdir(), "tollgate-etl-"));
   let pool: TaskPool | undefined;
+  let since = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    log.info(
+      { phase: name, ms: Math.round(now - since), rssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) },
+      "etl phase",
+    );
+    since = now;
+  };
   try {
     const sources = await planSources(store, keys, dir);
     const bytes = sources.reduce((n, s) => n + (s.fileReason ? 0 : s.size), 0);
@@ -148,6 +157,7 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
     const bucketBits = Math.min(12, Math.ceil(Math.log2(Math.max(1, bytes / BUCKET_BYTES))));
     log.info({ files: keys.length, bytes, workers, buckets: 2 ** bucketBits }, "etl started");
     const segments = await parseAll(pool, sources, dir, bucketBits, options.segmentBytes ?? SEGMENT_BYTES);
+    phase("parse");
 
     const skip = sources.flatMap((s, i) => (s.fileReason === "binary_file" ? [i] : []));
     const lineOffsets = sources
@@ -169,6 +179,7 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
       ),
     );
     const curated = countCurated(sources, segments, buckets as BucketResult[]);
+    phase("dedupe");
 
     if (curated.counts.valid === 0) {
       const q = writeQuarantine(dir, sources, 2 ** bucketBits, limits.quarantineRows);

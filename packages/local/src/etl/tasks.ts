@@ -65,7 +65,7 @@ export function parseSegment(task: SegmentTask): SegmentResult {
   const result: SegmentResult = { segIdx: task.segIdx, lines: 0, records: 0, quarantined: 0, binary: false };
   const quarantine = new SpillWriter(spillPath.quarantine(task.dir, task.segIdx));
   const buckets = new Map<number, SpillWriter>();
-  const flushAt = Math.max(1 << 14, Math.min(1 << 18, 2 ** 25 / 2 ** task.bucketBits));
+  const flushAt = Math.max(1 << 14, Math.min(1 << 16, 2 ** 23 / 2 ** task.bucketBits));
   const bucketOf = (h: number) => (task.bucketBits === 0 ? 0 : h >>> (32 - task.bucketBits));
   function* counted(lines: Iterable<SourceLine>) {
     for (const line of lines) {
@@ -126,11 +126,13 @@ export interface BucketResult {
 }
 
 /**
- * A valid row in a bucket spill: `h TAB srcIdx TAB segIdx TAB line TAB ["text","label"] TAB "raw"`
- * (JSON strings hold no raw TAB), so that de-duplication parses the raw text only for conflicts.
+ * A valid row in a bucket spill: `h TAB srcIdx TAB segIdx TAB line TAB ["text","label"] TAB raw`, raw
+ * being `r` + the raw text when it holds no LF (a JSON Lines line never does), else `j` + its JSON. JSON
+ * strings hold no TAB, so de-duplication finds the fields by position and reads `raw` only for conflicts.
  */
 function spillRow(h: number, text: string, label: string, srcIdx: number, segIdx: number, line: number, raw: string) {
-  return `${h}\t${srcIdx}\t${segIdx}\t${line}\t${JSON.stringify([text, label])}\t${JSON.stringify(raw)}`;
+  const rawField = raw.includes("\n") ? `j${JSON.stringify(raw)}` : `r${raw}`;
+  return `${h}\t${srcIdx}\t${segIdx}\t${line}\t${JSON.stringify([text, label])}\t${rawField}`;
 }
 
 interface SpilledRow {
@@ -138,14 +140,17 @@ interface SpilledRow {
   text: string;
   label: string;
   srcIdx: number;
-  /** The rest of the line: `segIdx TAB line TAB … TAB "raw"` (see {@link whereFrom}). */
+  /** The rest of the line: `segIdx TAB line TAB … TAB raw` (see {@link whereFrom}). */
   line: string;
+  /** Where `raw` starts in `line`. */
+  rawAt: number;
 }
 
 /** A spilled row's segment, line and raw text. */
 function whereFrom(row: SpilledRow): [segIdx: number, line: number, raw: string] {
   const [segIdx, line] = row.line.split("\t", 2).map(Number) as [number, number];
-  return [segIdx, line, JSON.parse(row.line.slice(row.line.lastIndexOf("\t") + 1)) as string];
+  const raw = row.line.slice(row.rawAt);
+  return [segIdx, line, raw.startsWith("j") ? (JSON.parse(raw.slice(1)) as string) : raw.slice(1)];
 }
 
 function* spilledRows(files: readonly string[], skip: ReadonlySet<number>): Generator<SpilledRow> {
@@ -157,9 +162,9 @@ function* spilledRows(files: readonly string[], skip: ReadonlySet<number>): Gene
       const srcIdx = Number(line.slice(a + 1, b));
       if (skip.has(srcIdx)) continue;
       const c = line.indexOf("\t", line.indexOf("\t", b + 1) + 1);
-      const d = line.lastIndexOf("\t");
+      const d = line.indexOf("\t", c + 1);
       const [text, label] = JSON.parse(line.slice(c + 1, d)) as [string, string];
-      yield { h: Number(line.slice(0, a)), text, label, srcIdx, line: line.slice(b + 1) };
+      yield { h: Number(line.slice(0, a)), text, label, srcIdx, line: line.slice(b + 1), rawAt: d - b };
     }
   }
 }
