@@ -203,6 +203,7 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
       ),
     )) as ShardResult[];
     const datasetVersion = combineDigests(shards.map((s) => s.sha256));
+    phase("shards");
     const out = outputKeys(args, datasetVersion);
     await putAll(
       store,
@@ -214,6 +215,7 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
       q.files.map((f, i) => ({ key: out.quarantine(i), path: f.path })),
     );
 
+    phase("store");
     const labels = new Map<string, number>();
     for (const s of shards)
       for (const [label, n] of Object.entries(s.labels)) labels.set(label, (labels.get(label) ?? 0) + n);
