@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 /**
  * Fixtures of the core steps' unit tests: the real local stores (a folder, SQLite) under a fresh
  * home as the ports, a fixed clock, curated data as the Etl state leaves it, and a logger whose
@@ -33,6 +34,7 @@ export async function putCurated(ports: StepPorts, dataset: string, rows: Row[])
   const curatedKey = `curated/${dataset}/v1/part-00000.jsonl`;
   const labels: Record<string, number> = {};
   for (const row of rows) labels[row.label] = (labels[row.label] ?? 0) + 1;
+  const body = encodeJsonLines(rows);
   const manifest: Manifest = {
     dataset,
     datasetVersion: "v1",
@@ -40,10 +42,18 @@ export async function putCurated(ports: StepPorts, dataset: string, rows: Row[])
     sources: [{ key: `raw/${dataset}/data.jsonl`, rows: rows.length, quarantined: 0 }],
     counts: { read: rows.length, valid: rows.length, duplicates: 0, quarantined: 0 },
     labels,
-    curatedKeys: [curatedKey],
-    quarantineKey: null,
+    shards: [
+      {
+        key: curatedKey,
+        rows: rows.length,
+        bytes: Buffer.byteLength(body),
+        sha256: createHash("sha256").update(body).digest("hex"),
+        labels,
+      },
+    ],
+    quarantineKeys: [],
   };
-  await ports.data.put(curatedKey, encodeJsonLines(rows));
+  await ports.data.put(curatedKey, body);
   const manifestKey = `runs/run-1/manifest.json`;
   await ports.data.put(manifestKey, JSON.stringify(manifest));
   return manifestKey;
