@@ -37,6 +37,8 @@ export class ExecutionAlreadyExistsError extends TollgateError {
 }
 /** An execution named by a command does not exist. */
 export class ExecutionNotFoundError extends TollgateError {}
+/** A local database written by a newer tollgate (its schema version is above this one's). */
+export class UnsupportedStoreVersionError extends TollgateError {}
 /** A stored record (a registry row or item) does not match its schema. */
 export class CorruptRecordError extends TollgateError {}
 /** A fault injected by configuration (reliability testing). */

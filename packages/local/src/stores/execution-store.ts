@@ -5,7 +5,8 @@ import type {
   HistoryEvent,
   NewHistoryEvent,
 } from "@tollgate/core/workflow/executions";
-import { connect, migrate, type SqliteDb } from "./sqlite.ts";
+import { migrateToLatest } from "./schema.ts";
+import { connect, type SqliteDb } from "./sqlite.ts";
 
 export type { ExecutionRecord, ExecutionStatus, HistoryEvent, NewHistoryEvent };
 
@@ -40,33 +41,6 @@ export interface ExecutionStore {
   claimRedrive(name: string): boolean;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS executions (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  name TEXT NOT NULL UNIQUE,
-  execution_arn TEXT NOT NULL UNIQUE,
-  state_machine_arn TEXT NOT NULL,
-  status TEXT NOT NULL,
-  input TEXT NOT NULL,
-  output TEXT,
-  error TEXT,
-  cause TEXT,
-  start_date TEXT NOT NULL,
-  stop_date TEXT,
-  redrive_count INTEGER NOT NULL DEFAULT 0,
-  owner_pid INTEGER
-);
-CREATE INDEX IF NOT EXISTS executions_status ON executions (status, start_date);
-CREATE TABLE IF NOT EXISTS execution_events (
-  execution_name TEXT NOT NULL REFERENCES executions (name),
-  id INTEGER NOT NULL,
-  previous_event_id INTEGER NOT NULL,
-  timestamp TEXT NOT NULL,
-  type TEXT NOT NULL,
-  details TEXT NOT NULL,
-  PRIMARY KEY (execution_name, id)
-) WITHOUT ROWID;`;
-
 const COLUMNS = `execution_arn AS executionArn, name, state_machine_arn AS stateMachineArn, status, input, output,
   error, cause, start_date AS startDate, stop_date AS stopDate, redrive_count AS redriveCount`;
 
@@ -89,10 +63,7 @@ export class SqliteExecutionStore implements ExecutionStore {
   /** @param source a database file path (opened and owned) or an open connection (borrowed) */
   constructor(source: string | SqliteDb) {
     ({ db: this.db, owned: this.owned } = connect(source));
-    migrate(this.db, SCHEMA);
-    const columns = this.db.prepare("PRAGMA table_info(executions)").all() as { name: string }[];
-    if (!columns.some((c) => c.name === "owner_pid"))
-      this.db.exec("ALTER TABLE executions ADD COLUMN owner_pid INTEGER");
+    migrateToLatest(this.db);
   }
 
   create(rec: NewExecution): ExecutionRecord {

@@ -9,6 +9,7 @@ import { DEFAULT_TABLE } from "./audited.ts";
 import { SqliteExecutionStore } from "./execution-store.ts";
 import { FolderObjectStore } from "./object-store.ts";
 import { SqliteRegistry } from "./registry-sqlite.ts";
+import { migrateToLatest } from "./schema.ts";
 import { openSqlite } from "./sqlite.ts";
 
 export { type AuditFilter, JsonlAuditLog, readAudit } from "./audit-log.ts";
@@ -55,13 +56,20 @@ export interface LocalStores {
 /**
  * Opens (creating as needed) the stores under `home`: objects in `<home>/objects/data` and
  * `<home>/objects/models`, registry and executions in `<home>/tollgate.db` (one WAL-mode
- * connection, shared), the audit log in `<home>/audit.jsonl`. Several processes may open the
- * same home at once.
+ * connection, shared, its schema brought up to date: stores/schema.ts), the audit log in
+ * `<home>/audit.jsonl`. Several processes may open the same home at once.
+ * @throws UnsupportedStoreVersionError when the home was written by a newer tollgate.
  */
 export function openLocalStores(home: string): LocalStores {
   const root = resolve(home);
   mkdirSync(root, { recursive: true });
   const db = openSqlite(join(root, "tollgate.db"));
+  try {
+    migrateToLatest(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
   const auditFile = join(root, "audit.jsonl");
   return {
     home: root,

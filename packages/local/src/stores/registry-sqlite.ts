@@ -2,29 +2,8 @@ import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@t
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
-import { connect, migrate, type SqliteDb } from "./sqlite.ts";
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS model_versions (
-  model_name TEXT NOT NULL,
-  version TEXT NOT NULL,
-  status TEXT NOT NULL,
-  status_reason TEXT,
-  created_at TEXT NOT NULL,
-  record TEXT NOT NULL,
-  PRIMARY KEY (model_name, version)
-);
-CREATE TABLE IF NOT EXISTS live_pointers (
-  model_name TEXT PRIMARY KEY,
-  version TEXT NOT NULL,
-  since TEXT NOT NULL,
-  by TEXT NOT NULL,
-  previous TEXT
-);
-CREATE TABLE IF NOT EXISTS runs (
-  run_id TEXT PRIMARY KEY,
-  record TEXT NOT NULL
-);`;
+import { migrateToLatest } from "./schema.ts";
+import { connect, type SqliteDb } from "./sqlite.ts";
 
 interface VersionRow {
   status: ModelStatus;
@@ -53,7 +32,7 @@ export class SqliteRegistry implements Registry {
   /** @param source a database file path (opened and owned) or an open connection (borrowed) */
   constructor(source: string | SqliteDb) {
     ({ db: this.db, owned: this.owned } = connect(source));
-    migrate(this.db, SCHEMA);
+    migrateToLatest(this.db);
   }
 
   async putModelVersion(record: ModelVersionRecord): Promise<void> {

@@ -29,11 +29,3 @@ export function openSqlite(path: string, options: { busyTimeoutMs?: number } = {
 export function connect(source: string | SqliteDb): { db: SqliteDb; owned: boolean } {
   return typeof source === "string" ? { db: openSqlite(source), owned: true } : { db: source, owned: false };
 }
-
-/**
- * Runs schema DDL under the write lock, so two processes opening a fresh file at the
- * same moment do not race on `CREATE TABLE`.
- */
-export function migrate(db: SqliteDb, ddl: string): void {
-  db.transaction(() => db.exec(ddl)).immediate();
-}
