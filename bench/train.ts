@@ -56,6 +56,8 @@ function setup(): void {
 }
 
 const fmt = (x: number, d = 2) => x.toFixed(d);
+/** Peers that failed, as "dataset: peer: error" (listed in the output and the JSON line). */
+const failed: string[] = [];
 
 async function runDataset(name: string): Promise<DatasetResult> {
   const source = datasetByName(name);
@@ -84,7 +86,15 @@ async function runDataset(name: string): Promise<DatasetResult> {
   const only = args.peers?.split(",");
   for (const peer of PEERS) {
     if ((quick && peer.slow) || (only && !only.some((o) => peer.name.includes(o)))) continue;
-    const p = await peer.run(files, ds.labels);
+    let p: PeerResult;
+    try {
+      p = await peer.run(files, ds.labels);
+    } catch (err) {
+      // One peer failing (or killed) must not lose the others' figures: it is reported, not measured.
+      failed.push(`${name}: ${peer.name}: ${String(err).split("\n")[0]}`);
+      log(`${peer.name}: FAILED (${String(err).split("\n")[0]}) [${elapsed()}]`);
+      continue;
+    }
     peers.push(p);
     log(
       `${p.name}: ${p.chosen} (validation ${JSON.stringify(p.scores)}), accuracy ${fmt(p.accuracy, 4)}, macro-F1 ${fmt(p.macroF1, 4)}, ` +
@@ -127,6 +137,7 @@ async function main() {
     core,
     machine: { nproc: before.nproc, cpu: before.cpu, load_before: before.load, load_after: after.load },
     targets: checks.map((t) => ({ dataset: t.dataset, name: t.name, holds: t.holds })),
+    failed,
     wall_s: Number(((performance.now() - began) / 1000).toFixed(1)),
   };
   const dir = join(import.meta.dirname, ".data", "train", quick ? "quick" : "full");
@@ -146,6 +157,7 @@ async function main() {
   console.log(
     `load average before ${before.load.join(" ")}, after ${after.load.join(" ")}; ${before.nproc} × ${before.cpu}`,
   );
+  for (const f of failed) console.log(`FAILED (not measured): ${f}`);
   console.log(`targets:\n${targetLines(checks)}`);
   console.log(jsonLine(results, extra));
 }

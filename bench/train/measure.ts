@@ -35,7 +35,7 @@ export class CommandFailedError extends Error {
 export function measure(
   cmd: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutS?: number } = {},
 ): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -43,15 +43,25 @@ export function measure(
       env: options.env ?? process.env,
       cwd: options.cwd ?? process.cwd(),
       stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so a timeout ends the command and not only GNU time
     });
+    let timedOut = false;
+    const timer = options.timeoutS
+      ? setTimeout(() => {
+          timedOut = true;
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        }, options.timeoutS * 1000)
+      : undefined;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => out.push(b));
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", reject);
     child.on("close", (code) => {
+      clearTimeout(timer);
       const wallS = (performance.now() - started) / 1000;
       const stderr = Buffer.concat(err).toString("utf8");
+      if (timedOut) return reject(new CommandFailedError(`${cmd} (killed after ${options.timeoutS} s)`, code, ""));
       if (code !== 0) return reject(new CommandFailedError(`${cmd} ${args.join(" ")}`, code, stderr));
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       const seconds = (what: string) => Number(new RegExp(`${what} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1]);

@@ -223,17 +223,27 @@ function bestArgs(output: string): string[] {
 }
 
 const AUTOTUNE_S = 120;
+/**
+ * The search is stopped (and reported as failed) after this many times its duration: autotune's
+ * last trial and its retraining with the best arguments run past `-autotune-duration`, by many
+ * minutes on long documents on a loaded machine.
+ */
+const AUTOTUNE_LIMIT = 4;
 
 const fasttextAutotune: Peer = {
   name: `fasttext autotune ${AUTOTUNE_S} s`,
   async run(files, labels) {
     const prefix = (p: string) => join(files.dir, `fasttext-${p}`);
     const threads = ["-thread", String(THREADS)];
-    const search = await measure("fasttext", [
-      "supervised",
-      ...["-input", files.fasttext.fit, "-output", prefix("search"), ...threads, "-verbose", "3"],
-      ...["-autotune-validation", files.fasttext.validation, "-autotune-duration", String(AUTOTUNE_S)],
-    ]);
+    const search = await measure(
+      "fasttext",
+      [
+        "supervised",
+        ...["-input", files.fasttext.fit, "-output", prefix("search"), ...threads, "-verbose", "3"],
+        ...["-autotune-validation", files.fasttext.validation, "-autotune-duration", String(AUTOTUNE_S)],
+      ],
+      { timeoutS: AUTOTUNE_S * AUTOTUNE_LIMIT },
+    );
     const args = bestArgs(search.stdout + search.stderr);
     const final = await measure("fasttext", [
       "supervised",
