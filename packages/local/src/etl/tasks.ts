@@ -171,7 +171,7 @@ function* spilledRows(files: readonly string[], skip: ReadonlySet<number>): Gene
 
 /**
  * Groups the bucket's rows by text: a text with one label is curated (written to `dedup-<b>.jsonl`
- * as `[h, text, label]`), one with several is a conflict: all its rows go, sorted by source and
+ * as `h TAB` + its curated line), one with several is a conflict: all its rows go, sorted by source and
  * line, to `conflicts-<b>.jsonl` as `[srcIdx, line, raw]`.
  */
 export function dedupeBucket(task: BucketTask): BucketResult {
@@ -196,7 +196,7 @@ export function dedupeBucket(task: BucketTask): BucketResult {
     result.valid++;
     result.rows += group.n;
     result.bytes += Buffer.byteLength(text) + Buffer.byteLength(group.label);
-    dedup.write(JSON.stringify([group.h, text, group.label]));
+    dedup.write(`${group.h}\t${curatedLine(text, group.label).slice(0, -1)}`);
   }
   dedup.close();
   if (conflicting === 0) return result;
@@ -243,29 +243,40 @@ export function curatedLine(text: string, label: string): string {
 /** Characters where UTF-16 order and code point order can disagree (surrogates vs U+E000–U+FFFF). */
 const HIGH = /[\uD800-\uFFFF]/;
 
+interface ShardRow {
+  text: string;
+  label: string;
+  /** The curated line without its LF. */
+  line: string;
+  high: boolean;
+}
+
 /** Text then label in code point order; JavaScript's own order where that is the same (no high characters). */
-function byText(a: [string, string], b: [string, string]): number {
-  if (a[0] !== b[0]) {
-    if (HIGH.test(a[0]) || HIGH.test(b[0])) return compareCodePoints(a[0], b[0]);
-    return a[0] < b[0] ? -1 : 1;
+function byText(a: ShardRow, b: ShardRow): number {
+  if (a.text !== b.text) {
+    if (a.high || b.high) return compareCodePoints(a.text, b.text);
+    return a.text < b.text ? -1 : 1;
   }
-  return compareCodePoints(a[1], b[1]);
+  return compareCodePoints(a.label, b.label);
 }
 
 /** Sorts the shard's rows by text then label (code point order) and writes them to `shard-<s>.jsonl`. */
 export function writeShard(task: ShardTask): ShardResult {
-  const rows: [string, string][] = [];
+  const rows: ShardRow[] = [];
   for (const file of task.files) {
     for (const line of readSpill(file)) {
       if (line === "") continue;
-      const [h, text, label] = JSON.parse(line) as [number, string, string];
-      if (shardOf(h, task.k) === task.shard) rows.push([text, label]);
+      const tab = line.indexOf("\t");
+      if (shardOf(Number(line.slice(0, tab)), task.k) !== task.shard) continue;
+      const curated = line.slice(tab + 1);
+      const { text, label } = JSON.parse(curated) as { text: string; label: string };
+      rows.push({ text, label, line: curated, high: HIGH.test(text) });
     }
   }
   rows.sort(byText);
   const labels = new Map<string, number>();
-  for (const [, label] of rows) labels.set(label, (labels.get(label) ?? 0) + 1);
-  const body = Buffer.from(rows.map(([text, label]) => curatedLine(text, label)).join(""));
+  for (const { label } of rows) labels.set(label, (labels.get(label) ?? 0) + 1);
+  const body = Buffer.from(rows.map((r) => `${r.line}\n`).join(""));
   writeFileSync(spillPath.shard(task.dir, task.shard), body);
   return {
     shard: task.shard,
