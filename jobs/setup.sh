@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 venv="$here/.venv"
 python="${PYTHON:-python3}"
 
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import pyspark, pytest, boto3, moto; assert pyspark.__version__ == "3.5.4"' 2>/dev/null; then
+if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import pyspark, pytest, boto3, moto, flask; assert pyspark.__version__ == "3.5.4"' 2>/dev/null; then
   exit 0
 fi
 

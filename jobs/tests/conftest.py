@@ -14,6 +14,11 @@ JOBS = Path(__file__).resolve().parents[1]
 REPO = JOBS.parent
 FIXTURES = REPO / "packages" / "local" / "test" / "fixtures" / "etl"
 
+# Dummy AWS settings for the tests that use moto, set before Spark starts so its Python workers
+# (the executors, which talk to S3 themselves) inherit them. Nothing here reaches AWS.
+for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+    os.environ.setdefault(name, value)
+
 # The executors (Python workers) import tollgate_etl too.
 sys.path.insert(0, str(JOBS))
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(JOBS), os.environ.get("PYTHONPATH")]))

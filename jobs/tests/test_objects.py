@@ -7,6 +7,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from conftest import FIXTURES
+
 from tollgate_etl import objects
 from tollgate_etl.log import run_logger
 
@@ -57,3 +59,51 @@ def test_log_lines_are_json_with_the_run_id(capsys):
     }
     assert second["level"] == 50 and second["runId"] == "run-42" and second["err"]["type"] == "ValueError"
     assert logging.getLogger("tollgate.etl").propagate is False
+
+
+def _objects_under(store, prefix=""):
+    """key -> bytes of every object (manifests without createdAt)."""
+    out = {}
+    for key, _ in store.list(prefix):
+        data = b"".join(store.read(key))
+        if key.endswith("manifest.json"):
+            data = json.dumps({**json.loads(data), "createdAt": ""}, sort_keys=True).encode()
+        out[key] = data
+    return out
+
+
+def test_the_job_on_s3_writes_what_it_writes_to_a_folder(spark, tmp_path, monkeypatch):
+    """The whole job against an S3 endpoint (moto's server): the executors read and write S3 themselves."""
+    from moto.server import ThreadedMotoServer
+
+    from tollgate_etl.run import run_etl
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://{host}:{port}")
+        objects._clients.clear()
+        boto3.client("s3", endpoint_url=f"http://{host}:{port}").create_bucket(Bucket="data")
+        s3, folder = objects.open_objects("s3://data/"), objects.open_objects(str(tmp_path))
+        for path in sorted((FIXTURES / "raw").rglob("*")):
+            if path.is_file():
+                key = "raw/reviews/" + path.relative_to(FIXTURES / "raw").as_posix()
+                s3.put(key, path.read_bytes())
+                folder.put(key, path.read_bytes())
+        args = {
+            "run_id": "s3-run",
+            "dataset": "reviews",
+            "raw_prefix": "raw/reviews/",
+            "curated_prefix": "curated/reviews/",
+            "quarantine_prefix": "quarantine/reviews/",
+            "manifest_key": "runs/s3-run/manifest.json",
+        }
+        limits = {"shard_rows": 4, "quarantine_rows": 4}
+        on_s3 = run_etl(spark, "s3://data/", args, limits)
+        on_folder = run_etl(spark, str(tmp_path), args, limits)
+        assert on_s3["datasetVersion"] == on_folder["datasetVersion"] and len(on_s3["shards"]) >= 3
+        assert _objects_under(s3) == _objects_under(folder)
+    finally:
+        server.stop()
+        objects._clients.clear()

@@ -13,10 +13,13 @@ READ_CHUNK = 8 << 20
 
 
 def open_objects(root):
-    """S3Objects for `s3://bucket/`, FolderObjects for a folder path."""
+    """S3Objects for `s3://bucket/`, FolderObjects for a folder path.
+
+    The S3 endpoint is AWS_ENDPOINT_URL_S3 as the driver sees it (the executors get it with the instance).
+    """
     if root.startswith("s3://"):
         bucket = root[len("s3://") :].split("/", 1)[0]
-        return S3Objects(bucket)
+        return S3Objects(bucket, os.environ.get("AWS_ENDPOINT_URL_S3"))
     return FolderObjects(root)
 
 
@@ -64,24 +67,25 @@ class FolderObjects:
 _clients = {}
 
 
-def _s3():
-    """One boto3 S3 client per process (region, credentials and AWS_ENDPOINT_URL_S3 from the environment)."""
-    if "s3" not in _clients:
+def _s3(endpoint_url=None):
+    """One boto3 S3 client per process and endpoint (region and credentials from the environment)."""
+    if endpoint_url not in _clients:
         import boto3
 
-        _clients["s3"] = boto3.client("s3")
-    return _clients["s3"]
+        _clients[endpoint_url] = boto3.client("s3", endpoint_url=endpoint_url)
+    return _clients[endpoint_url]
 
 
 class S3Objects:
     """Objects in one S3 bucket: ListObjectsV2, ranged GetObject, PutObject."""
 
-    def __init__(self, bucket):
+    def __init__(self, bucket, endpoint_url=None):
         self.bucket = bucket
+        self.endpoint_url = endpoint_url
 
     def list(self, prefix):
         found = []
-        for page in _s3().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+        for page in _s3(self.endpoint_url).get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
             found += [(o["Key"], o["Size"]) for o in page.get("Contents", [])]
         return sorted(found)
 
@@ -90,8 +94,8 @@ class S3Objects:
         while True:
             end = start + READ_CHUNK - 1
             try:
-                response = _s3().get_object(Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end}")
-            except _s3().exceptions.ClientError as e:  # an empty object has no byte 0
+                response = _s3(self.endpoint_url).get_object(Bucket=self.bucket, Key=key, Range=f"bytes={start}-{end}")
+            except _s3(self.endpoint_url).exceptions.ClientError as e:  # an empty object has no byte 0
                 if start == 0 and e.response.get("Error", {}).get("Code") == "InvalidRange":
                     return
                 raise
@@ -104,4 +108,4 @@ class S3Objects:
                 return
 
     def put(self, key, body):
-        _s3().put_object(Bucket=self.bucket, Key=key, Body=body)
+        _s3(self.endpoint_url).put_object(Bucket=self.bucket, Key=key, Body=body)
