@@ -13,7 +13,7 @@ import {
   StartExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localHistory } from "../../packages/local/test/helpers/asl.ts";
+import { inProcessMapRunner, localHistory } from "../../packages/local/test/helpers/asl.ts";
 import { MOTO_ACCOUNT, type MotoServer, startMoto } from "../moto/server.ts";
 import { SHAPES, type Shape } from "./shapes.ts";
 
@@ -47,9 +47,13 @@ async function motoHistory(name: string, shape: Shape): Promise<{ status: string
   return { status, events: events.map(withoutTimestamp) };
 }
 
+/** Without the timestamp, and with Map Run ARNs (each emulator names its own) made alike. */
 function withoutTimestamp(event: SfnEvent | Event): Event {
   const { timestamp: _, ...rest } = event as Event;
-  return JSON.parse(JSON.stringify(rest)) as Event;
+  const copy = JSON.parse(JSON.stringify(rest)) as Event;
+  const started = copy.mapRunStartedEventDetails as { mapRunArn?: string } | undefined;
+  if (started?.mapRunArn) started.mapRunArn = "<map run>";
+  return copy;
 }
 
 const sorted = (value: unknown): unknown =>
@@ -112,6 +116,7 @@ describe("history shapes match moto's Step Functions", () => {
           roleArn: ROLE,
           region: moto.region,
           account: MOTO_ACCOUNT,
+          bindings: { maps: Object.fromEntries((shape.distributed ?? []).map((s) => [s, inProcessMapRunner()])) },
         }),
       ]);
       const local = ours.events.map(withoutTimestamp);
@@ -144,5 +149,50 @@ describe("history shapes match moto's Step Functions", () => {
     expect(ours.events.map((e) => e.type)).toEqual(theirs.events.map((e) => e.type));
     expect(theirs.events.at(-1)?.executionFailedEventDetails).toMatchObject({ error: "States.Runtime" });
     expect(ours.events.at(-1)?.executionFailedEventDetails).toMatchObject({ error: "States.NoChoiceMatched" });
+  });
+
+  it("a Distributed Map child fails with no failure tolerated: the Map Run fails (moto: it succeeds)", async () => {
+    const shape: Shape = {
+      input: { items: [1, 2] },
+      definition: {
+        StartAt: "Shards",
+        States: {
+          Shards: {
+            Type: "Map",
+            ItemsPath: "$.items",
+            ItemProcessor: {
+              ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+              StartAt: "Check",
+              States: {
+                Check: { Type: "Choice", Choices: [{ Variable: "$", NumericEquals: 2, Next: "Bad" }], Default: "Ok" },
+                Bad: { Type: "Fail", Error: "ShardError", Cause: "shard 2" },
+                Ok: { Type: "Pass", End: true },
+              },
+            },
+            End: true,
+          },
+        },
+      },
+    };
+    const [theirs, ours] = await Promise.all([
+      motoHistory("dmap-fail", shape),
+      localHistory(shape.definition, shape.input, {
+        name: "dmap-fail",
+        roleArn: ROLE,
+        bindings: { maps: { Shards: inProcessMapRunner() } },
+      }),
+    ]);
+    expect(theirs.status).toBe("SUCCEEDED");
+    expect(theirs.events.map((e) => e.type)).toContain("MapRunSucceeded");
+    expect(ours.status).toBe("FAILED");
+    expect(ours.events.map((e) => e.type).slice(-4)).toEqual([
+      "MapRunStarted",
+      "MapRunFailed",
+      "MapStateFailed",
+      "ExecutionFailed",
+    ]);
+    expect(ours.events.at(-1)?.executionFailedEventDetails).toMatchObject({
+      error: "States.ExceedToleratedFailureThreshold",
+    });
   });
 });

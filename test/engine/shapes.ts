@@ -9,6 +9,8 @@ export interface Shape {
   input?: unknown;
   /** Branches or iterations run at once: compare chains, not the global order of ids. */
   concurrent?: boolean;
+  /** Distributed Map states (run by an in-process map runner locally). */
+  distributed?: string[];
 }
 
 const failing = (error: string, cause: string) => ({
@@ -283,6 +285,28 @@ export const SHAPES: Record<string, Shape> = {
         Past: { Type: "Wait", TimestampPath: "$.at", Next: "Long" },
         Long: { Type: "Wait", Seconds: 3, Next: "Never" },
         Never: { Type: "Succeed" },
+      },
+    },
+  },
+  "distributed-items": {
+    distributed: ["Shards"],
+    input: { shards: ["a", "b"], run: "r" },
+    definition: {
+      StartAt: "Shards",
+      States: {
+        Shards: {
+          Type: "Map",
+          ItemsPath: "$.shards",
+          ItemSelector: { "key.$": "$$.Map.Item.Value", "run.$": "$.run" },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" },
+            StartAt: "Read",
+            States: { Read: { Type: "Pass", End: true } },
+          },
+          ResultPath: "$.read",
+          Next: "Done",
+        },
+        Done: { Type: "Succeed" },
       },
     },
   },

@@ -4,22 +4,31 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { InjectedFaultError } from "@tollgate/core/errors";
-import type { Step, StepPorts } from "@tollgate/core/steps";
-import { type LambdaStep, lambdaSteps } from "@tollgate/core/workflow/asl";
-import { loadDefinition } from "./engine/definition.ts";
-import { localGlueJob } from "./engine/glue.ts";
-import { LOCAL_ACCOUNT, LOCAL_REGION, LocalWorkflow } from "./engine/runner.ts";
-import { auditedObjectStore, auditedRegistry } from "./stores/audited.ts";
+import type { StepPorts } from "@tollgate/core/steps";
+import { type LambdaStep, lambdaSteps, walkStates } from "@tollgate/core/workflow/asl";
+import type { ChildRuntimeOptions } from "./child-runtime.ts";
+import { isDistributedMap } from "./engine/asl/types.ts";
+import { type AslDefinition, loadDefinition } from "./engine/definition.ts";
+import { LocalMapRunner } from "./engine/map-run/runner.ts";
+import { LocalWorkflow, STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "./engine/runner.ts";
 import { LOCAL_NAMES, type LocalStores, openLocalStores } from "./stores/index.ts";
+import { auditedPorts, ETL_JOB_NAME, lambdaArn, localBuckets, localTargets } from "./targets.ts";
+
+export { ETL_JOB_NAME };
+
+/** The module Map Run workers import to build their child runtime. */
+const CHILD_RUNTIME_MODULE = new URL("./child-runtime.ts", import.meta.url).href;
 
 export const DEFAULT_DEFINITION = fileURLToPath(new URL("../../../workflows/retrain.asl.json", import.meta.url));
-export const ETL_JOB_NAME = "tollgate-etl";
-const lambdaArn = (step: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:tollgate-${step}`;
 
 /** The workflow's Lambda steps, as the ASL file names them (nested states included). */
 export function readLambdaSteps(definitionFile: string = DEFAULT_DEFINITION): LambdaStep[] {
   return lambdaSteps(JSON.parse(readFileSync(definitionFile, "utf8")));
+}
+
+/** The names of a definition's Distributed Map states (each gets a local map runner). */
+function distributedMaps(definition: AslDefinition): string[] {
+  return [...walkStates(definition.States)].filter(({ state }) => isDistributedMap(state)).map(({ name }) => name);
 }
 
 /** The DefinitionSubstitutions for the local target (AWS gets real ARNs from the stacks). */
@@ -29,18 +38,6 @@ export function localSubstitutions(steps: readonly LambdaStep[]): Record<string,
     DataBucketName: LOCAL_NAMES.dataBucket,
     ...Object.fromEntries(steps.map(({ key }) => [`${key}FunctionArn`, lambdaArn(key)])),
   };
-}
-
-const loadedSteps = new Map<string, Promise<Step>>();
-
-/** The step a handler module (functions/<file>.ts) exports, imported on first use: the Lambda's own code. */
-function stepOf(handlerFile: string): Promise<Step> {
-  let step = loadedSteps.get(handlerFile);
-  if (!step) {
-    step = import(`@tollgate/functions/${handlerFile}`).then((module: { step: Step }) => module.step);
-    loadedSteps.set(handlerFile, step);
-  }
-  return step;
 }
 
 export interface Tollgate {
@@ -71,61 +68,40 @@ export interface OpenOptions {
    * step only what its deployed role may touch, or the AWS adapters with that role's credentials.
    */
   stepPorts?: (step: string, ports: StepPorts) => StepPorts;
-}
-
-/** Wraps a task so that it throws InjectedFaultError when its state is listed in `faults`. */
-const injected = (where: string) =>
-  new InjectedFaultError(`fault injected at ${where} by configuration (TOLLGATE_FAULTS)`);
-
-function faultable<A extends unknown[], R>(
-  state: string,
-  faults: readonly string[],
-  task: (...args: A) => Promise<R>,
-): (...args: A) => Promise<R> {
-  if (!faults.includes(state)) return task;
-  return async () => {
-    throw injected(state);
-  };
+  /** At most this many worker processes per Map Run (default: one per core). */
+  mapWorkers?: number;
 }
 
 export function openTollgate(options: OpenOptions): Tollgate {
   const faults = options.faults ?? [];
   const stores = openLocalStores(options.home);
-  const portsFor = (principal: string, runId?: string): StepPorts => {
-    const ctx = { userIdentity: { type: "LocalUser", principalId: principal }, ...(runId ? { runId } : {}) };
-    return {
-      data: auditedObjectStore(stores.objects.data, stores.audit, ctx),
-      models: auditedObjectStore(stores.objects.models, stores.audit, ctx),
-      registry: auditedRegistry(stores.registry, stores.audit, ctx),
-    };
-  };
+  const portsFor = (principal: string, runId?: string) => auditedPorts(stores, principal, runId);
   const definitionFile = options.definitionFile ?? DEFAULT_DEFINITION;
   const steps = readLambdaSteps(definitionFile);
   const definition = loadDefinition(definitionFile, localSubstitutions(steps));
+  const childRuntime: ChildRuntimeOptions = { home: stores.home, definitionFile, faults };
   const workflow = new LocalWorkflow({
     definition,
     executions: stores.executions,
     audit: stores.audit,
-    targetsFor: (runId) => {
-      const ports: StepPorts = {
-        ...portsFor(`run:${runId}`, runId),
-        checkpoint: async (point) => {
-          if (faults.includes(point)) throw injected(point);
-          await options.onCheckpoint?.(point, runId);
-        },
-      };
-      return {
-        lambdas: Object.fromEntries(
-          steps.map(({ key, handlerFile }) => {
-            const stepPorts = options.stepPorts?.(key, ports) ?? ports;
-            const run = async (event: unknown) => (await stepOf(handlerFile)).make(stepPorts)(event);
-            return [lambdaArn(key), faultable(key, faults, run)];
+    targetsFor: (runId) => localTargets(steps, stores, runId, { ...options, faults }),
+    mapRunnersFor: (runId, onProgress) =>
+      Object.fromEntries(
+        distributedMaps(definition).map((state) => [
+          state,
+          new LocalMapRunner({
+            executions: stores.executions,
+            mapRuns: stores.mapRuns,
+            buckets: localBuckets(stores, `run:${runId}`, runId),
+            runtime: { module: CHILD_RUNTIME_MODULE, options: childRuntime },
+            parent: { name: runId, stateMachineArn: STATE_MACHINE_ARN, stateMachineName: STATE_MACHINE_NAME },
+            ...(options.mapWorkers ? { workers: options.mapWorkers } : {}),
+            ...(onProgress ? { onProgress } : {}),
           }),
-        ),
-        glueJobs: { [ETL_JOB_NAME]: faultable("Etl", faults, localGlueJob(ports.data, ETL_JOB_NAME)) },
-      };
-    },
+        ]),
+      ),
   });
   workflow.recoverInterrupted();
+  stores.mapRuns.failOrphans();
   return { home: options.home, stores, workflow, portsFor, close: () => stores.close() };
 }

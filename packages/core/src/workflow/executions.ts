@@ -20,6 +20,8 @@ export interface ExecutionRecord {
   startDate: string;
   stopDate: string | null;
   redriveCount: number;
+  /** Set for a child execution of a Distributed Map: the Map Run that started it. */
+  mapRunArn?: string;
 }
 
 /** One history event, e.g. `{ id: 3, previousEventId: 2, type: "TaskStateEntered", stateEnteredEventDetails: { name, input } }`. */
@@ -37,4 +39,39 @@ export interface NewHistoryEvent {
   timestamp: string;
   type: string;
   [details: string]: unknown;
+}
+
+export const MAP_RUN_STATUSES = ["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"] as const;
+export type MapRunStatus = (typeof MAP_RUN_STATUSES)[number];
+
+/** How many items (or child executions) of a Map Run are in each state, as DescribeMapRun counts them. */
+export interface MapRunCounts {
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  timedOut: number;
+  aborted: number;
+  total: number;
+  resultsWritten: number;
+  failuresNotRedrivable: number;
+  pendingRedrive: number;
+}
+
+/** A Distributed Map state's run, as DescribeMapRun describes it (plus the state it belongs to). */
+export interface MapRunRecord {
+  mapRunArn: string;
+  executionArn: string;
+  /** The Distributed Map state (not in DescribeMapRun; its ARN carries the state's label). */
+  stateName: string;
+  status: MapRunStatus;
+  startDate: string;
+  stopDate: string | null;
+  maxConcurrency: number;
+  toleratedFailurePercentage: number;
+  toleratedFailureCount: number;
+  itemCounts: MapRunCounts;
+  executionCounts: MapRunCounts;
+  redriveCount: number;
+  redriveDate: string | null;
 }

@@ -9,6 +9,10 @@ export {
   type ExecutionRecord,
   type ExecutionStatus,
   type HistoryEvent,
+  MAP_RUN_STATUSES,
+  type MapRunCounts,
+  type MapRunRecord,
+  type MapRunStatus,
   type NewHistoryEvent,
 } from "./executions.ts";
 export { causeMessage, ms, runState, type StateRow, type StateStatus, stateTimeline } from "./timeline.ts";

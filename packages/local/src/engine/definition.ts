@@ -82,8 +82,13 @@ export function assertSupported(definition: AslDefinition): void {
     }
     if (state.Resource?.endsWith(".waitForTaskToken"))
       problems.push(`state "${path}" uses the callback pattern (.waitForTaskToken)`);
-    if (isDistributedMap(state)) problems.push(...distributedMapProblems(path, state));
-    else {
+    if (isDistributedMap(state)) {
+      problems.push(...distributedMapProblems(path, state));
+      for (const inner of walkStates(state.ItemProcessor?.States ?? {})) {
+        if (isDistributedMap(inner.state as AslState))
+          problems.push(`Distributed Map "${path} > ${inner.path}" runs inside another Distributed Map's children`);
+      }
+    } else {
       for (const field of DISTRIBUTED_ONLY) {
         if (field in state) problems.push(`state "${path}" uses ${field}, which only a Distributed Map may have`);
       }

@@ -6,6 +6,7 @@ import { ExecutionNotFoundError, ExecutionNotRedrivableError, UnsupportedAslFeat
 import type { AuditLog } from "@tollgate/core/ports";
 import { walkStates } from "@tollgate/core/workflow/asl";
 import type { ExecutionRecord, HistoryEvent, SqliteExecutionStore } from "../stores/execution-store.ts";
+import type { MapRunRecord } from "../stores/map-run-store.ts";
 import { HistoryRecorder } from "./asl/events.ts";
 import { type Outcome, type RestartPoint, runExecution } from "./asl/execution.ts";
 import type { Bindings, MapRunBinding } from "./asl/interpreter.ts";
@@ -30,7 +31,7 @@ export interface WorkflowDeps {
   /** The in-process targets for one run (ports carry the run id for auditing). */
   targetsFor(runId: string): LocalTargets;
   /** The map runners of the definition's Distributed Map states, for one run. */
-  mapRunnersFor?(runId: string): Record<string, MapRunBinding>;
+  mapRunnersFor?(runId: string, onProgress?: (run: MapRunRecord) => void): Record<string, MapRunBinding>;
 }
 
 export interface StartOptions {
@@ -38,6 +39,8 @@ export interface StartOptions {
   startedBy?: string;
   /** Called with every history event as it is recorded (for progress output). */
   onEvent?: (event: HistoryEvent) => void;
+  /** Called whenever a Map Run's counts change (children started, done). */
+  onMapRun?: (run: MapRunRecord) => void;
 }
 
 export interface RunHandle {
@@ -142,7 +145,7 @@ export class LocalWorkflow {
     }, lastEventId + 1);
     const bindings: Bindings = {
       tasks: bindTasks(this.deps.definition, this.deps.targetsFor(name)),
-      maps: this.deps.mapRunnersFor?.(name) ?? {},
+      maps: this.deps.mapRunnersFor?.(name, options.onMapRun) ?? {},
       mapRunArn: (state, startedId) => mapRunArn(name, state, startedId),
     };
     const outcome = await runExecution({

@@ -11,7 +11,19 @@ import { connect, type SqliteDb } from "./sqlite.ts";
 export type { ExecutionRecord, ExecutionStatus, HistoryEvent, NewHistoryEvent };
 
 /** What `create` needs: everything the store does not fill in itself. */
-export type NewExecution = Omit<ExecutionRecord, "status" | "output" | "error" | "cause" | "stopDate" | "redriveCount">;
+export type NewExecution = Omit<
+  ExecutionRecord,
+  "status" | "output" | "error" | "cause" | "stopDate" | "redriveCount"
+> & {
+  /** A Map Run's child: the item (or batch) index it runs. */
+  itemIndex?: number;
+};
+
+export interface ExecutionFilter {
+  status?: string;
+  limit?: number;
+  mapRunArn?: string;
+}
 
 /** Persistent executions and their histories. */
 export interface ExecutionStore {
@@ -23,7 +35,8 @@ export interface ExecutionStore {
   create(rec: NewExecution): ExecutionRecord;
   get(name: string): ExecutionRecord | undefined;
   /** Newest first. */
-  list(filter?: { status?: string; limit?: number }): ExecutionRecord[];
+  /** Top-level executions, or with `mapRunArn` the child executions of that Map Run (by item). */
+  list(filter?: ExecutionFilter): ExecutionRecord[];
   /**
    * Closes a RUNNING execution. Returns false (and changes nothing) if it is no longer RUNNING,
    * e.g. it was aborted while its last task was still running.
@@ -42,7 +55,11 @@ export interface ExecutionStore {
 }
 
 const COLUMNS = `execution_arn AS executionArn, name, state_machine_arn AS stateMachineArn, status, input, output,
-  error, cause, start_date AS startDate, stop_date AS stopDate, redrive_count AS redriveCount`;
+  error, cause, start_date AS startDate, stop_date AS stopDate, redrive_count AS redriveCount, map_run_arn AS mapRunArn`;
+
+type Row = Omit<ExecutionRecord, "mapRunArn"> & { mapRunArn: string | null };
+/** A row as DescribeExecution shows it: `mapRunArn` only for a Map Run's child. */
+const recordOf = ({ mapRunArn, ...rest }: Row): ExecutionRecord => (mapRunArn ? { ...rest, mapRunArn } : rest);
 
 interface EventRow {
   id: number;
@@ -74,10 +91,20 @@ export class SqliteExecutionStore implements ExecutionStore {
   tryCreate(rec: NewExecution): { record: ExecutionRecord; created: boolean } {
     const { changes } = this.db
       .prepare(
-        `INSERT INTO executions (name, execution_arn, state_machine_arn, status, input, start_date, owner_pid)
-         VALUES (@name, @executionArn, @stateMachineArn, 'RUNNING', @input, @startDate, @pid) ON CONFLICT DO NOTHING`,
+        `INSERT INTO executions (name, execution_arn, state_machine_arn, status, input, start_date, owner_pid, map_run_arn, item_index)
+         VALUES (@name, @executionArn, @stateMachineArn, 'RUNNING', @input, @startDate, @pid, @mapRunArn, @itemIndex)
+         ON CONFLICT DO NOTHING`,
       )
-      .run({ ...rec, pid: process.pid });
+      .run({
+        name: rec.name,
+        executionArn: rec.executionArn,
+        stateMachineArn: rec.stateMachineArn,
+        input: rec.input,
+        startDate: rec.startDate,
+        pid: process.pid,
+        mapRunArn: rec.mapRunArn ?? null,
+        itemIndex: rec.itemIndex ?? null,
+      });
     const record = this.get(rec.name);
     if (!record || record.input !== rec.input || record.stateMachineArn !== rec.stateMachineArn) {
       throw new ExecutionAlreadyExistsError(
@@ -90,14 +117,22 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   get(name: string): ExecutionRecord | undefined {
-    return this.db.prepare(`SELECT ${COLUMNS} FROM executions WHERE name = ?`).get(name) as ExecutionRecord | undefined;
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM executions WHERE name = ?`).get(name) as Row | undefined;
+    return row && recordOf(row);
   }
 
-  list(filter: { status?: string; limit?: number } = {}): ExecutionRecord[] {
-    const where = filter.status ? "WHERE status = @status" : "";
-    return this.db
-      .prepare(`SELECT ${COLUMNS} FROM executions ${where} ORDER BY start_date DESC, seq DESC LIMIT @limit`)
-      .all({ ...(filter.status ? { status: filter.status } : {}), limit: filter.limit ?? -1 }) as ExecutionRecord[];
+  list(filter: ExecutionFilter = {}): ExecutionRecord[] {
+    const where = [filter.mapRunArn ? "map_run_arn = @mapRunArn" : "map_run_arn IS NULL"];
+    if (filter.status) where.push("status = @status");
+    const order = filter.mapRunArn ? "item_index" : "start_date DESC, seq DESC";
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS} FROM executions WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT @limit`)
+      .all({
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.mapRunArn ? { mapRunArn: filter.mapRunArn } : {}),
+        limit: filter.limit ?? -1,
+      }) as Row[];
+    return rows.map(recordOf);
   }
 
   finish(
@@ -174,8 +209,8 @@ export class SqliteExecutionStore implements ExecutionStore {
   orphans(isAlive: (pid: number) => boolean): ExecutionRecord[] {
     const rows = this.db
       .prepare(`SELECT ${COLUMNS}, owner_pid AS ownerPid FROM executions WHERE status = 'RUNNING'`)
-      .all() as (ExecutionRecord & { ownerPid: number | null })[];
-    return rows.filter((r) => r.ownerPid === null || !isAlive(r.ownerPid)).map(({ ownerPid: _, ...r }) => r);
+      .all() as (Row & { ownerPid: number | null })[];
+    return rows.filter((r) => r.ownerPid === null || !isAlive(r.ownerPid)).map(({ ownerPid: _, ...r }) => recordOf(r));
   }
 
   /** Closes the connection if this store opened it. */

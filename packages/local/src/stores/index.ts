@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { JsonlAuditLog } from "./audit-log.ts";
 import { DEFAULT_TABLE } from "./audited.ts";
 import { SqliteExecutionStore } from "./execution-store.ts";
+import { SqliteMapRunStore } from "./map-run-store.ts";
 import { FolderObjectStore } from "./object-store.ts";
 import { SqliteRegistry } from "./registry-sqlite.ts";
 import { migrateToLatest } from "./schema.ts";
@@ -29,6 +30,7 @@ export type {
   NewHistoryEvent,
 } from "./execution-store.ts";
 export { SqliteExecutionStore } from "./execution-store.ts";
+export { type MapRunCounts, type MapRunRecord, SqliteMapRunStore } from "./map-run-store.ts";
 export { FolderObjectStore, InvalidObjectKeyError, validateObjectKey } from "./object-store.ts";
 export { SqliteRegistry } from "./registry-sqlite.ts";
 
@@ -48,6 +50,8 @@ export interface LocalStores {
   /** The audit log's file (`<home>/audit.jsonl`). */
   auditFile: string;
   executions: SqliteExecutionStore;
+  /** The Map Runs of Distributed Map states (their children are in `executions`). */
+  mapRuns: SqliteMapRunStore;
   names: typeof LOCAL_NAMES;
   /** Closes the database connection. */
   close(): void;
@@ -81,6 +85,7 @@ export function openLocalStores(home: string): LocalStores {
     audit: new JsonlAuditLog(auditFile),
     auditFile,
     executions: new SqliteExecutionStore(db),
+    mapRuns: new SqliteMapRunStore(db),
     names: LOCAL_NAMES,
     close: () => {
       if (db.open) db.close();

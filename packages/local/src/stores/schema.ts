@@ -79,6 +79,33 @@ CREATE TABLE IF NOT EXISTS execution_events (
       if (!hasColumn(db, "executions", "owner_pid")) db.exec("ALTER TABLE executions ADD COLUMN owner_pid INTEGER");
     },
   },
+  {
+    version: 3,
+    description:
+      "Distributed Map: executions.map_run_arn and item_index (a Map Run's children), and map_runs (DescribeMapRun)",
+    up: (db) =>
+      db.exec(`
+ALTER TABLE executions ADD COLUMN map_run_arn TEXT;
+ALTER TABLE executions ADD COLUMN item_index INTEGER;
+CREATE INDEX executions_map_run ON executions (map_run_arn, item_index);
+CREATE TABLE map_runs (
+  map_run_arn TEXT PRIMARY KEY,
+  execution_name TEXT NOT NULL,
+  execution_arn TEXT NOT NULL,
+  state_name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  start_date TEXT NOT NULL,
+  stop_date TEXT,
+  max_concurrency INTEGER NOT NULL,
+  tolerated_failure_percentage REAL NOT NULL,
+  tolerated_failure_count INTEGER NOT NULL,
+  item_counts TEXT NOT NULL,
+  execution_counts TEXT NOT NULL,
+  redrive_count INTEGER NOT NULL DEFAULT 0,
+  redrive_date TEXT
+);
+CREATE INDEX map_runs_execution ON map_runs (execution_name, start_date);`),
+  },
 ];
 
 /** The version a database has once migrated. */

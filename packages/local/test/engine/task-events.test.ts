@@ -152,4 +152,16 @@ describe("Task events", () => {
     // Every event points back to the one before it in a Task-only run.
     expect(run.history.slice(2).every((e, i) => e.previousEventId === (run.history[i + 1]!.id as number))).toBe(true);
   });
+
+  it("give a task without TimeoutSeconds Step Functions' default (99999999 s), not an instant timeout", async () => {
+    wf = testWorkflow(
+      { StartAt: "Wait", States: { Wait: lambdaTask("slow", { End: true }) } },
+      { slow: () => new Promise((resolve) => setTimeout(() => resolve("done"), 300)) },
+    );
+    const run = await wf.run("default-timeout", {});
+    expect(run).toMatchObject({ status: "SUCCEEDED", output: { value: "done" } });
+    expect(run.history.find((e) => e.type === "TaskScheduled")?.taskScheduledEventDetails).not.toHaveProperty(
+      "timeoutInSeconds",
+    );
+  });
 });

@@ -41,7 +41,10 @@ export interface TestWorkflow {
 export function testWorkflow(
   definition: object,
   lambdas: Record<string, (payload: unknown) => Promise<unknown>> = {},
-  more: { glueJobs?: LocalTargets["glueJobs"]; maps?: (runId: string) => Record<string, MapRunBinding> } = {},
+  more: {
+    glueJobs?: LocalTargets["glueJobs"];
+    maps?: (runId: string, executions: SqliteExecutionStore, home: string) => Record<string, MapRunBinding>;
+  } = {},
 ): TestWorkflow {
   const home = mkdtempSync(join(tmpdir(), "tollgate-engine-"));
   const executions = new SqliteExecutionStore(join(home, "tollgate.db"));
@@ -57,7 +60,7 @@ export function testWorkflow(
     executions,
     audit: new JsonlAuditLog(join(home, "audit.jsonl")),
     targetsFor: () => targets,
-    ...(more.maps ? { mapRunnersFor: more.maps } : {}),
+    ...(more.maps ? { mapRunnersFor: (runId: string) => more.maps?.(runId, executions, home) ?? {} } : {}),
   });
   return {
     workflow,

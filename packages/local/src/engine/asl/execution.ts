@@ -61,8 +61,9 @@ export async function runExecution(spec: ExecutionSpec): Promise<Outcome> {
   spec.signal?.addEventListener("abort", onStop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<"timeout">((resolve) => {
-    if (definition.TimeoutSeconds !== undefined)
-      timer = setTimeout(() => resolve("timeout"), definition.TimeoutSeconds * 1000);
+    const ms = (definition.TimeoutSeconds ?? Number.POSITIVE_INFINITY) * 1000;
+    // Past setTimeout's range (about 24.8 days) the execution simply has no timer.
+    if (ms <= 2 ** 31 - 1) timer = setTimeout(() => resolve("timeout"), ms);
   });
   const restart = spec.redrive?.restart;
   const program = runProgram(

@@ -11,6 +11,7 @@ import type { AslState } from "./types.ts";
 
 /** Step Functions' default task timeout when a Task sets none (seconds). */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface TaskCall {
   /** The state's effective input (after InputPath and Parameters). */
@@ -64,11 +65,10 @@ export async function runTask(run: TaskRun): Promise<unknown> {
   const onStop = () => abort.abort();
   env.signal.addEventListener("abort", onStop, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  const ms = (timeout ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new StatesError(States.Timeout, "")),
-      (timeout ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000,
-    );
+    // Past setTimeout's range (about 24.8 days) the task simply has no timer.
+    if (ms <= MAX_TIMER_MS) timer = setTimeout(() => reject(new StatesError(States.Timeout, "")), ms);
   });
   try {
     const submitted = (output: unknown) =>

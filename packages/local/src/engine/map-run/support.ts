@@ -33,7 +33,6 @@ export const MAP_FIELDS = new Set([
 ]);
 
 export const S3_GET_OBJECT = "arn:aws:states:::s3:getObject";
-export const S3_LIST_OBJECTS = "arn:aws:states:::s3:listObjectsV2";
 export const S3_PUT_OBJECT = "arn:aws:states:::s3:putObject";
 /** ItemReader input types read from an object: a JSON array, JSON Lines, an S3 Inventory manifest. */
 export const INPUT_TYPES = new Set(["JSON", "JSONL", "MANIFEST"]);
@@ -61,18 +60,20 @@ export function distributedMapProblems(path: string, state: AslState): string[] 
   const reader = state.ItemReader as { Resource?: string; ReaderConfig?: Record<string, unknown> } | undefined;
   if (reader) {
     const type = reader.ReaderConfig?.InputType;
-    if (reader.Resource === S3_GET_OBJECT) {
-      if (!INPUT_TYPES.has(String(type))) at(`ItemReader.ReaderConfig.InputType ${String(type)}`);
-    } else if (reader.Resource === S3_LIST_OBJECTS) {
-      if (type !== undefined) at(`ItemReader.ReaderConfig.InputType ${String(type)} with s3:listObjectsV2`);
-    } else at(`ItemReader.Resource ${reader.Resource}`);
+    if (reader.Resource !== S3_GET_OBJECT) at(`ItemReader.Resource ${reader.Resource} (only s3:getObject)`);
+    else if (!INPUT_TYPES.has(String(type)))
+      at(`ItemReader.ReaderConfig.InputType ${String(type)} (only JSON, JSONL, MANIFEST)`);
     for (const key of unknownKeys(reader.ReaderConfig, READER_CONFIG)) at(`ItemReader.ReaderConfig.${key}`);
+    const params = (reader as { Parameters?: unknown }).Parameters;
+    for (const key of unknownKeys(params, new Set(["Bucket", "Key"]))) at(`ItemReader.Parameters.${key}`);
   }
   for (const key of unknownKeys(state.ItemBatcher, BATCHER_FIELDS)) at(`ItemBatcher.${key}`);
   const writer = state.ResultWriter as { Resource?: string; WriterConfig?: unknown } | undefined;
   if (writer) {
     if (writer.Resource !== S3_PUT_OBJECT) at(`ResultWriter.Resource ${writer.Resource}`);
     if (writer.WriterConfig !== undefined) at("ResultWriter.WriterConfig");
+    const params = (writer as { Parameters?: unknown }).Parameters;
+    for (const key of unknownKeys(params, new Set(["Bucket", "Prefix"]))) at(`ResultWriter.Parameters.${key}`);
   }
   return problems;
 }

@@ -1,0 +1,162 @@
+/**
+ * A pool of worker processes for a Map Run's children: at most `size` processes, each running
+ * one child at a time (CPU-heavy children then use every core). Started on demand, stopped when
+ * the Map Run ends; `kill` stops them at once (a Map Run that failed or was stopped).
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import type { Outcome } from "../asl/execution.ts";
+import type { ChildRun } from "./child.ts";
+import type { FromWorker, ToWorker } from "./worker.ts";
+
+/** Which module builds a worker's child runtime, and with what (JSON) options. */
+export interface WorkerRuntimeSpec {
+  /** A file URL of a module exporting `createChildRuntime(options)`. */
+  module: string;
+  options: unknown;
+}
+
+const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
+/** Workers load TypeScript through tsx's loader, found next to this package. */
+const TSX_LOADER = pathToFileURL(
+  join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist", "loader.mjs"),
+).href;
+
+/** The error of a child whose worker process ended before answering. */
+export class WorkerExitedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerProcessExited";
+  }
+}
+
+interface Job {
+  child: ChildRun;
+  onStart?: (() => void) | undefined;
+  resolve(outcome: Outcome): void;
+  reject(err: Error): void;
+}
+
+interface Worker {
+  process: ChildProcess;
+  ready: Promise<void>;
+  job: Job | undefined;
+}
+
+export class WorkerPool {
+  private readonly workers = new Set<Worker>();
+  private readonly idle: Worker[] = [];
+  private readonly queue: Job[] = [];
+  private killed = false;
+
+  constructor(
+    private readonly size: number,
+    private readonly runtime: WorkerRuntimeSpec,
+  ) {}
+
+  /**
+   * Runs a child in the next free worker (`onStart` when a worker takes it); rejects with
+   * WorkerExitedError if that worker dies or the pool is killed first.
+   */
+  run(child: ChildRun, onStart?: () => void): Promise<Outcome> {
+    return new Promise((resolve, reject) => {
+      if (this.killed) return reject(new WorkerExitedError("the Map Run's workers were stopped"));
+      this.queue.push({ child, onStart, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** The names of the children running right now. */
+  running(): string[] {
+    return [...this.workers].flatMap((w) => (w.job ? [w.job.child.name] : []));
+  }
+
+  /** Stops idle workers (the Map Run is over). */
+  async close(): Promise<void> {
+    await Promise.all([...this.workers].map((w) => this.stop(w)));
+  }
+
+  /** Stops every worker now, running children included; queued children are rejected. */
+  async kill(): Promise<void> {
+    this.killed = true;
+    for (const job of this.queue.splice(0)) job.reject(new WorkerExitedError("the Map Run's workers were stopped"));
+    const exits = [...this.workers].map((w) => new Promise((resolve) => w.process.once("exit", resolve)));
+    for (const w of this.workers) if (w.process.exitCode === null) w.process.kill("SIGKILL");
+    await Promise.all(exits);
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idle.pop() ?? (this.workers.size < this.size ? this.spawn() : undefined);
+      if (!worker) return;
+      const job = this.queue.shift() as Job;
+      worker.job = job;
+      job.onStart?.();
+      worker.ready.then(
+        () => worker.process.send({ type: "run", child: job.child } satisfies ToWorker),
+        (err: Error) => this.fail(worker, err),
+      );
+    }
+  }
+
+  private spawn(): Worker {
+    const child = fork(WORKER, [], {
+      execArgv: ["--import", TSX_LOADER],
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    let markReady: () => void = () => {};
+    let markFailed: (err: Error) => void = () => {};
+    const worker: Worker = {
+      process: child,
+      job: undefined,
+      ready: new Promise<void>((resolve, reject) => {
+        markReady = resolve;
+        markFailed = reject;
+      }),
+    };
+    worker.ready.catch(() => {});
+    this.workers.add(worker);
+    child.on("message", (message: FromWorker) => {
+      if (message.type === "ready") markReady();
+      else if (message.type === "error") {
+        markFailed(new Error(message.message));
+        this.fail(worker, new Error(message.message));
+      } else {
+        const job = worker.job;
+        worker.job = undefined;
+        job?.resolve(message.outcome);
+        this.idle.push(worker);
+        this.dispatch();
+      }
+    });
+    child.on("exit", (code, signal) => {
+      this.workers.delete(worker);
+      const at = this.idle.indexOf(worker);
+      if (at >= 0) this.idle.splice(at, 1);
+      const err = new WorkerExitedError(`worker process ${child.pid} exited (${signal ?? `code ${code}`})`);
+      markFailed(err);
+      if (worker.job) worker.job.reject(err);
+      worker.job = undefined;
+      if (!this.killed) this.dispatch();
+    });
+    child.send({ type: "init", module: this.runtime.module, options: this.runtime.options } satisfies ToWorker);
+    return worker;
+  }
+
+  private fail(worker: Worker, err: Error): void {
+    const job = worker.job;
+    worker.job = undefined;
+    job?.reject(err);
+    if (worker.process.exitCode === null) worker.process.kill("SIGKILL");
+  }
+
+  private stop(worker: Worker): Promise<void> {
+    if (worker.process.exitCode !== null || worker.process.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      worker.process.once("exit", () => resolve());
+      worker.process.send({ type: "exit" } satisfies ToWorker);
+    });
+  }
+}

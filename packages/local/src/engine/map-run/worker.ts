@@ -1,0 +1,42 @@
+/**
+ * A Map Run worker process (forked by pool.ts): builds the child runtime once from the module and
+ * options it is sent, then runs one child execution at a time and answers with its outcome.
+ * It exits when told to, or when its parent goes away.
+ */
+import type { Outcome } from "../asl/execution.ts";
+import { type ChildRun, type ChildRuntime, type ChildRuntimeModule, runChild } from "./child.ts";
+
+export type ToWorker =
+  | { type: "init"; module: string; options: unknown }
+  | { type: "run"; child: ChildRun }
+  | { type: "exit" };
+export type FromWorker =
+  | { type: "ready" }
+  | { type: "done"; name: string; outcome: Outcome }
+  | { type: "error"; message: string };
+
+let runtime: ChildRuntime | undefined;
+const send = (message: FromWorker) => process.send?.(message);
+
+process.on("message", (message: ToWorker) => {
+  void handle(message).catch((err: unknown) => {
+    send({ type: "error", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  });
+});
+// The parent died or closed the channel: nothing left to do for it.
+process.on("disconnect", () => process.exit(0));
+
+async function handle(message: ToWorker): Promise<void> {
+  if (message.type === "init") {
+    const module = (await import(message.module)) as ChildRuntimeModule;
+    runtime = await module.createChildRuntime(message.options);
+    send({ type: "ready" });
+  } else if (message.type === "run") {
+    if (!runtime) throw new Error("worker not initialised");
+    const outcome = await runChild(runtime, message.child);
+    send({ type: "done", name: message.child.name, outcome });
+  } else {
+    runtime?.close();
+    process.exit(0);
+  }
+}
