@@ -153,11 +153,17 @@ function whereFrom(row: SpilledRow): [segIdx: number, line: number, raw: string]
   return [segIdx, line, raw.startsWith("j") ? (JSON.parse(raw.slice(1)) as string) : raw.slice(1)];
 }
 
-function* spilledRows(files: readonly string[], skip: ReadonlySet<number>): Generator<SpilledRow> {
+/** The bucket's rows; with `only`, just those whose hash is in it (the others are not parsed). */
+function* spilledRows(
+  files: readonly string[],
+  skip: ReadonlySet<number>,
+  only?: ReadonlySet<number>,
+): Generator<SpilledRow> {
   for (const file of files) {
     for (const line of readSpill(file)) {
       if (line === "") continue;
       const a = line.indexOf("\t");
+      if (only && !only.has(Number(line.slice(0, a)))) continue;
       const b = line.indexOf("\t", a + 1);
       const srcIdx = Number(line.slice(a + 1, b));
       if (skip.has(srcIdx)) continue;
@@ -187,10 +193,10 @@ export function dedupeBucket(task: BucketTask): BucketResult {
   }
   const result: BucketResult = { bucket: task.bucket, valid: 0, rows: 0, bytes: 0, conflicts: [] };
   const dedup = new SpillWriter(spillPath.dedup(task.dir, task.bucket), 1 << 20);
-  let conflicting = 0;
+  const conflicting = new Set<number>(); // the hashes of the conflicting texts
   for (const [text, group] of groups) {
     if (group.conflict) {
-      conflicting++;
+      conflicting.add(group.h);
       continue;
     }
     result.valid++;
@@ -199,9 +205,9 @@ export function dedupeBucket(task: BucketTask): BucketResult {
     dedup.write(`${group.h}\t${curatedLine(text, group.label).slice(0, -1)}`);
   }
   dedup.close();
-  if (conflicting === 0) return result;
+  if (conflicting.size === 0) return result;
   const records: [number, number, string][] = [];
-  for (const row of spilledRows(task.files, skip)) {
+  for (const row of spilledRows(task.files, skip, conflicting)) {
     if (!groups.get(row.text)?.conflict) continue;
     const [segIdx, line, raw] = whereFrom(row);
     records.push([row.srcIdx, (task.lineOffsets[segIdx] ?? 0) + line, raw]);
