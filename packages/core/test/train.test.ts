@@ -121,7 +121,7 @@ describe("trainer", () => {
     expect(model.weights.some((w) => w !== 0)).toBe(true);
   });
 
-  it("bounds its default cache by the model size (12 bytes per weight, at least 16 MiB), not the data", async () => {
+  it("bounds its default cache by the model size (12 bytes per weight, at least 64 MiB), not the data", async () => {
     const rows = fixtureRows(200, 4);
     const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, { minDf: 1 });
     const { params } = await trainLinear(
@@ -130,7 +130,7 @@ describe("trainer", () => {
       () => rows.slice(0, 20),
       { seed: 1, epochs: 1 },
     );
-    expect(params.cacheBytes).toBe(Math.max(16 * 1024 * 1024, 12 * spec.vocabulary.length * FIXTURE_LABELS.length));
+    expect(params.cacheBytes).toBe(Math.max(64 * 1024 * 1024, 12 * spec.vocabulary.length * FIXTURE_LABELS.length));
     expect(params.cached).toEqual({ train: true, validation: true });
   });
 

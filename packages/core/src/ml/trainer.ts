@@ -53,8 +53,9 @@ export interface TrainOptions {
   tolerance?: number;
   /**
    * Byte bound of the featurized-row cache (0: always stream). Default: as many bytes as the
-   * optimiser's own state (12 per weight: weights and their running average), at least 16 MiB,
-   * so memory grows with the model, not with the data: larger data streams through the shuffle buffer.
+   * optimiser's own state (12 per weight: weights and their running average), at least 64 MiB
+   * (long documents in few classes, such as e-mails, need more than their small model), so memory
+   * grows with the model, not with the data: larger data streams through the shuffle buffer.
    */
   cacheBytes?: number;
   /** Rows in the seeded shuffle buffer when streaming (default 16384). */
@@ -72,7 +73,7 @@ export interface TrainOptions {
 }
 
 /** The smallest default cache bound (bytes), whatever the model size. */
-const MIN_CACHE_BYTES = 16 * 1024 * 1024;
+const MIN_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * Trains a linear model on the rows of `train`, early-stopping on `validation` (each is called
