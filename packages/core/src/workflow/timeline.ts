@@ -17,6 +17,8 @@ export interface StateRow {
   durationMs: number | null;
   attempts: number;
   error?: string;
+  /** A Distributed Map state's Map Run (its counts and children: DescribeMapRun, ListExecutions by it). */
+  mapRunArn?: string;
 }
 
 /** Milliseconds from `a` to `b` (ISO timestamps). */
@@ -42,10 +44,16 @@ export function stateTimeline(events: HistoryEvent[]): StateRow[] {
     } else if (!current) {
     } else if (e.type === "TaskScheduled") {
       current.attempts++;
-    } else if (e.type === "TaskFailed" || e.type.endsWith("StateFailed")) {
-      const d = (e.taskFailedEventDetails ?? e.stateFailedEventDetails) as { error?: string } | undefined;
+    } else if (e.type === "MapRunStarted" || e.type === "MapRunRedriven") {
+      const d = (e.mapRunStartedEventDetails ?? e.mapRunRedrivenEventDetails) as { mapRunArn: string };
+      current.mapRunArn = d.mapRunArn;
+    } else if (e.type === "TaskFailed" || e.type === "MapRunFailed" || e.type.endsWith("StateFailed")) {
+      const d = (e.taskFailedEventDetails ?? e.mapRunFailedEventDetails ?? e.stateFailedEventDetails) as
+        | { error?: string }
+        | undefined;
       current.status = "failed";
-      current.error = d?.error ?? "";
+      // AWS's Map/ParallelStateFailed carry no details: keep the error the Map Run or task gave.
+      current.error = d?.error ?? current.error ?? "";
     } else if (e.type.endsWith("StateExited")) {
       current.status = current.status === "failed" ? "caught" : "succeeded";
       current.end = e.timestamp;

@@ -6,6 +6,7 @@
  */
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { stateTimeline } from "@tollgate/core/workflow";
 import { afterEach, describe, expect, it } from "vitest";
 import { LocalMapRunner } from "../../src/engine/map-run/runner.ts";
 import { STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "../../src/engine/runner.ts";
@@ -156,6 +157,11 @@ describe("a Distributed Map", () => {
     ]);
     expect(wf!.executions.list().map((e) => e.name)).toEqual(["dmap"]);
 
+    // What `show` and the console read: the Map state's row names its Map Run.
+    expect(stateTimeline(run.history as never)).toMatchObject([
+      { name: "Shards", type: "Map", status: "succeeded", mapRunArn },
+    ]);
+
     // DescribeMapRun's counts.
     expect(mapRuns!.list("dmap")).toHaveLength(1);
     expect(mapRuns!.get(mapRunArn)).toMatchObject({
@@ -238,6 +244,9 @@ describe("a failed child", () => {
       cause: "The specified tolerated failure threshold was exceeded",
     });
     const mapRunArn = mapRunArnOf(failed.history);
+    expect(stateTimeline(failed.history as never)).toMatchObject([
+      { name: "Shards", status: "failed", error: "States.ExceedToleratedFailureThreshold", mapRunArn },
+    ]);
     const before = flow.executions.list({ mapRunArn });
     expect(before.map((c) => c.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "FAILED"]);
     expect(
