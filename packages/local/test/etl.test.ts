@@ -1,4 +1,7 @@
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EtlArguments, Manifest, QuarantineRecord } from "@tollgate/core/contracts";
 import { InvalidDatasetError } from "@tollgate/core/errors";
@@ -121,6 +124,15 @@ describe("runEtl failures", () => {
   it("throws InvalidDatasetError when there are no input files", async () => {
     const store = storeWith(new Map([["_SUCCESS", ""]]));
     await expect(runEtl(store, args)).rejects.toThrow(/no input files under raw\/reviews\//);
+  });
+
+  it("removes the spill folder of a run whose process was killed", async () => {
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid;
+    const stale = join(tmpdir(), `tollgate-etl-${dead}-stale`);
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "bucket-0-w0.jsonl"), "x\n");
+    await runEtl(storeWith(new Map([["a.csv", "text,label\nhello,x\n"]])), args);
+    expect(existsSync(stale)).toBe(false);
   });
 
   it("does not write a quarantine shard when nothing is quarantined", async () => {

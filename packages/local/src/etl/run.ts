@@ -10,7 +10,7 @@
  * 4. this thread puts the shards, the quarantine (merged from the spills) and the manifest.
  * Memory holds a bucket or a shard per thread, never the dataset.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CuratedShard, EtlArguments, Manifest } from "@tollgate/core/contracts";
@@ -138,7 +138,8 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
       `dataset ${args.dataset}: no input files under ${args.raw_prefix}; upload JSON Lines (.jsonl) or CSV (.csv) files with fields "text" and "label"`,
     );
   }
-  const dir = mkdtempSync(join(tmpdir(), "tollgate-etl-"));
+  sweepSpills();
+  const dir = mkdtempSync(join(tmpdir(), `${SPILL_PREFIX}${process.pid}-`));
   let pool: TaskPool | undefined;
   let since = performance.now();
   const phase = (name: string) => {
@@ -245,6 +246,25 @@ export async function runEtl(store: ObjectStore, args: EtlArguments, options: Et
   } finally {
     await pool?.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const SPILL_PREFIX = "tollgate-etl-";
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes the spill folders of runs whose process is gone (killed mid-run: its `finally` never ran). */
+function sweepSpills(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(/^tollgate-etl-(\d+)-/.exec(name)?.[1]);
+    if (pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }
 
