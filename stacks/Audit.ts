@@ -1,7 +1,8 @@
 /**
  * Audit: a CloudTrail trail into its own bucket, with log file validation, all management
- * events (who started each run: states:StartExecution) and write data events for the model
- * bucket's objects and the registry table (every write to models and the registry).
+ * events (who started each run: states:StartExecution) and write data events for the uploads
+ * under the data bucket's raw/ (what starts a retrain), the model bucket's objects and the
+ * registry table (every write to models and the registry).
  */
 import { RemovalPolicy } from "aws-cdk-lib";
 import { type CfnTrail, Trail } from "aws-cdk-lib/aws-cloudtrail";
@@ -11,7 +12,7 @@ import { suppress } from "./nag.ts";
 import { SECURE_BUCKET, Storage } from "./Storage.ts";
 
 export function Audit({ stack }: StackContext) {
-  const { modelBucket, table } = use(Storage);
+  const { dataBucket, modelBucket, table } = use(Storage);
   const trailBucket = new Bucket(stack, "TrailLogs", {
     ...SECURE_BUCKET,
     versioned: true,
@@ -34,6 +35,15 @@ export function Audit({ stack }: StackContext) {
   cfn.addPropertyDeletionOverride("EventSelectors");
   cfn.advancedEventSelectors = [
     { name: "Management events", fieldSelectors: [{ field: "eventCategory", equalTo: ["Management"] }] },
+    {
+      name: "Uploads under raw/",
+      fieldSelectors: [
+        { field: "eventCategory", equalTo: ["Data"] },
+        { field: "resources.type", equalTo: ["AWS::S3::Object"] },
+        { field: "readOnly", equalTo: ["false"] },
+        { field: "resources.ARN", startsWith: [`${dataBucket.bucketArn}/raw/`] },
+      ],
+    },
     {
       name: "Writes to model objects",
       fieldSelectors: [

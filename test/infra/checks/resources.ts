@@ -84,6 +84,19 @@ export function describeResources(app: () => Synthesized): void {
       expect(resolveImport(app(), prefix["Fn::Join"][1][0])).toEqual({ from: "Storage", value: arnOf(modelsId) });
     });
 
+    it("records the uploads under the data bucket's raw/ (what starts each retrain)", () => {
+      const s = selector("Uploads under raw/");
+      expect(field(s, "eventCategory")?.Equals).toEqual(["Data"]);
+      expect(field(s, "resources.type")?.Equals).toEqual(["AWS::S3::Object"]);
+      expect(field(s, "readOnly")?.Equals).toEqual(["false"]);
+      const [dataId] = only(app().template("Storage"), "AWS::S3::Bucket", (b) =>
+        JSON.stringify(b.Properties).includes('"Data/"'),
+      );
+      const prefix = field(s, "resources.ARN")?.StartsWith?.[0] as { "Fn::Join": [string, unknown[]] };
+      expect(prefix["Fn::Join"][1][1]).toBe("/raw/");
+      expect(resolveImport(app(), prefix["Fn::Join"][1][0])).toEqual({ from: "Storage", value: arnOf(dataId) });
+    });
+
     it("records every write to the registry table", () => {
       const s = selector("Writes to the registry table");
       expect(field(s, "resources.type")?.Equals).toEqual(["AWS::DynamoDB::Table"]);

@@ -4,7 +4,15 @@
  * @example
  * import { auditOnStage } from "@tollgate/aws/cloudtrail";
  */
-export { type AuditDeps, arnParts, auditOnStage } from "./audit.ts";
-export { DELIVERY_DELAY_MS, dataEvents, deliveredAt, runFunctionNames, type TrailScope } from "./data.ts";
-export { MANAGEMENT_DELAY_MS, managementEvents } from "./management.ts";
+export { type AuditDeps, arnParts, auditOnStage, triggerUploads } from "./audit.ts";
+export {
+  type AuditedRun,
+  DELIVERY_DELAY_MS,
+  dataEvents,
+  deliveredAt,
+  runFunctionNames,
+  type TrailScope,
+  type TriggerUploads,
+} from "./data.ts";
+export { type Clock, LOOKUP_INTERVAL_MS, MANAGEMENT_DELAY_MS, managementEvents } from "./management.ts";
 export { CloudTrailRecord, sessionName, toAuditRecord } from "./record.ts";

@@ -5,20 +5,23 @@
  */
 import { LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { GetObjectCommand, type GetObjectCommandOutput, ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { DescribeExecutionCommand, GetExecutionHistoryCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import {
   logFile,
   lookupEvents,
   NOT_THE_RUNS,
   OTHER_START,
+  OTHER_UPLOADS,
   PUT_MODEL,
+  RAW_UPLOAD,
   START_EXECUTION,
   START_JOB_RUN,
   SWAP_LIVE,
 } from "./fixtures/cloudtrail.ts";
-import { RUN } from "./fixtures/stage-run.ts";
+import { describeOf, historyOf, RUN } from "./fixtures/stage-run.ts";
 import { OUTPUTS, stageBackendFor, tollgate } from "./harness.ts";
-import { answerRun, cloudTrail, s3 } from "./mocks.ts";
+import { answerRun, cloudTrail, s3, sfn } from "./mocks.ts";
 
 const ENDED = Date.UTC(2025, 5, 1, 12, 1, 15);
 const body = (bytes: Uint8Array) =>
@@ -53,19 +56,29 @@ describe("audit on a stage", () => {
   it("lists who started the run and the run's writes to models and the registry, oldest first", async () => {
     answerRun(RUN);
     answerLookups();
-    answerTrail([logFile("1205", [PUT_MODEL, SWAP_LIVE, ...NOT_THE_RUNS]), logFile("1625", [])]);
+    answerTrail([
+      logFile("1203", [RAW_UPLOAD, ...OTHER_UPLOADS]),
+      logFile("1205", [PUT_MODEL, SWAP_LIVE, ...NOT_THE_RUNS]),
+      logFile("1625", []),
+    ]);
     const notices: string[] = [];
     const backend = stageBackendFor({ notices, now: () => Date.UTC(2025, 5, 2) });
 
     const records = JSON.parse(await tollgate(backend, "audit", RUN, "--json"));
 
     expect(records.map((r: { eventName: string }) => r.eventName)).toEqual([
+      "PutObject",
       "StartExecution",
       "StartJobRun",
       "PutObject",
       "UpdateItem",
     ]);
     expect(records[0]).toMatchObject({
+      eventSource: "s3.amazonaws.com",
+      eventID: RAW_UPLOAD.eventID,
+      userIdentity: { type: "IAMUser", arn: expect.stringContaining(":user/alice") },
+    });
+    expect(records[1]).toMatchObject({
       eventSource: "states.amazonaws.com",
       userIdentity: { type: "AssumedRole", arn: expect.stringContaining("TriggerFn") },
       requestParameters: { name: RUN },
@@ -83,12 +96,71 @@ describe("audit on a stage", () => {
     expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({
       Bucket: OUTPUTS.TrailBucket,
       Prefix: "AWSLogs/111122223333/CloudTrail/eu-west-1/2025/06/01/",
+      // from a minute before the first upload's window, not the whole day folder
+      StartAfter:
+        "AWSLogs/111122223333/CloudTrail/eu-west-1/2025/06/01/111122223333_CloudTrail_eu-west-1_20250601T1158Z",
     });
     const text = await tollgate(backend, "audit", RUN);
     expect(text.split("\n")[0]).toMatch(/^TIME\s+SOURCE\s+EVENT\s+WHO\s+RESOURCE$/);
     expect(text).toMatch(
       /^2025-06-01T12:01:07Z\s+s3\.amazonaws\.com\s+PutObject\s+AROA\S+:prod-tollgate-Pipeline-TrainFn-AbC123\s+arn:aws:s3:::prod-tollgate-models\/models\//m,
     );
+  });
+
+  it("in a coalescing window, counts every upload of the window as the run's trigger", async () => {
+    const windowRun = "topics-20250601T115800Z";
+    sfn.on(DescribeExecutionCommand).resolves(describeOf(windowRun));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: historyOf() });
+    answerLookups();
+    const late = { ...OTHER_UPLOADS[0], eventID: "next-window", eventTime: "2025-06-01T12:00:01Z" };
+    answerTrail([logFile("1203", [RAW_UPLOAD, ...OTHER_UPLOADS, late])]);
+
+    const backend = stageBackendFor({ coalesceSeconds: 120, now: () => Date.UTC(2025, 5, 2) });
+    const records = JSON.parse(await tollgate(backend, "audit", windowRun, "--json"));
+
+    const uploads = records.filter((r: { eventName: string }) => r.eventName === "PutObject");
+    expect(uploads.map((r: { eventID: string }) => r.eventID).sort()).toEqual(
+      [RAW_UPLOAD.eventID, "other-object", "other-version"].sort(),
+    );
+  });
+
+  it("stops listing the trail bucket at the first log file delivered after the run's window", async () => {
+    answerRun(RUN);
+    answerLookups();
+    const late = logFile("1900", []);
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [{ Key: logFile("1205", []).key }, { Key: late.key }],
+      IsTruncated: true,
+      NextContinuationToken: "rest-of-the-day",
+    });
+    s3.on(GetObjectCommand).resolves({ Body: body(logFile("1205", [PUT_MODEL]).body) });
+
+    await tollgate(stageBackendFor({ now: () => Date.UTC(2025, 5, 2) }), "audit", RUN, "--json");
+
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(1);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(1);
+  });
+
+  it("paces LookupEvents to two requests a second", async () => {
+    answerRun(RUN);
+    answerTrail([]);
+    let clock = 0;
+    const sent: number[] = [];
+    cloudTrail.on(LookupEventsCommand).callsFake((input: { NextToken?: string }) => {
+      sent.push(clock);
+      return input.NextToken ? { Events: [] } : { Events: [], NextToken: "p2" };
+    });
+    const backend = stageBackendFor({
+      now: () => Date.UTC(2025, 5, 2) + clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
+
+    await tollgate(backend, "audit", RUN, "--json");
+
+    expect(sent).toHaveLength(4);
+    for (let i = 1; i < sent.length; i++) expect((sent[i] ?? 0) - (sent[i - 1] ?? 0)).toBeGreaterThanOrEqual(500);
   });
 
   it("says plainly that CloudTrail has not delivered yet", async () => {

@@ -50,6 +50,7 @@ export interface StageOptions {
   coalesceSeconds?: number;
   notices?: string[];
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** An AWS backend on a stage context built from `options`; polls do not wait. */
@@ -72,7 +73,12 @@ export function stageBackendFor(options: StageOptions = {}): AwsBackend {
     stage: "prod",
     connect: async () => ctx,
     notice: (line) => options.notices?.push(line),
-    poll: { intervalMs: 0, startTimeoutMs: 1000, sleep: async () => {}, ...(options.now ? { now: options.now } : {}) },
+    poll: {
+      intervalMs: 0,
+      startTimeoutMs: 1000,
+      sleep: options.sleep ?? (async () => {}),
+      ...(options.now ? { now: options.now } : {}),
+    },
   });
 }
 
