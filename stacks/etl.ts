@@ -3,7 +3,7 @@
  * --extra-py-files (both S3 assets), and a role limited to the data bucket prefixes the job uses.
  */
 import { join } from "node:path";
-import { ArnFormat, Stack } from "aws-cdk-lib";
+import { Stack } from "aws-cdk-lib";
 import { CfnJob } from "aws-cdk-lib/aws-glue";
 import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import type { IBucket } from "aws-cdk-lib/aws-s3";
@@ -11,6 +11,7 @@ import { Asset } from "aws-cdk-lib/aws-s3-assets";
 import type { Construct } from "constructs";
 import { useProject } from "sst/project.js";
 import { listObjects, readObjects, writeObjects } from "./access.ts";
+import { etlLogging } from "./etl-logs.ts";
 import { suppress } from "./nag.ts";
 
 /**
@@ -56,29 +57,10 @@ export function etlJob(scope: Construct, dataBucket: IBucket): EtlJob {
   role.addToPolicy(readObjects(dataBucket, [...ETL_ACCESS.read]));
   role.addToPolicy(listObjects(dataBucket, [...ETL_ACCESS.list]));
   role.addToPolicy(writeObjects(dataBucket, [...ETL_ACCESS.write]));
-  // Glue writes driver/executor logs to /aws-glue/jobs/{output,error,logs-v2}, creating them on first use
-  const logGroups = stack.formatArn({
-    service: "logs",
-    resource: "log-group",
-    resourceName: "/aws-glue/jobs/*",
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-  role.addToPolicy(
-    new PolicyStatement({
-      effect: Effect.ALLOW,
-      actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-      resources: [logGroups],
-    }),
-  );
-  suppress(
-    role,
-    "AwsSolutions-IAM5",
-    "objects under fixed prefixes of the data bucket, and Glue's own job log groups",
-    [
-      { regex: "/^Resource::<Data[0-9A-F]{8}\\.Arn>\\/(raw|curated|quarantine|runs)\\/\\*$/" },
-      { regex: "/^Resource::arn:<AWS::Partition>:logs:[^:]+:[^:]+:log-group:\\/aws-glue\\/jobs\\/\\*$/" },
-    ],
-  );
+  const logging = etlLogging(scope, role);
+  suppress(role, "AwsSolutions-IAM5", "objects under fixed prefixes of the data bucket", [
+    { regex: "/^Resource::<Data[0-9A-F]{8}\\.Arn>\\/(raw|curated|quarantine|runs)\\/\\*$/" },
+  ]);
 
   const job = new CfnJob(scope, "Etl", {
     description: "tollgate: raw/<dataset>/ → curated/<dataset>/<datasetVersion>/, bad rows quarantined, run manifest",
@@ -90,14 +72,20 @@ export function etlJob(scope: Construct, dataBucket: IBucket): EtlJob {
     timeout: 60,
     maxRetries: 0,
     executionProperty: { maxConcurrentRuns: 10 },
+    securityConfiguration: logging.securityConfiguration,
     defaultArguments: {
+      ...logging.arguments,
       "--job-language": "python",
       "--extra-py-files": library.s3ObjectUrl,
       "--job-bookmark-option": "job-bookmark-disable",
       "--enable-continuous-cloudwatch-log": "true",
     },
   });
-  suppress(job, "AwsSolutions-GL1", "the job logs counts and reasons, never row content; logs stay in the account");
+  suppress(
+    job,
+    "AwsSolutions-GL1",
+    "CloudWatch Logs encrypts the job's log groups at rest; they hold counts and reasons, never row content (stacks/etl-logs.ts)",
+  );
   suppress(job, "AwsSolutions-GL3", "job bookmarks are disabled: every run reads its dataset's whole raw/ prefix");
   const jobArn = stack.formatArn({ service: "glue", resource: "job", resourceName: job.ref });
   return { job, role, jobArn };

@@ -87,6 +87,14 @@ export interface MotoServer {
    * Call it before {@link enforceIam}, or pass credentials allowed to call IAM.
    */
   createUser(name: string, policyDocument: object, as?: Credentials): Promise<Credentials>;
+  /**
+   * How a model's state advances (moto's state manager), e.g. Glue job runs that stay RUNNING
+   * for two GetJobRun calls: `setTransition("glue::job_run", { progression: "manual", times: 2 })`.
+   */
+  setTransition(
+    model: string,
+    transition: { progression: "immediate" | "manual" | "time"; times?: number; seconds?: number },
+  ): Promise<void>;
   /** Forgets every resource in every service. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -209,6 +217,8 @@ function makeServer(endpoint: string, port: number, child: ChildProcess, detach:
         iam.destroy();
       }
     },
+    setTransition: async (model, transition) =>
+      void (await api("state-manager/set-transition", JSON.stringify({ model_name: model, transition }))),
     reset: async () => void (await api("reset", "")),
     stop: async () => {
       detach();

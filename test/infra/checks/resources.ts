@@ -1,8 +1,8 @@
-/** Storage, Serving and Audit: bucket hardening, the registry table, the Function URL, the trail. */
+/** Storage, Serving and Audit: bucket hardening, the registry table, the Glue job's logs, the Function URL, the trail. */
 import { describe, expect, it } from "vitest";
 import type { Synthesized } from "../synth.ts";
 import { HAS_PREDICT } from "../synth.ts";
-import { arnOf, lambdaId, only, refOf, resolveImport, resources } from "../template.ts";
+import { actionsOf, arnOf, lambdaId, only, refOf, resolveImport, resources, roleStatements } from "../template.ts";
 
 export function describeResources(app: () => Synthesized): void {
   describe("buckets", () => {
@@ -36,6 +36,34 @@ export function describeResources(app: () => Synthesized): void {
         { AttributeName: "sk", KeyType: "RANGE" },
       ]);
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    });
+  });
+
+  describe("the Glue job's logs and encryption", () => {
+    it("logs to two log groups of its own with a retention, and runs with a security configuration", () => {
+      const t = app().template("Pipeline");
+      const [, job] = only(t, "AWS::Glue::Job");
+      const prefix = (job.Properties.DefaultArguments as Record<string, string>)["--custom-logGroup-prefix"];
+      expect(prefix).toMatch(/^\/aws-glue\/jobs\/test-tollgate-Pipeline$/);
+      for (const kind of ["output", "error"]) {
+        const [, group] = only(t, "AWS::Logs::LogGroup", (g) => g.Properties.LogGroupName === `${prefix}/${kind}`);
+        expect(group.Properties.RetentionInDays, kind).toBeGreaterThan(0);
+      }
+      const [securityId, security] = only(t, "AWS::Glue::SecurityConfiguration");
+      expect(job.Properties.SecurityConfiguration).toEqual(refOf(securityId));
+      expect(security.Properties.EncryptionConfiguration).toMatchObject({
+        S3Encryptions: [{ S3EncryptionMode: "SSE-S3" }],
+      });
+    });
+
+    it("the Glue role writes logs only to the job's own log groups", () => {
+      const t = app().template("Pipeline");
+      const [roleId] = only(t, "AWS::IAM::Role", (r) => JSON.stringify(r.Properties).includes("glue.amazonaws.com"));
+      const groups = resources(t, "AWS::Logs::LogGroup")
+        .filter(([, g]) => String(g.Properties.LogGroupName).startsWith("/aws-glue/jobs/"))
+        .map(([id]) => arnOf(id));
+      const logs = roleStatements(t, roleId).filter((s) => actionsOf(s).some((a) => a.startsWith("logs:")));
+      expect(logs.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))).toEqual(groups);
     });
   });
 
