@@ -151,7 +151,7 @@ function isTriggerUpload(r: CloudTrailRecord, uploads: TriggerUploads): boolean 
   const at = new Date(r.eventTime);
   if (at >= uploads.window.from && at < uploads.window.to) return true;
   const [, bucketAndKey = ""] = object.ARN.split(":::");
-  const version = (r.responseElements ?? {})["x-amz-version-id"];
+  const version = r.responseElements?.["x-amz-version-id"];
   return uploads.sources.has(`s3://${bucketAndKey}#${typeof version === "string" ? version : ""}`);
 }
 

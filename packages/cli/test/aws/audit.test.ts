@@ -1,7 +1,7 @@
 /**
  * `audit <run>` on a stage: management events from LookupEvents (all pages), data events from the
  * trail's log files (all listing pages), filtered to the run; notices when CloudTrail has not
- * delivered yet.
+ * delivered yet. Mocked: the emulator has no CloudTrail LookupEvents (moto answers an HTML 404).
  */
 import { LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { GetObjectCommand, type GetObjectCommandOutput, ListObjectsV2Command } from "@aws-sdk/client-s3";

@@ -1,6 +1,6 @@
 /**
  * Test harness for the AWS backend: a stage context whose clients answer in-process (mocked with
- * aws-sdk-client-mock, or pointed at DynamoDB Local); any request that reaches the HTTP layer
+ * aws-sdk-client-mock where the emulator cannot answer, see each test file); any request that reaches the HTTP layer
  * unanswered fails the test. Nothing is sent to AWS.
  */
 import type { HttpHandler } from "@smithy/protocol-http";

@@ -2,12 +2,10 @@
  * `predict` on a stage: SigV4-signed calls to the Function URL, answered by a loopback server
  * that checks each signature by signing the received request again with the same key.
  */
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Sha256 } from "@aws-crypto/sha256-js";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { validSignature } from "./fixtures/sigv4.ts";
 import { CREDENTIALS, REGION, stageBackendFor, tollgate } from "./harness.ts";
 
 interface Seen {
@@ -22,32 +20,6 @@ let url: string;
 const seen: Seen[] = [];
 let answer: (req: Seen) => { status: number; body: unknown } = () => ({ status: 500, body: {} });
 
-/** Signs the received request again (same date, same signed headers) and compares. */
-async function verify(req: IncomingMessage, body: string): Promise<boolean> {
-  const authorization = String(req.headers.authorization ?? "");
-  const signedHeaders = /SignedHeaders=([^,]+)/.exec(authorization)?.[1]?.split(";") ?? [];
-  const headers = Object.fromEntries(signedHeaders.map((h) => [h, String(req.headers[h] ?? "")]));
-  const amzDate = String(req.headers["x-amz-date"]);
-  const signingDate = new Date(
-    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
-  );
-  const signer = new SignatureV4({ service: "lambda", region: REGION, credentials: CREDENTIALS, sha256: Sha256 });
-  const [host, port] = String(req.headers.host).split(":");
-  const again = await signer.sign(
-    new HttpRequest({
-      method: req.method ?? "GET",
-      protocol: "http:",
-      hostname: host ?? "",
-      ...(port ? { port: Number(port) } : {}),
-      path: req.url ?? "/",
-      headers,
-      ...(body ? { body } : {}),
-    }),
-    { signingDate },
-  );
-  return again.headers.authorization === authorization;
-}
-
 beforeAll(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -59,7 +31,7 @@ beforeAll(async () => {
         path: req.url ?? "",
         body,
         authorization: String(req.headers.authorization ?? ""),
-        valid: await verify(req, body),
+        valid: await validSignature(req, body, REGION, CREDENTIALS),
       };
       seen.push(entry);
       const { status, body: out } = answer(entry);

@@ -1,4 +1,8 @@
-/** Finding a stage's resources: CloudFormation outputs of `<stage>-tollgate-<Stack>`, or SST's outputs file. */
+/**
+ * Finding a stage's resources: CloudFormation outputs of `<stage>-tollgate-<Stack>`, or SST's outputs
+ * file (emulated-stage.test.ts connects through the file). DescribeStacks is mocked: the stacks are
+ * SST's, which the emulator cannot deploy.
+ */
 import { writeFileSync } from "node:fs";
 import { CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { stageFromCloudFormation, stageFromOutputsFile, triggerSettings } from "@tollgate/aws/stage";
