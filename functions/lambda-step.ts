@@ -8,12 +8,13 @@ import { correlationOf, type Step } from "@tollgate/core/steps";
  * @example export const handler = lambdaHandler(step);
  */
 export function lambdaHandler<O>(step: Step<O>): (event: unknown) => Promise<O> {
+  let run: ((event: unknown) => Promise<O>) | undefined;
   return async (event) => {
     const log = logger.child(correlationOf(step.name, event));
     log.info("step started");
     try {
-      const { awsPorts } = await import("./aws.ts");
-      const out = await step.make(awsPorts())(event);
+      run ??= step.make((await import("./aws.ts")).awsPorts());
+      const out = await run(event);
       log.info("step succeeded");
       return out;
     } catch (err) {

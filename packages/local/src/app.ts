@@ -68,6 +68,13 @@ export interface OpenOptions {
    * step only what its deployed role may touch, or the AWS adapters with that role's credentials.
    */
   stepPorts?: (step: string, ports: StepPorts) => StepPorts;
+  /**
+   * Runs these Lambda steps (by their `${<Key>FunctionArn}` key) with the given function instead of
+   * in-process, e.g. the step's Lambda entry point with its deployed role's credentials.
+   */
+  lambdas?: Record<string, (event: unknown) => Promise<unknown>>;
+  /** The store the Glue job (the Etl state) reads and writes (default: the run's data store). */
+  etlStore?: (ports: StepPorts) => StepPorts["data"];
   /** At most this many worker processes per Map Run (default: one per core). */
   mapWorkers?: number;
 }

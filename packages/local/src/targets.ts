@@ -66,6 +66,10 @@ export interface TargetOptions {
   failAll?: string | undefined;
   onCheckpoint?: ((point: string, runId: string) => Promise<void>) | undefined;
   stepPorts?: ((step: string, ports: StepPorts) => StepPorts) | undefined;
+  /** Lambda steps run by these functions instead of in-process (see OpenOptions.lambdas). */
+  lambdas?: Record<string, (event: unknown) => Promise<unknown>> | undefined;
+  /** The Glue job's store (see OpenOptions.etlStore). */
+  etlStore?: ((ports: StepPorts) => StepPorts["data"]) | undefined;
 }
 
 /** The in-process targets of one run's Task states. */
@@ -88,10 +92,13 @@ export function localTargets(
     lambdas: Object.fromEntries(
       steps.map(({ key, handlerFile }) => {
         const stepPorts = options.stepPorts?.(key, ports) ?? ports;
-        const run = async (event: unknown) => (await stepOf(handlerFile)).make(stepPorts)(event);
+        const run =
+          options.lambdas?.[key] ?? (async (event: unknown) => (await stepOf(handlerFile)).make(stepPorts)(event));
         return [lambdaArn(key), faultable(faultOf(key), run)];
       }),
     ),
-    glueJobs: { [ETL_JOB_NAME]: faultable(faultOf("Etl"), localGlueJob(ports.data, ETL_JOB_NAME)) },
+    glueJobs: {
+      [ETL_JOB_NAME]: faultable(faultOf("Etl"), localGlueJob(options.etlStore?.(ports) ?? ports.data, ETL_JOB_NAME)),
+    },
   };
 }
