@@ -17,4 +17,11 @@ export {
 } from "./outputs.ts";
 export { type FunctionUrlTarget, predictOnStage, type ScoredText } from "./predict.ts";
 export { rawKeyFor } from "./raw-key.ts";
-export { ingestToStage, runNamesFor, runOnStage, type StartDeps, type StartedRun } from "./start.ts";
+export {
+  ingestToStage,
+  redriveOnStage,
+  runNamesFor,
+  runOnStage,
+  type StartDeps,
+  type StartedRun,
+} from "./start.ts";

@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { datasetName } from "@tollgate/core/contracts";
-import { InvalidInputError, TollgateError } from "@tollgate/core/errors";
+import { ExecutionNotRedrivableError, InvalidInputError, TollgateError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import type { ExecutionRecord } from "@tollgate/core/workflow/executions";
 import {
@@ -162,4 +162,24 @@ export async function runOnStage(deps: StartDeps, dataset: string, progress: Run
   }
   const execution = await followRun(deps.runs, outcome.name, progress, deps.poll);
   return { name: outcome.name, started: outcome.status === "started", execution };
+}
+
+/**
+ * Redrives a failed run and follows it. On AWS a redrive restarts at the state the execution
+ * failed in; in this workflow every task failure is caught into RecordFailure → the `Failed` Fail
+ * state, so that state is where a failed run ends, and a redrive would fail again at once: such a
+ * run is refused with what to do instead (the local runtime restarts at the caught state, see
+ * docs/local-runtime.md).
+ * @throws ExecutionNotRedrivableError when the run ended in a Fail state.
+ */
+export async function redriveOnStage(deps: StartDeps, name: string, progress: RunProgress): Promise<StartedRun> {
+  const failState = (await deps.runs.history(name)).findLast((e) => e.type === "FailStateEntered");
+  if (failState) {
+    const state = (failState.stateEnteredEventDetails as { name?: string } | undefined)?.name ?? "a Fail state";
+    throw new ExecutionNotRedrivableError(
+      `run ${name} ended in the Fail state ${state} (its failure was caught and recorded): on AWS a redrive restarts at the state the run failed in, ${state}, so it would fail again at once. Start a new run instead: tollgate --stage <stage> run --dataset <dataset>`,
+    );
+  }
+  await deps.runs.redrive(name);
+  return { name, started: true, execution: await followRun(deps.runs, name, progress, deps.poll) };
 }

@@ -11,10 +11,10 @@ import { auditOnStage } from "@tollgate/aws/cloudtrail";
 import { type EtlJobRun, etlFromGlue } from "@tollgate/aws/glue";
 import {
   connectStage,
-  followRun,
   ingestToStage,
   type PollSettings,
   predictOnStage,
+  redriveOnStage,
   runOnStage,
   type StageContext,
   type StartDeps,
@@ -92,9 +92,7 @@ export class AwsBackend implements Backend, EtlSource {
   }
 
   async redrive(name: string, progress: RunProgress) {
-    const deps = this.startDeps(await this.use());
-    await deps.runs.redrive(name);
-    return { name, started: true, execution: await followRun(deps.runs, name, progress, deps.poll) };
+    return redriveOnStage(this.startDeps(await this.use()), name, progress);
   }
 
   async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {

@@ -10,6 +10,8 @@ import {
   DescribeExecutionCommand,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   StartExecutionCommand,
@@ -17,7 +19,7 @@ import {
 import { executionName } from "@tollgate/core/workflow/upload-trigger";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../../../../test/helpers/topics.ts";
-import { describeOf, RUN } from "./fixtures/stage-run.ts";
+import { describeOf, historyOf, RUN } from "./fixtures/stage-run.ts";
 import { OUTPUTS, STATE_MACHINE_ARN, stageBackendFor, tollgate } from "./harness.ts";
 import { answerRun, s3, sfn } from "./mocks.ts";
 
@@ -192,5 +194,24 @@ describe("redrive", () => {
     expect(sfn.commandCalls(RedriveExecutionCommand)[0]?.args[0].input).toEqual({
       executionArn: describeOf(RUN).executionArn,
     });
+  });
+
+  it("refuses a run that ended in the Fail state after Catch → RecordFailure, saying why and what to do", async () => {
+    const at = new Date(Date.UTC(2025, 5, 1, 12, 0, 9));
+    const failed: HistoryEvent[] = [
+      ...historyOf().slice(0, 7),
+      { timestamp: at, type: "FailStateEntered", stateEnteredEventDetails: { name: "Failed", input: "{}" } },
+      { timestamp: at, type: "ExecutionFailed", executionFailedEventDetails: { error: "InvalidDatasetError" } },
+    ].map((e, i) => ({ ...e, id: i + 1, previousEventId: i }) as HistoryEvent);
+    sfn.on(DescribeExecutionCommand).resolves(describeOf(RUN, { status: "FAILED" }));
+    sfn.on(GetExecutionHistoryCommand).resolves({ events: failed });
+
+    const redrive = tollgate(stageBackendFor(), "redrive", RUN);
+
+    await expect(redrive).rejects.toMatchObject({ name: "ExecutionNotRedrivable" });
+    await expect(redrive).rejects.toThrow(
+      "on AWS a redrive restarts at the state the run failed in, Failed, so it would fail again at once",
+    );
+    expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
   });
 });
