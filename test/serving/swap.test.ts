@@ -2,6 +2,8 @@
  * A promotion under load: while concurrent clients keep predicting over HTTP, a second version is
  * made live. Every request succeeds, each names the version whose numbers it carries, and once
  * the pointer TTL has passed and the new model is loaded, every answer comes from the new version.
+ * The test is driven by counts of answered requests, not by wall-clock windows, so a loaded machine
+ * makes it slower, not different.
  */
 
 import { logger } from "@tollgate/core/logger";
@@ -15,6 +17,10 @@ import { expectSameProbabilities, MODEL, twoModels } from "./models.ts";
 
 const TTL_MS = 200;
 const CLIENTS = 16;
+/** Answers before the swap, and answers started after the new version's first one. */
+const ROUNDS = 4 * CLIENTS;
+/** Gives up (and fails below) if the new version has not answered this long after the swap. */
+const GIVE_UP_MS = 60_000;
 
 interface Observation {
   started: number;
@@ -35,10 +41,15 @@ it("swaps the live model under concurrent load without failing a request", async
   const texts = topicRows(64, 5).map((r) => r.text);
   const observations: Observation[] = [];
   let swappedAt = Number.POSITIVE_INFINITY;
-  let stopAt = Number.POSITIVE_INFINITY;
+  let firstNewEnded = Number.POSITIVE_INFINITY;
+  let stop = false;
+  let enoughBefore: () => void = () => {};
+  const warmedUp = new Promise<void>((resolve) => {
+    enoughBefore = resolve;
+  });
 
   const client = async (id: number) => {
-    for (let i = 0; performance.now() < stopAt; i++) {
+    for (let i = 0; !stop; i++) {
       const sample = [texts[(id * 7 + i) % texts.length]!, texts[(id + i * 3) % texts.length]!].slice(0, 1 + (i % 2));
       const started = performance.now();
       const res = await fetch(`${server.url}/predict`, { method: "POST", body: JSON.stringify({ texts: sample }) });
@@ -54,34 +65,34 @@ it("swaps the live model under concurrent load without failing a request", async
         probabilities: (body.predictions ?? []).map((p) => p.probabilities),
         texts: sample,
       });
-      const firstNew = observations.find((o) => o.version === second.version);
-      if (firstNew && stopAt === Number.POSITIVE_INFINITY) stopAt = firstNew.ended + 3 * TTL_MS;
-      if (performance.now() - swappedAt > 10_000) stopAt = 0;
+      if (observations.length >= ROUNDS) enoughBefore();
+      if (body.modelVersion === second.version) firstNewEnded = Math.min(firstNewEnded, observations.at(-1)!.ended);
+      const startedAfterNew = observations.filter((o) => o.started > firstNewEnded).length;
+      if (startedAfterNew >= ROUNDS || performance.now() - swappedAt > GIVE_UP_MS) stop = true;
     }
   };
 
   try {
     const clients = Array.from({ length: CLIENTS }, (_, id) => client(id));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await warmedUp;
     await stores.registry.swapLive(MODEL, first.version, second.version, "test:swap");
     swappedAt = performance.now();
     await Promise.all(clients);
 
     // every request succeeded and named one of the two versions
-    expect(observations.length).toBeGreaterThan(100);
     expect(observations.filter((o) => o.status !== 200)).toEqual([]);
     const before = observations.filter((o) => o.ended < swappedAt);
-    expect(before.length).toBeGreaterThan(0);
+    expect(before.length).toBeGreaterThanOrEqual(ROUNDS);
     expect(new Set(before.map((o) => o.version))).toEqual(new Set([first.version]));
 
     // requests kept being answered, by the old version, between the swap and the pointer's next read
     expect(observations.some((o) => o.ended > swappedAt && o.version === first.version)).toBe(true);
 
-    // the new version answers within the TTL plus its load time, and from then on it alone answers
-    const firstNew = observations.filter((o) => o.version === second.version).sort((a, b) => a.ended - b.ended)[0]!;
-    expect(firstNew.ended - swappedAt).toBeLessThan(TTL_MS + 2000);
-    const after = observations.filter((o) => o.started > firstNew.ended);
-    expect(after.length).toBeGreaterThan(CLIENTS);
+    // the new version answers (after the TTL and its load), and from then on it alone answers
+    const firstNew = observations.filter((o) => o.version === second.version).sort((a, b) => a.ended - b.ended)[0];
+    expect(firstNew, `no answer from ${second.version} within ${GIVE_UP_MS} ms of the swap`).toBeDefined();
+    const after = observations.filter((o) => o.started > firstNew!.ended);
+    expect(after.length).toBeGreaterThanOrEqual(ROUNDS);
     expect(after.filter((o) => o.version !== second.version)).toEqual([]);
 
     // each answer's numbers are those of the version it names (checked on a sample of each version)
