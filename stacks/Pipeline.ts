@@ -32,6 +32,11 @@ interface StepSpec {
  * one has no entry here, or an entry names no step; the handler is the step's entry file.
  */
 export const STEPS = {
+  CheckNewData: {
+    memorySize: 512,
+    timeoutSeconds: 60,
+    access: { data: { read: ["runs/"] }, registry: ["getLive", "getModelVersion", "putRun"] },
+  },
   Preprocess: {
     memorySize: 2048,
     timeoutSeconds: MAX_TIMEOUT,

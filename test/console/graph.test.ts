@@ -17,12 +17,16 @@ describe("the console's ASL graph", () => {
     const pairs = edges.map((e) => `${e.from}>${e.to}:${e.kind}`);
     expect(pairs).toEqual(
       expect.arrayContaining([
-        "Etl>Preprocess:next",
+        "Etl>CheckNewData:next",
+        "NewData>Preprocess:choice",
+        "NewData>NoNewData:choice",
         "Evaluate>Gate:next",
         "Gate>Promote:choice",
         "Gate>Reject:choice",
         "Etl>RecordFailure:catch",
         "Promote>RecordFailure:catch",
+        "Promote>LiveModelChanged:catch",
+        "NextReEvaluation>Evaluate:next",
         "RecordFailure>Failed:next",
       ]),
     );

@@ -1,6 +1,7 @@
 /**
  * The top-level states a run of workflows/retrain.asl.json enters, read from the file: from StartAt
- * along `Next`, taking at each Choice state the branch the test names, until a state ends the run.
+ * along `Next`, taking at each Choice state the branch the test names (else its Default), until a
+ * state ends the run.
  * Tests that check a run's path take it from here, so adding a state to the ASL needs no test edit.
  */
 import { readFileSync } from "node:fs";
@@ -10,7 +11,7 @@ export const ASL_FILE = "workflows/retrain.asl.json";
 export const readAsl = (): AslDefinition => JSON.parse(readFileSync(ASL_FILE, "utf8")) as AslDefinition;
 
 /**
- * @example pathThrough(readAsl(), { Gate: "Promote" }) // ["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"]
+ * @example pathThrough(readAsl(), { Gate: "Promote" }) // ["Etl", "CheckNewData", "NewData", "Preprocess", …, "Gate", "Promote"]
  */
 export function pathThrough(asl: AslDefinition, choices: Record<string, string>): string[] {
   const path: string[] = [];
@@ -21,7 +22,7 @@ export function pathThrough(asl: AslDefinition, choices: Record<string, string>)
     const state: AslDefinition["States"][string] | undefined = asl.States[name];
     if (!state) throw new Error(`no state ${name}`);
     if (state.Type === "Choice") {
-      name = choices[name];
+      name = choices[name] ?? (typeof state.Default === "string" ? state.Default : undefined);
       if (!name) throw new Error(`say which branch of ${path.at(-1)} to take`);
     } else {
       name = typeof state.Next === "string" ? state.Next : undefined;

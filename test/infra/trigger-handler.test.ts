@@ -110,6 +110,7 @@ describe("trigger handler", () => {
         gate: { minAccuracy: 0.5, minGain: 0 },
         seed: 42,
         sources: ["s3://tollgate-data/raw/reviews/a.jsonl#v1", "s3://tollgate-data/raw/reviews/b.jsonl#v1"],
+        force: false,
       },
     });
   });

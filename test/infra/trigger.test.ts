@@ -84,6 +84,7 @@ describe("planRuns", () => {
           gate: { minAccuracy: 0.5, minGain: 0 },
           seed: 42,
           sources: ["s3://tollgate-data/raw/reviews/a.jsonl#v1", "s3://tollgate-data/raw/reviews/b.jsonl#v1"],
+          force: false,
         },
       },
     ]);

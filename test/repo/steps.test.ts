@@ -20,6 +20,7 @@ const task = (key: string) => ({
 describe("the workflow's Lambda steps", () => {
   it("are the ASL file's Lambda Task states, keyed by their substitutions", () => {
     expect(lambdaSteps(asl).map(({ key, handlerFile }) => [key, handlerFile])).toEqual([
+      ["CheckNewData", "check-new-data"],
       ["Preprocess", "preprocess"],
       ["Train", "train"],
       ["Evaluate", "evaluate"],

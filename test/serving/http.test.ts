@@ -183,6 +183,7 @@ describe("tollgate serve without a usable live model", () => {
       modelKey,
       cardKey: join("models", MODEL, "broken", "card.json"),
       metricsKey: null,
+      trainingSettings: null,
       metrics: { validationAccuracy: 1, testAccuracy: null, macroF1: null },
       createdAt: new Date().toISOString(),
     });

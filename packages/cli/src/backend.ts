@@ -32,7 +32,8 @@ export interface StartResult {
 
 export interface Backend {
   ingest(file: string, dataset: string, progress: RunProgress): Promise<StartResult & { key: string }>;
-  run(dataset: string, progress: RunProgress): Promise<StartResult>;
+  /** With `force`, trains even when the data and training settings are the live model's. */
+  run(dataset: string, progress: RunProgress, options?: { force?: boolean }): Promise<StartResult>;
   /** RedriveExecution: rerun a failed run from the state that failed, as the same execution. */
   redrive(name: string, progress: RunProgress): Promise<StartResult>;
   listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]>;

@@ -4,7 +4,7 @@
  */
 import { InvalidInputError } from "@tollgate/core/errors";
 import type { Backend, StartResult } from "./backend.ts";
-import { causeMessage } from "./render.ts";
+import { causeMessage, outcomeOf } from "./render.ts";
 
 export interface Io {
   out: (text: string) => void;
@@ -43,7 +43,8 @@ export function commandContext(io: Io, backend: () => Backend): CommandContext {
           ? `run ${result.name}`
           : `already ingested: run ${result.name} (same content, no new run)`;
         const status = e ? `${e.status}${e.error ? ` (${e.error}: ${causeMessage(e.cause)})` : ""}` : "";
-        return `${head}  ${status}\nsee: pnpm tollgate show ${result.name}`;
+        const outcome = e ? outcomeOf(e) : undefined;
+        return `${head}  ${status}${outcome ? `\n${outcome}` : ""}\nsee: pnpm tollgate show ${result.name}`;
       });
       if (e?.status === "FAILED") process.exitCode = 1;
     },

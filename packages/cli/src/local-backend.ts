@@ -20,13 +20,14 @@ export class LocalBackend implements Backend {
     this.tg = openTollgate({ home: config.home, faults: config.faults });
   }
 
-  private runInput(dataset: string, sources: string[]) {
+  private runInput(dataset: string, sources: string[], force = false) {
     return {
       dataset,
       modelName: dataset,
       gate: { minAccuracy: this.config.minAccuracy, minGain: this.config.minGain },
       seed: this.config.seed,
       sources,
+      force,
     };
   }
 
@@ -47,10 +48,10 @@ export class LocalBackend implements Backend {
     return { key, ...(await this.start(name, this.runInput(dataset, [key]), progress)) };
   }
 
-  async run(dataset: string, progress: RunProgress) {
+  async run(dataset: string, progress: RunProgress, options: { force?: boolean } = {}) {
     const stamp = new Date().toISOString().replace(/[-:.TZ]/g, "");
     const name = `run-${dataset.slice(0, 50)}-${stamp}`;
-    return this.start(name, this.runInput(dataset, []), progress);
+    return this.start(name, this.runInput(dataset, [], options.force ?? false), progress);
   }
 
   async redrive(name: string, progress: RunProgress) {

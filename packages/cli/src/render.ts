@@ -49,7 +49,19 @@ export function renderRuns(rows: { execution: ExecutionSummary; run: RunRecord |
   );
 }
 
+/**
+ * A finished run's outcome in one line: the gate's decision and its reason, or "no new data".
+ * @example outcomeOf(execution) // "promoted: accuracy 0.9312 ≥ minAccuracy 0.5000; no live model"
+ */
+export function outcomeOf(execution: ExecutionSummary): string | undefined {
+  const out = (execution.output ? JSON.parse(execution.output) : {}) as RunOutput;
+  if (out.decision?.decision) return `${out.decision.decision}: ${out.decision.reason ?? ""}`;
+  if (out.check?.unchanged) return out.check.reason;
+  return undefined;
+}
+
 interface RunOutput {
+  check?: { unchanged: boolean; reason: string };
   prepared?: { datasetVersion?: string; counts?: Record<string, number> };
   trained?: {
     modelVersion?: string;

@@ -22,6 +22,10 @@ export const RunInput = z.object({
   seed: z.number().int().nonnegative().default(42),
   /** The raw objects that caused this run (for lineage); informational. */
   sources: z.array(z.string()).default([]),
+  force: z
+    .boolean()
+    .default(false)
+    .describe("retrain even when the dataset version and training settings equal the live model's (`run --force`)"),
 });
 export type RunInput = z.infer<typeof RunInput>;
 
@@ -83,6 +87,27 @@ export const QuarantineRecord = z.object({
   raw: z.string(),
 });
 export type QuarantineRecord = z.infer<typeof QuarantineRecord>;
+
+// ---- CheckNewData -------------------------------------------------------------------------------
+
+export const CheckNewDataInput = z.object({
+  runId: z.string(),
+  manifestKey: z.string(),
+  /** The execution's input as StartExecution received it (`$$.Execution.Input`: `force` may be absent). */
+  run: RunInput,
+});
+export type CheckNewDataInput = z.infer<typeof CheckNewDataInput>;
+
+export const CheckNewDataOutput = z.object({
+  /** True when the run has nothing to train: the NewData Choice then ends it (NoNewData). */
+  unchanged: z.boolean(),
+  datasetVersion: z.string(),
+  trainingSettings: z.string().describe("digest of the training settings this run would train with"),
+  /** The live model's version, or null when nothing is live. */
+  live: z.string().nullable(),
+  reason: z.string(),
+});
+export type CheckNewDataOutput = z.infer<typeof CheckNewDataOutput>;
 
 // ---- Preprocess ---------------------------------------------------------------------------------
 
@@ -229,6 +254,13 @@ export const ModelVersionRecord = z.object({
   modelKey: z.string(),
   cardKey: z.string(),
   metricsKey: z.string().nullable().default(null),
+  trainingSettings: z
+    .string()
+    .nullable()
+    .default(null)
+    .describe(
+      "digest of the training settings (trainer version, seed, hyperparameter search); null before it was recorded",
+    ),
   metrics: z.object({
     validationAccuracy: z.number(),
     testAccuracy: z.number().nullable(),
@@ -253,7 +285,7 @@ export const RunRecord = z.object({
   modelName: datasetName,
   datasetVersion: z.string().nullable(),
   modelVersion: z.string().nullable(),
-  decision: z.enum(["promoted", "rejected", "failed"]).nullable(),
+  decision: z.enum(["promoted", "rejected", "failed", "no-new-data"]).nullable(),
   reason: z.string().nullable(),
   updatedAt: z.string(),
 });

@@ -38,6 +38,7 @@ export function versionRecord(
     modelKey: `models/${modelName}/${version}/model.onnx`,
     cardKey: `models/${modelName}/${version}/card.json`,
     metricsKey: null,
+    trainingSettings: null,
     metrics: { validationAccuracy: 0.9, testAccuracy: null, macroF1: null },
     createdAt: "2025-01-01T00:00:00.000Z",
     ...over,

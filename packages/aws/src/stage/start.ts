@@ -143,9 +143,15 @@ async function newestObject(s3: S3Client, bucket: string, prefix: string): Promi
  * a coalescing window, the run is the window's run as of now; without one, the newest object's
  * run. Either way the input lists the newest object only as its source, as an upload's event
  * would: listing every object would overflow Step Functions' 256 KiB input at about 2,000 objects.
+ * With `force`, a new run named `<dataset>-forced-<time>` that trains even when nothing is new.
  * @throws InvalidInputError when there is nothing under `raw/<dataset>/`.
  */
-export async function runOnStage(deps: StartDeps, dataset: string, progress: RunProgress): Promise<StartedRun> {
+export async function runOnStage(
+  deps: StartDeps,
+  dataset: string,
+  progress: RunProgress,
+  options: { force?: boolean } = {},
+): Promise<StartedRun> {
   checkDataset(dataset);
   const newest = await newestObject(deps.s3, deps.dataBucket, `raw/${dataset}/`);
   if (!newest)
@@ -153,7 +159,16 @@ export async function runOnStage(deps: StartDeps, dataset: string, progress: Run
   const now = new Date((deps.poll.now ?? Date.now)());
   const at = deps.settings.coalesceSeconds > 0 ? now : newest.lastModified;
   const events = [eventFor(deps.dataBucket, newest, at)];
-  const [outcome] = await startRuns(planRuns(events, deps.settings), deps.runs, logger.child({ command: "run" }));
+  const planned = planRuns(events, deps.settings).map((run) =>
+    options.force
+      ? {
+          ...run,
+          name: `${dataset}-forced-${now.toISOString().replace(/[-:]|\.\d{3}/g, "")}`,
+          input: { ...run.input, force: true },
+        }
+      : run,
+  );
+  const [outcome] = await startRuns(planned, deps.runs, logger.child({ command: "run" }));
   if (!outcome) throw new InvalidInputError(`no object under raw/${dataset}/ can start a run`);
   if (outcome.status === "failed") {
     const err = new TollgateError(`could not start run ${outcome.name}: ${outcome.error.message}`);

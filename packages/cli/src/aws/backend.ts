@@ -87,8 +87,8 @@ export class AwsBackend implements Backend, EtlSource {
     return ingestToStage(this.startDeps(await this.use()), file, dataset, progress);
   }
 
-  async run(dataset: string, progress: RunProgress) {
-    return runOnStage(this.startDeps(await this.use()), dataset, progress);
+  async run(dataset: string, progress: RunProgress, options: { force?: boolean } = {}) {
+    return runOnStage(this.startDeps(await this.use()), dataset, progress, options);
   }
 
   async redrive(name: string, progress: RunProgress) {

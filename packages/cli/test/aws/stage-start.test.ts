@@ -72,8 +72,27 @@ describe("run", () => {
       gate: { minAccuracy: 0.8, minGain: 0 },
       seed: 7,
       sources: [`s3://${OUTPUTS.DataBucket}/raw/topics/b.jsonl#vb`],
+      force: false,
     });
     expect(s3.commandCalls(ListObjectVersionsCommand)[1]?.args[0].input).toMatchObject({ VersionIdMarker: "old" });
+  });
+
+  it("with --force, starts a new run named <dataset>-forced-<time> whose input says force", async () => {
+    s3.on(ListObjectVersionsCommand, { Prefix: "raw/topics/" }).resolves({
+      Versions: [version("raw/topics/b.jsonl", "vb", 5)],
+      IsTruncated: false,
+    });
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => {
+      answerRun(input.name);
+      return { executionArn: describeOf(input.name).executionArn, startDate: new Date() };
+    });
+
+    const result = JSON.parse(await tollgate(stageBackendFor(), "run", "--dataset", "topics", "--force", "--json"));
+
+    const start = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(start?.name).toMatch(/^topics-forced-\d{8}T\d{6}Z$/);
+    expect(result).toMatchObject({ name: start?.name, started: true });
+    expect(JSON.parse(start?.input ?? "{}")).toMatchObject({ dataset: "topics", force: true });
   });
 
   it("in a coalescing window, names the window's run, lists only the newest object, and a repeat starts nothing", async () => {
@@ -179,7 +198,7 @@ describe("ingest", () => {
     const text = await tollgate(stageBackendFor({ coalesceSeconds: 120 }), "ingest", file, "--dataset", "topics");
 
     expect(text).toBe(
-      "already ingested: run topics-20250601T120000Z (same content, no new run)  SUCCEEDED\nsee: pnpm tollgate show topics-20250601T120000Z",
+      "already ingested: run topics-20250601T120000Z (same content, no new run)  SUCCEEDED\npromoted: accuracy 0.9100 ≥ minAccuracy 0.8000; nothing live yet\nsee: pnpm tollgate show topics-20250601T120000Z",
     );
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });

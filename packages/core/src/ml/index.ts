@@ -26,3 +26,4 @@ export {
 export { murmur3, type SplitName, splitOf } from "./split.ts";
 export { normalize, TOKEN_PATTERN, tokenize } from "./text.ts";
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type TrainOptions, trainLinear } from "./trainer.ts";
+export { TRAINER_VERSION, trainingSettings, trainingSettingsDigest } from "./training-settings.ts";

@@ -51,7 +51,9 @@ export async function evaluate(ports: StepPorts, input: EvaluateInput): Promise<
       threshold: liveMetrics.accuracy + input.minGain,
     };
   }
-  const metricsKey = `${modelPrefix(input.modelName, input.modelVersion)}metrics.json`;
+  // One key per live version scored against: after a lost promotion race the run evaluates again
+  // against the new live model, and model objects are never replaced (create-only on AWS).
+  const metricsKey = `${modelPrefix(input.modelName, input.modelVersion)}metrics-vs-${live?.version ?? "none"}.json`;
   await ports.models.put(metricsKey, JSON.stringify({ candidate, live: live && { ...live, metrics: liveMetrics } }));
   const record = await ports.registry.getModelVersion(input.modelName, input.modelVersion);
   if (!record) throw new ModelNotFoundError(`candidate ${input.modelName}@${input.modelVersion} is not registered`);

@@ -5,6 +5,7 @@
  * import { defineStep, train } from "@tollgate/core/steps";
  * const Train = defineStep("Train", TrainInput, train);
  */
+export { checkNewData } from "./check-new-data.ts";
 export { gateReason, promote, recordFailure, reject } from "./decide.ts";
 export { type Correlation, correlationOf, defineStep, parseInput, type Step } from "./define.ts";
 export { evaluate, scoreModelFile } from "./evaluate.ts";

@@ -5,6 +5,7 @@ import { type Logger, logger } from "../logger.ts";
 import { FeatureSpec } from "../ml/feature-spec.ts";
 import { exportOnnx } from "../ml/onnx/export.ts";
 import { trainLinear } from "../ml/trainer.ts";
+import { trainingSettings, trainingSettingsDigest } from "../ml/training-settings.ts";
 import { nowIso, type StepPorts } from "./step-ports.ts";
 
 /** A sortable model version: UTC time of training, then a short hash of the run id. */
@@ -49,6 +50,8 @@ export async function train(ports: StepPorts, input: TrainInput, log: Logger = l
     counts: prepared.counts,
     labels: result.model.labels,
     training: { ...result.params, selection: result.selection },
+    /** What, besides the data, decided this model (CheckNewData compares its digest). */
+    settings: { ...trainingSettings(input.seed), digest: trainingSettingsDigest(input.seed) },
     validation: result.validation,
     /** Validation loss and accuracy per epoch of the final fit. */
     curve: result.curve,
@@ -71,6 +74,7 @@ export async function train(ports: StepPorts, input: TrainInput, log: Logger = l
     modelKey,
     cardKey,
     metricsKey: null,
+    trainingSettings: trainingSettingsDigest(input.seed),
     metrics: { validationAccuracy: result.validation.accuracy, testAccuracy: null, macroF1: null },
     createdAt,
   });

@@ -142,6 +142,7 @@ export function planRuns(events: ObjectCreatedEvent[], settings: TriggerSettings
       gate: settings.gate,
       seed: settings.seed,
       sources: [...run.sources].sort(),
+      force: false,
     },
   }));
 }
