@@ -261,7 +261,7 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
       stepRoles()
         .map((r) => r.key)
         .sort(),
-    ).toEqual(["Evaluate", "Preprocess", "Promote", "RecordFailure", "Reject", "Train"].sort());
+    ).toEqual(["CheckNewData", "Evaluate", "Preprocess", "Promote", "RecordFailure", "Reject", "Train"].sort());
     expect(role("Train").env).toMatchObject({
       DATA_BUCKET: NAMES.dataBucket,
       MODEL_BUCKET: NAMES.modelBucket,

@@ -243,6 +243,8 @@ describe("tollgate --stage against the emulator", () => {
     const shown = JSON.parse(await tollgate(stage(), "show", "topics-rejected", "--json"));
     expect(shown.states.map((s: { name: string; status: string }) => [s.name, s.status])).toEqual([
       ["Etl", "succeeded"],
+      ["CheckNewData", "succeeded"],
+      ["NewData", "succeeded"],
       ["Preprocess", "succeeded"],
       ["Train", "succeeded"],
       ["Evaluate", "succeeded"],
