@@ -14,6 +14,7 @@
  * await moto.stop();
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   AttachUserPolicyCommand,
@@ -24,6 +25,7 @@ import {
 } from "@aws-sdk/client-iam";
 
 const SETUP = fileURLToPath(new URL("./setup.sh", import.meta.url));
+const SERIAL_SERVER = fileURLToPath(new URL("./serial_server.py", import.meta.url));
 export const MOTO_REGION = "us-east-1";
 /** moto's default account: ARNs the emulator builds use it. */
 export const MOTO_ACCOUNT = "123456789012";
@@ -54,6 +56,12 @@ export interface MotoOptions {
   config?: MotoConfig;
   /** How long to wait for the server to answer (ms). Default 60 s: the machine may be loaded. */
   startTimeoutMs?: number;
+  /**
+   * Answer one request at a time (test/moto/serial_server.py). moto's threaded server does not make
+   * a conditional write atomic against a concurrent one; DynamoDB does. Races of conditional writes
+   * need this. Default: threaded, as `moto_server` runs.
+   */
+  serial?: boolean;
 }
 
 /** What an AWS SDK v3 client needs to talk to the emulator. */
@@ -116,7 +124,10 @@ export async function startMoto(options: MotoOptions = {}): Promise<MotoServer> 
   for (const key of Object.keys(env)) if (key.startsWith("AWS_")) delete env[key];
   if (options.initialNoAuthActionCount !== undefined)
     env.INITIAL_NO_AUTH_ACTION_COUNT = String(options.initialNoAuthActionCount);
-  const child = spawn(executable, ["-H", "127.0.0.1", "-p", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const [command, args] = options.serial
+    ? [join(dirname(executable), "python"), [SERIAL_SERVER, "127.0.0.1", "0"]]
+    : [executable, ["-H", "127.0.0.1", "-p", "0"]];
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
   const stopOnExit = () => child.kill("SIGKILL");
   process.once("exit", stopOnExit);
   try {

@@ -1,6 +1,9 @@
 /**
  * DynamoRegistry with the real SDK client against the emulator (moto server, one per file): the
- * registry contract the SQLite registry passes, and the DynamoDB specifics.
+ * registry contract the SQLite registry passes, and the DynamoDB specifics. The server answers one
+ * request at a time: moto's threaded server lets two racing conditional writes on one item both
+ * succeed, which DynamoDB never does, so the race cases would test moto's threading, not our
+ * conditions (a swap without its condition still lets every racer win here).
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
@@ -13,7 +16,7 @@ import { registryTableDefinition } from "../src/table.ts";
 
 let moto: MotoServer;
 beforeAll(async () => {
-  moto = await startMoto();
+  moto = await startMoto({ serial: true });
 });
 afterAll(() => moto?.stop());
 
