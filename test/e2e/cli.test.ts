@@ -10,12 +10,10 @@ import { tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8" };
 
+/** stdout of one command (stderr, e.g. the note naming the default model, is left out). */
 async function tollgate(...args: string[]): Promise<string> {
   const out: string[] = [];
-  const program = buildProgram(
-    { out: (t) => out.push(t), err: (t) => out.push(t) },
-    () => new LocalBackend(readConfig(env)),
-  );
+  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
   await program.parseAsync(args, { from: "user" });
   return out.join("\n");
 }

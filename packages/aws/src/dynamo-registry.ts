@@ -4,6 +4,7 @@ import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@t
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
+import { legacyHistory, nextHistory } from "@tollgate/core/registry/live-history";
 import type { z } from "zod";
 import { keys } from "./table.ts";
 
@@ -29,6 +30,12 @@ function fromItem<S extends z.ZodType>(schema: S, item: Item, where: string): z.
   return parseRecord(schema, rest, where);
 }
 
+/** A live pointer item; one written before pointers had a history gets its `previous` as history. */
+function livePointerOf(item: Item, modelName: string): LivePointer {
+  const history = item.history ?? legacyHistory(item.previous as string | null | undefined);
+  return fromItem(LivePointer, { ...item, history }, `live pointer of ${modelName}`);
+}
+
 /** Newest first: `createdAt` descending, then version descending (as the SQLite registry). */
 function newestFirst(a: ModelVersionRecord, b: ModelVersionRecord): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1;
@@ -50,9 +57,10 @@ function withDerivedStatus(record: ModelVersionRecord, live: string | undefined)
  * The {@link Registry} in one DynamoDB table (see `table.ts` for the item layout).
  *
  * `swapLive` needs no transactions (DynamoDB Local and dynalite differ there): it first checks
- * that `next` exists, then writes the live-pointer item with a condition on its current
- * version (`attribute_not_exists(pk)` for the first promotion). That conditional write is the
- * commit point: DynamoDB applies conditional writes to one item atomically, so of several
+ * that `next` exists, reads the live pointer (its version and history), then writes the pointer
+ * item with the new version and history, on the condition that the item is still the one it read
+ * (same version and `since`; `attribute_not_exists(pk)` for the first promotion). That conditional
+ * write is the commit point: DynamoDB applies conditional writes to one item atomically, so of several
  * promotions from the same expected version exactly one succeeds and the others get
  * ConditionalCheckFailed → {@link LiveModelChangedError}. Only after it does the winner update
  * the two version items' `status` (next → live, previous → retired).
@@ -128,47 +136,55 @@ export class DynamoRegistry implements Registry {
 
   async getLive(modelName: string): Promise<LivePointer | undefined> {
     const item = await this.get(keys.live(modelName));
-    return item && fromItem(LivePointer, item, `live pointer of ${modelName}`);
+    return item && livePointerOf(item, modelName);
   }
 
-  async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
+  async swapLive(
+    modelName: string,
+    expected: string | null,
+    next: string,
+    by: string,
+    options: { back?: number } = {},
+  ): Promise<LivePointer> {
     if (!(await this.get(keys.version(modelName, next)))) {
       throw new ModelNotFoundError(`model ${modelName} has no version ${next}`);
     }
-    const pointer: LivePointer = { modelName, version: next, since: new Date().toISOString(), by, previous: expected };
+    const changed = (cause?: unknown, current?: string) =>
+      new LiveModelChangedError(
+        `live model ${modelName} is ${current ?? "none"}, expected ${expected ?? "none"}; not promoting ${next}`,
+        { cause },
+      );
+    const item = await this.get(keys.live(modelName));
+    const current = item && livePointerOf(item, modelName);
+    if ((current?.version ?? null) !== expected) throw changed(undefined, current?.version);
+    const history = nextHistory(current?.history ?? [], expected, next, options);
+    const pointer: LivePointer = {
+      modelName,
+      version: next,
+      since: new Date().toISOString(),
+      by,
+      previous: expected,
+      history,
+    };
     try {
-      if (expected === null) {
-        await this.doc.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { ...keys.live(modelName), ...pointer },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        );
-      } else {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.live(modelName),
-            UpdateExpression: "SET #version = :next, #since = :since, #by = :by, #previous = :expected",
-            ConditionExpression: "#version = :expected",
-            ExpressionAttributeNames: {
-              "#version": "version",
-              "#since": "since",
-              "#by": "by",
-              "#previous": "previous",
-            },
-            ExpressionAttributeValues: { ":next": next, ":since": pointer.since, ":by": by, ":expected": expected },
-          }),
-        );
-      }
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.live(modelName), ...pointer },
+          // The pointer as read above, still: its version (the compare-and-swap) and its `since`, so
+          // that a history changed by swaps that came back to the same version is not overwritten.
+          ...(current
+            ? {
+                ConditionExpression: "#version = :expected AND #since = :since",
+                ExpressionAttributeNames: { "#version": "version", "#since": "since" },
+                ExpressionAttributeValues: { ":expected": current.version, ":since": current.since },
+              }
+            : { ConditionExpression: "attribute_not_exists(pk)" }),
+        }),
+      );
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      const current = await this.getLive(modelName);
-      throw new LiveModelChangedError(
-        `live model ${modelName} is ${current?.version ?? "none"}, expected ${expected ?? "none"}; not promoting ${next}`,
-        { cause: err },
-      );
+      throw changed(err, (await this.getLive(modelName))?.version);
     }
     // Committed. The status fields are derived data (see the class comment).
     await this.setStatus(modelName, next, "live", null);

@@ -2,7 +2,14 @@
  * What the CLI needs from a target. The local backend runs everything in-process; an AWS
  * backend (a deployed stage) implements the same interface, so output formats are identical.
  */
-import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import {
+  type AuditRecord,
+  datasetName,
+  type LivePointer,
+  type ModelVersionRecord,
+  type RunRecord,
+} from "@tollgate/core/contracts";
+import { tryJsonParse } from "@tollgate/core/json";
 import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 
 /** What the CLI shows of an execution (DescribeExecution's fields it renders). */
@@ -24,6 +31,12 @@ export interface RunProgress {
   onEvent?: (event: NewHistoryEvent) => void;
 }
 
+/** The model of the newest successful run, used when a command gets no `--model`. */
+export interface DefaultModel {
+  modelName: string;
+  run: string;
+}
+
 export interface StartResult {
   name: string;
   started: boolean;
@@ -42,10 +55,17 @@ export interface Backend {
   getRun(runId: string): Promise<RunRecord | undefined>;
   listModels(modelName: string): Promise<{ versions: ModelVersionRecord[]; live: LivePointer | undefined }>;
   promote(modelName: string, version: string): Promise<LivePointer>;
-  rollback(modelName: string): Promise<LivePointer>;
+  /** Steps back `steps` versions (default 1) in the live pointer's history. */
+  rollback(modelName: string, steps?: number): Promise<LivePointer>;
   predict(modelName: string, texts: string[]): Promise<Prediction[]>;
   audit(runId: string): Promise<AuditRecord[]>;
-  /** The model name to use when none is given: that of the newest run. */
-  defaultModelName(): Promise<string | undefined>;
+  /** The model to use when none is given: that of the newest successful run (and that run's name). */
+  defaultModel(): Promise<DefaultModel | undefined>;
   close(): void;
+}
+
+/** The model a run's input names, if it is a valid model name. */
+export function modelOfRun(run: string, input: string): DefaultModel | undefined {
+  const modelName = (tryJsonParse(input) as { modelName?: unknown } | undefined)?.modelName;
+  return typeof modelName === "string" && datasetName.safeParse(modelName).success ? { modelName, run } : undefined;
 }

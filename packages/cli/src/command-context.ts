@@ -17,11 +17,18 @@ export interface CommandContext {
   backend(): Backend;
   /** Prints `value` as JSON with `--json`, else `text()`. */
   print(json: boolean | undefined, value: unknown, text: () => string): void;
-  /** `--model`, else the model of the newest run. @throws InvalidInputError when there is none yet. */
+  /**
+   * `--model`, else the model of the newest successful run (said on stderr).
+   * @throws InvalidInputError when no run has succeeded yet.
+   */
   modelOf(model: string | undefined): Promise<string>;
   /** Prints what ingest, run and redrive return; a failed run sets a non-zero exit code. */
   printRun(json: boolean | undefined, result: StartResult & { key?: string }): void;
 }
+
+/** What to do when no model is named and no run has succeeded yet. */
+export const NO_MODEL_YET =
+  "no run has succeeded yet, so there is no model to default to: pass --model <name>, or ingest data first";
 
 /** The context of one program: `backend` builds the backend once, on first use. */
 export function commandContext(io: Io, backend: () => Backend): CommandContext {
@@ -32,9 +39,11 @@ export function commandContext(io: Io, backend: () => Backend): CommandContext {
     backend,
     print,
     async modelOf(model) {
-      const name = model ?? (await backend().defaultModelName());
-      if (!name) throw new InvalidInputError("no model yet: pass --model <name> or ingest data first");
-      return name;
+      if (model) return model;
+      const found = await backend().defaultModel();
+      if (!found) throw new InvalidInputError(NO_MODEL_YET);
+      io.err(`model ${found.modelName} (that of the newest successful run, ${found.run}; --model chooses another)`);
+      return found.modelName;
     },
     printRun(json, result) {
       const e = result.execution;

@@ -5,11 +5,12 @@ import { userInfo } from "node:os";
 import { basename } from "node:path";
 import { ExecutionNotFoundError, ModelNotFoundError, ServiceUnavailableError } from "@tollgate/core/errors";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
+import { checkName } from "@tollgate/core/names";
 import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
 import { readAudit } from "@tollgate/local/stores/audit-log";
-import type { Backend, ExecutionSummary, RunProgress, StartResult } from "./backend.ts";
+import { type Backend, type ExecutionSummary, modelOfRun, type RunProgress, type StartResult } from "./backend.ts";
 
 const user = () => `cli:${userInfo().username}`;
 
@@ -38,6 +39,7 @@ export class LocalBackend implements Backend {
 
   /** Same content, same key, same execution name: ingesting a file twice starts one run. */
   async ingest(file: string, dataset: string, progress: RunProgress) {
+    checkName("dataset", dataset);
     const body = await readFile(file);
     const digest = createHash("sha256").update(body).digest("hex").slice(0, 16);
     const key = `raw/${dataset}/${digest}-${basename(file).replace(/[^A-Za-z0-9._-]/g, "_")}`;
@@ -49,6 +51,7 @@ export class LocalBackend implements Backend {
   }
 
   async run(dataset: string, progress: RunProgress, options: { force?: boolean } = {}) {
+    checkName("dataset", dataset);
     const stamp = new Date().toISOString().replace(/[-:.TZ]/g, "");
     const name = `run-${dataset.slice(0, 50)}-${stamp}`;
     return this.start(name, this.runInput(dataset, [], options.force ?? false), progress);
@@ -87,8 +90,8 @@ export class LocalBackend implements Backend {
     return promoteVersion(this.tg.portsFor(user()).registry, modelName, version, user());
   }
 
-  rollback(modelName: string) {
-    return rollbackLive(this.tg.portsFor(user()).registry, modelName, user());
+  rollback(modelName: string, steps = 1) {
+    return rollbackLive(this.tg.portsFor(user()).registry, modelName, user(), steps);
   }
 
   async predict(modelName: string, texts: string[]) {
@@ -115,9 +118,9 @@ export class LocalBackend implements Backend {
     return readAudit(this.tg.stores.auditFile, { runId });
   }
 
-  async defaultModelName() {
-    const [newest] = this.tg.stores.executions.list({ limit: 1 });
-    return newest ? (JSON.parse(newest.input) as { modelName?: string }).modelName : undefined;
+  async defaultModel() {
+    const [newest] = this.tg.stores.executions.list({ status: "SUCCEEDED", limit: 1 });
+    return newest && modelOfRun(newest.name, newest.input);
   }
 
   close() {

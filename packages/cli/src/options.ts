@@ -4,13 +4,21 @@
  */
 import { Option } from "@commander-js/extra-typings";
 import { InvalidInputError } from "@tollgate/core/errors";
+import { checkName, type NameKind } from "@tollgate/core/names";
 import { Settings } from "@tollgate/core/settings";
 import { z } from "zod";
 
 export const jsonOption = () => new Option("--json", "print JSON");
-export const modelOption = () => new Option("--model <name>", "model name (default: that of the newest run)");
+/** A parser that checks a name (dataset, model, run) before anything is read or written. */
+export const nameParser = (kind: NameKind, label: string) => (value: string) => checkName(kind, value, label);
+export const modelOption = () =>
+  new Option("--model <name>", "model name (default: that of the newest successful run)").argParser(
+    nameParser("model", "--model"),
+  );
 export const datasetOption = () =>
-  new Option("--dataset <name>", "dataset name (raw/<dataset>/)").default("default" as string);
+  new Option("--dataset <name>", "dataset name (raw/<dataset>/)")
+    .argParser(nameParser("dataset", "--dataset"))
+    .default("default" as string);
 
 /** A parser that checks an option's value with `schema`; the error says what was expected. */
 function checked<T>(flag: string, schema: z.ZodType<T>, expected: string): (value: string) => T {
@@ -20,6 +28,10 @@ function checked<T>(flag: string, schema: z.ZodType<T>, expected: string): (valu
     return parsed.data;
   };
 }
+
+/** A count from 1 to 1000 for `flag` (e.g. `--to-previous 2`). */
+export const countParser = (flag: string) =>
+  checked(flag, z.coerce.number().int().min(1).max(1000), "a whole number from 1 to 1000");
 
 /** `--port <n>`: 0 to 65535 (0: any free port). */
 export const portOption = (fallback: number) =>

@@ -146,8 +146,11 @@ export function renderModels(modelName: string, versions: ModelVersionRecord[], 
     f4(v.metrics.macroF1),
     v.runId,
   ]);
+  const earlier = live?.history.length
+    ? `\nrollback steps back through: ${live.history.slice(0, 5).join(", ")}${live.history.length > 5 ? `, … (${live.history.length})` : ""}`
+    : "";
   const header = live
-    ? `${modelName}: live ${live.version} since ${live.since} (by ${live.by})`
+    ? `${modelName}: live ${live.version} since ${live.since} (by ${live.by})${earlier}`
     : `${modelName}: nothing live`;
   return `${header}\n${table(["LIVE", "VERSION", "STATUS", "VAL_ACC", "TEST_ACC", "MACRO_F1", "RUN"], rows)}`;
 }

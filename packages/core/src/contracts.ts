@@ -4,9 +4,26 @@
  */
 import { z } from "zod";
 
+/** A dataset or model name: also a folder under `raw/` and part of execution names and keys. */
 export const datasetName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "dataset names are lowercase letters, digits and dashes (max 63)");
+  .regex(
+    /^[a-z0-9][a-z0-9-]{0,62}$/,
+    "names are lowercase letters, digits and dashes, at most 63, starting with a letter or digit",
+  );
+
+/**
+ * An execution (run) name as Step Functions accepts it: 1 to 80 characters, none of whitespace,
+ * `< > { } [ ] ? * " # % \ ^ | ~ \` $ & , ; : /` or control characters.
+ */
+export const executionName = z
+  .string()
+  .min(1, "run names are 1 to 80 characters")
+  .max(80, "run names are 1 to 80 characters")
+  .regex(
+    /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\p{Cc}]+$/u,
+    'run names have no spaces, slashes or any of <>{}[]?*"#%\\^|~`$&,;:',
+  );
 
 export const GateConfig = z.object({
   minAccuracy: z.number().min(0).max(1).describe("the candidate's test accuracy must reach this"),
@@ -270,12 +287,22 @@ export const ModelVersionRecord = z.object({
 });
 export type ModelVersionRecord = z.infer<typeof ModelVersionRecord>;
 
+/** How many earlier live versions a live pointer remembers for rollback. */
+export const MAX_LIVE_HISTORY = 100;
+
 export const LivePointer = z.object({
   modelName: datasetName,
   version: z.string(),
   since: z.string(),
   by: z.string(),
-  previous: z.string().nullable(),
+  previous: z
+    .string()
+    .nullable()
+    .describe("the version live just before this one (a rollback's: the one rolled away from)"),
+  history: z
+    .array(z.string())
+    .default([])
+    .describe("the earlier live versions rollback returns to, newest first (at most MAX_LIVE_HISTORY)"),
 });
 export type LivePointer = z.infer<typeof LivePointer>;
 

@@ -35,6 +35,13 @@ export class ExecutionAlreadyExistsError extends TollgateError {
     this.name = "ExecutionAlreadyExists";
   }
 }
+/** StartExecution with a name Step Functions refuses (as on AWS: `InvalidName`). */
+export class InvalidNameError extends TollgateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "InvalidName";
+  }
+}
 /** An execution named by a command does not exist. */
 export class ExecutionNotFoundError extends TollgateError {}
 /** A local database written by a newer tollgate (its schema version is above this one's). */

@@ -36,9 +36,19 @@ export interface Registry {
   /**
    * Compare-and-swap of the live pointer: succeeds only if the live version is still
    * `expected` (`null`: no live model yet). Marks `next` live and the previous one retired.
-   * @throws LiveModelChangedError when the pointer moved; ModelNotFoundError when `next` is unknown.
+   * A promotion pushes `expected` onto the pointer's `history`; with `back: n`, the swap is a
+   * rollback to `history[n - 1]` (which `next` must be) and drops the first n entries, so each
+   * rollback steps back one version (`nextHistory` in registry/live-history.ts).
+   * @throws LiveModelChangedError when the pointer moved; ModelNotFoundError when `next` is unknown;
+   *   InvalidInputError when `back` does not lead to `next`.
    */
-  swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer>;
+  swapLive(
+    modelName: string,
+    expected: string | null,
+    next: string,
+    by: string,
+    options?: { back?: number },
+  ): Promise<LivePointer>;
   putRun(record: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
 }

@@ -105,7 +105,7 @@ describe("audited decorators", () => {
       "dynamodb.amazonaws.com PutItem",
       "dynamodb.amazonaws.com PutItem",
       "dynamodb.amazonaws.com PutItem",
-      "dynamodb.amazonaws.com UpdateItem",
+      "dynamodb.amazonaws.com PutItem",
     ]);
     expect(records[0]?.resources).toContainEqual({
       type: "AWS::S3::Object",
@@ -117,10 +117,11 @@ describe("audited decorators", () => {
     ]);
     expect(records[4]?.requestParameters).toMatchObject({
       key: { pk: "MODEL#m", sk: "LIVE" },
+      conditionExpression: "version = :expected AND since = :since",
       expectedVersion: "v1",
       newVersion: "v2",
     });
-    expect((await log.readAudit({ runId: "run-2" })).map((r) => r.eventName)).toEqual(["UpdateItem"]);
+    expect((await log.readAudit({ runId: "run-2" })).map((r) => r.eventName)).toEqual(["PutItem"]);
 
     const named = auditedObjectStore(new FolderObjectStore(join(dir, "d")), log, { userIdentity: alice, bucket: "b2" });
     await named.put("k", "v");

@@ -140,6 +140,34 @@ export function registryContract(name: string, makeHarness: () => Promise<Regist
       expect((await registry.getModelVersion(m, "v2"))?.status).toBe("retired");
     });
 
+    it("keeps a history of live versions: each rollback steps back one, `back: n` goes n back", async () => {
+      const m = model();
+      await seed(m, ["v1", "v2", "v3", "v4"]);
+      await registry.swapLive(m, null, "v1", "run-1");
+      await registry.swapLive(m, "v1", "v2", "run-2");
+      await registry.swapLive(m, "v2", "v3", "run-3");
+      expect(await registry.getLive(m)).toMatchObject({ version: "v3", previous: "v2", history: ["v2", "v1"] });
+      // two rollbacks in a row: v3 → v2 → v1 (not back to v3)
+      expect(await registry.swapLive(m, "v3", "v2", "op", { back: 1 })).toMatchObject({
+        version: "v2",
+        previous: "v3",
+        history: ["v1"],
+      });
+      expect(await registry.swapLive(m, "v2", "v1", "op", { back: 1 })).toMatchObject({ version: "v1", history: [] });
+      expect((await registry.getModelVersion(m, "v3"))?.status).toBe("retired");
+      // a promotion pushes again; back 2 skips one
+      await registry.swapLive(m, "v1", "v3", "run-5");
+      await registry.swapLive(m, "v3", "v4", "run-6");
+      const twoBack = await registry.swapLive(m, "v4", "v1", "op", { back: 2 });
+      expect(twoBack).toMatchObject({ version: "v1", previous: "v4", history: [] });
+      expect(await registry.getLive(m)).toEqual(twoBack);
+      // a rollback past the history, or to a version that is not there, is refused and changes nothing
+      await expect(registry.swapLive(m, "v1", "v4", "op", { back: 1 })).rejects.toMatchObject({
+        name: "InvalidInputError",
+      });
+      expect(await registry.getLive(m)).toEqual(twoBack);
+    });
+
     it("refuses to promote an unknown version and leaves the pointer alone", async () => {
       const m = model();
       await seed(m, ["v1"]);

@@ -10,9 +10,9 @@
 import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { HeadObjectCommand, ListObjectVersionsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { datasetName } from "@tollgate/core/contracts";
 import { ExecutionNotRedrivableError, InvalidInputError, TollgateError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
+import { checkName } from "@tollgate/core/names";
 import type { ExecutionRecord } from "@tollgate/core/workflow/executions";
 import {
   executionName,
@@ -43,10 +43,7 @@ export interface StartDeps {
   poll: PollSettings;
 }
 
-function checkDataset(dataset: string): void {
-  const parsed = datasetName.safeParse(dataset);
-  if (!parsed.success) throw new InvalidInputError(`dataset "${dataset}": ${parsed.error.issues[0]?.message}`);
-}
+const checkDataset = (dataset: string) => checkName("dataset", dataset);
 
 /** An object version: what the trigger's event says of it. */
 interface ObjectVersion {

@@ -21,7 +21,7 @@ import {
 } from "@tollgate/aws/stage";
 import { InvalidInputError } from "@tollgate/core/errors";
 import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
-import type { Backend, ExecutionSummary, HistoryEvent, RunProgress } from "../backend.ts";
+import { type Backend, type ExecutionSummary, type HistoryEvent, modelOfRun, type RunProgress } from "../backend.ts";
 import type { EtlSource } from "./etl-details.ts";
 
 /** How to build an {@link AwsBackend}. */
@@ -129,8 +129,8 @@ export class AwsBackend implements Backend, EtlSource {
     return promoteVersion((await this.use()).registry, modelName, version, user());
   }
 
-  async rollback(modelName: string) {
-    return rollbackLive((await this.use()).registry, modelName, user());
+  async rollback(modelName: string, steps = 1) {
+    return rollbackLive((await this.use()).registry, modelName, user(), steps);
   }
 
   async predict(modelName: string, texts: string[]) {
@@ -163,11 +163,10 @@ export class AwsBackend implements Backend, EtlSource {
     );
   }
 
-  async defaultModelName() {
+  async defaultModel() {
     const { runs } = await this.use();
-    const [newest] = await runs.list({ limit: 1 });
-    if (!newest) return undefined;
-    return (JSON.parse((await runs.describe(newest.name)).input) as { modelName?: string }).modelName;
+    const [newest] = await runs.list({ status: "SUCCEEDED", limit: 1 });
+    return newest && modelOfRun(newest.name, (await runs.describe(newest.name)).input);
   }
 
   close() {

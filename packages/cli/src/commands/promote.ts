@@ -1,15 +1,27 @@
-/** `tollgate promote <version> [--model] [--json]`. */
-import { Command } from "@commander-js/extra-typings";
+/** `tollgate promote <version> | --to-previous <n> [--model] [--json]`. */
+import { Command, Option } from "@commander-js/extra-typings";
+import { InvalidInputError } from "@tollgate/core/errors";
 import type { CommandContext } from "../command-context.ts";
-import { jsonOption, modelOption } from "../options.ts";
+import { countParser, jsonOption, modelOption } from "../options.ts";
 
 export const promoteCommand = (ctx: CommandContext) =>
   new Command("promote")
     .description("make a version live (compare-and-swap on the current live version)")
-    .argument("<version>")
+    .argument("[version]", "the version to make live (tollgate models lists them)")
+    .addOption(
+      new Option(
+        "--to-previous <n>",
+        "instead of a version: the one live n versions ago (1 is what rollback does)",
+      ).argParser(countParser("--to-previous")),
+    )
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (version, opts) => {
-      const live = await ctx.backend().promote(await ctx.modelOf(opts.model), version);
+      if ((version === undefined) === (opts.toPrevious === undefined))
+        throw new InvalidInputError("name a version or pass --to-previous <n> (one of them)");
+      const backend = ctx.backend();
+      const model = await ctx.modelOf(opts.model);
+      const live =
+        version === undefined ? await backend.rollback(model, opts.toPrevious) : await backend.promote(model, version);
       ctx.print(opts.json, live, () => `${live.modelName}@${live.version} is live (was ${live.previous ?? "nothing"})`);
     });

@@ -5,7 +5,7 @@ import { jsonOption, modelOption } from "../options.ts";
 
 export const rollbackCommand = (ctx: CommandContext) =>
   new Command("rollback")
-    .description("make the previously live version live again")
+    .description("make the version live before the current one live again (each rollback steps back one more)")
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (opts) => {

@@ -1,26 +1,29 @@
 /** `tollgate serve [--port] [--host] [--model] [--pointer-ttl]`: the predict handler of the Lambda, on a local HTTP server. */
-import { Command } from "@commander-js/extra-typings";
+import { Command, Option } from "@commander-js/extra-typings";
 import { InvalidInputError } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import { servingConfigFromEnv } from "@tollgate/core/serving/config";
 import { SETTINGS_ENV } from "@tollgate/core/settings";
 import { readConfig } from "@tollgate/local/config";
 import { serveLocal } from "@tollgate/local/server";
-import type { CommandContext } from "../command-context.ts";
+import { type CommandContext, NO_MODEL_YET } from "../command-context.ts";
 import { LocalBackend } from "../local-backend.ts";
-import { pointerTtlOption, portOption } from "../options.ts";
+import { nameParser, pointerTtlOption, portOption } from "../options.ts";
 import { stopSignal } from "../stop-signal.ts";
 
-/** The model to serve: --model, else TOLLGATE_MODEL (read with the rest of the config), else that of the newest run. */
-async function modelNameOf(model: string | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * The model to serve: --model, else TOLLGATE_MODEL (read with the rest of the config), else that of
+ * the newest successful run (said on stderr).
+ */
+async function modelNameOf(ctx: CommandContext, model: string | undefined, env: NodeJS.ProcessEnv) {
   if (model) return model;
   if (env[SETTINGS_ENV.modelName]) return undefined;
   const backend = new LocalBackend(readConfig(env));
   try {
-    const name = await backend.defaultModelName();
-    if (!name)
-      throw new InvalidInputError("no model yet: pass --model <name>, set TOLLGATE_MODEL, or ingest data first");
-    return name;
+    const found = await backend.defaultModel();
+    if (!found) throw new InvalidInputError(`${NO_MODEL_YET} (or set ${SETTINGS_ENV.modelName})`);
+    ctx.io.err(`model ${found.modelName} (that of the newest successful run, ${found.run}; --model chooses another)`);
+    return found.modelName;
   } finally {
     backend.close();
   }
@@ -32,11 +35,16 @@ export const serveCommand = (ctx: CommandContext) =>
     .description("serve predictions from the live model over HTTP (POST /predict {texts}, GET /health)")
     .addOption(portOption(8080))
     .option("--host <address>", "address to listen on", "127.0.0.1")
-    .option("--model <name>", "model name (default: TOLLGATE_MODEL, else that of the newest run)")
+    .addOption(
+      new Option(
+        "--model <name>",
+        "model name (default: TOLLGATE_MODEL, else that of the newest successful run)",
+      ).argParser(nameParser("model", "--model")),
+    )
     .addOption(pointerTtlOption())
     .action(async (opts) => {
       if (!process.env[SETTINGS_ENV.logLevel]) logger.level = "info";
-      const modelName = await modelNameOf(opts.model, process.env);
+      const modelName = await modelNameOf(ctx, opts.model, process.env);
       const config = servingConfigFromEnv(process.env, {
         ...(modelName ? { modelName } : {}),
         ...(opts.pointerTtl !== undefined ? { pointerTtlMs: opts.pointerTtl } : {}),

@@ -3,4 +3,5 @@
  * @example
  * import { promoteVersion, rollbackLive } from "@tollgate/core/registry";
  */
+export { legacyHistory, nextHistory } from "./live-history.ts";
 export { promoteVersion, rollbackLive } from "./promotion.ts";

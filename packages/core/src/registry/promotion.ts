@@ -25,13 +25,24 @@ export async function promoteVersion(
 }
 
 /**
- * Rolls back to the version that was live before the current one (the same compare-and-swap).
- * @throws InvalidInputError when nothing is live or there is no previous version.
+ * Rolls back `steps` versions (default 1) in the live pointer's history: each rollback steps back
+ * one version, so two rollbacks after promotions v1 → v2 → v3 make v1 live (the same compare-and-swap).
+ * @example await rollbackLive(registry, "wordnet", "cli:alice");     // v3 → v2
+ * @example await rollbackLive(registry, "wordnet", "cli:alice", 2);  // v3 → v1
+ * @throws InvalidInputError when nothing is live or the history is shorter than `steps`.
  */
-export async function rollbackLive(registry: Registry, modelName: string, by: string): Promise<LivePointer> {
+export async function rollbackLive(registry: Registry, modelName: string, by: string, steps = 1): Promise<LivePointer> {
+  if (!Number.isInteger(steps) || steps < 1) throw new InvalidInputError(`steps back must be 1 or more, not ${steps}`);
   const live = await registry.getLive(modelName);
   if (!live) throw new InvalidInputError(`model ${modelName} has no live version to roll back`);
-  if (!live.previous)
-    throw new InvalidInputError(`${modelName}@${live.version} has no previous live version to roll back to`);
-  return registry.swapLive(modelName, live.version, live.previous, by);
+  const target = live.history[steps - 1];
+  if (!target) {
+    const earlier = live.history.length
+      ? `only ${live.history.length} earlier live version(s): ${live.history.join(", ")}`
+      : "no earlier live version";
+    throw new InvalidInputError(
+      `${modelName}@${live.version} has ${earlier}; promote a version by name to go elsewhere (tollgate models lists them)`,
+    );
+  }
+  return registry.swapLive(modelName, live.version, target, by, { back: steps });
 }

@@ -2,7 +2,13 @@
  * Runs executions of the exact deployed ASL file with the local interpreter, persisting each
  * execution and its history (GetExecutionHistory shape) event by event as it goes.
  */
-import { ExecutionNotFoundError, ExecutionNotRedrivableError, UnsupportedAslFeatureError } from "@tollgate/core/errors";
+import { executionName } from "@tollgate/core/contracts";
+import {
+  ExecutionNotFoundError,
+  ExecutionNotRedrivableError,
+  InvalidNameError,
+  UnsupportedAslFeatureError,
+} from "@tollgate/core/errors";
 import type { AuditLog } from "@tollgate/core/ports";
 import { walkStates } from "@tollgate/core/workflow/asl";
 import type { ExecutionRecord, HistoryEvent, SqliteExecutionStore } from "../stores/execution-store.ts";
@@ -72,8 +78,14 @@ export class LocalWorkflow {
     return this.deps.definition;
   }
 
-  /** StartExecution: same name and same input → the existing execution; same name, other input → ExecutionAlreadyExists. */
+  /**
+   * StartExecution: same name and same input → the existing execution; same name, other input →
+   * ExecutionAlreadyExists; a name Step Functions refuses (a `/`, a space, over 80 characters …) → InvalidName.
+   */
   async start(name: string, input: unknown, options: StartOptions = {}): Promise<RunHandle> {
+    const valid = executionName.safeParse(name);
+    if (!valid.success)
+      throw new InvalidNameError(`execution name ${JSON.stringify(name)}: ${valid.error.issues[0]?.message}`);
     const arn = executionArn(name);
     const { record: execution, created } = this.deps.executions.tryCreate({
       executionArn: arn,

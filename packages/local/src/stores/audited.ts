@@ -138,16 +138,18 @@ export function auditedRegistry(
       );
     },
     getLive: (modelName) => registry.getLive(modelName),
-    async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
-      const pointer = await registry.swapLive(modelName, expected, next, by);
+    async swapLive(modelName, expected, next, by, options = {}): Promise<LivePointer> {
+      const pointer = await registry.swapLive(modelName, expected, next, by, options);
       await write(
-        expected === null ? "PutItem" : "UpdateItem",
+        "PutItem",
         { pk: `MODEL#${modelName}`, sk: "LIVE" },
         {
-          conditionExpression: expected === null ? "attribute_not_exists(pk)" : "version = :expected",
+          conditionExpression:
+            expected === null ? "attribute_not_exists(pk)" : "version = :expected AND since = :since",
           expectedVersion: expected,
           newVersion: next,
           by,
+          ...(options.back ? { back: options.back } : {}),
         },
       );
       return pointer;

@@ -2,6 +2,7 @@ import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@t
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
+import { nextHistory } from "@tollgate/core/registry/live-history";
 import { migrateToLatest } from "./schema.ts";
 import { connect, type SqliteDb } from "./sqlite.ts";
 
@@ -19,11 +20,11 @@ function toRecord(row: VersionRow): ModelVersionRecord {
 /**
  * The {@link Registry} in SQLite, safe for several processes on one file (a server and a CLI).
  *
- * The live pointer is one row per model, changed only by a conditional `INSERT … ON CONFLICT
- * DO NOTHING` (first promotion) or `UPDATE … WHERE version = expected` inside an IMMEDIATE
- * transaction, so two promotions from the same expected version cannot both win: the second
- * one's statement matches no row and it fails with {@link LiveModelChangedError}.
- * Version statuses change in the same transaction.
+ * The live pointer is one row per model, changed only inside an IMMEDIATE transaction (the
+ * database's write lock, held from its first statement) that reads the row, checks that its version
+ * is still the expected one, and writes the new version with its history, so two promotions from the
+ * same expected version cannot both win: the second one finds another version and fails with
+ * {@link LiveModelChangedError}. Version statuses change in the same transaction.
  */
 export class SqliteRegistry implements Registry {
   private readonly db: SqliteDb;
@@ -78,39 +79,47 @@ export class SqliteRegistry implements Registry {
 
   async getLive(modelName: string): Promise<LivePointer | undefined> {
     const row = this.db
-      .prepare("SELECT model_name AS modelName, version, since, by, previous FROM live_pointers WHERE model_name = ?")
-      .get(modelName);
-    return row === undefined ? undefined : parseRecord(LivePointer, row, `live pointer of ${modelName}`);
+      .prepare(
+        "SELECT model_name AS modelName, version, since, by, previous, history FROM live_pointers WHERE model_name = ?",
+      )
+      .get(modelName) as { history: string } | undefined;
+    return row === undefined
+      ? undefined
+      : parseRecord(LivePointer, { ...row, history: JSON.parse(row.history) }, `live pointer of ${modelName}`);
   }
 
-  async swapLive(modelName: string, expected: string | null, next: string, by: string): Promise<LivePointer> {
-    const pointer: LivePointer = { modelName, version: next, since: new Date().toISOString(), by, previous: expected };
+  async swapLive(
+    modelName: string,
+    expected: string | null,
+    next: string,
+    by: string,
+    options: { back?: number } = {},
+  ): Promise<LivePointer> {
+    const since = new Date().toISOString();
+    let pointer: LivePointer | undefined;
     const swap = this.db.transaction(() => {
       const known = this.db
         .prepare("SELECT 1 FROM model_versions WHERE model_name = ? AND version = ?")
         .get(modelName, next);
       if (!known) throw new ModelNotFoundError(`model ${modelName} has no version ${next}`);
-      const { changes } =
-        expected === null
-          ? this.db
-              .prepare(
-                `INSERT INTO live_pointers (model_name, version, since, by, previous) VALUES (?, ?, ?, ?, NULL)
-                 ON CONFLICT (model_name) DO NOTHING`,
-              )
-              .run(modelName, next, pointer.since, by)
-          : this.db
-              .prepare(
-                "UPDATE live_pointers SET version = ?, since = ?, by = ?, previous = ? WHERE model_name = ? AND version = ?",
-              )
-              .run(next, pointer.since, by, expected, modelName, expected);
-      if (changes === 0) {
-        const current = this.db.prepare("SELECT version FROM live_pointers WHERE model_name = ?").get(modelName) as
-          | { version: string }
-          | undefined;
+      const current = this.db
+        .prepare("SELECT version, history FROM live_pointers WHERE model_name = ?")
+        .get(modelName) as { version: string; history: string } | undefined;
+      if ((current?.version ?? null) !== expected) {
         throw new LiveModelChangedError(
           `live model ${modelName} is ${current?.version ?? "none"}, expected ${expected ?? "none"}; not promoting ${next}`,
         );
       }
+      const history = nextHistory(current ? JSON.parse(current.history) : [], expected, next, options);
+      pointer = { modelName, version: next, since, by, previous: expected, history };
+      // Inside the IMMEDIATE transaction: no other writer between the read above and this write.
+      this.db
+        .prepare(
+          `INSERT INTO live_pointers (model_name, version, since, by, previous, history) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (model_name) DO UPDATE SET version = excluded.version, since = excluded.since,
+             by = excluded.by, previous = excluded.previous, history = excluded.history`,
+        )
+        .run(modelName, next, since, by, expected, JSON.stringify(history));
       const setStatus = this.db.prepare(
         "UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?",
       );
@@ -118,7 +127,7 @@ export class SqliteRegistry implements Registry {
       setStatus.run("live", null, modelName, next);
     });
     swap.immediate();
-    return pointer;
+    return pointer as LivePointer;
   }
 
   async putRun(record: RunRecord): Promise<void> {

@@ -106,6 +106,15 @@ CREATE TABLE map_runs (
 );
 CREATE INDEX map_runs_execution ON map_runs (execution_name, start_date);`),
   },
+  {
+    version: 4,
+    description: "live_pointers.history: the earlier live versions rollback steps back through (JSON array)",
+    // a pointer from before keeps what rollback used to return to: its previous version
+    up: (db) =>
+      db.exec(`
+ALTER TABLE live_pointers ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
+UPDATE live_pointers SET history = json_array(previous) WHERE previous IS NOT NULL;`),
+  },
 ];
 
 /** The version a database has once migrated. */
