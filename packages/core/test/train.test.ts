@@ -121,6 +121,32 @@ describe("trainer", () => {
     expect(model.weights.some((w) => w !== 0)).toBe(true);
   });
 
+  it.each([
+    ["cached rows", {}],
+    ["streamed rows", { cacheBytes: 0 }],
+  ])("refits on train + validation for the early-stopped fit's best epoch count: %s", async (_, extra) => {
+    const rows = fixtureRows(300, 6);
+    // Words seen only in validation rows, each always with one label: only a model trained on them knows them.
+    const marked = rows.slice(240).map((r, i) => ({ text: `${r.text} mark${i % 3}`, label: FIXTURE_LABELS[i % 3]! }));
+    const spec = await buildFeatureSpec([...rows.slice(0, 240), ...marked], FIXTURE_LABELS, { minDf: 1 });
+    const run = (refit: boolean) =>
+      trainLinear(
+        spec,
+        () => rows.slice(0, 240),
+        () => marked,
+        { seed: 3, refit, ...extra },
+      );
+    const [held, refit, again] = await Promise.all([run(false), run(true), run(true)]);
+    expect(held.params.refit).toBe(false);
+    expect(refit.params.refit).toEqual({ epochs: refit.params.bestEpoch, rows: 300 });
+    expect(Buffer.from(refit.model.weights.buffer).equals(Buffer.from(again.model.weights.buffer))).toBe(true);
+    // The reported validation figures are the held-out ones of the early-stopped fit, in both cases.
+    expect(refit.validation).toEqual(held.validation);
+    const probe = FIXTURE_LABELS.map((_, c) => `mark${c}`);
+    expect(scoreTexts(refit.model, probe).labels).toEqual(FIXTURE_LABELS);
+    expect(scoreTexts(held.model, probe).labels).not.toEqual(FIXTURE_LABELS);
+  });
+
   it("bounds its default cache by the model size (12 bytes per weight, at least 64 MiB), not the data", async () => {
     const rows = fixtureRows(200, 4);
     const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, { minDf: 1 });

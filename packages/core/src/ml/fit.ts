@@ -19,6 +19,8 @@ export const DEFAULT_TRAIN_OPTIONS = {
   tolerance: 0.02,
   shuffleBuffer: 16_384,
   minGradient: 0.01,
+  /** Refit on train + validation for the best epoch count once early stopping has found it (`refit.ts`). */
+  refit: true,
 };
 
 export type FitOptions = typeof DEFAULT_TRAIN_OPTIONS & {

@@ -13,7 +13,8 @@
  * it usable, but shards written in hash order train better.
  *
  * With `selection`, the learning rate, L2 and n-grams are first chosen on validation
- * (`selection.ts`); the pieces of a fit (`fit.ts`) and of one pass (`pass.ts`) are separate so
+ * (`selection.ts`); once early stopping has found the best epoch count, the final model is refit on
+ * train + validation for that many epochs (`refit.ts`, as the peers are run); the pieces of a fit (`fit.ts`) and of one pass (`pass.ts`) are separate so
  * that a sharded trainer can reuse them.
  */
 
@@ -22,6 +23,7 @@ import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrict
 import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, fitLinear } from "./fit.ts";
 import type { LinearModel } from "./linear-model.ts";
+import { refitLinear, unionSet } from "./refit.ts";
 import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
@@ -65,6 +67,12 @@ export interface TrainOptions {
    * in absolute value (default 0.01: most of them once the model is fair; 0: update all).
    */
   minGradient?: number;
+  /**
+   * Once early stopping on validation has found the best epoch count, fit the final model again on
+   * the training and validation rows together for that many epochs (default true; see `refit.ts`).
+   * The reported validation figures and curve are the early-stopped fit's (held out).
+   */
+  refit?: boolean;
   /**
    * Choose the learning rate, L2 and n-grams on validation before the final fit (see
    * `selection.ts`); `true` for the default settings. Off by default here; the Train step turns it on.
@@ -130,7 +138,20 @@ export async function trainLinear(
     }
   }
   const fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log);
-  const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights: fit.weights, bias: fit.bias };
+  let { weights, bias } = fit;
+  let refit: { epochs: number; rows: number } | undefined;
+  if (opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0) {
+    const all = await unionSet(
+      { set: trainSet, rows: train },
+      { set: validationSet, rows: validation },
+      trainSet.kind === "streamed" ? trainSet.encode : encoder(finalSpec),
+    );
+    const out = await refitLinear(finalSpec.vocabulary.length, C, all, fit.bestEpoch, opts);
+    ({ weights, bias } = out);
+    refit = { epochs: out.passes, rows: out.rows };
+    log.debug(refit, "refit on train + validation");
+  }
+  const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights, bias };
   return {
     model,
     validation: fit.validation,
@@ -145,6 +166,7 @@ export async function trainLinear(
       epochsRun: fit.epochsRun,
       bestEpoch: fit.bestEpoch,
       examplesSeen: fit.examplesSeen,
+      refit: refit ?? false,
       cached: { train: trainCache !== undefined, validation: validationCache !== undefined },
       features: finalSpec.vocabulary.length,
       classes: C,
