@@ -78,7 +78,8 @@ async function score(files: Files, labels: string[], predicted: string[]) {
  * Prediction, the same way for every tool: `run(false)` predicts the test set in a fresh process
  * (cold: process start and model load included), `run(true)` one document (start-up). Hot is the
  * test set with the model loaded: timed inside that process where the tool is a library that can
- * say so (its JSON line's `hot_s`: ours, scikit-learn, pyvw), else (CLIs) cold − start-up. Each is
+ * say so (its JSON line's `hot_s`: ours, scikit-learn), else (CLIs, and pyvw, which predicts while
+ * its Workspace is created) cold − start-up. Each is
  * the fastest of `REPEATS` runs, so a busy moment of the shared machine does not decide it.
  */
 export async function predictCold(run: (one: boolean) => Promise<Measured>) {
