@@ -6,7 +6,15 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ConsoleServer, ModelView, RunSummary, RunView, SwapResult, VersionMetrics } from "@tollgate/console";
+import type {
+  ConsoleServer,
+  ModelView,
+  RunSummary,
+  RunView,
+  SwapResult,
+  VersionMetrics,
+  VersionTraining,
+} from "@tollgate/console";
 import { bundleIsStale, DIST_DIR, ensureBundle } from "@tollgate/console/bundle";
 import type { ConsoleApi } from "@tollgate/console/server/api";
 import { startHttp } from "@tollgate/console/server/http";
@@ -113,6 +121,24 @@ describe("the console API", () => {
       `/api/models/topics/versions/${seeded.versions.failed}/metrics`,
     );
     expect([never.status, never.body.error.name]).toEqual([404, "ObjectNotFoundError"]);
+  });
+
+  it("shows how a version was trained: the choice among the selection's candidates, the loss per epoch", async () => {
+    const { status, body } = await api<VersionTraining>(
+      `/api/models/topics/versions/${seeded.versions.promoted}/training`,
+    );
+    expect(status).toBe(200);
+    const lastRung = Math.max(...body.candidates.map((c) => c.rung));
+    expect(lastRung).toBeGreaterThan(0);
+    expect(body.candidates.filter((c) => c.rung === lastRung)).toContainEqual(expect.objectContaining(body.chosen!));
+    expect(body.per).toBe("epoch");
+    expect(body.curve.map((p) => p.step)).toEqual(body.curve.map((_, i) => i + 1));
+    expect(body.curve.length).toBeGreaterThanOrEqual(2);
+    const best = body.curve.find((p) => p.step === body.best);
+    expect(best?.validationLoss).toBe(Math.min(...body.curve.map((p) => p.validationLoss)));
+    expect(best?.validationAccuracy).toBe(body.validation.accuracy);
+    const unknown = await api<{ error: { name: string } }>("/api/models/topics/versions/v0/training");
+    expect([unknown.status, unknown.body.error.name]).toEqual([404, "ModelNotFoundError"]);
   });
 
   it("promotes and rolls back through the registry's compare-and-swap, audited as the console user", async () => {

@@ -114,6 +114,12 @@ describe("the console in a browser", () => {
     await expect.poll(() => liveRow.getAttribute("data-version"), soon).toBe(promoted);
     expect(await page.locator(`tr[data-version="${failed}"] button`).isDisabled()).toBe(true);
     await page.locator(".heatmap").waitFor();
+    // How the version was trained: the candidates with the chosen one marked, and the loss curve.
+    const candidates = Number(await page.locator(".training").getAttribute("data-candidates"));
+    expect(candidates).toBeGreaterThan(1);
+    expect(await page.locator(".training table.candidates tbody tr").count()).toBe(candidates);
+    expect(await page.locator(".training table.candidates tr.chosen").count()).toBe(1);
+    expect(await page.locator(".loss-curve path.series-loss").getAttribute("d")).toMatch(/^M [\d.]+ [\d.]+ L /);
     await screenshot(page, "models");
 
     await page.locator(`tr[data-version="${rejected}"]`).getByRole("button", { name: "Promote" }).click();

@@ -126,6 +126,37 @@ export interface VersionMetrics {
   live: { version: string; accuracy: number; threshold: number; metrics: Metrics | null } | null;
 }
 
+/** One candidate of the hyperparameter selection, with its validation scores. */
+export interface TrainingCandidate {
+  rung: number;
+  learningRate: number;
+  l2: number;
+  ngramMax: number;
+  minDf: number;
+  rows: number;
+  epochs: number;
+  validationAccuracy: number;
+  validationLoss: number;
+}
+
+/** `GET /api/models/:name/versions/:version/training`: how the version was trained (its model card). */
+export interface VersionTraining {
+  chosen: { learningRate: number; l2: number; ngramMax: number; minDf: number } | null;
+  method: string | null;
+  budget: number | null;
+  passes: number | null;
+  seconds: number | null;
+  candidates: TrainingCandidate[];
+  /** The curve's step: an epoch of the final fit, or a round of sharded training. */
+  per: "epoch" | "round";
+  curve: Array<{ step: number; trainLoss: number | null; validationLoss: number; validationAccuracy: number }>;
+  /** The step whose weights were kept. */
+  best: number | null;
+  /** The refit on train + validation after early stopping, if any. */
+  refit: { epochs: number; rows: number } | null;
+  validation: { accuracy: number; loss: number };
+}
+
 /** `POST /api/models/:name/promote` and `/rollback`: the compare-and-swap's result. */
 export interface SwapResult {
   live: LivePointer;

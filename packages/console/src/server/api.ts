@@ -17,8 +17,10 @@ import type {
   RunView,
   SwapResult,
   VersionMetrics,
+  VersionTraining,
 } from "../api-types.ts";
 import { runView, summarize } from "./run-view.ts";
+import { TrainingCard, trainingView } from "./training-view.ts";
 
 /** The metricsKey JSON that Evaluate writes next to the model. */
 const MetricsFile = z.object({
@@ -100,6 +102,14 @@ export class ConsoleApi {
     if (!record.metricsKey) throw new ObjectNotFoundError(`${modelName}@${version} was never evaluated`);
     const body = await this.stores.objects.models.get(record.metricsKey);
     return MetricsFile.parse(JSON.parse(new TextDecoder().decode(body)));
+  }
+
+  /** How a version was trained: chosen values, selection candidates, loss curve. @throws ModelNotFoundError */
+  async versionTraining(modelName: string, version: string): Promise<VersionTraining> {
+    const record = await this.stores.registry.getModelVersion(modelName, version);
+    if (!record) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
+    const body = await this.stores.objects.models.get(record.cardKey);
+    return trainingView(TrainingCard.parse(JSON.parse(new TextDecoder().decode(body))));
   }
 
   /** Makes `version` live (compare-and-swap on the current live version). */

@@ -55,6 +55,11 @@ export const ROUTES: Route[] = [
     handle: (api, input) => api.versionMetrics(param(input, 0), param(input, 1)),
   },
   {
+    method: "GET",
+    pattern: new RegExp(`^/api/models/${segment}/versions/${segment}/training$`),
+    handle: (api, input) => api.versionTraining(param(input, 0), param(input, 1)),
+  },
+  {
     method: "POST",
     pattern: new RegExp(`^/api/models/${segment}/promote$`),
     handle: (api, input) => api.promote(param(input, 0), PromoteBody.parse(input.body).version),

@@ -1,13 +1,15 @@
 /**
  * Models: versions with status and metrics, the live pointer and since when, accuracy over
- * versions, a version's confusion matrix; promote and rollback through the registry's
+ * versions, a version's confusion matrix and how it was trained (hyperparameters chosen on
+ * validation, the candidates tried, the loss curve); promote and rollback through the registry's
  * compare-and-swap, with its result (or its named error) shown.
  */
 import { useState } from "preact/hooks";
-import type { ModelSummary, ModelView, SwapResult, VersionMetrics } from "../../src/api-types.ts";
+import type { ModelSummary, ModelView, SwapResult, VersionMetrics, VersionTraining } from "../../src/api-types.ts";
 import { ApiRequestError, postJson, usePoll } from "../api.ts";
 import { ErrorLine, StatusBadge } from "../components/badges.tsx";
 import { AccuracyChart, ConfusionHeatmap } from "../components/charts.tsx";
+import { TrainingSummary } from "../components/training.tsx";
 import { ratio, time } from "../format.ts";
 import { href } from "../router.ts";
 import { VersionsTable } from "./versions.tsx";
@@ -46,6 +48,11 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
     record?.metricsKey
       ? `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(record.version)}/metrics`
       : null,
+    60_000,
+    () => false,
+  );
+  const training = usePoll<VersionTraining>(
+    record ? `/api/models/${encodeURIComponent(name)}/versions/${encodeURIComponent(record.version)}/training` : null,
     60_000,
     () => false,
   );
@@ -159,6 +166,8 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
               </table>
             </div>
           )}
+          <ErrorLine error={training.error} />
+          {training.data && <TrainingSummary training={training.data} />}
         </div>
       )}
     </section>

@@ -1,0 +1,81 @@
+/**
+ * How a version was trained, from its model card (written by the Train step): the hyperparameters
+ * chosen on validation, every candidate the selection tried with its validation scores, and the
+ * validation loss per epoch of the final fit (or per round once training is sharded).
+ */
+import { z } from "zod";
+import type { VersionTraining } from "../api-types.ts";
+
+const Chosen = z.object({ learningRate: z.number(), l2: z.number(), ngramMax: z.number(), minDf: z.number() });
+
+/** The parts of the model card this view reads; the rest is ignored. */
+export const TrainingCard = z.object({
+  training: z.object({
+    selection: z
+      .object({
+        method: z.string(),
+        budget: z.number(),
+        passes: z.number(),
+        seconds: z.number(),
+        candidates: z.array(
+          Chosen.extend({
+            rung: z.number(),
+            rows: z.number(),
+            epochs: z.number(),
+            validationAccuracy: z.number(),
+            validationLoss: z.number(),
+          }),
+        ),
+        chosen: Chosen,
+      })
+      .optional(),
+    bestEpoch: z.number().optional(),
+    refit: z.union([z.literal(false), z.object({ epochs: z.number(), rows: z.number() })]).optional(),
+  }),
+  validation: z.object({ accuracy: z.number(), loss: z.number() }),
+  curve: z
+    .array(
+      z.object({
+        epoch: z.number(),
+        trainLoss: z.number(),
+        validationLoss: z.number(),
+        validationAccuracy: z.number(),
+      }),
+    )
+    .default([]),
+  rounds: z
+    .array(
+      z.object({
+        round: z.number(),
+        trainLoss: z.number().nullable(),
+        validationLoss: z.number(),
+        validationAccuracy: z.number(),
+      }),
+    )
+    .default([]),
+  bestRound: z.number().optional(),
+});
+
+/**
+ * The console's view of a model card's training section.
+ * @example trainingView(TrainingCard.parse(JSON.parse(cardText))).candidates.length // 10
+ */
+export function trainingView(card: z.infer<typeof TrainingCard>): VersionTraining {
+  const { selection, bestEpoch, refit } = card.training;
+  const sharded = card.rounds.length > 0 && card.curve.length === 0;
+  return {
+    chosen: selection?.chosen ?? null,
+    method: selection?.method ?? null,
+    budget: selection?.budget ?? null,
+    passes: selection?.passes ?? null,
+    seconds: selection?.seconds ?? null,
+    candidates: selection?.candidates ?? [],
+    per: sharded ? "round" : "epoch",
+    curve: sharded
+      ? card.rounds.map((r) => ({ step: r.round, ...r }))
+      : card.curve.map((e) => ({ step: e.epoch, ...e })),
+    best: (sharded ? card.bestRound : bestEpoch) ?? null,
+    refit: refit || null,
+    validation: card.validation,
+  };
+}

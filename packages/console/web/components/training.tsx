@@ -1,0 +1,132 @@
+/**
+ * How a version was trained (its model card): the values chosen on validation, the validation
+ * loss and accuracy per epoch of the final fit (or per round of sharded training), and every
+ * candidate the selection tried with its validation scores, the chosen one marked.
+ */
+import type { VersionTraining } from "../../src/api-types.ts";
+import { ratio } from "../format.ts";
+
+const num = (n: number) => (n >= 0.01 || n === 0 ? String(Number(n.toPrecision(3))) : n.toExponential(0));
+const ngrams = (n: number) => (n >= 2 ? `1–${n}` : "1");
+
+/** Validation loss (solid) and accuracy (dashed, right axis) per step; the kept step ringed. */
+export function LossCurve({ training }: { training: VersionTraining }) {
+  const { curve, per, best } = training;
+  const [w, h, pad] = [640, 180, 40];
+  const losses = curve.flatMap((p) => [p.validationLoss, p.trainLoss ?? p.validationLoss]);
+  const [lo, hi] = [Math.min(...losses, 0), Math.max(...losses, 1e-9)];
+  const x = (i: number) => pad + (curve.length === 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (curve.length - 1));
+  const y = (v: number) => h - pad - ((v - lo) / (hi - lo)) * (h - 2 * pad);
+  const yAcc = (a: number) => h - pad - a * (h - 2 * pad);
+  const path = (pick: (p: VersionTraining["curve"][number]) => number | null, scale: (v: number) => number) =>
+    curve
+      .map((p, i) => [i, pick(p)] as const)
+      .filter((q): q is readonly [number, number] => q[1] !== null)
+      .map(([i, v], k) => `${k === 0 ? "M" : "L"} ${x(i)} ${scale(v)}`)
+      .join(" ");
+  return (
+    <svg class="loss-curve" viewBox={`0 0 ${w} ${h}`} width={w} height={h} role="img" aria-label={`loss per ${per}`}>
+      {[lo, (lo + hi) / 2, hi].map((t) => (
+        <g key={t}>
+          <line x1={pad} x2={w - pad} y1={y(t)} y2={y(t)} class="gridline" />
+          <text x={pad - 6} y={y(t) + 4} text-anchor="end" class="axis">
+            {t.toFixed(2)}
+          </text>
+        </g>
+      ))}
+      {[0, 1].map((a) => (
+        <text key={a} x={w - pad + 6} y={yAcc(a) + 4} class="axis">
+          {a === 0 ? "0" : "acc 1"}
+        </text>
+      ))}
+      <path d={path((p) => p.trainLoss, y)} class="series-train" />
+      <path d={path((p) => p.validationLoss, y)} class="series-loss" />
+      <path d={path((p) => p.validationAccuracy, yAcc)} class="series-accuracy" />
+      {curve.map((p, i) => (
+        <g key={p.step} class={`step ${p.step === best ? "best" : ""}`} data-step={p.step}>
+          <title>{`${per} ${p.step}: validation loss ${p.validationLoss.toFixed(4)}, accuracy ${ratio(p.validationAccuracy)}${p.trainLoss === null ? "" : `, training loss ${p.trainLoss.toFixed(4)}`}`}</title>
+          {p.step === best && <circle cx={x(i)} cy={y(p.validationLoss)} r={8} class="best-ring" />}
+          <circle cx={x(i)} cy={y(p.validationLoss)} r={4} />
+          <text x={x(i)} y={h - 14} text-anchor="middle" class="axis">
+            {p.step}
+          </text>
+        </g>
+      ))}
+      <text x={w / 2} y={h - 2} text-anchor="middle" class="axis-title">
+        {per}
+      </text>
+      <text x={w - pad} y={14} text-anchor="end" class="legend-text">
+        — validation loss · ··· training loss · - - validation accuracy (0–1)
+      </text>
+    </svg>
+  );
+}
+
+/** The training section of a version's panel. */
+export function TrainingSummary({ training }: { training: VersionTraining }) {
+  const { chosen, candidates } = training;
+  const isChosen = (c: VersionTraining["candidates"][number]) =>
+    chosen !== null &&
+    c.rung === Math.max(...candidates.map((k) => k.rung)) &&
+    c.learningRate === chosen.learningRate &&
+    c.l2 === chosen.l2 &&
+    c.ngramMax === chosen.ngramMax &&
+    c.minDf === chosen.minDf;
+  return (
+    <div class="training" data-candidates={candidates.length}>
+      <h3>Training</h3>
+      <p class="chosen">
+        {chosen ? (
+          <>
+            chosen on validation: learning rate <strong>{num(chosen.learningRate)}</strong> · L2{" "}
+            <strong>{num(chosen.l2)}</strong> · n-grams <strong>{ngrams(chosen.ngramMax)}</strong> · min df{" "}
+            <strong>{chosen.minDf}</strong> (best of {candidates.length}, {training.passes} passes,{" "}
+            {training.seconds?.toFixed(1)} s)
+          </>
+        ) : (
+          <span class="muted">no hyperparameter selection recorded</span>
+        )}
+        {training.refit && (
+          <>
+            {" "}
+            · refit on train + validation: {training.refit.epochs} epochs over {training.refit.rows} rows
+          </>
+        )}
+      </p>
+      {training.curve.length > 0 && <LossCurve training={training} />}
+      {candidates.length > 0 && (
+        <table class="grid candidates">
+          <thead>
+            <tr>
+              <th class="num">Rung</th>
+              <th class="num">Learning rate</th>
+              <th class="num">L2</th>
+              <th>n-grams</th>
+              <th class="num">Min df</th>
+              <th class="num">Rows</th>
+              <th class="num">Epochs</th>
+              <th class="num">Val. accuracy</th>
+              <th class="num">Val. loss</th>
+            </tr>
+          </thead>
+          <tbody>
+            {candidates.map((c, i) => (
+              <tr key={i} class={isChosen(c) ? "chosen" : ""}>
+                <td class="num">{c.rung}</td>
+                <td class="num">{num(c.learningRate)}</td>
+                <td class="num">{num(c.l2)}</td>
+                <td>{ngrams(c.ngramMax)}</td>
+                <td class="num">{c.minDf}</td>
+                <td class="num">{c.rows}</td>
+                <td class="num">{c.epochs}</td>
+                <td class="num">{ratio(c.validationAccuracy)}</td>
+                <td class="num">{c.validationLoss.toFixed(4)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {training.method && <p class="muted">{training.method}</p>}
+    </div>
+  );
+}
