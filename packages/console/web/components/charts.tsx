@@ -54,6 +54,41 @@ export function GateBar({ gate }: { gate: GateView }) {
   );
 }
 
+/** An SVG path through the points (i, values[i]), skipping the missing ones. */
+export function polyline(values: Array<number | null>, x: (i: number) => number, y: (v: number) => number): string {
+  return values
+    .map((v, i) => [i, v] as const)
+    .filter((p): p is readonly [number, number] => p[1] !== null)
+    .map(([i, v], k) => `${k === 0 ? "M" : "L"} ${x(i)} ${y(v)}`)
+    .join(" ");
+}
+
+/** Horizontal grid lines at `ticks`, labelled on the left. */
+export function Gridlines({
+  ticks,
+  from,
+  to,
+  y,
+}: {
+  ticks: number[];
+  from: number;
+  to: number;
+  y: (v: number) => number;
+}) {
+  return (
+    <>
+      {ticks.map((t) => (
+        <g key={t}>
+          <line x1={from} x2={to} y1={y(t)} y2={y(t)} class="gridline" />
+          <text x={from - 6} y={y(t) + 4} text-anchor="end" class="axis">
+            {t.toFixed(2)}
+          </text>
+        </g>
+      ))}
+    </>
+  );
+}
+
 export interface AccuracyChartProps {
   versions: ModelVersionRecord[];
   live: LivePointer | null;
@@ -72,12 +107,7 @@ export function AccuracyChart({ versions, live, selected, linkFor }: AccuracyCha
   const x = (i: number) =>
     pad + (versions.length === 1 ? (w - 2 * pad) / 2 : (i * (w - 2 * pad)) / (versions.length - 1));
   const y = (v: number) => h - pad + ((lo - v) / (1 - lo)) * (h - 2 * pad) + 12;
-  const line = (pick: (v: ModelVersionRecord) => number | null) =>
-    versions
-      .map((v, i) => [i, pick(v)] as const)
-      .filter((p): p is readonly [number, number] => p[1] !== null)
-      .map(([i, v], k) => `${k === 0 ? "M" : "L"} ${x(i)} ${y(v)}`)
-      .join(" ");
+  const line = (pick: (v: ModelVersionRecord) => number | null) => polyline(versions.map(pick), x, y);
   const ticks = [lo, (lo + 1) / 2, 1];
   return (
     <svg
@@ -88,14 +118,7 @@ export function AccuracyChart({ versions, live, selected, linkFor }: AccuracyCha
       role="img"
       aria-label="accuracy over versions"
     >
-      {ticks.map((t) => (
-        <g key={t}>
-          <line x1={pad} x2={w - pad} y1={y(t)} y2={y(t)} class="gridline" />
-          <text x={pad - 6} y={y(t) + 4} text-anchor="end" class="axis">
-            {t.toFixed(2)}
-          </text>
-        </g>
-      ))}
+      <Gridlines ticks={ticks} from={pad} to={w - pad} y={y} />
       <path d={line((v) => v.metrics.validationAccuracy)} class="series-validation" />
       <path d={line((v) => v.metrics.testAccuracy)} class="series-test" />
       {versions.map((v, i) => {

@@ -5,6 +5,7 @@
  */
 import type { VersionTraining } from "../../src/api-types.ts";
 import { ratio } from "../format.ts";
+import { Gridlines, polyline } from "./charts.tsx";
 
 const num = (n: number) => (n >= 0.01 || n === 0 ? String(Number(n.toPrecision(3))) : n.toExponential(0));
 const ngrams = (n: number) => (n >= 2 ? `1–${n}` : "1");
@@ -19,21 +20,10 @@ export function LossCurve({ training }: { training: VersionTraining }) {
   const y = (v: number) => h - pad - ((v - lo) / (hi - lo)) * (h - 2 * pad);
   const yAcc = (a: number) => h - pad - a * (h - 2 * pad);
   const path = (pick: (p: VersionTraining["curve"][number]) => number | null, scale: (v: number) => number) =>
-    curve
-      .map((p, i) => [i, pick(p)] as const)
-      .filter((q): q is readonly [number, number] => q[1] !== null)
-      .map(([i, v], k) => `${k === 0 ? "M" : "L"} ${x(i)} ${scale(v)}`)
-      .join(" ");
+    polyline(curve.map(pick), x, scale);
   return (
     <svg class="loss-curve" viewBox={`0 0 ${w} ${h}`} width={w} height={h} role="img" aria-label={`loss per ${per}`}>
-      {[lo, (lo + hi) / 2, hi].map((t) => (
-        <g key={t}>
-          <line x1={pad} x2={w - pad} y1={y(t)} y2={y(t)} class="gridline" />
-          <text x={pad - 6} y={y(t) + 4} text-anchor="end" class="axis">
-            {t.toFixed(2)}
-          </text>
-        </g>
-      ))}
+      <Gridlines ticks={[lo, (lo + hi) / 2, hi]} from={pad} to={w - pad} y={y} />
       {[0, 1].map((a) => (
         <text key={a} x={w - pad + 6} y={yAcc(a) + 4} class="axis">
           {a === 0 ? "0" : "acc 1"}
