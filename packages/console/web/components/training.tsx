@@ -36,7 +36,7 @@ export function LossCurve({ training }: { training: VersionTraining }) {
         <g key={p.step} class={`step ${p.step === best ? "best" : ""}`} data-step={p.step}>
           <title>{`${per} ${p.step}: validation loss ${p.validationLoss.toFixed(4)}, accuracy ${ratio(p.validationAccuracy)}${p.trainLoss === null ? "" : `, training loss ${p.trainLoss.toFixed(4)}`}`}</title>
           {p.step === best && <circle cx={x(i)} cy={y(p.validationLoss)} r={8} class="best-ring" />}
-          <circle cx={x(i)} cy={y(p.validationLoss)} r={4} />
+          <circle cx={x(i)} cy={y(p.validationLoss)} r={4} class="dot" />
           <text x={x(i)} y={h - 14} text-anchor="middle" class="axis">
             {p.step}
           </text>
