@@ -13,7 +13,7 @@ describe("parseInput", () => {
     ).toThrowErrorMatchingInlineSnapshot(`
       [InvalidInputError: Promote input is invalid: ✖ Invalid input: expected string, received number
         → at runId
-      ✖ dataset names are lowercase letters, digits and dashes (max 63)
+      ✖ names are lowercase letters, digits and dashes, at most 63, starting with a letter or digit
         → at dataset
       ✖ Invalid input: expected string, received undefined
         → at modelName
