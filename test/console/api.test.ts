@@ -56,10 +56,10 @@ describe("the console API", () => {
   });
 
   it("refuses an unknown status filter with a named error", async () => {
-    const res = await api<{ error: { name: string; message: string } }>("/api/runs?status=DONE");
+    const res = await api<{ error: string; message: string }>("/api/runs?status=DONE");
     expect(res.status).toBe(400);
-    expect(res.body.error.name).toBe("InvalidInputError");
-    expect(res.body.error.message).toMatch(/status/);
+    expect(res.body.error).toBe("InvalidInputError");
+    expect(res.body.message).toMatch(/status/);
   });
 
   it("shows a failed run: the failed state caught, the Fail state failed, the rest not reached", async () => {
@@ -98,8 +98,8 @@ describe("the console API", () => {
   });
 
   it("answers 404 ExecutionNotFoundError for an unknown run", async () => {
-    const res = await api<{ error: { name: string } }>("/api/runs/nope");
-    expect([res.status, res.body.error.name]).toEqual([404, "ExecutionNotFoundError"]);
+    const res = await api<{ error: string }>("/api/runs/nope");
+    expect([res.status, res.body.error]).toEqual([404, "ExecutionNotFoundError"]);
   });
 
   it("lists a model's versions with the live pointer and a version's confusion matrix", async () => {
@@ -117,10 +117,8 @@ describe("the console API", () => {
     const cells = metrics.candidate.confusion.flat().reduce((a, b) => a + b, 0);
     expect(cells).toBe(metrics.candidate.count);
     expect(metrics.live?.version).toBe(seeded.versions.promoted);
-    const never = await api<{ error: { name: string } }>(
-      `/api/models/topics/versions/${seeded.versions.failed}/metrics`,
-    );
-    expect([never.status, never.body.error.name]).toEqual([404, "ObjectNotFoundError"]);
+    const never = await api<{ error: string }>(`/api/models/topics/versions/${seeded.versions.failed}/metrics`);
+    expect([never.status, never.body.error]).toEqual([404, "ObjectNotFoundError"]);
   });
 
   it("shows how a version was trained: the choice among the selection's candidates, the loss per epoch", async () => {
@@ -149,41 +147,41 @@ describe("the console API", () => {
       previous: seeded.versions.promoted,
       by: "console:test",
     });
-    const again = await post<{ error: { name: string; message: string } }>("/api/models/topics/promote", {
+    const again = await post<{ error: string; message: string }>("/api/models/topics/promote", {
       version: seeded.versions.rejected,
     });
-    expect([again.status, again.body.error.name]).toEqual([400, "InvalidInputError"]);
-    expect(again.body.error.message).toMatch(/already live/);
+    expect([again.status, again.body.error]).toEqual([400, "InvalidInputError"]);
+    expect(again.body.message).toMatch(/already live/);
     const back = await post<SwapResult>("/api/models/topics/rollback", {});
     expect(back.body.live).toMatchObject({ version: seeded.versions.promoted, previous: seeded.versions.rejected });
   });
 
   it("refuses to promote a failed or unknown version, with the rule's named error", async () => {
-    const failed = await post<{ error: { name: string } }>("/api/models/topics/promote", {
+    const failed = await post<{ error: string }>("/api/models/topics/promote", {
       version: seeded.versions.failed,
     });
-    expect([failed.status, failed.body.error.name]).toEqual([400, "InvalidInputError"]);
-    const unknown = await post<{ error: { name: string } }>("/api/models/topics/promote", { version: "v0" });
-    expect([unknown.status, unknown.body.error.name]).toEqual([404, "ModelNotFoundError"]);
-    const noBody = await post<{ error: { name: string } }>("/api/models/topics/promote", {});
-    expect([noBody.status, noBody.body.error.name]).toEqual([400, "InvalidInputError"]);
+    expect([failed.status, failed.body.error]).toEqual([400, "InvalidInputError"]);
+    const unknown = await post<{ error: string }>("/api/models/topics/promote", { version: "v0" });
+    expect([unknown.status, unknown.body.error]).toEqual([404, "ModelNotFoundError"]);
+    const noBody = await post<{ error: string }>("/api/models/topics/promote", {});
+    expect([noBody.status, noBody.body.error]).toEqual([400, "InvalidInputError"]);
   });
 
   it("refuses writes that are not JSON or come from another origin, and wrong methods", async () => {
-    const form = await api<{ error: { name: string } }>("/api/models/topics/rollback", {
+    const form = await api<{ error: string }>("/api/models/topics/rollback", {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: "x=1",
     });
-    expect([form.status, form.body.error.name]).toEqual([415, "UnsupportedMediaTypeError"]);
-    const foreign = await api<{ error: { name: string } }>("/api/models/topics/rollback", {
+    expect([form.status, form.body.error]).toEqual([415, "UnsupportedMediaTypeError"]);
+    const foreign = await api<{ error: string }>("/api/models/topics/rollback", {
       method: "POST",
       headers: { "content-type": "application/json", origin: "http://evil.example" },
       body: "{}",
     });
-    expect([foreign.status, foreign.body.error.name]).toEqual([403, "ForbiddenRequestError"]);
-    const get = await api<{ error: { name: string } }>("/api/models/topics/promote");
-    expect([get.status, get.body.error.name]).toEqual([405, "MethodNotAllowedError"]);
+    expect([foreign.status, foreign.body.error]).toEqual([403, "ForbiddenRequestError"]);
+    const get = await api<{ error: string }>("/api/models/topics/promote");
+    expect([get.status, get.body.error]).toEqual([405, "MethodNotAllowedError"]);
   });
 
   it("answers only requests addressed to it by name (no DNS rebinding)", async () => {
@@ -227,7 +225,7 @@ describe("the console API's error answers", () => {
         body: JSON.stringify({ version: "v3" }),
       });
       expect(res.status).toBe(409);
-      expect(await res.json()).toEqual({ error: { name: "LiveModelChangedError", message: moved.message } });
+      expect(await res.json()).toEqual({ error: "LiveModelChangedError", message: moved.message });
     } finally {
       await http.close();
     }

@@ -164,5 +164,6 @@ export interface SwapResult {
 
 /** Every error answer: the error's stable name and message. */
 export interface ApiError {
-  error: { name: string; message: string };
+  error: string;
+  message: string;
 }

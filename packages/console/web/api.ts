@@ -22,8 +22,8 @@ async function request<T>(path: string, init: RequestInit = {}, signal?: AbortSi
   });
   const body = (await res.json()) as T | ApiError;
   if (!res.ok) {
-    const { name, message } = (body as ApiError).error ?? { name: "HttpError", message: res.statusText };
-    throw new ApiRequestError(name, message, res.status);
+    const { error, message } = body as Partial<ApiError>;
+    throw new ApiRequestError(error ?? "HttpError", message ?? res.statusText, res.status);
   }
   return body as T;
 }

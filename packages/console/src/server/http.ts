@@ -10,6 +10,14 @@ import type { AddressInfo } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { describeError, InvalidInputError, TollgateError } from "@tollgate/core/errors";
 import type { Logger } from "@tollgate/core/logger";
+import {
+  type ErrorEnvelope,
+  MethodNotAllowedError,
+  RouteNotFoundError,
+  statusOfError,
+  UnsupportedMediaTypeError,
+} from "@tollgate/core/serving/errors";
+import { answerClientErrors, HTTP_TIMEOUTS, type HttpTimeouts, serverOptions } from "@tollgate/local/server";
 import { ZodError, z } from "zod";
 import type { ConsoleApi } from "./api.ts";
 import { matchRoute } from "./routes.ts";
@@ -17,17 +25,6 @@ import { matchRoute } from "./routes.ts";
 /** A request the console refuses (wrong host, origin or content type). */
 export class ForbiddenRequestError extends TollgateError {}
 
-const STATUS_BY_ERROR: Record<string, number> = {
-  InvalidInputError: 400,
-  ForbiddenRequestError: 403,
-  ExecutionNotFoundError: 404,
-  ModelNotFoundError: 404,
-  ObjectNotFoundError: 404,
-  NotFoundError: 404,
-  MethodNotAllowedError: 405,
-  LiveModelChangedError: 409,
-  UnsupportedMediaTypeError: 415,
-};
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -45,6 +42,8 @@ export interface HttpOptions {
   /** 0 picks a free port. */
   port: number;
   logger: Logger;
+  /** Header, request and keep-alive timeouts (default `HTTP_TIMEOUTS`); a late request gets 408. */
+  timeouts?: HttpTimeouts;
 }
 
 /** A listening console. */
@@ -55,13 +54,6 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-class HttpError extends TollgateError {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
-
 /** The page may load only what the console serves (no CDN, no inline script). */
 const CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
@@ -70,6 +62,7 @@ function send(res: ServerResponse, status: number, body: string | Buffer, type: 
     "content-type": type,
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
+    "content-length": Buffer.byteLength(body),
     ...(type.startsWith("text/html") ? { "content-security-policy": CSP } : {}),
   });
   res.end(body);
@@ -91,24 +84,38 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-function checkRequest(req: IncomingMessage, origin: string): void {
+/** The request must name this server in `Host` (no DNS rebinding). */
+function checkHost(req: IncomingMessage, origin: string): void {
   const host = req.headers.host ?? "";
   const { port, host: own } = new URL(origin);
   if (![own, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(host))
     throw new ForbiddenRequestError(`Host ${host || "(none)"} is not this console`);
-  if (req.method === "GET" || req.method === "HEAD") return;
+}
+
+/** A write must come from this origin (or no browser) and be JSON (no cross-site form posts). */
+function checkWrite(req: IncomingMessage): void {
   const from = req.headers.origin;
-  if (from !== undefined && from !== `http://${host}`) throw new ForbiddenRequestError(`Origin ${from} may not write`);
+  if (from !== undefined && from !== `http://${req.headers.host}`)
+    throw new ForbiddenRequestError(`Origin ${from} may not write`);
   if (!(req.headers["content-type"] ?? "").startsWith("application/json"))
-    throw new HttpError("UnsupportedMediaTypeError", "writes take Content-Type: application/json");
+    throw new UnsupportedMediaTypeError("writes take Content-Type: application/json");
+}
+
+/** The path of a request target, or InvalidInputError for one no URL parser accepts (e.g. `http://[/`). */
+function pathOf(target: string | undefined): string {
+  try {
+    return new URL(target ?? "/", "http://console.invalid").pathname;
+  } catch (err) {
+    throw new InvalidInputError("malformed request target: send a path such as /api/runs", { cause: err });
+  }
 }
 
 async function serveStatic(res: ServerResponse, dir: string, path: string): Promise<void> {
   const file = normalize(join(dir, path === "/" ? "index.html" : path));
   const type = TYPES[extname(file)];
-  if (!file.startsWith(dir + sep) || !type) throw new HttpError("NotFoundError", `no page at ${path}`);
+  if (!file.startsWith(dir + sep) || !type) throw new RouteNotFoundError(`no page at ${path}`);
   const body = await readFile(file).catch(() => {
-    throw new HttpError("NotFoundError", `no page at ${path}`);
+    throw new RouteNotFoundError(`no page at ${path}`);
   });
   send(res, 200, body, type);
 }
@@ -122,29 +129,45 @@ export function startHttp(options: HttpOptions): Promise<ConsoleServer> {
   const staticDir = resolve(options.staticDir);
   let origin = "";
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? "/", origin);
+    let path = req.url ?? "/";
+    const method = req.method ?? "GET";
     try {
-      checkRequest(req, origin);
-      if (!url.pathname.startsWith("/api/")) return await serveStatic(res, staticDir, url.pathname);
-      const { route, params, allowed } = matchRoute(req.method ?? "GET", url.pathname);
+      checkHost(req, origin);
+      path = pathOf(req.url);
+      if (!path.startsWith("/api/")) {
+        if (method !== "GET" && method !== "HEAD")
+          throw new MethodNotAllowedError(`${method} ${path}: pages take GET`, ["GET", "HEAD"]);
+        return await serveStatic(res, staticDir, path);
+      }
+      const { route, params, allowed } = matchRoute(method, path);
       if (!route) {
         if (allowed.length > 0)
-          throw new HttpError("MethodNotAllowedError", `${req.method} ${url.pathname}: use ${allowed.join(", ")}`);
-        throw new HttpError("NotFoundError", `no API at ${url.pathname}`);
+          throw new MethodNotAllowedError(`${method} ${path}: use ${allowed.join(", ")}`, allowed);
+        throw new RouteNotFoundError(`no API at ${path}: see docs/console.md for the routes`);
       }
-      const body = req.method === "POST" ? await readJson(req) : undefined;
-      const result = await route.handle(api, { params, query: url.searchParams, body });
+      if (method === "POST") checkWrite(req);
+      const body = method === "POST" ? await readJson(req) : undefined;
+      const query = new URL(req.url ?? "/", "http://console.invalid").searchParams;
+      const result = await route.handle(api, { params, query, body });
       send(res, 200, JSON.stringify(result), "application/json");
     } catch (err) {
-      const error =
+      const { name, message } =
         err instanceof ZodError ? { name: "InvalidInputError", message: z.prettifyError(err) } : describeError(err);
-      const status = STATUS_BY_ERROR[error.name] ?? 500;
-      if (status === 500) logger.error({ err, method: req.method, path: url.pathname }, "console request failed");
-      else logger.info({ error, method: req.method, path: url.pathname, status }, "console request refused");
-      if (!res.headersSent) send(res, status, JSON.stringify({ error }), "application/json");
+      const status = statusOfError(name);
+      const envelope: ErrorEnvelope =
+        status === 500
+          ? { error: "InternalError", message: "internal error; see the console's log" }
+          : { error: name, message };
+      if (status === 500) logger.error({ err, method, path }, "console request failed");
+      else logger.info({ error: envelope, method, path, status }, "console request refused");
+      if (res.headersSent || res.destroyed) return;
+      if (err instanceof MethodNotAllowedError) res.setHeader("allow", err.allow.join(", "));
+      send(res, status, JSON.stringify(envelope), "application/json");
     }
   };
-  const server = createServer((req, res) => void handle(req, res));
+  const timeouts = options.timeouts ?? HTTP_TIMEOUTS;
+  const server = createServer(serverOptions(timeouts), (req, res) => void handle(req, res));
+  answerClientErrors(server, timeouts, logger);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => {

@@ -2,6 +2,7 @@
  * The console's JSON routes: each parses its path, query and body with zod and calls one
  * {@link ConsoleApi} method.
  */
+import { InvalidInputError } from "@tollgate/core/errors";
 import { z } from "zod";
 import { EXECUTION_STATUSES } from "../api-types.ts";
 import type { ConsoleApi } from "./api.ts";
@@ -26,7 +27,15 @@ const RunsQuery = z.object({
 });
 const PromoteBody = z.object({ version: z.string().min(1) });
 const segment = "([^/]+)";
-const param = (input: RouteInput, i: number) => decodeURIComponent(input.params[i] ?? "");
+/** Path parameter `i`, percent-decoded. @throws InvalidInputError for malformed encoding (`%E0%A4%A`). */
+function param(input: RouteInput, i: number): string {
+  const raw = input.params[i] ?? "";
+  try {
+    return decodeURIComponent(raw);
+  } catch (err) {
+    throw new InvalidInputError(`malformed percent-encoding in the path: ${JSON.stringify(raw)}`, { cause: err });
+  }
+}
 
 /** Every route of `/api`. */
 export const ROUTES: Route[] = [

@@ -30,3 +30,43 @@ export class MethodNotAllowedError extends TollgateError {
     super(message);
   }
 }
+
+/** The request (its headers, or headers and body) did not arrive within the server's timeout. */
+export class RequestTimeoutError extends TollgateError {}
+
+/** A write whose body is not declared as JSON (the console's API). */
+export class UnsupportedMediaTypeError extends TollgateError {}
+
+/**
+ * The version of the error envelope both HTTP servers (`tollgate serve`, the Lambda's Function URL and
+ * the console's `/api`) answer with: `{"error": <name>, "message": <what is wrong and what to do>}`,
+ * plus `limits` on a 413. Fields may be added within a version; none is renamed or removed.
+ */
+export const ERROR_ENVELOPE_VERSION = 1;
+
+/** The body of every error response (see {@link ERROR_ENVELOPE_VERSION}). */
+export interface ErrorEnvelope {
+  error: string;
+  message: string;
+  limits?: RequestLimits;
+}
+
+/** The status of each error name, one table for both servers; any other name is a 500 `InternalError`. */
+export const STATUS_BY_ERROR: Readonly<Record<string, number>> = {
+  InvalidInputError: 400,
+  ForbiddenRequestError: 403,
+  RouteNotFoundError: 404,
+  ExecutionNotFoundError: 404,
+  ModelNotFoundError: 404,
+  ObjectNotFoundError: 404,
+  MethodNotAllowedError: 405,
+  RequestTimeoutError: 408,
+  LiveModelChangedError: 409,
+  PayloadTooLargeError: 413,
+  UnsupportedMediaTypeError: 415,
+  RequestHeaderFieldsTooLargeError: 431,
+  ServiceUnavailableError: 503,
+};
+
+/** The HTTP status for an error name (500 for a name not in {@link STATUS_BY_ERROR}). */
+export const statusOfError = (name: string): number => STATUS_BY_ERROR[name] ?? 500;

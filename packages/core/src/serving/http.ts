@@ -3,9 +3,15 @@
  * bodies and one JSON log line per request. The Lambda Function URL handler and the local
  * server both call this, so the behaviour is the same on both targets.
  */
-import { describeError, InvalidInputError, ServiceUnavailableError } from "../errors.ts";
+import { describeError } from "../errors.ts";
 import { type Logger, logger as rootLogger } from "../logger.ts";
-import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from "./errors.ts";
+import {
+  type ErrorEnvelope,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  statusOfError,
+} from "./errors.ts";
 import type { PredictService } from "./service.ts";
 
 /** A request as the transports hand it over. */
@@ -37,15 +43,23 @@ const json = (statusCode: number, body: unknown, headers: Record<string, string>
   body: JSON.stringify(body),
 });
 
-/** Maps an error to its response: named errors to 4xx/503 with their message, anything else to a bare 500. */
+/**
+ * Maps an error to its response in the one envelope (`ErrorEnvelope`): a named error to its status
+ * from `STATUS_BY_ERROR` with its message, anything else to a bare 500.
+ */
 function errorResponse(err: unknown, requestId: string): HttpResponse {
   const { name, message } = describeError(err);
-  if (err instanceof PayloadTooLargeError) return json(413, { error: name, message, limits: err.limits });
-  if (err instanceof InvalidInputError) return json(400, { error: name, message });
-  if (err instanceof ServiceUnavailableError) return json(503, { error: name, message }, { "retry-after": "1" });
-  if (err instanceof RouteNotFoundError) return json(404, { error: name, message });
-  if (err instanceof MethodNotAllowedError) return json(405, { error: name, message }, { allow: err.allow.join(", ") });
-  return json(500, { error: "InternalError", message: `internal error; request id ${requestId}` });
+  const status = statusOfError(name);
+  if (status === 500) return json(500, { error: "InternalError", message: `internal error; request id ${requestId}` });
+  const body: ErrorEnvelope = { error: name, message };
+  if (err instanceof PayloadTooLargeError) body.limits = err.limits;
+  const headers: Record<string, string> =
+    err instanceof MethodNotAllowedError
+      ? { allow: err.allow.join(", ") }
+      : status === 503
+        ? { "retry-after": "1" }
+        : {};
+  return json(status, body, headers);
 }
 
 function route(request: HttpRequest): "health" | "predict" {

@@ -4,7 +4,18 @@
  */
 export { type ClassifierOutput, MicroBatcher } from "./batcher.ts";
 export { ServingConfig, type ServingConfigInput, servingConfigFromEnv } from "./config.ts";
-export { MethodNotAllowedError, PayloadTooLargeError, type RequestLimits, RouteNotFoundError } from "./errors.ts";
+export {
+  ERROR_ENVELOPE_VERSION,
+  type ErrorEnvelope,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  type RequestLimits,
+  RequestTimeoutError,
+  RouteNotFoundError,
+  STATUS_BY_ERROR,
+  statusOfError,
+  UnsupportedMediaTypeError,
+} from "./errors.ts";
 export { type HttpRequest, type HttpResponse, httpHandler } from "./http.ts";
 export { LiveModelCache, type LoadedModel, type ModelLease, type ModelSource } from "./live-model.ts";
 export {

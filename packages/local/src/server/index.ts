@@ -7,9 +7,11 @@ import { createLogger, type Logger, logger as rootLogger } from "@tollgate/core/
 import type { HealthResponse, ServingConfig } from "@tollgate/core/serving";
 import { predictHandler } from "@tollgate/functions/predict";
 import { openLocalStores } from "../stores/index.ts";
+import type { HttpTimeouts } from "./hardening.ts";
 import { type RunningServer, startServer } from "./server.ts";
 
 export { toFunctionUrlEvent, writeResult } from "./function-url.ts";
+export { answerClientErrors, HTTP_TIMEOUTS, type HttpTimeouts, MAX_HEADER_BYTES, serverOptions } from "./hardening.ts";
 export { type FunctionUrlHandler, type RunningServer, type ServerOptions, startServer } from "./server.ts";
 
 /** Options of {@link serveLocal}. */
@@ -18,6 +20,8 @@ export interface ServeLocalOptions {
   config: ServingConfig;
   port: number;
   host?: string;
+  /** Header, request and keep-alive timeouts (default `HTTP_TIMEOUTS`). */
+  timeouts?: HttpTimeouts;
   /** Default: a buffered logger at the root logger's level (one JSON line per request, written in blocks). */
   logger?: Logger;
 }
@@ -46,6 +50,7 @@ export async function serveLocal(options: ServeLocalOptions): Promise<LocalServe
       maxBodyBytes: options.config.maxBodyBytes,
       logger,
       ...(options.host ? { host: options.host } : {}),
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     });
   } catch (err) {
     await handler.close();

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
 import type { APIGatewayProxyStructuredResultV2, LambdaFunctionURLEvent } from "aws-lambda";
 import { toFunctionUrlEvent, writeResult } from "./function-url.ts";
+import { answerClientErrors, HTTP_TIMEOUTS, type HttpTimeouts, serverOptions } from "./hardening.ts";
 
 /** A Function URL handler (see `functions/predict.ts`). */
 export type FunctionUrlHandler = (event: LambdaFunctionURLEvent) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -21,6 +22,8 @@ export interface ServerOptions {
   port: number;
   /** Bodies are read up to one byte over this; the handler answers 413 for them. */
   maxBodyBytes: number;
+  /** Header, request and keep-alive timeouts (default {@link HTTP_TIMEOUTS}); a late request gets 408. */
+  timeouts?: HttpTimeouts;
   logger?: Logger;
 }
 
@@ -47,6 +50,10 @@ function readBody(req: IncomingMessage, cap: number): Promise<{ body: Buffer; ov
     });
     req.on("end", () => done(false));
     req.on("error", reject);
+    // a connection closed (or timed out) before the body ended
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("request closed before its body ended"));
+    });
   });
 }
 
@@ -63,6 +70,7 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       if (overflow) res.setHeader("connection", "close");
       writeResult(res, await options.handler(toFunctionUrlEvent(req, body, requestId)), requestId);
     } catch (err) {
+      if (req.socket.destroyed || !req.socket.writable) return; // answered (408) or gone: nothing to write
       log.error({ err, requestId }, "request failed in the server");
       if (!res.headersSent)
         writeResult(
@@ -77,11 +85,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
       else res.destroy();
     }
   };
-  const server = createServer({ keepAliveTimeout: 5000 }, (req, res) => void serve(req, res));
-  server.on("clientError", (err, socket) => {
-    log.warn({ err }, "bad client request");
-    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n");
-  });
+  const timeouts = options.timeouts ?? HTTP_TIMEOUTS;
+  const server = createServer(serverOptions(timeouts), (req, res) => void serve(req, res));
+  answerClientErrors(server, timeouts, log);
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host ?? "127.0.0.1", () => {
