@@ -52,7 +52,8 @@ export const STEPS = {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     access: {
-      data: { read: ["prepared/"] },
+      // runs/: the manifests of this run and of the live model's run (is the candidate superseded?)
+      data: { read: ["prepared/", "runs/"] },
       models: { read: ["models/"], create: ["models/"] },
       registry: ["getLive", "getModelVersion", "putModelVersion"],
     },

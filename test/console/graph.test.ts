@@ -32,7 +32,9 @@ describe("the console's ASL graph", () => {
     );
     const toReject = edges.find((e) => e.from === "Gate" && e.to === "Reject");
     expect(toReject?.label).toBe("Default");
-    expect(toReject?.detail).toBe("not (evaluation.accuracy ≥ gate.minAccuracy)\nor no rule matched");
+    expect(toReject?.detail).toBe(
+      "not (evaluation.accuracy ≥ gate.minAccuracy)\nor evaluation.live.covers is present and evaluation.live.covers = true\nor no rule matched",
+    );
   });
 
   it("puts each state below the states that lead to it, and no two states on top of each other", () => {

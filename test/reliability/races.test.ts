@@ -7,7 +7,7 @@
 import { promoteVersion } from "@tollgate/core/registry/promotion";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../helpers/topics.ts";
-import { addRaw, expectConsistent, input, open } from "./helpers.ts";
+import { addRaw, expectConsistent, input, open, PERMISSIVE_GATE } from "./helpers.ts";
 import { checkRace, MAX_RE_EVALUATIONS } from "./promotions.ts";
 
 /** Resolves every waiter once `n` have arrived. */
@@ -36,9 +36,11 @@ describe("a run whose promotion loses the race", () => {
       home,
       onCheckpoint: async (point, runId) => {
         if (point !== "Promote:between-writes" || runId !== "late" || moved) return;
-        // Another run's promotion lands between this run's Evaluate and its swap.
+        // Another run's promotion lands between this run's Evaluate and its swap (from another dataset
+        // of the same model, so its data does not cover this run's: see the next test for that case).
         moved = true;
-        await (await tg.workflow.start("early", input([await addRaw(tg, "early", 200, 2)]))).done;
+        const key = await addRaw(tg, "early", 200, 2, "other");
+        await (await tg.workflow.start("early", input([key], PERMISSIVE_GATE, "other"))).done;
       },
     });
     try {
@@ -65,6 +67,38 @@ describe("a run whose promotion loses the race", () => {
         previous: early,
       });
       expect((await tg.stores.registry.getRun("late"))?.decision).toBe("promoted");
+      await expectConsistent(tg);
+    } finally {
+      tg.close();
+    }
+  });
+
+  it("is rejected as superseded when the new live model was trained on all of its data and more", async () => {
+    // Two ingests at once: `late` saw {base, late}; `early`, started while late was promoting, saw
+    // {base, late, early} and won. Promoting late now would drop early's file from the live model.
+    const home = tempHome();
+    let moved = false;
+    const tg = open({
+      home,
+      onCheckpoint: async (point, runId) => {
+        if (point !== "Promote:between-writes" || runId !== "late" || moved) return;
+        moved = true;
+        await (await tg.workflow.start("early", input([await addRaw(tg, "early", 200, 2)]))).done;
+      },
+    });
+    try {
+      await (await tg.workflow.start("base", input([await addRaw(tg, "base", 200, 1)]))).done;
+      const late = await (await tg.workflow.start("late", input([await addRaw(tg, "late", 200, 3)]))).done;
+      const early = JSON.parse(tg.stores.executions.get("early")!.output!).decision.modelVersion;
+      expect(late.status).toBe("SUCCEEDED");
+      const out = JSON.parse(late.output!);
+      expect(out.evaluation.live).toMatchObject({ version: early, covers: true });
+      expect(out.decision).toMatchObject({
+        decision: "rejected",
+        reason: expect.stringMatching(/superseded: live \S+ was trained on all of this run's data and more$/),
+      });
+      expect((await tg.stores.registry.getLive("topics"))?.version).toBe(early);
+      expect((await tg.stores.registry.getRun("late"))?.decision).toBe("rejected");
       await expectConsistent(tg);
     } finally {
       tg.close();

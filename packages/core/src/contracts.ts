@@ -73,6 +73,9 @@ export type CuratedShard = z.infer<typeof CuratedShard>;
  * What the Etl step wrote: at the run's `manifest_key` and beside the shards. Later states read the
  * shard list from here (in the store), never from a state's payload.
  */
+/** Where ETL writes a run's manifest: the ASL's `States.Format('runs/{}/manifest.json', $$.Execution.Name)`. */
+export const runManifestKey = (runId: string) => `runs/${runId}/manifest.json`;
+
 export const Manifest = z.object({
   dataset: datasetName,
   datasetVersion: z.string().describe("sha256 of the shards' digests, one per line: the dataset's content hash"),
@@ -219,7 +222,19 @@ export const EvaluateOutput = z.object({
   macroF1: z.number(),
   metricsKey: z.string(),
   /** The live model scored on the same test split, or null when nothing is live. */
-  live: z.object({ version: z.string(), accuracy: z.number(), threshold: z.number() }).nullable(),
+  live: z
+    .object({
+      version: z.string(),
+      accuracy: z.number(),
+      threshold: z.number(),
+      covers: z
+        .boolean()
+        .optional()
+        .describe(
+          "the live model was trained on every source of this run's data and more: the candidate has nothing new, the Gate rejects it (absent in runs before it was recorded)",
+        ),
+    })
+    .nullable(),
 });
 export type EvaluateOutput = z.infer<typeof EvaluateOutput>;
 

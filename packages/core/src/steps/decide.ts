@@ -12,10 +12,11 @@ export function gateReason(gate: GateConfig, evaluation: EvaluateOutput): string
   const acc = evaluation.accuracy;
   const parts = [`accuracy ${f(acc)} ${acc >= gate.minAccuracy ? "≥" : "<"} minAccuracy ${f(gate.minAccuracy)}`];
   if (evaluation.live) {
-    const { version, accuracy, threshold } = evaluation.live;
+    const { version, accuracy, threshold, covers } = evaluation.live;
     parts.push(
       `${acc >= threshold ? "≥" : "<"} live ${version} ${f(accuracy)} + minGain ${f(gate.minGain)} = ${f(threshold)}`,
     );
+    if (covers) parts.push(`superseded: live ${version} was trained on all of this run's data and more`);
   } else {
     parts.push("no live model");
   }

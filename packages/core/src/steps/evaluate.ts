@@ -1,5 +1,13 @@
-import { CuratedRow, type EvaluateInput, type EvaluateOutput, type Metrics } from "../contracts.ts";
-import { ModelNotFoundError } from "../errors.ts";
+import {
+  CuratedRow,
+  type EvaluateInput,
+  type EvaluateOutput,
+  Manifest,
+  type Metrics,
+  runManifestKey,
+} from "../contracts.ts";
+import { ModelNotFoundError, ObjectNotFoundError } from "../errors.ts";
+import { parseRecord } from "../json.ts";
 import { readJsonLines } from "../json-lines.ts";
 import { computeMetrics } from "../ml/metrics.ts";
 import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
@@ -22,6 +30,30 @@ export async function scoreModelFile(
   } finally {
     await classifier.release();
   }
+}
+
+/** The raw sources a run's data was made of (its manifest), or undefined when it has no manifest. */
+async function sourcesOf(data: ObjectStore, runId: string): Promise<Set<string> | undefined> {
+  const key = runManifestKey(runId);
+  try {
+    const manifest = parseRecord(Manifest, JSON.parse(new TextDecoder().decode(await data.get(key))), key);
+    return new Set(manifest.sources.map((s) => s.key));
+  } catch (err) {
+    if (err instanceof ObjectNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Whether the live model's data has every source of this run's and more: then this candidate has nothing
+ * the live model lacks (it started before a run with more data was promoted, e.g. after a lost race), and
+ * promoting it would drop data. The same sources (a forced retrain) are not covered: the gate decides.
+ */
+async function liveCovers(data: ObjectStore, runId: string, liveRunId: string): Promise<boolean> {
+  if (liveRunId === runId) return false;
+  const [mine, live] = await Promise.all([sourcesOf(data, runId), sourcesOf(data, liveRunId)]);
+  if (!mine || !live || live.size <= mine.size) return false;
+  return [...mine].every((key) => live.has(key));
 }
 
 /**
@@ -49,6 +81,7 @@ export async function evaluate(ports: StepPorts, input: EvaluateInput): Promise<
       version: pointer.version,
       accuracy: liveMetrics.accuracy,
       threshold: liveMetrics.accuracy + input.minGain,
+      covers: await liveCovers(ports.data, input.runId, record.runId),
     };
   }
   // One key per live version scored against: after a lost promotion race the run evaluates again
