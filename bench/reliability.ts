@@ -10,6 +10,7 @@ import { openTollgate } from "@tollgate/local/app";
 import { localTrigger, objectCreated } from "@tollgate/local/trigger";
 import { tempHome } from "../test/helpers/topics.ts";
 import { MIXED } from "../test/reliability/bad-files.ts";
+import { cliErrorCases } from "../test/reliability/cases/cli-errors.ts";
 import { dataSafetyCases } from "../test/reliability/cases/data-safety.ts";
 import { serverCases } from "../test/reliability/cases/servers.ts";
 import { checkConsistency } from "../test/reliability/consistency.ts";
@@ -214,7 +215,7 @@ async function figures() {
 const started = Date.now();
 log(`reliability bench on ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}${quick ? " (quick)" : ""}`);
 const measured = casesOnly ? {} : await figures();
-const cases = [...(await dataSafetyCases()), ...(await serverCases())];
+const cases = [...(await dataSafetyCases()), ...(await serverCases()), ...(await cliErrorCases())];
 for (const c of cases)
   log(`case ${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.observed}${c.ok ? "" : ` (expected ${c.expected})`}`);
 log(`cases        ${cases.filter((c) => c.ok).length} of ${cases.length} ok`);

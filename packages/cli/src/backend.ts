@@ -25,6 +25,8 @@ export interface Prediction {
   label: string;
   probability: number;
   modelVersion: string;
+  /** False when no term of the text is known to the model: the answer is then the class prior. */
+  knownTokens?: boolean;
 }
 
 export interface RunProgress {

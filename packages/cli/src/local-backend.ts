@@ -3,7 +3,12 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
-import { ExecutionNotFoundError, ModelNotFoundError, ServiceUnavailableError } from "@tollgate/core/errors";
+import {
+  ExecutionNotFoundError,
+  InvalidInputError,
+  ModelNotFoundError,
+  ServiceUnavailableError,
+} from "@tollgate/core/errors";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import { checkName } from "@tollgate/core/names";
 import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
@@ -22,6 +27,7 @@ export class LocalBackend implements Backend {
   }
 
   private runInput(dataset: string, sources: string[], force = false) {
+    if (this.config.gateProblem) throw new InvalidInputError(`${this.config.gateProblem}: fix it to start a run`);
     return {
       dataset,
       modelName: dataset,
@@ -46,8 +52,9 @@ export class LocalBackend implements Backend {
     const name = `ingest-${dataset.slice(0, 50)}-${digest}`;
     const existing = this.tg.stores.executions.get(name);
     if (existing) return { name, key, started: false, execution: existing };
+    const input = this.runInput(dataset, [key]); // checks the gate settings before anything is written
     await this.tg.portsFor(user()).data.put(key, body);
-    return { key, ...(await this.start(name, this.runInput(dataset, [key]), progress)) };
+    return { key, ...(await this.start(name, input, progress)) };
   }
 
   async run(dataset: string, progress: RunProgress, options: { force?: boolean } = {}) {
@@ -103,11 +110,13 @@ export class LocalBackend implements Backend {
     const classifier = await OnnxTextClassifier.load(await this.tg.stores.objects.models.get(record.modelKey));
     try {
       const { labels, probabilities } = await classifier.predict(texts);
+      const known = await classifier.knownTerms(probabilities);
       return texts.map((text, i) => ({
         text,
         label: labels[i] as string,
         probability: Math.max(...(probabilities[i] ?? [])),
         modelVersion: live.version,
+        knownTokens: known[i] ?? true,
       }));
     } finally {
       await classifier.release();

@@ -48,7 +48,7 @@ const COMMANDS = [
  */
 export function buildProgram(
   io: Io,
-  backendFactory: () => Backend = () => new LocalBackend(readConfig()),
+  backendFactory: () => Backend = () => new LocalBackend(readConfig(process.env, { gate: "when-used" })),
 ): Command<[], { stage?: string }> {
   let backend: Backend | undefined;
   const program = new Command("tollgate")

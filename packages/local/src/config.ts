@@ -1,16 +1,32 @@
 import { resolve } from "node:path";
-import { readSettings, Settings } from "@tollgate/core/settings";
+import { InvalidInputError } from "@tollgate/core/errors";
+import { readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import type { z } from "zod";
 
 /** The local runtime's settings: its fields of the one settings schema, read once from the environment. */
 export const LocalConfig = Settings.pick({ home: true, minAccuracy: true, minGain: true, faults: true, seed: true });
-export type LocalConfig = z.infer<typeof LocalConfig>;
+export type LocalConfig = z.infer<typeof LocalConfig> & {
+  /** Set when the gate settings are invalid and were read with `gate: "when-used"`: what a run must refuse with. */
+  gateProblem?: string;
+};
 
 /**
- * Reads the configuration from `env` (default: process.env), resolving the home folder.
+ * Reads the configuration from `env` (default: process.env), resolving the home folder. With
+ * `gate: "when-used"` (the CLI), invalid gate settings (TOLLGATE_MIN_ACCURACY, TOLLGATE_MIN_GAIN) do not
+ * fail here but are kept as `gateProblem`, so that read-only commands work and a run refuses to start.
  * @throws InvalidInputError naming each bad variable.
  */
-export function readConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
-  const config = readSettings(LocalConfig, env, {}, "local configuration");
-  return { ...config, home: resolve(config.home) };
+export function readConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { gate?: "strict" | "when-used" } = {},
+): LocalConfig {
+  try {
+    const config = readSettings(LocalConfig, env, {}, "local configuration");
+    return { ...config, home: resolve(config.home) };
+  } catch (err) {
+    if (options.gate !== "when-used" || !(err instanceof InvalidInputError)) throw err;
+    const withoutGate = { ...env, [SETTINGS_ENV.minAccuracy]: undefined, [SETTINGS_ENV.minGain]: undefined };
+    const config = readConfig(withoutGate); // a problem outside the gate settings still fails here
+    return { ...config, gateProblem: err.message };
+  }
 }

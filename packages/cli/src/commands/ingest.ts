@@ -1,6 +1,7 @@
 /** `tollgate ingest <file> [--dataset] [--json]`. */
 import { Command } from "@commander-js/extra-typings";
 import type { CommandContext } from "../command-context.ts";
+import { checkInputFile } from "../input-file.ts";
 import { datasetOption, jsonOption } from "../options.ts";
 import { progressPrinter } from "../progress.ts";
 
@@ -10,6 +11,7 @@ export const ingestCommand = (ctx: CommandContext) =>
     .argument("<file>")
     .addOption(datasetOption())
     .addOption(jsonOption())
-    .action(async (file, opts) =>
-      ctx.printRun(opts.json, await ctx.backend().ingest(file, opts.dataset, opts.json ? {} : progressPrinter())),
-    );
+    .action(async (file, opts) => {
+      await checkInputFile(file);
+      ctx.printRun(opts.json, await ctx.backend().ingest(file, opts.dataset, opts.json ? {} : progressPrinter()));
+    });

@@ -94,6 +94,20 @@ export class OnnxTextClassifier {
     return { labels, probabilities };
   }
 
+  private prior: Promise<Float32Array> | undefined;
+
+  /**
+   * For each row of `probabilities` (this model's answer for some texts): whether its text had a term
+   * the model knows. Out-of-vocabulary terms are ignored, so a text with none scores exactly as the
+   * empty text does: the class prior, which says nothing about the text.
+   * @example const known = await classifier.knownTerms((await classifier.predict(texts)).probabilities);
+   */
+  async knownTerms(probabilities: Float32Array[]): Promise<boolean[]> {
+    this.prior ??= this.predict([""]).then((out) => out.probabilities[0]!);
+    const prior = await this.prior;
+    return probabilities.map((row) => row.some((p, c) => Math.abs(p - (prior[c] ?? Number.NaN)) > 1e-6));
+  }
+
   /** Releases the native session. */
   async release(): Promise<void> {
     await this.session.release();

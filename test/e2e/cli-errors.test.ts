@@ -1,0 +1,145 @@
+/**
+ * The CLI's errors (issue 14, item 10): every failure prints one line naming the error and what to do,
+ * exits 1, and carries no raw Node or library text; listings say what they filtered; the progress
+ * printer never ticks a failed state; predict says when no token of a text is known to the model.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { LocalBackend } from "@tollgate/cli/local-backend";
+import { buildProgram } from "@tollgate/cli/program";
+import { progressPrinter } from "@tollgate/cli/progress";
+import type { NewHistoryEvent } from "@tollgate/core/workflow/executions";
+import { readConfig } from "@tollgate/local/config";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
+
+const home = tempHome();
+const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8" };
+
+async function tollgate(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
+  await program.parseAsync(args, { from: "user" });
+  return out.join("\n");
+}
+
+/** The real command in a child process. */
+async function cli(args: string[], extraEnv: Record<string, string> = {}) {
+  const run = promisify(execFile)("node", ["--import", "tsx", "packages/cli/src/main.ts", ...args], {
+    env: { ...process.env, ...env, ...extraEnv },
+  });
+  return run.then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr.trim().split("\n") }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr.trim().split("\n"),
+    }),
+  );
+}
+
+const RAW = /ENOENT|EISDIR|ENAMETOOLONG|SqliteError|ZodError|at .*\.ts:\d+|✖/;
+const rawFiles = () => {
+  const dir = join(home, "objects", "data", "raw");
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).length : 0;
+};
+
+beforeAll(async () => {
+  await tollgate("ingest", writeJsonl(topicRows(300, 31)), "--dataset", "topics", "--json");
+}, 120_000);
+
+describe("ingest of a file that cannot be read", () => {
+  it.each([
+    [
+      "a missing file",
+      "/no/such/file.jsonl",
+      /^tollgate: InvalidInputError: file \/no\/such\/file\.jsonl does not exist: check the path$/,
+    ],
+    ["a directory", "/tmp", /^tollgate: InvalidInputError: \/tmp is a folder: name a JSON Lines or CSV file$/],
+    [
+      "a name too long",
+      `/tmp/${"x".repeat(300)}.jsonl`,
+      /^tollgate: InvalidInputError: the path \/tmp\/x+… \(311 characters\) is too long for the file system: move or rename the file$/,
+    ],
+  ])("%s: one line, exit 1, nothing written", async (_, file, line) => {
+    const before = rawFiles();
+    const { code, stderr } = await cli(["ingest", file, "--dataset", "topics"]);
+    expect(code).toBe(1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(line);
+    expect(stderr[0]).not.toMatch(RAW);
+    expect(rawFiles()).toBe(before);
+  });
+});
+
+describe("settings", () => {
+  it("a bad gate setting does not stop a read-only command, and stops a run before it writes, in one line", async () => {
+    const bad = { TOLLGATE_MIN_ACCURACY: "2" };
+    const runs = await cli(["runs"], bad);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(/ingest-topics-/);
+    const before = rawFiles();
+    const ingest = await cli(["ingest", writeJsonl(topicRows(50, 2)), "--dataset", "topics"], bad);
+    expect(ingest.code).toBe(1);
+    expect(ingest.stderr).toEqual([
+      expect.stringMatching(
+        /^tollgate: InvalidInputError: local configuration is invalid: TOLLGATE_MIN_ACCURACY \(minAccuracy\): .*: fix it to start a run$/,
+      ),
+    ]);
+    expect(rawFiles()).toBe(before);
+  });
+});
+
+describe("runs", () => {
+  it("takes --status in any case, and says which status matched nothing", async () => {
+    expect(await tollgate("runs", "--status", "succeeded")).toMatch(/ingest-topics-\w+\s+SUCCEEDED/);
+    expect(await tollgate("runs", "--status", "Failed")).toBe(
+      "no FAILED runs (`tollgate runs` lists runs of every status)",
+    );
+    await expect(tollgate("runs", "--status", "done")).rejects.toThrow(
+      "--status done is not one of RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT",
+    );
+  });
+});
+
+describe("the progress printer", () => {
+  it("ends a state whose task failed with ✗ and the error, never with ✓; a retried failure that passed ends with ✓", () => {
+    const lines: string[] = [];
+    const printer = progressPrinter((l) => lines.push(l));
+    const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
+    const events = [
+      { type: "TaskStateEntered", timestamp: at(0), stateEnteredEventDetails: { name: "Train" } },
+      { type: "TaskScheduled", timestamp: at(0) },
+      { type: "TaskFailed", timestamp: at(1), taskFailedEventDetails: { error: "Lambda.ServiceException" } },
+      { type: "TaskScheduled", timestamp: at(2) },
+      { type: "TaskSucceeded", timestamp: at(3) },
+      { type: "TaskStateExited", timestamp: at(3), stateExitedEventDetails: { name: "Train" } },
+      { type: "TaskStateEntered", timestamp: at(3), stateEnteredEventDetails: { name: "Etl" } },
+      { type: "TaskScheduled", timestamp: at(3) },
+      { type: "TaskFailed", timestamp: at(4), taskFailedEventDetails: { error: "InvalidDatasetError" } },
+      { type: "TaskStateExited", timestamp: at(4), stateExitedEventDetails: { name: "Etl" } },
+    ] as unknown as NewHistoryEvent[];
+    for (const e of events) printer.onEvent?.(e);
+    expect(lines).toEqual(["  … Train", "  ✓ Train (3.00s)", "  … Etl", "  ✗ Etl (1.00s): InvalidDatasetError"]);
+  });
+});
+
+describe("predict", () => {
+  it("says when no token of a text is known to the model, in the text output and in --json", async () => {
+    const text = await tollgate("predict", "qwxz vbnj", "the dog and the cat");
+    expect(text.split("\n")).toEqual([
+      expect.stringMatching(/^\w+\t[\d.]+\t\S+\tqwxz vbnj$/),
+      "  warning: no token of this text is known to the model: the label is the class prior, not a prediction; use words of the training data",
+      expect.stringMatching(/^animal\t[\d.]+\t\S+\tthe dog and the cat$/),
+    ]);
+    const json = JSON.parse(await tollgate("predict", "qwxz vbnj", "the dog and the cat", "--json"));
+    expect(
+      json.map((p: { knownTokens: boolean; warning?: string }) => [p.knownTokens, p.warning !== undefined]),
+    ).toEqual([
+      [false, true],
+      [true, false],
+    ]);
+  });
+});
