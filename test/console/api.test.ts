@@ -135,8 +135,8 @@ describe("the console API", () => {
     const best = body.curve.find((p) => p.step === body.best);
     expect(best?.validationLoss).toBe(Math.min(...body.curve.map((p) => p.validationLoss)));
     expect(best?.validationAccuracy).toBe(body.validation.accuracy);
-    const unknown = await api<{ error: { name: string } }>("/api/models/topics/versions/v0/training");
-    expect([unknown.status, unknown.body.error.name]).toEqual([404, "ModelNotFoundError"]);
+    const unknown = await api<{ error: string }>("/api/models/topics/versions/v0/training");
+    expect([unknown.status, unknown.body.error]).toEqual([404, "ModelNotFoundError"]);
   });
 
   it("promotes and rolls back through the registry's compare-and-swap, audited as the console user", async () => {
