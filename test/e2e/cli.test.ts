@@ -75,7 +75,7 @@ describe("tollgate CLI (local backend)", () => {
     }
   });
 
-  it("audit shows who started the run and every artifact and registry write it made", async () => {
+  it("audit shows who started the run, an artifact write and a registry write", async () => {
     const records = await json<{ eventName: string; eventSource: string; userIdentity: { principalId: string } }[]>(
       "audit",
       second,

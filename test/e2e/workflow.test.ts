@@ -125,21 +125,23 @@ describe("the retrain workflow on the embedded runtime", () => {
     expect(reopened.stores.executions.get("run-history")?.status).toBe("SUCCEEDED");
   });
 
-  it("runs the exact deployed ASL file", () => {
+  it("runs the exact deployed ASL file: the engine's definition is the file, and a run walks its states", async () => {
     const asl = JSON.parse(readFileSync("workflows/retrain.asl.json", "utf8"));
-    expect(Object.keys(asl.States)).toEqual(
-      expect.arrayContaining([
-        "Etl",
-        "Preprocess",
-        "Train",
-        "Evaluate",
-        "Gate",
-        "Promote",
-        "Reject",
-        "RecordFailure",
-        "Failed",
-      ]),
-    );
-    expect(asl.States.Etl.Resource).toBe("arn:aws:states:::glue:startJobRun.sync");
+    const tg = start();
+    expect(tg.workflow.definition).toEqual(asl);
+    const run = await ingestAndRun(tg, "run-deployed", topicRows(300, 4));
+    expect(run.status).toBe("SUCCEEDED");
+    const entered = tg.stores.executions
+      .history("run-deployed")
+      .filter((e) => e.type.endsWith("StateEntered"))
+      .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+    expect(entered[0]).toBe(asl.StartAt);
+    for (const state of entered) expect(Object.keys(asl.States)).toContain(state);
+    // each step follows the file's transition out of the one before it
+    for (const [i, state] of entered.slice(0, -1).entries()) {
+      const def = asl.States[state];
+      const targets = [def.Next, def.Default, ...(def.Choices ?? []).map((c: { Next: string }) => c.Next)];
+      expect(targets).toContain(entered[i + 1]);
+    }
   });
 });

@@ -57,7 +57,7 @@ describe("tollgate serve over HTTP", () => {
     expect(await res.json()).toEqual({ status: "ok", modelName: MODEL, modelVersion: models.first.version });
   });
 
-  it("predicts what the offline classifier predicts on the same model file, with concurrent requests batched together", async () => {
+  it("predicts what the offline classifier predicts on the same model file, for concurrent requests", async () => {
     const texts = [
       ...topicRows(120, 99).map((r) => r.text),
       "",

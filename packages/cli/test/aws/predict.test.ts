@@ -1,6 +1,7 @@
 /**
  * `predict` on a stage: SigV4-signed calls to the Function URL, answered by a loopback server
- * that checks each signature by signing the received request again with the same key.
+ * that checks each signature by the SigV4 algorithm written out in fixtures/sigv4.ts (held to AWS's
+ * documented vectors in sigv4.test.ts), not by the SDK signer that made it.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
