@@ -128,7 +128,11 @@ describe("the retrain workflow on the embedded runtime", () => {
   it("runs the exact deployed ASL file: the engine's definition is the file, and a run walks its states", async () => {
     const asl = JSON.parse(readFileSync("workflows/retrain.asl.json", "utf8"));
     const tg = start();
-    expect(tg.workflow.definition).toEqual(asl);
+    // the file as the engine runs it: equal but for the DefinitionSubstitutions (`${EvaluateFunctionArn}`, …)
+    const pattern = JSON.stringify(asl)
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\\\$\\\{\w+\\\}/g, '[^"]+');
+    expect(JSON.stringify(tg.workflow.definition)).toMatch(new RegExp(`^${pattern}$`));
     const run = await ingestAndRun(tg, "run-deployed", topicRows(300, 4));
     expect(run.status).toBe("SUCCEEDED");
     const entered = tg.stores.executions
