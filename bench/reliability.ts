@@ -15,6 +15,7 @@ import { dataSafetyCases } from "../test/reliability/cases/data-safety.ts";
 import { serverCases } from "../test/reliability/cases/servers.ts";
 import { checkConsistency } from "../test/reliability/consistency.ts";
 import { inspectAfterCrash, killDelays, runAndKill } from "../test/reliability/crash.ts";
+import { faultPlan } from "../test/reliability/fault-plan.ts";
 import { addRaw, input, PERMISSIVE_GATE } from "../test/reliability/inputs.ts";
 import { checkRace } from "../test/reliability/promotions.ts";
 
@@ -106,35 +107,31 @@ async function races(reps: number) {
   return { repetitions: reps, repsWithProblems, reEvaluations, exhausted, problems: problems.slice(0, 5) };
 }
 
-/** Each fault point in turn, `reps` times: FAILED, consistent, live unchanged; then redriven to success. */
+/**
+ * A fault in every Task state of the ASL per repetition, its kind (before the task, after write 1–3,
+ * after its return) drawn with the repetition's seed; each run then redriven (test/reliability/fault-plan.ts).
+ */
 async function faults(reps: number) {
-  const points = ["Etl", "Preprocess", "Train", "Evaluate", "Promote", "Promote:between-writes"];
   const home = tempHome();
   await withHome(baseLive, { home });
-  let injected = 0;
-  let consistent = 0;
-  let redrivenToSuccess = 0;
-  for (let rep = 0; rep < reps; rep++) {
-    for (const [i, point] of points.entries()) {
-      const name = `f${rep}-${i}`;
-      const ok = await withHome(
-        async (tg) => {
-          const before = await checkConsistency(tg);
-          const dataset = `fault-${rep}-${i}`;
-          const key = await addRaw(tg, name, 80, rep * 10 + i, dataset);
-          const run = await (await tg.workflow.start(name, input([key], PERMISSIVE_GATE, dataset))).done;
-          const after = await checkConsistency(tg);
-          return run.status === "FAILED" && after.problems.length === 0 && after.live === before.live;
-        },
-        { home, faults: [point] },
-      );
-      injected++;
-      if (ok) consistent++;
-      const redriven = await withHome(async (tg) => (await (await tg.workflow.redrive(name)).done).status, { home });
-      if (redriven === "SUCCEEDED") redrivenToSuccess++;
-    }
+  const outcomes = await faultPlan(home, reps);
+  const kinds: Record<string, number> = {};
+  for (const o of outcomes) {
+    const kind = o.fault.includes(":") ? o.fault.slice(o.fault.indexOf(":") + 1).replace(/:\d+$/, "") : "before";
+    kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
-  return { injected, consistent, redrivenToSuccess };
+  const bad = outcomes.filter((o) => !(o.failed && o.consistent && o.liveAsExpected && o.redriveAsExpected));
+  return {
+    injected: outcomes.length,
+    states: [...new Set(outcomes.map((o) => o.fault.split(":")[0]))].length,
+    kinds,
+    failedAsExpected: outcomes.filter((o) => o.failed).length,
+    consistent: outcomes.filter((o) => o.consistent).length,
+    liveAsExpected: outcomes.filter((o) => o.liveAsExpected).length,
+    redriveAsExpected: outcomes.filter((o) => o.redriveAsExpected).length,
+    afterSwap: outcomes.filter((o) => /^Promote:after-(write:[23]|return)$/.test(o.fault)).length,
+    notAsExpected: bad.map((o) => o.fault),
+  };
 }
 
 /** SIGKILL at random points of a run, then reopen and check. */
@@ -199,7 +196,7 @@ async function figures() {
   );
   const fault = await faults(quick ? 1 : 5);
   log(
-    `faults       ${fault.injected} injected → ${fault.consistent} left the system consistent, ${fault.redrivenToSuccess} redriven to success`,
+    `faults       ${fault.injected} injected in ${fault.states} Task states (${JSON.stringify(fault.kinds)}; ${fault.afterSwap} after Promote's swap) → ${fault.failedAsExpected} failed, ${fault.consistent} consistent, ${fault.liveAsExpected} with the live model as expected, ${fault.redriveAsExpected} redriven as expected${fault.notAsExpected.length ? `; not as expected: ${fault.notAsExpected.join(", ")}` : ""}`,
   );
   const bad = await badInput();
   log(

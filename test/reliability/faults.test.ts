@@ -59,6 +59,65 @@ describe.each(FAULTS.map((fault, i) => [fault, i]))("a fault in %s", (fault, i) 
   });
 });
 
+describe("a fault after a step's writes", () => {
+  // Partial writes: Train's model file is written, its registry record is not; Evaluate's metrics and
+  // registry update are written, its result is lost. Each fails the run, and the redrive completes it.
+  it.each([
+    ["Train:after-write:1", 40],
+    ["Evaluate:after-return", 42],
+    ["Etl:after-write:1", 43],
+  ])("%s: fails the run with the live model unchanged, and the redrive completes it", async (fault, seed) => {
+    const run = `partial-${fault.split(":")[0]}`;
+    const tg = open({ home, faults: [fault] });
+    let before: string | undefined;
+    try {
+      before = await expectConsistent(tg);
+      const execution = await (await tg.workflow.start(run, input([await addRaw(tg, run, 150, seed)]))).done;
+      expect(execution.status).toBe("FAILED");
+      expect(await expectConsistent(tg)).toBe(before);
+    } finally {
+      tg.close();
+    }
+    const again = open({ home });
+    try {
+      expect((await (await again.workflow.redrive(run)).done).status).toBe("SUCCEEDED");
+      expect(await expectConsistent(again)).not.toBe(before);
+      expect((await again.stores.registry.getRun(run))?.decision).toBe("promoted");
+    } finally {
+      again.close();
+    }
+  });
+
+  it("after Promote's swap (its commit point): the run fails with the pointer moved; the retry finds the swap done and completes", async () => {
+    const run = "after-swap";
+    const tg = open({ home, faults: ["Promote:after-write:2"] });
+    let candidate: string | undefined;
+    try {
+      const execution = await (await tg.workflow.start(run, input([await addRaw(tg, run, 150, 44)]))).done;
+      expect(execution).toMatchObject({ status: "FAILED", error: "InjectedFaultError" });
+      expect(execution.cause).toMatch(/after write 2 \(swapLive\)/);
+      candidate = (await tg.stores.registry.listModelVersions("topics")).find((v) => v.runId === run)?.version;
+      // the swap committed: the candidate is live and consistent, though the run failed after it
+      expect(await expectConsistent(tg)).toBe(candidate);
+    } finally {
+      tg.close();
+    }
+    const again = open({ home });
+    try {
+      const redriven = await (await again.workflow.redrive(run)).done;
+      expect(redriven.status).toBe("SUCCEEDED");
+      expect(JSON.parse(redriven.output!).decision).toMatchObject({ decision: "promoted", modelVersion: candidate });
+      const live = await again.stores.registry.getLive("topics");
+      // the retry did not swap again (the pointer still says this run moved it, once)
+      expect(live).toMatchObject({ version: candidate, by: `run:${run}` });
+      expect((await again.stores.registry.getRun(run))?.decision).toBe("promoted");
+      await expectConsistent(again);
+    } finally {
+      again.close();
+    }
+  });
+});
+
 describe("redrive refuses what AWS refuses", () => {
   let tg: Tollgate;
   beforeAll(() => {

@@ -13,6 +13,7 @@ import { LOCAL_ACCOUNT, LOCAL_REGION } from "./engine/runner.ts";
 import type { LocalTargets } from "./engine/tasks.ts";
 import { auditedObjectStore, auditedRegistry } from "./stores/audited.ts";
 import type { LocalStores } from "./stores/index.ts";
+import { withWriteFault, writeFaultOf } from "./write-faults.ts";
 
 export const ETL_JOB_NAME = "tollgate-etl";
 export const lambdaArn = (step: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:tollgate-${step}`;
@@ -59,7 +60,8 @@ function faultable<A extends unknown[], R>(fault: string | undefined, task: (...
 export interface TargetOptions {
   /**
    * Faults to inject (reliability testing): a state name fails that state's task before it runs;
-   * a checkpoint name such as `Promote:between-writes` fails the step at that point inside it.
+   * a checkpoint name such as `Promote:between-writes` fails the step at that point inside it;
+   * `<State>:after-write:<n>` / `<State>:after-return` fail it after its writes (write-faults.ts).
    */
   faults: readonly string[];
   /** A fault that fails every task (a Map Run child named by `<MapState>[<index>]`). */
@@ -70,6 +72,14 @@ export interface TargetOptions {
   lambdas?: Record<string, (event: unknown) => Promise<unknown>> | undefined;
   /** The Glue job's store (see OpenOptions.etlStore). */
   etlStore?: ((ports: StepPorts) => StepPorts["data"]) | undefined;
+}
+
+/** The local Glue job over the run's ports, with its write fault when one is configured. */
+function etlJob(ports: StepPorts, options: TargetOptions) {
+  const job = (p: StepPorts) => localGlueJob(options.etlStore?.(p) ?? p.data, ETL_JOB_NAME);
+  const after = writeFaultOf(options.faults, "Etl");
+  if (after === undefined) return job(ports);
+  return (...args: Parameters<ReturnType<typeof job>>) => withWriteFault("Etl", after, ports, (p) => job(p)(...args));
 }
 
 /** The in-process targets of one run's Task states. */
@@ -92,13 +102,18 @@ export function localTargets(
     lambdas: Object.fromEntries(
       steps.map(({ key, handlerFile }) => {
         const stepPorts = options.stepPorts?.(key, ports) ?? ports;
+        const invoke = (p: StepPorts) => async (event: unknown) => (await stepOf(handlerFile)).make(p)(event);
+        const after = writeFaultOf(faults, key);
         const run =
-          options.lambdas?.[key] ?? (async (event: unknown) => (await stepOf(handlerFile)).make(stepPorts)(event));
+          options.lambdas?.[key] ??
+          (after === undefined
+            ? invoke(stepPorts)
+            : (event: unknown) => withWriteFault(key, after, stepPorts, (p) => invoke(p)(event)));
         return [lambdaArn(key), faultable(faultOf(key), run)];
       }),
     ),
     glueJobs: {
-      [ETL_JOB_NAME]: faultable(faultOf("Etl"), localGlueJob(options.etlStore?.(ports) ?? ports.data, ETL_JOB_NAME)),
+      [ETL_JOB_NAME]: faultable(faultOf("Etl"), etlJob(ports, options)),
     },
   };
 }

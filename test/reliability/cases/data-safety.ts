@@ -17,7 +17,7 @@ import { type Case, probe } from "./case.ts";
 
 /** The CLI in this process on `home`: stdout of one command (stderr is dropped). */
 function cliOn(home: string) {
-  const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8" };
+  const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", TOLLGATE_MIN_GAIN: "-1" }; // every ingest promoted
   const tollgate = async (...args: string[]) => {
     const out: string[] = [];
     const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));

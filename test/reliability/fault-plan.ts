@@ -1,0 +1,94 @@
+/**
+ * The bench's fault cases (no test-runner imports): a fault in every Task state of the ASL, of a kind
+ * drawn with a seeded PRNG per repetition — before the task runs, after its n-th write (a half-done
+ * step), or after it returned — and what each must leave: a consistent registry, the live model
+ * unchanged unless the fault came after Promote's swap, and a redrive that ends the run as it should.
+ */
+import { readFileSync } from "node:fs";
+import { openTollgate } from "@tollgate/local/app";
+import { rng } from "../helpers/topics.ts";
+import { checkConsistency } from "./consistency.ts";
+import { addRaw, input, PERMISSIVE_GATE } from "./inputs.ts";
+
+/** The Task states of the deployed ASL, in file order. */
+export function taskStates(file = "workflows/retrain.asl.json"): string[] {
+  const asl = JSON.parse(readFileSync(file, "utf8")) as { States: Record<string, { Type: string }> };
+  return Object.entries(asl.States)
+    .filter(([, s]) => s.Type === "Task")
+    .map(([name]) => name);
+}
+
+/** One fault point for `state`, drawn from `random`: before it, after write 1–3, or after its return. */
+export function drawFault(state: string, random: () => number): string {
+  const kinds = ["", ":after-write:1", ":after-write:2", ":after-write:3", ":after-return"];
+  return `${state}${kinds[Math.floor(random() * kinds.length)]}`;
+}
+
+/** Whether `fault` lands after Promote's commit point (its swap is its 2nd write: run record, swap, run record). */
+const afterSwap = (fault: string) => /^Promote:after-(write:[23]|return)$/.test(fault);
+
+export interface FaultOutcome {
+  fault: string;
+  failed: boolean;
+  consistent: boolean;
+  /** Live unchanged, or (after the swap) live = this run's candidate. */
+  liveAsExpected: boolean;
+  /** The redrive ended as it should: promoted; rejected for Reject; failed (recorded) for RecordFailure. */
+  redriveAsExpected: boolean;
+}
+
+/**
+ * Runs one fault case on `home` (which has a live `topics` model): the run with the fault, then a
+ * redrive without it. Reject is reached with a gate no candidate passes (minGain 1); RecordFailure
+ * after a fault in Train.
+ */
+export async function runFaultCase(home: string, fault: string, name: string, seed: number): Promise<FaultOutcome> {
+  const state = fault.split(":")[0] ?? fault;
+  const gate = state === "Reject" ? { minAccuracy: 0.5, minGain: 1 } : PERMISSIVE_GATE;
+  const faults = state === "RecordFailure" ? ["Train", fault] : [fault];
+  const tg = openTollgate({ home, faults });
+  let outcome: FaultOutcome;
+  try {
+    const before = await checkConsistency(tg);
+    const dataset = `fault-${name}`;
+    const key = await addRaw(tg, name, 80, seed, dataset);
+    const run = await (await tg.workflow.start(name, input([key], gate, dataset))).done;
+    const after = await checkConsistency(tg);
+    const candidate = (await tg.stores.registry.listModelVersions("topics")).find((v) => v.runId === name)?.version;
+    outcome = {
+      fault,
+      failed: run.status === "FAILED",
+      consistent: after.problems.length === 0,
+      liveAsExpected: afterSwap(fault) ? after.live === candidate : after.live === before.live,
+      redriveAsExpected: false,
+    };
+  } finally {
+    tg.close();
+  }
+  const again = openTollgate({ home });
+  try {
+    const redriven = await (await again.workflow.redrive(name)).done;
+    const decision = (await again.stores.registry.getRun(name))?.decision;
+    const expected =
+      state === "RecordFailure"
+        ? redriven.status === "FAILED" && decision === "failed"
+        : redriven.status === "SUCCEEDED" && decision === (state === "Reject" ? "rejected" : "promoted");
+    outcome.redriveAsExpected = expected && (await checkConsistency(again)).problems.length === 0;
+  } finally {
+    again.close();
+  }
+  return outcome;
+}
+
+/** `reps` repetitions over every Task state, each fault drawn with the repetition's seed. */
+export async function faultPlan(home: string, reps: number) {
+  const outcomes: FaultOutcome[] = [];
+  const states = taskStates();
+  for (let rep = 0; rep < reps; rep++) {
+    const random = rng(1000 + rep);
+    for (const [i, state] of states.entries()) {
+      outcomes.push(await runFaultCase(home, drawFault(state, random), `f${rep}-${i}`, rep * 100 + i));
+    }
+  }
+  return outcomes;
+}
