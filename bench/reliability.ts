@@ -14,8 +14,8 @@ import { cliErrorCases } from "../test/reliability/cases/cli-errors.ts";
 import { dataSafetyCases } from "../test/reliability/cases/data-safety.ts";
 import { serverCases } from "../test/reliability/cases/servers.ts";
 import { checkConsistency } from "../test/reliability/consistency.ts";
-import { inspectAfterCrash, killDelays, runAndKill } from "../test/reliability/crash.ts";
-import { faultPlan } from "../test/reliability/fault-plan.ts";
+import { inspectAfterCrash, killTargets, runAndKillIn } from "../test/reliability/crash.ts";
+import { faultPlan, taskStates } from "../test/reliability/fault-plan.ts";
 import { addRaw, input, PERMISSIVE_GATE } from "../test/reliability/inputs.ts";
 import { checkRace } from "../test/reliability/promotions.ts";
 
@@ -134,10 +134,15 @@ async function faults(reps: number) {
   };
 }
 
-/** SIGKILL at random points of a run, then reopen and check. */
+/**
+ * SIGKILLs aimed at every Task state of a promoting run and at Promote's commit window in turn, each a
+ * seeded 0–150 ms after the state is entered; where each landed is recorded twice (what the child had
+ * announced, and the state its history shows open after the reopen) and reported as a distribution.
+ */
 async function crashes(kills: number) {
+  const states = taskStates().filter((s) => s !== "Reject" && s !== "RecordFailure"); // not on a promoting run's path
   const outcomes = [];
-  for (const [i, delay] of killDelays(kills, 1200, 11).entries()) {
+  for (const [i, { target, delayMs }] of killTargets(kills, states, 150, 11).entries()) {
     const home = tempHome();
     const key = await withHome(
       async (tg) => {
@@ -146,24 +151,39 @@ async function crashes(kills: number) {
       },
       { home },
     );
-    await runAndKill(home, `crash-${i}`, key, delay);
+    const kill = await runAndKillIn(home, `crash-${i}`, key, target, delayMs);
     outcomes.push(
       await withHome(
         async (tg) => {
-          const outcome = await inspectAfterCrash(tg, `crash-${i}`, delay);
+          const outcome = await inspectAfterCrash(tg, `crash-${i}`, delayMs);
           const { problems } = await checkConsistency(tg);
           const interrupted = outcome.statusAfterReopen === "FAILED";
           const resumed = interrupted
             ? (await (await tg.workflow.redrive(`crash-${i}`)).done).status === "SUCCEEDED"
             : true;
-          return { ...outcome, consistent: problems.length === 0 && outcome.integrity === "ok", interrupted, resumed };
+          return {
+            ...outcome,
+            target,
+            landedIn: kill.landedIn,
+            consistent: problems.length === 0 && outcome.integrity === "ok",
+            interrupted,
+            resumed,
+          };
         },
         { home },
       ),
     );
   }
+  const landed: Record<string, number> = {};
+  for (const o of outcomes) {
+    const where = o.interrupted ? o.landedIn : "finished before the kill";
+    landed[where] = (landed[where] ?? 0) + 1;
+  }
   return {
     kills,
+    landed,
+    inTargetState: outcomes.filter((o) => o.landedIn === o.target).length,
+    historyAgrees: outcomes.filter((o) => o.runningAtKill === (o.interrupted ? o.landedIn.split(":")[0] : null)).length,
     consistent: outcomes.filter((o) => o.consistent).length,
     interrupted: outcomes.filter((o) => o.interrupted).length,
     finishedBeforeKill: outcomes.filter((o) => !o.interrupted).length,
@@ -202,9 +222,9 @@ async function figures() {
   log(
     `bad input    ${bad.fed} records fed → ${bad.accountedFor} accounted for (${bad.valid} valid, ${bad.duplicates} duplicates, ${bad.quarantined} quarantined); run ${bad.status}`,
   );
-  const crash = await crashes(quick ? 4 : 20);
+  const crash = await crashes(quick ? 7 : 21);
   log(
-    `crashes      ${crash.kills} SIGKILLs → ${crash.consistent} consistent (${crash.interrupted} interrupted, ${crash.finishedBeforeKill} had finished), ${crash.resumedByRedrive} resumed by redrive`,
+    `crashes      ${crash.kills} SIGKILLs aimed at each state → landed ${JSON.stringify(crash.landed)} (${crash.inTargetState} in the aimed state, history agrees on ${crash.historyAgrees}) → ${crash.consistent} consistent (${crash.interrupted} interrupted, ${crash.finishedBeforeKill} had finished), ${crash.resumedByRedrive} resumed by redrive`,
   );
   return { duplicates: dup, races: race, faults: fault, badInput: bad, crashes: crash };
 }

@@ -12,29 +12,67 @@ import { rng } from "../helpers/topics.ts";
 export interface CrashOutcome {
   name: string;
   killedAfterMs: number;
+  /** The state the run's history shows entered and not exited after the kill (none: it had finished). */
+  runningAtKill: string | null;
   /** Status right after reopening: FAILED (interrupted, resumable) or a status the run reached before the kill. */
   statusAfterReopen: string;
   integrity: string;
   auditRecords: number;
 }
 
-/** Runs `name` in a child process and kills it `delayMs` after the execution was created. */
-export function runAndKill(home: string, name: string, key: string, delayMs: number): Promise<void> {
+/** Where a kill landed: the state the child had entered last (or the checkpoint it was paused at). */
+export interface Kill {
+  /** `Etl`, …, `Promote`, or `Promote:between-writes` (inside Promote's commit window). */
+  landedIn: string;
+  /** The run had finished before the kill could land (the target was never reached). */
+  finishedFirst: boolean;
+}
+
+/**
+ * Runs `name` in a child process and SIGKILLs it once it reaches `target` — a state (killed
+ * `delayMs` after entering it) or a checkpoint such as `Promote:between-writes` (killed at once,
+ * while the child pauses there) — and says where the kill landed, as the child reported it.
+ */
+export function runAndKillIn(home: string, name: string, key: string, target: string, delayMs: number): Promise<Kill> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "test/reliability/crash-child.ts", home, name, key], {
       stdio: ["ignore", "pipe", "inherit"],
     });
-    let started = false;
+    let last = "(not started)";
+    let killing = false;
+    let finished = false;
+    let buffered = "";
+    const kill = (after: number) => {
+      killing = true;
+      setTimeout(() => child.kill("SIGKILL"), after);
+    };
     child.stdout.on("data", (chunk: Buffer) => {
-      if (started || !chunk.toString().includes("started")) return;
-      started = true;
-      setTimeout(() => child.kill("SIGKILL"), delayMs);
+      buffered += chunk.toString();
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        const [kind, what = ""] = line.split(" ", 2);
+        if (kind === "finished") finished = true;
+        if (kind !== "entered" && kind !== "checkpoint") continue;
+        last = what; // until the process is gone: a delayed kill may land in a later state
+        if (!killing && what === target) kill(kind === "checkpoint" ? 0 : delayMs);
+      }
     });
     child.on("error", reject);
-    child.on("exit", (code) =>
-      started ? resolve() : reject(new Error(`the child exited (${code}) before starting its run`)),
-    );
+    child.on("exit", () => resolve({ landedIn: last, finishedFirst: finished }));
   });
+}
+
+/** The state entered last and never exited in `name`'s history (before the reopen marked it interrupted). */
+function openState(tg: Tollgate, name: string): string | null {
+  let open: string | null = null;
+  for (const e of tg.stores.executions.history(name)) {
+    const entered = e.stateEnteredEventDetails as { name: string } | undefined;
+    const exited = e.stateExitedEventDetails as { name: string } | undefined;
+    if (entered) open = entered.name;
+    else if (exited && exited.name === open) open = null;
+  }
+  return open;
 }
 
 /** Reopening after a kill: interrupted runs are marked, the database and the audit log are intact. */
@@ -47,13 +85,21 @@ export async function inspectAfterCrash(tg: Tollgate, name: string, killedAfterM
     name,
     killedAfterMs,
     statusAfterReopen: tg.stores.executions.get(name)?.status ?? "missing",
+    runningAtKill: openState(tg, name),
     integrity,
     auditRecords,
   };
 }
 
-/** Kill delays spread over a run's length, reproducible for a seed. */
-export function killDelays(n: number, maxMs: number, seed = 1): number[] {
+/**
+ * Where the kills aim: every Task state of a promoting run and Promote's commit window, in turn, each
+ * with a seeded delay of 0–`maxDelayMs` after the state is entered.
+ */
+export function killTargets(n: number, states: string[], maxDelayMs: number, seed = 1) {
   const r = rng(seed);
-  return Array.from({ length: n }, () => Math.floor(r() * maxMs));
+  const targets = [...states, "Promote:between-writes"];
+  return Array.from({ length: n }, (_, i) => ({
+    target: targets[i % targets.length]!,
+    delayMs: Math.floor(r() * maxDelayMs),
+  }));
 }
