@@ -109,7 +109,8 @@ async function races(reps: number) {
 
 /**
  * A fault in every Task state of the ASL per repetition, its kind (before the task, after write 1–3,
- * after its return) drawn with the repetition's seed; each run then redriven (test/reliability/fault-plan.ts).
+ * after its return) drawn with the repetition's seed, and a failed child of each Distributed Map;
+ * each run then redriven (test/reliability/fault-plan.ts).
  */
 async function faults(reps: number) {
   const home = tempHome();
@@ -117,7 +118,11 @@ async function faults(reps: number) {
   const outcomes = await faultPlan(home, reps);
   const kinds: Record<string, number> = {};
   for (const o of outcomes) {
-    const kind = o.fault.includes(":") ? o.fault.slice(o.fault.indexOf(":") + 1).replace(/:\d+$/, "") : "before";
+    const kind = o.fault.includes("[")
+      ? "map-child"
+      : o.fault.includes(":")
+        ? o.fault.slice(o.fault.indexOf(":") + 1).replace(/:\d+$/, "")
+        : "before";
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
   const bad = outcomes.filter((o) => !(o.failed && o.consistent && o.liveAsExpected && o.redriveAsExpected));

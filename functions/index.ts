@@ -1,5 +1,5 @@
 /**
- * @tollgate/functions: the Lambda handlers. Each step's entry file (`preprocess.ts`, `train.ts`, …,
+ * @tollgate/functions: the Lambda handlers. Each step's entry file (`preprocess.ts`, `train-shard.ts`, …,
  * named after its `${<Key>FunctionArn}` in workflows/retrain.asl.json) exports the `step` the local
  * runtime runs and the `handler` SST deploys; `predict.ts` and `trigger.ts` are the other Lambdas.
  * @example

@@ -14,6 +14,7 @@ import { type AslDefinition, type LambdaStep, lambdaSteps } from "../packages/co
 import { type StoreAccess, storeStatements } from "./access.ts";
 import { etlJob } from "./etl.ts";
 import { MAX_TIMEOUT, type TollgateFunction, tollgateFunction } from "./function.ts";
+import { distributedMapStatements, recordUnsuccessfulEnds } from "./map-access.ts";
 import { suppress } from "./nag.ts";
 import { Storage } from "./Storage.ts";
 import { readDeploySettings, settingsEnv } from "./settings.ts";
@@ -24,6 +25,8 @@ interface StepSpec {
   memorySize: number;
   timeoutSeconds: number;
   access: StoreAccess;
+  /** A Distributed Map's child: its reserved concurrency is the Maps' MaxConcurrency (one setting). */
+  mapChild?: boolean;
 }
 
 /**
@@ -42,20 +45,52 @@ export const STEPS = {
     timeoutSeconds: MAX_TIMEOUT,
     access: { data: { read: ["runs/", "curated/"], write: ["prepared/"] } },
   },
-  Train: {
+  Select: {
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["prepared/"], write: ["runs/"] } },
+  },
+  // a child of the Train Map: its shards, the feature spec, the last merged weights
+  TrainShard: {
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["curated/", "prepared/", "runs/"], write: ["runs/"] } },
+    mapChild: true,
+  },
+  Merge: {
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["prepared/", "runs/"], write: ["runs/"] } },
+  },
+  Export: {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     // new objects only: a model version's files are written once and never replaced
-    access: { data: { read: ["prepared/"] }, models: { create: ["models/"] }, registry: ["putModelVersion"] },
+    access: {
+      data: { read: ["prepared/", "runs/"] },
+      models: { create: ["models/"] },
+      registry: ["putModelVersion"],
+    },
   },
-  Evaluate: {
+  // a child of the Evaluate Map: its shards' test rows, the candidate and the live model
+  EvaluateShard: {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     access: {
-      // runs/: the manifests of this run and of the live model's run (is the candidate superseded?)
-      data: { read: ["prepared/", "runs/"] },
-      models: { read: ["models/"], create: ["models/"] },
-      registry: ["getLive", "getModelVersion", "putModelVersion"],
+      data: { read: ["curated/"], write: ["runs/"] },
+      models: { read: ["models/"] },
+      registry: ["getLive", "getModelVersion"],
+    },
+    mapChild: true,
+  },
+  Score: {
+    memorySize: 1024,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: {
+      // runs/: the children's confusion counts, and the manifests of this run and of the live model's run (is the candidate superseded?)
+      data: { read: ["runs/"] },
+      models: { create: ["models/"] },
+      registry: ["getModelVersion", "putModelVersion"],
     },
   },
   Promote: {
@@ -68,10 +103,11 @@ export const STEPS = {
     timeoutSeconds: 60,
     access: { registry: ["setModelStatus", "putRun"] },
   },
+  // also the target of the rule on the state machine's unsuccessful ends (a failed Map Run is not caught)
   RecordFailure: {
     memorySize: 512,
     timeoutSeconds: 60,
-    access: { registry: ["getLive", "getModelVersion", "setModelStatus", "putRun"] },
+    access: { registry: ["getLive", "getModelVersion", "listModelVersions", "setModelStatus", "getRun", "putRun"] },
   },
 } satisfies Record<string, StepSpec>;
 
@@ -118,6 +154,7 @@ export function Pipeline({ stack }: StackContext) {
       statements: storeStatements(stores, spec.access),
       // every step bundle imports the steps index, which loads onnxruntime-node
       onnx: true,
+      ...(spec.mapChild ? { reservedConcurrency: settings.mapConcurrency } : {}),
     });
     suppress(steps[key].role, "AwsSolutions-IAM5", "objects under the fixed prefixes this step reads or writes", [
       { regex: "/^Resource::<(Data|Models)[0-9A-F]{8}\\.Arn>\\/[a-z]+\\/\\*$/" },
@@ -129,12 +166,18 @@ export function Pipeline({ stack }: StackContext) {
     retention: RetentionDays.THREE_MONTHS,
     removalPolicy: RemovalPolicy.DESTROY,
   });
+  // named, so that its role may start and watch its own Distributed Map children without a cycle
+  const stateMachineName = `${stack.stackName}-retrain`;
   const stateMachine = new StateMachine(stack, "Retrain", {
+    stateMachineName,
     stateMachineType: StateMachineType.STANDARD,
     definitionBody: DefinitionBody.fromString(definition),
     definitionSubstitutions: {
       EtlJobName: etl.job.ref,
       DataBucketName: dataBucket.bucketName,
+      MapConcurrency: String(settings.mapConcurrency),
+      RowsPerChild: String(settings.rowsPerChild),
+      SpecSampleRows: String(settings.specSampleRows),
       ...Object.fromEntries(Object.entries(steps).map(([key, s]) => [`${key}FunctionArn`, s.fn.functionArn])),
     },
     logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: true },
@@ -155,9 +198,24 @@ export function Pipeline({ stack }: StackContext) {
       resources: [etl.jobArn],
     }),
   );
+  for (const statement of distributedMapStatements(stack, stateMachineName, dataBucket)) {
+    stateMachine.addToRolePolicy(statement);
+  }
   suppress(stateMachine, "AwsSolutions-IAM5", "CloudWatch Logs delivery for Step Functions only accepts resource *", [
     "Resource::*",
   ]);
+  suppress(
+    stateMachine,
+    "AwsSolutions-IAM5",
+    "Distributed Map children are executions of this state machine (named <machine>/<map run>:<id>); ItemReader reads the shard lists under prepared/, ResultWriter writes under runs/",
+    [
+      {
+        regex: `/^Resource::arn:<AWS::Partition>:states:[^:]+:[^:]+:execution:${stateMachineName}\\/\\*$/`,
+      },
+      { regex: "/^Resource::<Data[0-9A-F]{8}\\.Arn>\\/(prepared|runs)\\/\\*$/" },
+    ],
+  );
+  recordUnsuccessfulEnds(stack, stateMachine, steps.RecordFailure!.fn);
   suppress(
     stateMachine,
     "AwsSolutions-SF2",

@@ -26,6 +26,8 @@ export interface TollgateFunctionOptions {
   memorySize?: number;
   timeoutSeconds?: number;
   description?: string;
+  /** Reserved concurrency (a Distributed Map child's: the Maps' MaxConcurrency). */
+  reservedConcurrency?: number;
 }
 
 /** A function with its dedicated role and log group. */
@@ -73,6 +75,7 @@ export function tollgateFunction(stack: Stack, id: string, options: TollgateFunc
     role,
     logGroup,
     ...(options.description ? { description: options.description } : {}),
+    ...(options.reservedConcurrency ? { reservedConcurrentExecutions: options.reservedConcurrency } : {}),
     ...bundleProps({ onnx: options.onnx }),
   });
   suppress(

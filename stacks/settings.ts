@@ -13,6 +13,9 @@ export const DeploySettings = Settings.pick({
   minAccuracy: true,
   minGain: true,
   seed: true,
+  mapConcurrency: true,
+  rowsPerChild: true,
+  specSampleRows: true,
 }).extend({ logLevel: LogLevel.default("info").describe("the Lambdas' log level") });
 export type DeploySettings = ReturnType<typeof DeploySettings.parse>;
 

@@ -28,7 +28,8 @@ function withState(name: string, patch: Record<string, unknown>): AslDefinition 
 
 describe("workflows/retrain.asl.json", () => {
   it("passes asl-validator as written, DefinitionSubstitutions in place", () => {
-    expect(validate(asl)).toMatchObject({ isValid: true, errors: [] });
+    // asl-validator writes QueryLanguage into every state: give it a copy
+    expect(validate(structuredClone(asl))).toMatchObject({ isValid: true, errors: [] });
   });
 
   it("passes asl-validator after the local substitutions, and a broken copy does not", () => {
@@ -43,7 +44,9 @@ describe("workflows/retrain.asl.json", () => {
   it("names every ARN and job through DefinitionSubstitutions", () => {
     const names = [...raw.matchAll(/\$\{([A-Za-z]+)\}/g)].map((m) => m[1]);
     const functions = lambdaSteps(asl).map(({ key }) => `${key}FunctionArn`);
-    expect(new Set(names)).toEqual(new Set(["EtlJobName", "DataBucketName", ...functions]));
+    expect(new Set(names)).toEqual(
+      new Set(["EtlJobName", "DataBucketName", "MapConcurrency", "RowsPerChild", "SpecSampleRows", ...functions]),
+    );
     expect(raw).not.toMatch(/arn:aws:lambda:/);
   });
 
@@ -58,6 +61,37 @@ describe("workflows/retrain.asl.json", () => {
     }
     expect(asl.States.RecordFailure?.Next).toBe("Failed");
     expect(asl.States.Failed).toMatchObject({ Type: "Fail", ErrorPath: "$.failure.Error" });
+  });
+
+  it("leaves a failed Map child uncaught, so that an AWS redrive restarts at its Map Run (not at Fail)", () => {
+    const maps = Object.entries(asl.States).filter(([, state]) => state.Type === "Map");
+    expect(maps.map(([name]) => name)).toEqual(["Train", "Evaluate"]);
+    for (const [name, state] of maps) {
+      // ItemReader/ResultWriter failures are caught (nothing ran: a redrive has nothing to rerun) …
+      const caught = ((state.Catch ?? []) as { ErrorEquals: string[] }[]).flatMap((c) => c.ErrorEquals);
+      expect(caught, name).toEqual(["States.ItemReaderFailed", "States.ResultWriterFailed"]);
+      // … a child's failure (States.ExceedToleratedFailureThreshold) ends the run at the Map
+      expect(caught, name).not.toContain("States.ALL");
+      expect(state.ToleratedFailurePercentage ?? 0, name).toBe(0);
+      expect(state.ItemProcessor, name).toMatchObject({ ProcessorConfig: { Mode: "DISTRIBUTED" } });
+      const children = Object.values((state.ItemProcessor as AslDefinition).States);
+      for (const child of children) expect(child.Catch, name).toBeUndefined();
+    }
+  });
+
+  it("reads the Maps' items from the shard list in S3 and writes their results there", () => {
+    for (const name of ["Train", "Evaluate"]) {
+      expect(asl.States[name], name).toMatchObject({
+        ItemReader: { Resource: "arn:aws:states:::s3:getObject", Parameters: { "Key.$": "$.prepared.shardsKey" } },
+        ItemBatcher: { MaxItemsPerBatchPath: "$.prepared.fanOut.shardsPerChild" },
+        MaxConcurrencyPath: "$.prepared.fanOut.maxConcurrency",
+        ResultWriter: { Resource: "arn:aws:states:::s3:putObject" },
+      });
+    }
+    // the round loop: Train → Merge → MoreRounds → Train | Export
+    expect(asl.States.Train?.Next).toBe("Merge");
+    expect(asl.States.Merge?.Next).toBe("MoreRounds");
+    expect(asl.States.MoreRounds).toMatchObject({ Choices: [{ Next: "Train" }], Default: "Export" });
   });
 
   it("retries every Lambda task on Lambda's transient errors, as AWS recommends for lambda:invoke", () => {
@@ -115,11 +149,11 @@ describe("the local engine's definition loader", () => {
     ["Assign", () => withState("Train", { Assign: { x: 1 } }), /state "Train" uses variables \(Assign\)/],
     [
       "ItemReader outside a Distributed Map",
-      () => withState("Evaluate", { ItemReader: {} }),
-      /state "Evaluate" uses ItemReader, which only a Distributed Map may have/,
+      () => withState("Score", { ItemReader: {} }),
+      /state "Score" uses ItemReader, which only a Distributed Map may have/,
     ],
-    ["ItemBatcher", () => withState("Evaluate", { ItemBatcher: {} }), /ItemBatcher/],
-    ["ResultWriter", () => withState("Evaluate", { ResultWriter: {} }), /ResultWriter/],
+    ["ItemBatcher", () => withState("Score", { ItemBatcher: {} }), /ItemBatcher/],
+    ["ResultWriter", () => withState("Score", { ResultWriter: {} }), /ResultWriter/],
     [
       "waitForTaskToken",
       () => withState("Promote", { Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken" }),

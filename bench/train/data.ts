@@ -8,8 +8,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tokenize } from "@tollgate/core/ml/text";
-import { SHARD_ROWS } from "@tollgate/core/steps/preprocess";
 import type { DatasetSource, Row } from "./datasets.ts";
+
+/** Rows per JSON Lines shard the benchmark writes for tollgate (what bounds a read, not the model). */
+const SHARD_ROWS = 20_000;
 
 export const SEED = 42;
 /** Fraction of each label's rows in the test split. */

@@ -18,12 +18,17 @@
  * run by the state machine's role) needs a RUNNERS entry and, until then, a NOT_EXERCISED line.
  */
 
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from "@aws-sdk/client-sfn";
 import { S3ObjectStore } from "@tollgate/aws";
+import { type AslDefinition, lambdaSteps, walkStates } from "@tollgate/core/workflow/asl";
 import type { ExecutionRecord } from "@tollgate/core/workflow/executions";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { localGlueJob } from "@tollgate/local/engine/glue";
+import { LOCAL_NAMES } from "@tollgate/local/stores";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { tempHome, topicRows } from "../helpers/topics.ts";
@@ -32,6 +37,8 @@ import { synthesize } from "../infra/synth.ts";
 import { createBuckets, createRegistryTable } from "../moto/resources.ts";
 import { type Credentials, type MotoServer, startMoto } from "../moto/server.ts";
 import { type DeployedRole, deployedRoles, policyOf, type ResolvedStatement, type StageNames } from "./deployed.ts";
+import type { MapChildrenOptions } from "./map-children.ts";
+import { withEnv } from "./with-env.ts";
 
 const NAMES: StageNames = {
   dataBucket: "iam-tollgate-data",
@@ -40,6 +47,19 @@ const NAMES: StageNames = {
   stateMachine: "iam-tollgate-Retrain",
   etlJob: "tollgate-etl",
 };
+
+/** The Lambda steps the test's runs (a promotion, a rejection, a failure) go through. */
+const RUN_STEPS = [
+  "Preprocess",
+  "TrainShard",
+  "Merge",
+  "Export",
+  "EvaluateShard",
+  "Score",
+  "Promote",
+  "Reject",
+  "RecordFailure",
+];
 
 /**
  * Statements (by role and action) that no local run exercises, and why. A data-access statement
@@ -56,7 +76,13 @@ const NOT_EXERCISED: { role: (r: DeployedRole) => boolean; action: RegExp; reaso
     role: (r) => r.service === "states",
     action: /./,
     reason:
-      "the state machine's role is used by Step Functions itself (invoking the step Lambdas, running the Glue job, delivering logs); the local engine runs the same ASL without a role. privilege.ts checks every action against the ASL's integrations",
+      "the state machine's role is used by Step Functions itself (invoking the step Lambdas, running the Glue job, delivering logs, starting Distributed Map children, ItemReader and ResultWriter); the local engine runs the same ASL without a role (here its Maps read and write the emulated bucket as admin). privilege.ts checks every action against the ASL's integrations",
+  },
+  {
+    role: (r) => r.key === "Select",
+    action: /./,
+    reason:
+      "Select runs only when the data makes more than one Train child (more than one curated shard, over 100k rows); the test's runs have one shard. Its reads and writes are Merge's (prepared/, runs/), which runs here",
   },
   {
     role: (r) => r.key === "Trigger",
@@ -129,22 +155,9 @@ const runs: Record<string, ExecutionRecord> = {};
 const saved = { ...process.env };
 
 /** Runs `fn` with these environment variables set (each Lambda has its own environment). */
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
-
-/** A role's Lambda entry point as Lambda runs it: its own module instance, environment and credentials. */
-async function entryPoint(role: DeployedRole, c: Credentials): Promise<(event: unknown) => Promise<unknown>> {
-  const env = {
+/** What a role's Lambda sees: its function's environment, the emulator, the role's credentials. */
+function lambdaEnv(role: DeployedRole, c: Credentials): Record<string, string> {
+  return {
     ...role.env,
     TOLLGATE_LOG_LEVEL: "silent",
     AWS_REGION: moto.region,
@@ -152,6 +165,21 @@ async function entryPoint(role: DeployedRole, c: Credentials): Promise<(event: u
     AWS_ACCESS_KEY_ID: c.accessKeyId,
     AWS_SECRET_ACCESS_KEY: c.secretAccessKey,
   };
+}
+
+/** The steps that run as a Distributed Map's children (in the Map Run's worker processes). */
+function mapChildSteps(): string[] {
+  const asl = JSON.parse(readFileSync("workflows/retrain.asl.json", "utf8")) as AslDefinition;
+  return [...walkStates(asl.States)].flatMap(({ state }) => {
+    const processor = (state as unknown as { ItemProcessor?: AslDefinition & { ProcessorConfig?: { Mode?: string } } })
+      .ItemProcessor;
+    return processor?.ProcessorConfig?.Mode === "DISTRIBUTED" ? lambdaSteps(processor).map((s) => s.key) : [];
+  });
+}
+
+/** A role's Lambda entry point as Lambda runs it: its own module instance, environment and credentials. */
+async function entryPoint(role: DeployedRole, c: Credentials): Promise<(event: unknown) => Promise<unknown>> {
+  const env = lambdaEnv(role, c);
   vi.resetModules();
   const module = (await withEnv(env, () => import(`../../functions/${role.handlerFile}.ts`))) as {
     handler: (event: unknown) => Promise<unknown>;
@@ -261,8 +289,8 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
       stepRoles()
         .map((r) => r.key)
         .sort(),
-    ).toEqual(["CheckNewData", "Evaluate", "Preprocess", "Promote", "RecordFailure", "Reject", "Train"].sort());
-    expect(role("Train").env).toMatchObject({
+    ).toEqual(["CheckNewData", "Select", ...RUN_STEPS].sort());
+    expect(role("TrainShard").env).toMatchObject({
       DATA_BUCKET: NAMES.dataBucket,
       MODEL_BUCKET: NAMES.modelBucket,
       REGISTRY_TABLE: NAMES.registryTable,
@@ -286,8 +314,30 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
       };
     }
     const etlStore = etlJob(creds.Etl!).store;
-    const open = (faults: string[] = []) =>
-      openTollgate({ home: tempHome(), lambdas, etlStore: () => etlStore, faults });
+    // the Map children run in worker processes: there, each runs as its entry point with its role
+    const children = mapChildSteps();
+    const eventsDir = mkdtempSync(join(tmpdir(), "iam-events-"));
+    const open = (faults: string[] = []) => {
+      const home = tempHome();
+      const options: MapChildrenOptions = {
+        home,
+        eventsDir,
+        steps: children.map((key) => ({
+          key,
+          handlerFile: role(key).handlerFile!,
+          env: lambdaEnv(role(key), creds[key]!),
+        })),
+      };
+      const admins = new S3ObjectStore({ bucket: NAMES.dataBucket, client: new S3Client(moto.clientConfig(admin)) });
+      return openTollgate({
+        home,
+        lambdas,
+        etlStore: () => etlStore,
+        faults,
+        mapRuntime: { module: new URL("./map-children.ts", import.meta.url).href, options },
+        mapBuckets: () => ({ [LOCAL_NAMES.dataBucket]: admins }),
+      });
+    };
     const tg = open();
     try {
       await runWorkflow(tg, "iam-promote", 1, { minAccuracy: 0.5, minGain: 0 });
@@ -295,17 +345,18 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
     } finally {
       tg.close();
     }
-    const failing = open(["Evaluate"]);
+    const failing = open(["Score"]);
     try {
       await runWorkflow(failing, "iam-fail", 3, { minAccuracy: 0.5, minGain: 0 });
     } finally {
       failing.close();
     }
+    for (const key of children) events[key] = JSON.parse(readFileSync(join(eventsDir, `${key}.json`), "utf8"));
     expect(runs["iam-promote"]).toMatchObject({ status: "SUCCEEDED", error: null });
     expect(JSON.parse(runs["iam-promote"]?.output ?? "{}").decision.decision).toBe("promoted");
     expect(JSON.parse(runs["iam-reject"]?.output ?? "{}").decision.decision).toBe("rejected");
     expect(runs["iam-fail"]).toMatchObject({ status: "FAILED", error: "InjectedFaultError" });
-    for (const key of ["Preprocess", "Train", "Evaluate", "Promote", "Reject", "RecordFailure"]) {
+    for (const key of RUN_STEPS) {
       expect(events[key], key).toBeDefined();
     }
   }, 240_000);

@@ -67,16 +67,17 @@ describe("the console API", () => {
     expect(run.execution.error).toBe("InjectedFaultError");
     expect(run.stateStatus).toMatchObject({
       Train: "succeeded",
-      Evaluate: "caught",
+      Evaluate: "succeeded",
+      Score: "caught",
       Gate: "not-reached",
       Promote: "not-reached",
       RecordFailure: "succeeded",
       Failed: "failed",
     });
-    const evaluate = run.states.find((s) => s.name === "Evaluate");
-    expect(evaluate).toMatchObject({ error: "InjectedFaultError", attempts: 1 });
-    expect(evaluate?.cause).toMatch(/fault injected/);
-    expect(evaluate?.input).toMatchObject({ trained: { modelVersion: seeded.versions.failed } });
+    const score = run.states.find((s) => s.name === "Score");
+    expect(score).toMatchObject({ error: "InjectedFaultError", attempts: 1 });
+    expect(score?.cause).toMatch(/fault injected/);
+    expect(score?.input).toMatchObject({ trained: { modelVersion: seeded.versions.failed } });
     expect(run.events.at(-1)?.type).toBe("ExecutionFailed");
     expect(run.graph.nodes.map((n) => n.name).sort()).toEqual(Object.keys(readAsl().States).sort());
   });

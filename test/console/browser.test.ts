@@ -58,13 +58,13 @@ describe("the console in a browser", () => {
     await page.locator('.filters [data-status="FAILED"]').click();
     await page.getByRole("link", { name: seeded.runs.failed }).click();
     await page.locator(`section.run[data-run="${seeded.runs.failed}"]`).waitFor();
-    expect(await node("Evaluate").getAttribute("data-status")).toBe("caught");
-    expect(await node("Evaluate").textContent()).toContain("InjectedFaultError");
+    expect(await node("Score").getAttribute("data-status")).toBe("caught");
+    expect(await node("Score").textContent()).toContain("InjectedFaultError");
     expect(await node("Failed").getAttribute("data-status")).toBe("failed");
     expect(await node("RecordFailure").getAttribute("data-status")).toBe("succeeded");
     expect(await node("Gate").getAttribute("data-status")).toBe("not-reached");
     const panel = page.locator(".state-panel");
-    expect(await panel.getAttribute("data-selected-state")).toBe("Evaluate");
+    expect(await panel.getAttribute("data-selected-state")).toBe("Score");
     expect(await panel.textContent()).toMatch(/InjectedFaultError: fault injected/);
     expect(await page.locator(".run-error").textContent()).toMatch(/^InjectedFaultError/);
     await screenshot(page, "run-failed");
@@ -85,13 +85,13 @@ describe("the console in a browser", () => {
 
   it("shows a successful run: every state to Promote succeeded, the decision and the gate", async () => {
     await openRun(seeded.runs.promoted);
-    for (const state of ["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"])
+    for (const state of ["Etl", "Preprocess", "Train", "Merge", "Export", "Evaluate", "Score", "Gate", "Promote"])
       expect(await node(state).getAttribute("data-status"), state).toBe("succeeded");
     for (const state of ["Reject", "RecordFailure", "Failed"])
       expect(await node(state).getAttribute("data-status"), state).toBe("not-reached");
     expect(await page.locator(".toolbar .decision-promoted").textContent()).toMatch(/promoted/i);
-    await node("Train").click();
-    await expect.poll(() => page.locator(".state-panel").getAttribute("data-selected-state"), soon).toBe("Train");
+    await node("Export").click();
+    await expect.poll(() => page.locator(".state-panel").getAttribute("data-selected-state"), soon).toBe("Export");
     expect(await page.locator(".state-panel").textContent()).toContain('"modelVersion"');
     await screenshot(page, "run-succeeded");
   });

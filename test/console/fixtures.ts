@@ -32,13 +32,13 @@ async function runOnce(home: string, faults: string[], name: string, rows: Row[]
 
 /**
  * A clean run (promoted: nothing was live), a run on random labels (rejected under minAccuracy
- * 0.8) and a run with a fault injected into Evaluate (failed, caught, recorded).
+ * 0.8) and a run with a fault injected into Score (failed, caught, recorded).
  */
 export async function seedRuns(home = tempHome()): Promise<SeededHome> {
   const runs = { promoted: "run-clean", rejected: "run-noisy", failed: "run-fault" };
   const promoted = await runOnce(home, [], runs.promoted, topicRows(600, 1));
   const rejected = await runOnce(home, [], runs.rejected, topicRows(1200, 3, 1));
-  const failed = await runOnce(home, ["Evaluate"], runs.failed, topicRows(300, 5));
+  const failed = await runOnce(home, ["Score"], runs.failed, topicRows(300, 5));
   return { home, runs, versions: { promoted, rejected, failed } };
 }
 

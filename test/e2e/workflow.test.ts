@@ -68,7 +68,7 @@ describe("the retrain workflow on the embedded runtime", () => {
     const before = await healthy.stores.registry.getLive("topics");
     healthy.close();
     open.splice(open.indexOf(healthy), 1);
-    const faulty = start(["Evaluate"], home);
+    const faulty = start(["Score"], home);
     const execution = await ingestAndRun(faulty, "run-fault", topicRows(300, 5));
     expect(execution.status).toBe("FAILED");
     expect(execution.error).toBe("InjectedFaultError");

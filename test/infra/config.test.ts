@@ -33,6 +33,9 @@ describe("deploy settings", () => {
       minAccuracy: 0.5,
       minGain: 0,
       seed: 42,
+      mapConcurrency: 100,
+      rowsPerChild: 1_000_000,
+      specSampleRows: 1_000_000,
       logLevel: "info",
     });
   });

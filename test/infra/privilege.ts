@@ -82,7 +82,22 @@ const INTEGRATION_ACTIONS: Record<string, string[]> = {
   "glue:startJobRun.sync": ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"],
   "glue:startJobRun": ["glue:StartJobRun"],
   "states:startExecution": ["states:StartExecution"],
+  // a Distributed Map's ItemReader and ResultWriter (ResultWriter uploads in parts, and cleans up)
+  "s3:getObject": ["s3:GetObject"],
+  "s3:putObject": ["s3:PutObject", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
 };
+
+/**
+ * What a Distributed Map's children need of the parent's role: each is an execution of the same
+ * state machine (https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html),
+ * and a Map Run's redrive redrives them.
+ */
+const DISTRIBUTED_MAP_ACTIONS = [
+  "states:StartExecution",
+  "states:DescribeExecution",
+  "states:StopExecution",
+  "states:RedriveExecution",
+];
 
 /** The IAM actions the ASL's Task states need; throws on an integration this table does not know. */
 export function aslActions(asl: string): Set<string> {
@@ -92,6 +107,7 @@ export function aslActions(asl: string): Set<string> {
     if (!actions) throw new Error(`unknown Step Functions integration ${integration}: add its IAM actions`);
     for (const action of actions) used.add(action);
   }
+  if (/"Mode":\s*"DISTRIBUTED"/.test(asl)) for (const action of DISTRIBUTED_MAP_ACTIONS) used.add(action);
   return used;
 }
 

@@ -10,12 +10,26 @@ import { rng } from "../helpers/topics.ts";
 import { checkConsistency } from "./consistency.ts";
 import { addRaw, input, PERMISSIVE_GATE } from "./inputs.ts";
 
-/** The Task states of the deployed ASL, in file order. */
+/**
+ * The Task states of the deployed ASL a run of the bench's data passes, in file order (Select runs
+ * only when the data makes more than one Train child; the bench's data is one shard).
+ */
 export function taskStates(file = "workflows/retrain.asl.json"): string[] {
   const asl = JSON.parse(readFileSync(file, "utf8")) as { States: Record<string, { Type: string }> };
   return Object.entries(asl.States)
-    .filter(([, s]) => s.Type === "Task")
+    .filter(([name, s]) => s.Type === "Task" && name !== "Select")
     .map(([name]) => name);
+}
+
+/**
+ * A failed child of each Distributed Map (`<Map>[<index>]`): the run fails at the Map (left uncaught),
+ * is recorded failed, keeps the live model, and its redrive reruns only that child.
+ */
+export function mapChildFaults(file = "workflows/retrain.asl.json"): string[] {
+  const asl = JSON.parse(readFileSync(file, "utf8")) as { States: Record<string, { Type: string }> };
+  return Object.entries(asl.States)
+    .filter(([, s]) => s.Type === "Map")
+    .map(([name]) => `${name}[0]`);
 }
 
 /** One fault point for `state`, drawn from `random`: before it, after write 1–3, or after its return. */
@@ -40,12 +54,12 @@ export interface FaultOutcome {
 /**
  * Runs one fault case on `home` (which has a live `topics` model): the run with the fault, then a
  * redrive without it. Reject is reached with a gate no candidate passes (minGain 1); RecordFailure
- * after a fault in Train.
+ * after a fault in Export.
  */
 export async function runFaultCase(home: string, fault: string, name: string, seed: number): Promise<FaultOutcome> {
   const state = fault.split(":")[0] ?? fault;
   const gate = state === "Reject" ? { minAccuracy: 0.5, minGain: 1 } : PERMISSIVE_GATE;
-  const faults = state === "RecordFailure" ? ["Train", fault] : [fault];
+  const faults = state === "RecordFailure" ? ["Export", fault] : [fault];
   const tg = openTollgate({ home, faults });
   let outcome: FaultOutcome;
   try {
@@ -80,7 +94,7 @@ export async function runFaultCase(home: string, fault: string, name: string, se
   return outcome;
 }
 
-/** `reps` repetitions over every Task state, each fault drawn with the repetition's seed. */
+/** `reps` repetitions over every Task state (each fault drawn with the repetition's seed) and every Map's child. */
 export async function faultPlan(home: string, reps: number) {
   const outcomes: FaultOutcome[] = [];
   const states = taskStates();
@@ -88,6 +102,9 @@ export async function faultPlan(home: string, reps: number) {
     const random = rng(1000 + rep);
     for (const [i, state] of states.entries()) {
       outcomes.push(await runFaultCase(home, drawFault(state, random), `f${rep}-${i}`, rep * 100 + i));
+    }
+    for (const [i, fault] of mapChildFaults().entries()) {
+      outcomes.push(await runFaultCase(home, fault, `f${rep}-m${i}`, rep * 100 + 50 + i));
     }
   }
   return outcomes;

@@ -1,7 +1,9 @@
 /**
  * Faults injected by configuration into each step in turn (and inside Promote, between its
- * writes): the run fails, the live model is unchanged and still serves; then the failed run is
- * redriven from the state that failed, as the same execution, to success.
+ * writes; and into a child of each Distributed Map, `<Map>[<index>]`): the run fails, is recorded
+ * failed, the live model is unchanged and still serves; then the failed run is redriven from the
+ * state that failed, as the same execution, to success. A Map's failure is left uncaught, so the
+ * redrive reaches its Map Run (as on AWS); the run is recorded by the status-change handler.
  */
 
 import type { Tollgate } from "@tollgate/local/app";
@@ -9,7 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempHome } from "../helpers/topics.ts";
 import { addRaw, expectConsistent, input, open } from "./helpers.ts";
 
-const FAULTS = ["Etl", "Preprocess", "Train", "Evaluate", "Promote", "Promote:between-writes"];
+const FAULTS = [
+  "Etl",
+  "Preprocess",
+  "Train[0]",
+  "Merge",
+  "Export",
+  "Evaluate[0]",
+  "Score",
+  "Promote",
+  "Promote:between-writes",
+];
+/** The state a fault fails: `Train[0]` fails the Train Map, `Promote:between-writes` Promote. */
+const stateOf = (fault: string) => fault.split(/[:[]/)[0];
+/** What the run's error says: a failed Map child fails its Map Run with the threshold error. */
+const errorOf = (fault: string) =>
+  fault.includes("[") ? /States\.ExceedToleratedFailureThreshold/ : /InjectedFaultError/;
 const home = tempHome();
 
 beforeAll(async () => {
@@ -29,7 +46,7 @@ describe.each(FAULTS.map((fault, i) => [fault, i]))("a fault in %s", (fault, i) 
       liveBefore = await expectConsistent(tg);
       const execution = await (await tg.workflow.start(run, input([await addRaw(tg, run, 200, 10 + Number(i))]))).done;
       expect(execution.status).toBe("FAILED");
-      expect(fault === "Etl" ? execution.cause : execution.error).toMatch(/InjectedFaultError/);
+      expect(fault === "Etl" ? execution.cause : execution.error).toMatch(errorOf(fault as string));
       expect(await expectConsistent(tg)).toBe(liveBefore);
       expect((await tg.stores.registry.getRun(run))?.decision).toBe("failed");
     } finally {
@@ -48,7 +65,9 @@ describe.each(FAULTS.map((fault, i) => [fault, i]))("a fault in %s", (fault, i) 
       // As AWS records it: `{ redriveCount }`, then the state it restarts at is entered.
       expect(history[redriven]?.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
       const restartedAt = history[redriven + 1]?.stateEnteredEventDetails as { name: string };
-      expect(restartedAt.name).toBe(fault.split(":")[0]);
+      expect(restartedAt.name).toBe(stateOf(fault as string));
+      // a failed Map child: the redrive reaches its Map Run, which reruns only that child
+      expect(history.some((e) => e.type === "MapRunRedriven")).toBe((fault as string).includes("["));
       expect(history.filter((e) => e.type === "ExecutionStarted")).toHaveLength(1);
       const live = await expectConsistent(tg);
       expect(live).not.toBe(liveBefore);
@@ -60,11 +79,11 @@ describe.each(FAULTS.map((fault, i) => [fault, i]))("a fault in %s", (fault, i) 
 });
 
 describe("a fault after a step's writes", () => {
-  // Partial writes: Train's model file is written, its registry record is not; Evaluate's metrics and
+  // Partial writes: Export's model file is written, its registry record is not; Score's metrics and
   // registry update are written, its result is lost. Each fails the run, and the redrive completes it.
   it.each([
-    ["Train:after-write:1", 40],
-    ["Evaluate:after-return", 42],
+    ["Export:after-write:1", 40],
+    ["Score:after-return", 42],
     ["Etl:after-write:1", 43],
   ])("%s: fails the run with the live model unchanged, and the redrive completes it", async (fault, seed) => {
     const run = `partial-${fault.split(":")[0]}`;

@@ -59,6 +59,7 @@ describe("a run whose promotion loses the race", () => {
         "LiveModelChanged",
         "FirstReEvaluation",
         "Evaluate",
+        "Score",
         "Gate",
         "Promote",
       ]);
@@ -137,34 +138,38 @@ describe("a run whose promotion loses the race", () => {
 });
 
 describe.each([2, 4, 8])("%i runs promoting at once", (n) => {
-  it("end with the truth and form one chain of promotions (no lost update)", async () => {
-    const wait = barrier(n);
-    const tg = open({
-      home: tempHome(),
-      onCheckpoint: async (point, runId) => {
-        if (point === "Promote:between-writes" && runId.startsWith("racer-")) await wait();
-      },
-    });
-    try {
-      await (await tg.workflow.start("base", input([await addRaw(tg, "base", 200, 1)]))).done;
-      const liveBefore = await expectConsistent(tg);
-      const names = Array.from({ length: n }, (_, i) => `racer-${i}`);
-      const keys = await Promise.all(names.map((name, i) => addRaw(tg, name, 120, 100 + i)));
-      const runs = await Promise.all(
-        names.map(async (name, i) => (await tg.workflow.start(name, input([keys[i]!]))).done),
-      );
-      const live = await expectConsistent(tg);
-      const outcome = checkRace(runs, liveBefore, live);
-      expect(outcome.problems).toEqual([]);
-      // The first round has one winner; every loser evaluated again at least once.
-      expect(outcome.reEvaluations).toBeGreaterThanOrEqual(n - 1);
-      expect(outcome.promoted + outcome.rejected + outcome.exhausted).toBe(n);
-      for (const r of runs) {
-        const record = await tg.stores.registry.getRun(r.name);
-        expect(record?.decision).toBe(r.status === "FAILED" ? "failed" : JSON.parse(r.output!).decision.decision);
+  it(
+    "end with the truth and form one chain of promotions (no lost update)",
+    async () => {
+      const wait = barrier(n);
+      const tg = open({
+        home: tempHome(),
+        onCheckpoint: async (point, runId) => {
+          if (point === "Promote:between-writes" && runId.startsWith("racer-")) await wait();
+        },
+      });
+      try {
+        await (await tg.workflow.start("base", input([await addRaw(tg, "base", 200, 1)]))).done;
+        const liveBefore = await expectConsistent(tg);
+        const names = Array.from({ length: n }, (_, i) => `racer-${i}`);
+        const keys = await Promise.all(names.map((name, i) => addRaw(tg, name, 120, 100 + i)));
+        const runs = await Promise.all(
+          names.map(async (name, i) => (await tg.workflow.start(name, input([keys[i]!]))).done),
+        );
+        const live = await expectConsistent(tg);
+        const outcome = checkRace(runs, liveBefore, live);
+        expect(outcome.problems).toEqual([]);
+        // The first round has one winner; every loser evaluated again at least once.
+        expect(outcome.reEvaluations).toBeGreaterThanOrEqual(n - 1);
+        expect(outcome.promoted + outcome.rejected + outcome.exhausted).toBe(n);
+        for (const r of runs) {
+          const record = await tg.stores.registry.getRun(r.name);
+          expect(record?.decision).toBe(r.status === "FAILED" ? "failed" : JSON.parse(r.output!).decision.decision);
+        }
+      } finally {
+        tg.close();
       }
-    } finally {
-      tg.close();
-    }
-  });
+    },
+    60_000 + n * 15_000,
+  ); // each run boots worker processes for its Train and Evaluate Maps
 });

@@ -80,10 +80,7 @@ describe("tollgate serve over HTTP", () => {
   it("reaches the accuracy the Evaluate step recorded, on the same test split", async () => {
     const stores = openLocalStores(models.home);
     const record = await stores.registry.getModelVersion(MODEL, models.first.version);
-    const rows = (await Promise.all(models.testShards.map((key) => stores.objects.data.get(key))))
-      .flatMap((bytes) => Buffer.from(bytes).toString("utf8").split("\n"))
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { text: string; label: string });
+    const rows = models.testRows;
     stores.close();
     let correct = 0;
     for (let i = 0; i < rows.length; i += 32) {

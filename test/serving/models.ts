@@ -3,16 +3,20 @@
  * the first promoted (live), the second trained on other data and rejected by a strict gate,
  * so a test can promote it by hand at the moment it chooses.
  */
+import { ShardItem } from "@tollgate/core/contracts";
+import { readJson } from "@tollgate/core/json-lines";
+import { splitRows } from "@tollgate/core/steps";
 import { openTollgate } from "@tollgate/local/app";
 import { expect } from "vitest";
+import { z } from "zod";
 import { type Row, tempHome, topicRows } from "../helpers/topics.ts";
 
 export const MODEL = "topics";
 
 export interface TwoModels {
   home: string;
-  /** Keys (in the data store) of the test split the first model was evaluated on. */
-  testShards: string[];
+  /** The test split the first model was evaluated on (the test rows of its curated shards). */
+  testRows: Row[];
   /** The live version. */
   first: { version: string; modelKey: string };
   /** A registered, rejected version (not live). */
@@ -36,13 +40,21 @@ export async function twoModels(home = tempHome()): Promise<TwoModels> {
       const { decision, trained, prepared } = JSON.parse(execution.output ?? "{}") as {
         decision: { decision: string };
         trained: { modelVersion: string; modelKey: string };
-        prepared: { splits: { test: string[] } };
+        prepared: { shardsKey: string };
       };
+      const shards = await readJson(tg.stores.objects.data, prepared.shardsKey, z.array(ShardItem));
+      const testRows: Row[] = [];
+      for await (const row of splitRows(
+        tg.stores.objects.data,
+        shards.map((s) => s.key),
+        "test",
+      ))
+        testRows.push(row);
       return {
         decision: decision.decision,
         version: trained.modelVersion,
         modelKey: trained.modelKey,
-        testShards: prepared.splits.test,
+        testRows,
       };
     };
     const first = await run("run-first", topicRows(600, 1), 0);
@@ -51,7 +63,7 @@ export async function twoModels(home = tempHome()): Promise<TwoModels> {
       throw new Error(`unexpected decisions: ${first.decision}, ${second.decision}`);
     }
     const pick = (m: typeof first) => ({ version: m.version, modelKey: m.modelKey });
-    return { home, testShards: first.testShards, first: pick(first), second: pick(second) };
+    return { home, testRows: first.testRows, first: pick(first), second: pick(second) };
   } finally {
     tg.close();
   }

@@ -1,7 +1,7 @@
 /** core/steps/decide.ts: the gate's reason, Promote's compare-and-swap, Reject and RecordFailure. */
 import type { DecisionInput, EvaluateOutput } from "@tollgate/core/contracts";
 import { LiveModelChangedError } from "@tollgate/core/errors";
-import { gateReason, promote, recordFailure, reject, type StepPorts } from "@tollgate/core/steps";
+import { gateReason, promote, recordFailure, recordRunFailure, reject, type StepPorts } from "@tollgate/core/steps";
 import { describe, expect, it } from "vitest";
 import { freshPorts } from "./fixtures.ts";
 import { trainedCandidate } from "./pipeline.ts";
@@ -160,6 +160,68 @@ describe("RecordFailure", () => {
       modelVersion: null,
       datasetVersion: null,
       reason: "InvalidDatasetError: too few rows",
+    });
+  });
+
+  describe("from a run's status change (a failure no Catch routed to it)", () => {
+    const changed = (runId: string, status: "FAILED" | "TIMED_OUT" | "ABORTED", input: unknown) => ({
+      source: "aws.states" as const,
+      "detail-type": "Step Functions Execution Status Change" as const,
+      detail: {
+        executionArn: `arn:aws:states:local:000000000000:execution:tollgate-retrain:${runId}`,
+        name: runId,
+        status,
+        input: JSON.stringify(input),
+        error: status === "FAILED" ? "States.ExceedToleratedFailureThreshold" : null,
+        cause: status === "FAILED" ? "The specified tolerated failure threshold was exceeded" : null,
+      },
+    });
+    const runInput = { dataset: "topics", modelName: "topics", gate, seed: 42, sources: [] };
+
+    it("marks the run and the candidate it registered failed, with the execution's error", async () => {
+      // Prepare
+      const ports = freshPorts();
+      const version = await candidate(ports, "run-1");
+
+      // Act
+      const out = await recordRunFailure(ports, changed("run-1", "FAILED", runInput));
+
+      // Assess
+      expect(out).toEqual({ recorded: true });
+      expect(await ports.registry.getModelVersion("topics", version)).toMatchObject({ status: "failed" });
+      expect(await ports.registry.getRun("run-1")).toMatchObject({
+        decision: "failed",
+        modelVersion: version,
+        datasetVersion: "v1",
+        reason: "States.ExceedToleratedFailureThreshold: The specified tolerated failure threshold was exceeded",
+      });
+    });
+
+    it("names a timeout or a stop by its status", async () => {
+      // Prepare
+      const ports = freshPorts();
+
+      // Act
+      await recordRunFailure(ports, changed("run-1", "ABORTED", runInput));
+
+      // Assess
+      expect((await ports.registry.getRun("run-1"))?.reason).toBe("States.ABORTED: the run ended ABORTED");
+    });
+
+    it("leaves a run that was already decided, and an execution that is not a retrain run", async () => {
+      // Prepare
+      const ports = freshPorts();
+      const version = await candidate(ports, "run-1");
+      await reject(ports, decision("run-1", evaluation(version)));
+
+      // Act
+      const decided = await recordRunFailure(ports, changed("run-1", "FAILED", runInput));
+      const foreign = await recordRunFailure(ports, changed("run-2", "FAILED", { something: "else" }));
+
+      // Assess
+      expect([decided, foreign]).toEqual([{ recorded: false }, { recorded: false }]);
+      expect(await ports.registry.getRun("run-1")).toMatchObject({ decision: "rejected" });
+      expect(await ports.registry.getRun("run-2")).toBeUndefined();
     });
   });
 });

@@ -1,67 +1,110 @@
-/** core/steps/evaluate.ts: champion / challenger on the same test split. */
-import { ModelNotFoundError } from "@tollgate/core/errors";
-import { evaluate } from "@tollgate/core/steps";
+/** core/steps/evaluate-shard.ts and score.ts: champion / challenger over the test rows of every shard. */
+import { Confusions } from "@tollgate/core/contracts";
+import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
+import { readJson } from "@tollgate/core/json-lines";
+import { computeMetrics } from "@tollgate/core/ml/metrics";
+import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
+import { evaluateShard, score, splitRows } from "@tollgate/core/steps";
 import { describe, expect, it } from "vitest";
 import { topicRows } from "../helpers/topics.ts";
-import { freshPorts } from "./fixtures.ts";
-import { trainedCandidate } from "./pipeline.ts";
+import { freshPorts, putMapResults } from "./fixtures.ts";
+import { batches, evaluated, trainedCandidate } from "./pipeline.ts";
 
 describe("Evaluate", () => {
-  it("scores the candidate's model.onnx on the test split and records the metrics, with nothing live", async () => {
+  it("scores the candidate's model.onnx on the test rows of every shard and records the metrics, with nothing live", async () => {
     // Prepare
     const ports = freshPorts();
-    const { prepared, trained } = await trainedCandidate(ports, "run-1");
-    const input = { runId: "run-1", modelName: "topics", ...trained, testShards: prepared.splits.test, minGain: 0 };
+    const { prepared, trained } = await trainedCandidate(ports, "run-1", topicRows(600, 5), {
+      shards: 3,
+      scale: { rowsPerChild: 200 },
+    });
 
     // Act
-    const out = await evaluate(ports, input);
+    const out = await evaluated(ports, "run-1", prepared, trained);
 
-    // Assess
-    expect(out).toMatchObject({ candidateVersion: trained.modelVersion, live: null });
-    expect(out.accuracy).toBeGreaterThan(0.8);
+    // Assess: the same metrics as scoring all the test rows at once
+    const shards = (await batches(ports, prepared)).flat().map((s) => s.key);
+    const rows = [];
+    for await (const row of splitRows(ports.data, shards, "test")) rows.push(row);
+    const model = await OnnxTextClassifier.load(await ports.models.get(trained.modelKey));
+    const { labels } = await model.predict(rows.map((r) => r.text));
+    await model.release();
+    const whole = computeMetrics(
+      rows.map((r) => r.label),
+      labels,
+      ["animal", "food", "sport"],
+    );
+    expect(out).toMatchObject({ candidateVersion: trained.modelVersion, live: null, accuracy: whole.accuracy });
+    expect(out.macroF1).toBeCloseTo(whole.macroF1, 12);
     const record = await ports.registry.getModelVersion("topics", trained.modelVersion);
     expect(record?.metrics).toMatchObject({ testAccuracy: out.accuracy, macroF1: out.macroF1 });
     expect(record?.metricsKey).toBe(out.metricsKey);
-    expect(await ports.models.exists(out.metricsKey)).toBe(true);
+    const stored = JSON.parse(new TextDecoder().decode(await ports.models.get(out.metricsKey)));
+    expect(stored.candidate.confusion).toEqual(whole.confusion);
   });
 
-  it("scores the live model on the same split and sets the threshold to its accuracy plus minGain", async () => {
+  it("scores the live model on the same rows and sets the threshold to its accuracy plus minGain", async () => {
     // Prepare
     const ports = freshPorts();
     const first = await trainedCandidate(ports, "run-1");
     await ports.registry.swapLive("topics", null, first.trained.modelVersion, "run:run-1");
     const second = await trainedCandidate(ports, "run-2", topicRows(600, 6));
-    const input = {
-      runId: "run-2",
-      modelName: "topics",
-      ...second.trained,
-      testShards: second.prepared.splits.test,
-      minGain: 0.01,
-    };
 
     // Act
-    const out = await evaluate(ports, input);
+    const out = await evaluated(ports, "run-2", second.prepared, second.trained, 0.01);
 
     // Assess
     expect(out.live?.version).toBe(first.trained.modelVersion);
     expect(out.live?.threshold).toBeCloseTo((out.live?.accuracy ?? Number.NaN) + 0.01, 12);
   });
 
+  it("writes each child's confusion counts over both models' labels", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const { prepared, trained } = await trainedCandidate(ports, "run-1");
+    const [Items] = await batches(ports, prepared);
+    const BatchInput = { runId: "run-1", dataset: "topics", modelName: "topics", ...trained };
+
+    // Act
+    const out = await evaluateShard(ports, { BatchInput, Items: Items! });
+
+    // Assess
+    const counts = await readJson(ports.data, out.key, Confusions);
+    expect(counts.labels).toEqual(["animal", "food", "sport"]);
+    expect(counts.candidate.confusion.flat().reduce((a, b) => a + b, 0)).toBe(out.rows);
+    expect(out.rows).toBe(prepared.counts.test);
+    expect(counts.live).toBeNull();
+  });
+
+  it("throws LiveModelChangedError when the children scored different live versions", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const { prepared, trained } = await trainedCandidate(ports, "run-1");
+    const [Items] = await batches(ports, prepared);
+    const child = await evaluateShard(ports, {
+      BatchInput: { runId: "run-1", dataset: "topics", modelName: "topics", ...trained },
+      Items: Items!,
+    });
+    const results = await putMapResults(ports, "runs/run-1/maps/evaluate", [
+      child,
+      { ...child, index: 1, live: "20250101000000-abcdef" },
+    ]);
+    const input = { runId: "run-1", modelName: "topics", modelVersion: trained.modelVersion, children: 2, results };
+
+    // Act
+    const run = score(ports, { ...input, minGain: 0 });
+
+    // Assess
+    await expect(run).rejects.toThrow(LiveModelChangedError);
+  });
+
   it("throws ModelNotFoundError when the candidate is not registered", async () => {
     // Prepare
     const ports = freshPorts();
     const { prepared, trained } = await trainedCandidate(ports, "run-1");
-    const input = {
-      runId: "run-1",
-      modelName: "topics",
-      ...trained,
-      modelVersion: "20250101000000-000000",
-      testShards: prepared.splits.test,
-      minGain: 0,
-    };
 
     // Act
-    const run = evaluate(ports, input);
+    const run = evaluated(ports, "run-1", prepared, { ...trained, modelVersion: "20250101000000-000000" });
 
     // Assess
     await expect(run).rejects.toThrow(ModelNotFoundError);

@@ -29,12 +29,14 @@ export function freshPorts(): StepPorts {
   };
 }
 
-/** Writes `rows` as the curated dataset and its manifest; returns the manifest key. */
-export async function putCurated(ports: StepPorts, dataset: string, rows: Row[]): Promise<string> {
-  const curatedKey = `curated/${dataset}/v1/part-00000.jsonl`;
+/**
+ * Writes `rows` as the curated dataset (in `shards` shards, round robin) and its manifest;
+ * returns the manifest key.
+ */
+export async function putCurated(ports: StepPorts, dataset: string, rows: Row[], shards = 1): Promise<string> {
   const labels: Record<string, number> = {};
   for (const row of rows) labels[row.label] = (labels[row.label] ?? 0) + 1;
-  const body = encodeJsonLines(rows);
+  const parts = Array.from({ length: shards }, (_, k) => rows.filter((_, i) => i % shards === k));
   const manifest: Manifest = {
     dataset,
     datasetVersion: "v1",
@@ -42,21 +44,57 @@ export async function putCurated(ports: StepPorts, dataset: string, rows: Row[])
     sources: [{ key: `raw/${dataset}/data.jsonl`, rows: rows.length, quarantined: 0 }],
     counts: { read: rows.length, valid: rows.length, duplicates: 0, quarantined: 0 },
     labels,
-    shards: [
-      {
-        key: curatedKey,
-        rows: rows.length,
-        bytes: Buffer.byteLength(body),
-        sha256: createHash("sha256").update(body).digest("hex"),
-        labels,
-      },
-    ],
+    shards: [],
     quarantineKeys: [],
   };
-  await ports.data.put(curatedKey, body);
+  for (const [k, part] of parts.entries()) {
+    const key = `curated/${dataset}/v1/part-${String(k).padStart(5, "0")}.jsonl`;
+    const body = encodeJsonLines(part);
+    const partLabels: Record<string, number> = {};
+    for (const row of part) partLabels[row.label] = (partLabels[row.label] ?? 0) + 1;
+    await ports.data.put(key, body);
+    manifest.shards.push({
+      key,
+      rows: part.length,
+      bytes: Buffer.byteLength(body),
+      sha256: createHash("sha256").update(body).digest("hex"),
+      labels: partLabels,
+    });
+  }
   const manifestKey = `runs/run-1/manifest.json`;
   await ports.data.put(manifestKey, JSON.stringify(manifest));
   return manifestKey;
+}
+
+/**
+ * Writes child outputs as a Distributed Map's ResultWriter does on S3
+ * (`<prefix>/<id>/manifest.json`, `SUCCEEDED_0.json`, children in the given order) and returns the
+ * Map state's result.
+ */
+export async function putMapResults(ports: StepPorts, prefix: string, outputs: unknown[]) {
+  const id = `map-${Math.random().toString(36).slice(2, 10)}`;
+  const key = `${prefix}/${id}/SUCCEEDED_0.json`;
+  const entries = outputs.map((output, i) => ({
+    ExecutionArn: `arn:aws:states:local:000000000000:execution:test/Map:${id}/${i}`,
+    Name: `${id}/${i}`,
+    Status: "SUCCEEDED",
+    Output: JSON.stringify(output),
+    OutputDetails: { Included: true },
+  }));
+  await ports.data.put(key, JSON.stringify(entries));
+  const manifestKey = `${prefix}/${id}/manifest.json`;
+  await ports.data.put(
+    manifestKey,
+    JSON.stringify({
+      DestinationBucket: "tollgate-data",
+      MapRunArn: `arn:aws:states:local:000000000000:mapRun:test/Map:${id}`,
+      ResultFiles: { FAILED: [], PENDING: [], SUCCEEDED: [{ Key: key, Size: 0 }] },
+    }),
+  );
+  return {
+    MapRunArn: `arn:aws:states:local:000000000000:mapRun:test/Map:${id}`,
+    ResultWriterDetails: { Bucket: "tollgate-data", Key: manifestKey },
+  };
 }
 
 /** A debug-level logger that keeps its lines as objects. */

@@ -1,17 +1,135 @@
-/** Runs Preprocess and Train on the topic fixture, for the tests of the steps after them. */
-import type { PreprocessOutput, TrainOutput } from "@tollgate/core/contracts";
-import { preprocess, type StepPorts, train } from "@tollgate/core/steps";
+/**
+ * Runs the training and evaluation steps in the order the state machine runs them, without the
+ * engine (each Map's children in a loop, their results written as ResultWriter writes them), for
+ * the tests of the steps after them.
+ */
+import {
+  type EvaluateOutput,
+  type PreprocessOutput,
+  type ScaleSettings,
+  ShardItem,
+  type TrainingState,
+  type TrainOutput,
+} from "@tollgate/core/contracts";
+import { readJson } from "@tollgate/core/json-lines";
+import {
+  evaluateShard,
+  exportModel,
+  merge,
+  preprocess,
+  type StepPorts,
+  score,
+  select,
+  trainShard,
+} from "@tollgate/core/steps";
+import { z } from "zod";
 import { topicRows } from "../helpers/topics.ts";
-import { putCurated } from "./fixtures.ts";
+import { putCurated, putMapResults } from "./fixtures.ts";
+
+export const SCALE: ScaleSettings = {
+  mapConcurrency: 4,
+  rowsPerChild: 1_000_000,
+  specSampleRows: 1_000_000,
+  sampleRows: 100_000,
+};
+
+/** The training state the state machine starts with when one child fits all (the OneChild state). */
+export const ONE_CHILD: TrainingState = {
+  round: 0,
+  chosen: null,
+  weightsKey: null,
+  best: null,
+  rounds: [],
+  continue: true,
+};
+
+/** The Map's children's batches of shards (as ItemBatcher makes them). */
+export async function batches(ports: StepPorts, prepared: PreprocessOutput): Promise<ShardItem[][]> {
+  const shards = await readJson(ports.data, prepared.shardsKey, z.array(ShardItem));
+  const out: ShardItem[][] = [];
+  for (let i = 0; i < shards.length; i += prepared.fanOut.shardsPerChild)
+    out.push(shards.slice(i, i + prepared.fanOut.shardsPerChild));
+  return out;
+}
+
+/** Select (when sharded), then rounds of the Train Map and Merge until Merge stops. */
+export async function trainRounds(ports: StepPorts, runId: string, prepared: PreprocessOutput, seed = 42) {
+  let training =
+    prepared.fanOut.children > 1
+      ? await select(ports, { runId, seed, featureSpecKey: prepared.featureSpecKey, samples: prepared.samples })
+      : ONE_CHILD;
+  const jobs = await batches(ports, prepared);
+  do {
+    const outputs = [];
+    for (const Items of jobs) {
+      const BatchInput = {
+        runId,
+        dataset: "topics",
+        modelName: "topics",
+        seed,
+        featureSpecKey: prepared.featureSpecKey,
+        validationSampleKey: prepared.samples.validation,
+        training,
+      };
+      outputs.push(await trainShard(ports, { BatchInput, Items }));
+    }
+    const results = await putMapResults(ports, `runs/${runId}/maps/train`, outputs);
+    training = await merge(ports, {
+      runId,
+      featureSpecKey: prepared.featureSpecKey,
+      validationSampleKey: prepared.samples.validation,
+      children: jobs.length,
+      results,
+      training,
+    });
+  } while (training.continue);
+  return training;
+}
 
 /** A trained candidate of model "topics" (run `runId`), registered but not evaluated. */
 export async function trainedCandidate(
   ports: StepPorts,
   runId: string,
   rows = topicRows(400, 5),
-): Promise<{ prepared: PreprocessOutput; trained: TrainOutput }> {
-  const manifestKey = await putCurated(ports, "topics", rows);
-  const prepared = await preprocess(ports, { runId, dataset: "topics", manifestKey });
-  const trained = await train(ports, { runId, modelName: "topics", seed: 42, prepared });
-  return { prepared, trained };
+  options: { shards?: number; scale?: Partial<ScaleSettings> } = {},
+): Promise<{ prepared: PreprocessOutput; training: TrainingState; trained: TrainOutput }> {
+  const manifestKey = await putCurated(ports, "topics", rows, options.shards);
+  const prepared = await preprocess(ports, {
+    runId,
+    dataset: "topics",
+    manifestKey,
+    scale: { ...SCALE, ...options.scale },
+  });
+  const training = await trainRounds(ports, runId, prepared);
+  const trained = await exportModel(ports, { runId, modelName: "topics", seed: 42, prepared, training });
+  return { prepared, training, trained };
+}
+
+/** The Evaluate Map's children and Score, on a trained candidate. */
+export async function evaluated(
+  ports: StepPorts,
+  runId: string,
+  prepared: PreprocessOutput,
+  trained: TrainOutput,
+  minGain = 0,
+): Promise<EvaluateOutput> {
+  const jobs = await batches(ports, prepared);
+  const BatchInput = {
+    runId,
+    dataset: "topics",
+    modelName: "topics",
+    modelVersion: trained.modelVersion,
+    modelKey: trained.modelKey,
+  };
+  const outputs = [];
+  for (const Items of jobs) outputs.push(await evaluateShard(ports, { BatchInput, Items }));
+  const results = await putMapResults(ports, `runs/${runId}/maps/evaluate`, outputs);
+  return score(ports, {
+    runId,
+    modelName: "topics",
+    modelVersion: trained.modelVersion,
+    children: jobs.length,
+    results,
+    minGain,
+  });
 }

@@ -1,48 +1,55 @@
-/** core/steps/train.ts: the candidate's files and registry record, determinism, and the correlated log lines. */
-import { TrainInput } from "@tollgate/core/contracts";
-import { defineStep, preprocess, train } from "@tollgate/core/steps";
+/**
+ * core/steps/train-shard.ts, select.ts, merge.ts, export.ts: training as the Train Map runs it
+ * (one child fitting it all, or rounds over many), and the candidate Export registers.
+ */
+import { TrainShardInput } from "@tollgate/core/contracts";
+import { defineStep, MAX_ROUNDS, preprocess, trainingKeys, trainShard } from "@tollgate/core/steps";
 import { describe, expect, it } from "vitest";
 import { topicRows } from "../helpers/topics.ts";
 import { capturingLogger, freshPorts, putCurated } from "./fixtures.ts";
+import { batches, evaluated, ONE_CHILD, SCALE, trainedCandidate } from "./pipeline.ts";
 
-async function prepared(ports: ReturnType<typeof freshPorts>) {
-  const manifestKey = await putCurated(ports, "topics", topicRows(400, 5));
-  return preprocess(ports, { runId: "run-1", dataset: "topics", manifestKey });
-}
+const decode = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes));
 
-describe("Train", () => {
-  it("writes model.onnx and its card, and registers the version as a candidate", async () => {
+describe("Training with one child", () => {
+  it("chooses the hyperparameters and fits to the end in one round; Export writes model.onnx and its card and registers a candidate", async () => {
     // Prepare
     const ports = freshPorts();
-    const input = { runId: "run-1", modelName: "topics", seed: 42, prepared: await prepared(ports) };
 
     // Act
-    const out = await train(ports, input);
+    const { prepared, training, trained } = await trainedCandidate(ports, "run-1");
 
     // Assess
-    expect(out.modelVersion).toMatch(/^20250301120000-[0-9a-f]{6}$/);
-    expect(out.modelKey).toBe(`models/topics/${out.modelVersion}/model.onnx`);
-    expect((await ports.models.get(out.modelKey)).byteLength).toBe(out.sizeBytes);
-    const card = JSON.parse(new TextDecoder().decode(await ports.models.get(out.cardKey)));
-    expect(card).toMatchObject({ version: out.modelVersion, runId: "run-1", labels: ["animal", "food", "sport"] });
-    expect(await ports.registry.getModelVersion("topics", out.modelVersion)).toMatchObject({
+    expect(prepared.fanOut.children).toBe(1);
+    expect(training.rounds).toHaveLength(1);
+    expect(training).toMatchObject({ round: 1, continue: false, best: { round: 1 } });
+    expect(trained.rounds).toBe(1);
+    expect(trained.selection).toMatchObject({ candidates: 10, ...training.chosen });
+    expect(trained.modelVersion).toMatch(/^20250301120000-[0-9a-f]{6}$/);
+    expect(trained.modelKey).toBe(`models/topics/${trained.modelVersion}/model.onnx`);
+    expect((await ports.models.get(trained.modelKey)).byteLength).toBe(trained.sizeBytes);
+    const card = decode(await ports.models.get(trained.cardKey));
+    expect(card).toMatchObject({
+      version: trained.modelVersion,
+      runId: "run-1",
+      labels: ["animal", "food", "sport"],
+      training: { ...training.chosen, sharded: false, selection: { chosen: training.chosen } },
+      validation: { accuracy: trained.validationAccuracy },
+      bestRound: 1,
+    });
+    expect(card.curve.length).toBeGreaterThan(1);
+    expect(await ports.registry.getModelVersion("topics", trained.modelVersion)).toMatchObject({
       status: "candidate",
-      metrics: { validationAccuracy: out.validationAccuracy, testAccuracy: null },
+      metrics: { validationAccuracy: trained.validationAccuracy, testAccuracy: null },
     });
   });
 
   it("gives the same model bytes for the same rows and seed", async () => {
     // Prepare
     const [a, b] = [freshPorts(), freshPorts()];
-    const input = async (ports: typeof a) => ({
-      runId: "run-1",
-      modelName: "topics",
-      seed: 7,
-      prepared: await prepared(ports),
-    });
 
     // Act
-    const [outA, outB] = [await train(a, await input(a)), await train(b, await input(b))];
+    const [outA, outB] = [(await trainedCandidate(a, "run-1")).trained, (await trainedCandidate(b, "run-1")).trained];
 
     // Assess
     expect(Buffer.from(await a.models.get(outA.modelKey)).equals(Buffer.from(await b.models.get(outB.modelKey)))).toBe(
@@ -53,32 +60,105 @@ describe("Train", () => {
   it("logs every epoch with the step's name and run id (the handler's correlation keys)", async () => {
     // Prepare
     const ports = freshPorts();
-    const step = defineStep("Train", TrainInput, train);
+    const manifestKey = await putCurated(ports, "topics", topicRows(400, 5));
+    const prepared = await preprocess(ports, { runId: "run-7", dataset: "topics", manifestKey, scale: SCALE });
+    const [Items] = await batches(ports, prepared);
+    const step = defineStep("TrainShard", TrainShardInput, trainShard);
     const { logger, lines } = capturingLogger();
-    const input = { runId: "run-7", modelName: "topics", seed: 42, prepared: await prepared(ports) };
+    const BatchInput = {
+      runId: "run-7",
+      dataset: "topics",
+      modelName: "topics",
+      seed: 42,
+      featureSpecKey: prepared.featureSpecKey,
+      validationSampleKey: prepared.samples.validation,
+      training: ONE_CHILD,
+    };
 
     // Act
-    await step.make(ports)(input, logger);
+    await step.make(ports)({ BatchInput, Items }, logger);
 
     // Assess
     const epochs = lines.filter((line) => line.msg === "epoch");
     expect(epochs.length).toBeGreaterThan(0);
-    for (const line of epochs) expect(line).toMatchObject({ step: "Train", runId: "run-7" });
+    for (const line of epochs) expect(line).toMatchObject({ step: "TrainShard" });
   });
 
-  it("refuses an input without a run id, naming the field", async () => {
+  it("refuses an input without its batch, naming the fields", async () => {
     // Prepare
-    const step = defineStep("Train", TrainInput, train);
+    const step = defineStep("TrainShard", TrainShardInput, trainShard);
 
     // Act
-    const run = step.make(freshPorts())({ modelName: "topics", seed: 42 });
+    const run = step.make(freshPorts())({ Items: [] });
 
     // Assess
     await expect(run).rejects.toThrowErrorMatchingInlineSnapshot(`
-      [InvalidInputError: Train input is invalid: ✖ Invalid input: expected string, received undefined
-        → at runId
-      ✖ Invalid input: expected object, received undefined
-        → at prepared]
+      [InvalidInputError: TrainShard input is invalid: ✖ Invalid input: expected object, received undefined
+        → at BatchInput
+      ✖ Too small: expected array to have >=1 items
+        → at Items]
     `);
+  });
+});
+
+describe("Training with many children", () => {
+  const sharded = { shards: 4, scale: { rowsPerChild: 150 } };
+
+  it("chooses on samples first (Select), then trains rounds of one pass per child until the validation loss stalls", async () => {
+    // Prepare
+    const ports = freshPorts();
+
+    // Act
+    const { prepared, training, trained } = await trainedCandidate(ports, "run-1", topicRows(800, 5, 0.2), sharded);
+
+    // Assess
+    expect(prepared.fanOut).toMatchObject({ children: 4, shardsPerChild: 1 });
+    expect(training.rounds.length).toBeGreaterThanOrEqual(2);
+    expect(training.rounds.length).toBeLessThan(MAX_ROUNDS);
+    for (const [i, round] of training.rounds.entries()) {
+      expect(round).toMatchObject({ round: i + 1, children: 4 });
+      expect(round.examples).toBe(prepared.counts.train);
+    }
+    const losses = training.rounds.map((r) => r.validationLoss);
+    expect(training.best?.validationLoss).toBe(Math.min(...losses));
+    // it stopped because the last round gained less than 2% over the best before it
+    const last = losses.at(-1)!;
+    expect(last).toBeGreaterThanOrEqual(Math.min(...losses.slice(0, -1)) * 0.98);
+    expect(trained).toMatchObject({ rounds: training.round, validationAccuracy: training.best?.validationAccuracy });
+    const report = decode(await ports.data.get(trainingKeys("run-1").report));
+    expect(report.selection.chosen).toEqual(training.chosen);
+  });
+
+  it("scores as well as the single child on the same data", async () => {
+    // Prepare
+    const [one, many] = [freshPorts(), freshPorts()];
+    const rows = topicRows(1200, 8, 0.1);
+
+    // Act
+    const single = await trainedCandidate(one, "run-1", rows);
+    const shardedRun = await trainedCandidate(many, "run-1", rows, { shards: 6, scale: { rowsPerChild: 200 } });
+    const [a, b] = [
+      await evaluated(one, "run-1", single.prepared, single.trained),
+      await evaluated(many, "run-1", shardedRun.prepared, shardedRun.trained),
+    ];
+
+    // Assess
+    expect(shardedRun.prepared.fanOut.children).toBe(6);
+    expect(b.accuracy).toBeGreaterThanOrEqual(a.accuracy - 0.02);
+  });
+
+  it("gives the same model bytes for the same rows and seed", async () => {
+    // Prepare
+    const [a, b] = [freshPorts(), freshPorts()];
+    const rows = topicRows(800, 5);
+
+    // Act
+    const outA = (await trainedCandidate(a, "run-1", rows, sharded)).trained;
+    const outB = (await trainedCandidate(b, "run-1", rows, sharded)).trained;
+
+    // Assess
+    expect(Buffer.from(await a.models.get(outA.modelKey)).equals(Buffer.from(await b.models.get(outB.modelKey)))).toBe(
+      true,
+    );
   });
 });

@@ -23,7 +23,12 @@ export class LocalBackend implements Backend {
   private readonly tg: Tollgate;
 
   constructor(private readonly config: LocalConfig) {
-    this.tg = openTollgate({ home: config.home, faults: config.faults });
+    const { mapConcurrency, rowsPerChild, specSampleRows } = config;
+    this.tg = openTollgate({
+      home: config.home,
+      faults: config.faults,
+      scale: { mapConcurrency, rowsPerChild, specSampleRows },
+    });
   }
 
   private runInput(dataset: string, sources: string[], force = false) {

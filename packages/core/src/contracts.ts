@@ -131,48 +131,172 @@ export type CheckNewDataOutput = z.infer<typeof CheckNewDataOutput>;
 
 // ---- Preprocess ---------------------------------------------------------------------------------
 
+/**
+ * How a run fans out: the stacks put the deploy settings into the ASL by DefinitionSubstitutions
+ * (strings there), the local runtime its own settings; Preprocess reads them as numbers.
+ */
+export const ScaleSettings = z.object({
+  mapConcurrency: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .describe("MaxConcurrency of every Distributed Map (and, on AWS, its child Lambdas' reserved concurrency)"),
+  rowsPerChild: z.coerce.number().int().min(1).describe("curated rows one Map child trains or evaluates on"),
+  specSampleRows: z.coerce.number().int().min(1).describe("training rows the feature spec is counted on"),
+  sampleRows: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100_000)
+    .describe("rows in each of the samples of training rows (selection) and validation rows (early stopping)"),
+});
+export type ScaleSettings = z.infer<typeof ScaleSettings>;
+
 export const PreprocessInput = z.object({
   runId: z.string(),
   dataset: datasetName,
   manifestKey: z.string(),
+  scale: ScaleSettings,
 });
 export type PreprocessInput = z.infer<typeof PreprocessInput>;
 
-export const Splits = z.object({
-  train: z.array(z.string()),
-  validation: z.array(z.string()),
-  test: z.array(z.string()),
+/** One curated shard as an item of a Distributed Map (the array at `shardsKey`). */
+export const ShardItem = z.object({
+  index: z.number().int().nonnegative().describe("the shard's place in the manifest"),
+  key: z.string(),
+  rows: z.number().int(),
 });
-export type Splits = z.infer<typeof Splits>;
+export type ShardItem = z.infer<typeof ShardItem>;
+
+export const SplitCounts = z.object({
+  train: z.number().int(),
+  validation: z.number().int(),
+  test: z.number().int(),
+});
+export type SplitCounts = z.infer<typeof SplitCounts>;
+
+/** How the Train and Evaluate Maps fan out over the shards. */
+export const FanOut = z.object({
+  children: z.number().int().positive().describe("children of the Train and Evaluate Maps"),
+  shardsPerChild: z.number().int().positive().describe("ItemBatcher's MaxItemsPerBatch"),
+  maxConcurrency: z.number().int().positive().describe("MaxConcurrency of the Maps"),
+});
+export type FanOut = z.infer<typeof FanOut>;
 
 export const PreprocessOutput = z.object({
   datasetVersion: z.string(),
-  splits: Splits.describe("shard keys per split (JSON Lines of CuratedRow)"),
-  counts: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
+  counts: SplitCounts.describe("rows per split among the rows Preprocess read (all of them when `exact`)"),
+  exact: z.boolean().describe("whether Preprocess read every row (else the spec and counts come from a sample)"),
   classes: z
     .number()
     .int()
     .describe("number of labels (the list itself is in the feature spec, to keep payloads small)"),
   featureSpecKey: z.string(),
+  shardsKey: z.string().describe("a JSON array of ShardItem: what the Maps read with ItemReader"),
+  samples: z.object({
+    train: z.string().describe("JSON Lines: a bounded seeded-hash sample of training rows (selection)"),
+    validation: z.string().describe("JSON Lines: a bounded sample of validation rows (early stopping)"),
+  }),
+  fanOut: FanOut,
 });
 export type PreprocessOutput = z.infer<typeof PreprocessOutput>;
 
-// ---- Train --------------------------------------------------------------------------------------
+// ---- Train: Select, the Train Map's children, Merge, Export ------------------------------------------
 
-export const TrainInput = z.object({
-  runId: z.string(),
-  modelName: datasetName,
-  seed: z.number().int().nonnegative(),
-  prepared: PreprocessOutput,
-});
-export type TrainInput = z.infer<typeof TrainInput>;
-
-/** The hyperparameters Train chose on validation, in brief (the model card has every candidate). */
-export const TrainSelection = z.object({
+/** The hyperparameters training runs with (chosen on validation). */
+export const Hyperparameters = z.object({
   learningRate: z.number(),
   l2: z.number(),
   ngramMax: z.number().int(),
   minDf: z.number().int(),
+});
+export type Hyperparameters = z.infer<typeof Hyperparameters>;
+
+/** One round of sharded training, as the merge measured it. */
+export const RoundFigures = z.object({
+  round: z.number().int().positive(),
+  children: z.number().int(),
+  examples: z.number().int(),
+  trainLoss: z.number().nullable(),
+  validationLoss: z.number(),
+  validationAccuracy: z.number(),
+});
+export type RoundFigures = z.infer<typeof RoundFigures>;
+
+/** Where training stands between rounds (the state machine's loop carries it). */
+export const TrainingState = z.object({
+  round: z.number().int().nonnegative().describe("rounds done"),
+  chosen: Hyperparameters.nullable().describe("null: the single child chooses them itself"),
+  weightsKey: z.string().nullable().describe("the merged training state the next round starts from"),
+  best: z
+    .object({ round: z.number().int(), key: z.string(), validationLoss: z.number(), validationAccuracy: z.number() })
+    .nullable(),
+  rounds: z.array(RoundFigures),
+  continue: z.boolean().describe("whether another round may lower the validation loss"),
+});
+export type TrainingState = z.infer<typeof TrainingState>;
+
+export const SelectInput = z.object({
+  runId: z.string(),
+  seed: z.number().int().nonnegative(),
+  featureSpecKey: z.string(),
+  samples: PreprocessOutput.shape.samples,
+});
+export type SelectInput = z.infer<typeof SelectInput>;
+
+/** The input of a Train Map child (ItemBatcher's batch: BatchInput and its shards). */
+export const TrainShardInput = z.object({
+  BatchInput: z.object({
+    runId: z.string(),
+    dataset: datasetName,
+    modelName: datasetName,
+    seed: z.number().int().nonnegative(),
+    featureSpecKey: z.string(),
+    validationSampleKey: z.string(),
+    training: TrainingState.describe("where training stands: this round is its round + 1"),
+  }),
+  Items: z.array(ShardItem).min(1),
+});
+export type TrainShardInput = z.infer<typeof TrainShardInput>;
+
+export const TrainShardOutput = z.object({
+  index: z.number().int().describe("the first shard's index: the merge adds children in this order"),
+  key: z.string().describe("the child's training state"),
+  examples: z.number().int(),
+  loss: z.number().nullable(),
+  chosen: Hyperparameters.nullable().describe("what a single child chose on validation (else null)"),
+});
+export type TrainShardOutput = z.infer<typeof TrainShardOutput>;
+
+/** Where a Distributed Map's ResultWriter put its results (the Map state's result). */
+export const MapResults = z.object({
+  MapRunArn: z.string(),
+  ResultWriterDetails: z.object({ Bucket: z.string(), Key: z.string() }),
+});
+export type MapResults = z.infer<typeof MapResults>;
+
+export const MergeInput = z.object({
+  runId: z.string(),
+  featureSpecKey: z.string(),
+  validationSampleKey: z.string(),
+  children: z.number().int().positive().describe("how many children the round had"),
+  results: MapResults,
+  training: TrainingState,
+});
+export type MergeInput = z.infer<typeof MergeInput>;
+
+export const ExportInput = z.object({
+  runId: z.string(),
+  modelName: datasetName,
+  seed: z.number().int().nonnegative(),
+  prepared: PreprocessOutput,
+  training: TrainingState,
+});
+export type ExportInput = z.infer<typeof ExportInput>;
+
+/** The hyperparameters Train chose on validation, in brief (the model card has every candidate). */
+export const TrainSelection = Hyperparameters.extend({
   candidates: z.number().int().describe("candidate fits scored on validation"),
   passes: z.number().describe("training passes the selection spent, over the full training split"),
 });
@@ -184,11 +308,12 @@ export const TrainOutput = z.object({
   cardKey: z.string(),
   validationAccuracy: z.number(),
   sizeBytes: z.number().int(),
-  selection: TrainSelection.optional(),
+  rounds: z.number().int().describe("rounds of sharded training (1: one child fitted it all)"),
+  selection: TrainSelection.nullable().describe("the choice of hyperparameters on validation (null: none was made)"),
 });
 export type TrainOutput = z.infer<typeof TrainOutput>;
 
-// ---- Evaluate -----------------------------------------------------------------------------------
+// ---- Evaluate: the Evaluate Map's children, Score ------------------------------------------------------
 
 export const ClassMetrics = z.object({
   precision: z.number(),
@@ -206,15 +331,52 @@ export const Metrics = z.object({
 });
 export type Metrics = z.infer<typeof Metrics>;
 
-export const EvaluateInput = z.object({
+/** The input of an Evaluate Map child. */
+export const EvaluateShardInput = z.object({
+  BatchInput: z.object({
+    runId: z.string(),
+    dataset: datasetName,
+    modelName: datasetName,
+    modelVersion: z.string(),
+    modelKey: z.string(),
+  }),
+  Items: z.array(ShardItem).min(1),
+});
+export type EvaluateShardInput = z.infer<typeof EvaluateShardInput>;
+
+/** A model's confusion counts on some test rows, over the labels of both models. */
+export const ModelConfusion = z.object({
+  labels: z.array(z.string()).describe("the model's own labels"),
+  confusion: z
+    .array(z.array(z.number().int()))
+    .describe("rows: true label, columns: predicted, in Confusions.labels order"),
+});
+/** Confusion counts of the candidate (and the live model) on some test rows. */
+export type ModelConfusion = z.infer<typeof ModelConfusion>;
+export const Confusions = z.object({
+  labels: z.array(z.string()).describe("rows and columns of both matrices: the labels of both models"),
+  candidate: ModelConfusion,
+  live: ModelConfusion.extend({ version: z.string() }).nullable(),
+});
+export type Confusions = z.infer<typeof Confusions>;
+
+export const EvaluateShardOutput = z.object({
+  index: z.number().int(),
+  key: z.string().describe("the child's Confusions (JSON)"),
+  rows: z.number().int().describe("test rows scored"),
+  live: z.string().nullable().describe("the live version scored beside the candidate"),
+});
+export type EvaluateShardOutput = z.infer<typeof EvaluateShardOutput>;
+
+export const ScoreInput = z.object({
   runId: z.string(),
   modelName: datasetName,
   modelVersion: z.string(),
-  modelKey: z.string(),
-  testShards: z.array(z.string()),
+  children: z.number().int().positive(),
+  results: MapResults,
   minGain: z.number(),
 });
-export type EvaluateInput = z.infer<typeof EvaluateInput>;
+export type ScoreInput = z.infer<typeof ScoreInput>;
 
 export const EvaluateOutput = z.object({
   candidateVersion: z.string(),
@@ -270,6 +432,30 @@ export const FailureInput = z.object({
   }),
 });
 export type FailureInput = z.infer<typeof FailureInput>;
+
+/**
+ * EventBridge's "Step Functions Execution Status Change" event for a run that ended without
+ * success (https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html); the local runtime
+ * sends the same when a run ends. RecordFailure takes it too: a failure no Catch routes to it (a
+ * failed Map Run, left uncaught so that a redrive reaches it; a timeout; a stop) is still recorded.
+ */
+export const ExecutionStatusChange = z.object({
+  source: z.literal("aws.states"),
+  "detail-type": z.literal("Step Functions Execution Status Change"),
+  detail: z.object({
+    executionArn: z.string(),
+    name: z.string(),
+    status: z.enum(["FAILED", "TIMED_OUT", "ABORTED"]),
+    input: z.string().nullable(),
+    error: z.string().nullish(),
+    cause: z.string().nullish(),
+  }),
+});
+export type ExecutionStatusChange = z.infer<typeof ExecutionStatusChange>;
+
+/** What RecordFailure is invoked with: by the state machine's Catch, or by a run's status change. */
+export const RecordFailureInput = z.union([FailureInput, ExecutionStatusChange]);
+export type RecordFailureInput = z.infer<typeof RecordFailureInput>;
 
 // ---- Registry records ----------------------------------------------------------------------------
 

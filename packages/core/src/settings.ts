@@ -42,6 +42,29 @@ export const Settings = z.object({
   minGain: z.coerce.number().min(-1).max(1).default(0).describe("gate: minimum gain over the live model"),
   seed: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
 
+  // How a run fans out (docs/scale.md)
+  mapConcurrency: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(100)
+    .describe(
+      "children of a Distributed Map running at once (MaxConcurrency); on AWS also the reserved concurrency of the Map children's Lambdas",
+    ),
+  rowsPerChild: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1_000_000)
+    .describe("curated rows per child of the Train and Evaluate Maps (data that fits one child trains in one process)"),
+  specSampleRows: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1_000_000)
+    .describe("training rows the feature spec is counted on (a larger dataset: the first shards', a hash sample)"),
+
   // Logs
   logLevel: LogLevel.default("warn").describe("log level (the CLI's default keeps it quiet; Lambdas get info)"),
 
@@ -100,6 +123,9 @@ export const SETTINGS_ENV = {
   minAccuracy: "TOLLGATE_MIN_ACCURACY",
   minGain: "TOLLGATE_MIN_GAIN",
   seed: "TOLLGATE_SEED",
+  mapConcurrency: "TOLLGATE_MAP_CONCURRENCY",
+  rowsPerChild: "TOLLGATE_ROWS_PER_CHILD",
+  specSampleRows: "TOLLGATE_SPEC_SAMPLE_ROWS",
   logLevel: "TOLLGATE_LOG_LEVEL",
   modelName: "TOLLGATE_MODEL",
   pointerTtlMs: "TOLLGATE_SERVE_POINTER_TTL_MS",

@@ -4,11 +4,16 @@
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { ScaleSettings } from "@tollgate/core/contracts";
+import { readSettings, Settings } from "@tollgate/core/settings";
 import type { StepPorts } from "@tollgate/core/steps";
+import type { ExecutionRecord } from "@tollgate/core/workflow";
 import { type LambdaStep, lambdaSteps, walkStates } from "@tollgate/core/workflow/asl";
 import type { ChildRuntimeOptions } from "./child-runtime.ts";
 import { isDistributedMap } from "./engine/asl/types.ts";
 import { type AslDefinition, loadDefinition } from "./engine/definition.ts";
+import type { Buckets } from "./engine/map-run/items.ts";
+import type { WorkerRuntimeSpec } from "./engine/map-run/pool.ts";
 import { LocalMapRunner } from "./engine/map-run/runner.ts";
 import { LocalWorkflow, STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "./engine/runner.ts";
 import { LOCAL_NAMES, type LocalStores, openLocalStores } from "./stores/index.ts";
@@ -31,11 +36,24 @@ function distributedMaps(definition: AslDefinition): string[] {
   return [...walkStates(definition.States)].filter(({ state }) => isDistributedMap(state)).map(({ name }) => name);
 }
 
-/** The DefinitionSubstitutions for the local target (AWS gets real ARNs from the stacks). */
-export function localSubstitutions(steps: readonly LambdaStep[]): Record<string, string> {
+/** How runs fan out when no setting says otherwise (the settings schema's defaults). */
+export type LocalScale = Pick<ScaleSettings, "mapConcurrency" | "rowsPerChild" | "specSampleRows">;
+export const DEFAULT_SCALE: LocalScale = readSettings(
+  Settings.pick({ mapConcurrency: true, rowsPerChild: true, specSampleRows: true }),
+  {},
+);
+
+/** The DefinitionSubstitutions for the local target (AWS gets real ARNs from the stacks, and the deploy settings). */
+export function localSubstitutions(
+  steps: readonly LambdaStep[],
+  scale: LocalScale = DEFAULT_SCALE,
+): Record<string, string> {
   return {
     EtlJobName: ETL_JOB_NAME,
     DataBucketName: LOCAL_NAMES.dataBucket,
+    MapConcurrency: String(scale.mapConcurrency),
+    RowsPerChild: String(scale.rowsPerChild),
+    SpecSampleRows: String(scale.specSampleRows),
     ...Object.fromEntries(steps.map(({ key }) => [`${key}FunctionArn`, lambdaArn(key)])),
   };
 }
@@ -77,6 +95,31 @@ export interface OpenOptions {
   etlStore?: (ports: StepPorts) => StepPorts["data"];
   /** At most this many worker processes per Map Run (default: one per core). */
   mapWorkers?: number;
+  /**
+   * What a Map Run's worker processes build to run the children (default: the local steps over
+   * this home). Tests use it to run the children's entry points with their deployed role.
+   */
+  mapRuntime?: WorkerRuntimeSpec;
+  /** The buckets a Distributed Map's ItemReader and ResultWriter use, by name (default: the local stores). */
+  mapBuckets?: (runId: string) => Buckets;
+  /** How runs fan out (default: the settings' defaults): substituted into the definition as on AWS. */
+  scale?: Partial<LocalScale>;
+}
+
+/** EventBridge's "Step Functions Execution Status Change" event for a finished execution. */
+export function statusChangeEvent(execution: ExecutionRecord) {
+  return {
+    source: "aws.states",
+    "detail-type": "Step Functions Execution Status Change",
+    detail: {
+      executionArn: execution.executionArn,
+      name: execution.name,
+      status: execution.status,
+      input: execution.input,
+      error: execution.error,
+      cause: execution.cause,
+    },
+  };
 }
 
 export function openTollgate(options: OpenOptions): Tollgate {
@@ -85,13 +128,20 @@ export function openTollgate(options: OpenOptions): Tollgate {
   const portsFor = (principal: string, runId?: string) => auditedPorts(stores, principal, runId);
   const definitionFile = options.definitionFile ?? DEFAULT_DEFINITION;
   const steps = readLambdaSteps(definitionFile);
-  const definition = loadDefinition(definitionFile, localSubstitutions(steps));
+  const definition = loadDefinition(definitionFile, localSubstitutions(steps, { ...DEFAULT_SCALE, ...options.scale }));
   const childRuntime: ChildRuntimeOptions = { home: stores.home, definitionFile, faults };
   const workflow = new LocalWorkflow({
     definition,
     executions: stores.executions,
     audit: stores.audit,
     targetsFor: (runId) => localTargets(steps, stores, runId, { ...options, faults }),
+    // EventBridge's rule on AWS: a run that ends without success is recorded, caught or not
+    onUnsuccessful: async (execution) => {
+      const recordFailure = localTargets(steps, stores, execution.name, { ...options, faults }).lambdas[
+        lambdaArn("RecordFailure")
+      ];
+      await recordFailure?.(statusChangeEvent(execution));
+    },
     mapRunnersFor: (runId, onProgress) =>
       Object.fromEntries(
         distributedMaps(definition).map((state) => [
@@ -99,8 +149,8 @@ export function openTollgate(options: OpenOptions): Tollgate {
           new LocalMapRunner({
             executions: stores.executions,
             mapRuns: stores.mapRuns,
-            buckets: localBuckets(stores, `run:${runId}`, runId),
-            runtime: { module: CHILD_RUNTIME_MODULE, options: childRuntime },
+            buckets: options.mapBuckets?.(runId) ?? localBuckets(stores, `run:${runId}`, runId),
+            runtime: options.mapRuntime ?? { module: CHILD_RUNTIME_MODULE, options: childRuntime },
             parent: { name: runId, stateMachineArn: STATE_MACHINE_ARN, stateMachineName: STATE_MACHINE_NAME },
             ...(options.mapWorkers ? { workers: options.mapWorkers } : {}),
             ...(onProgress ? { onProgress } : {}),

@@ -4,7 +4,16 @@ import { readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import type { z } from "zod";
 
 /** The local runtime's settings: its fields of the one settings schema, read once from the environment. */
-export const LocalConfig = Settings.pick({ home: true, minAccuracy: true, minGain: true, faults: true, seed: true });
+export const LocalConfig = Settings.pick({
+  home: true,
+  minAccuracy: true,
+  minGain: true,
+  faults: true,
+  seed: true,
+  mapConcurrency: true,
+  rowsPerChild: true,
+  specSampleRows: true,
+});
 export type LocalConfig = z.infer<typeof LocalConfig> & {
   /** Set when the gate settings are invalid and were read with `gate: "when-used"`: what a run must refuse with. */
   gateProblem?: string;

@@ -155,7 +155,7 @@ export function describePrivilege(app: () => Synthesized): void {
           }
         }
       }
-      expect(puts).toBe(2); // Train and Evaluate
+      expect(puts).toBe(2); // Export and Score
     });
 
     it("every role grants only actions its code (or the platform, for it) uses", () => {

@@ -9,7 +9,8 @@ const DEFAULTS = DeploySettings.parse({});
 export function describeTrigger(app: () => Synthesized): void {
   describe("retrain trigger", () => {
     const pipeline = () => app().template("Pipeline");
-    const rule = () => only(pipeline(), "AWS::Events::Rule");
+    const rule = () =>
+      only(pipeline(), "AWS::Events::Rule", (r) => JSON.stringify(r.Properties.EventPattern).includes("aws.s3"));
     const queueId = () => only(pipeline(), "AWS::SQS::Queue", (q) => q.Properties.RedrivePolicy !== undefined)[0];
 
     it("the data bucket sends its events to EventBridge", () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { lambdaSteps } from "../../../packages/core/src/workflow/asl.ts";
 import { ASL_PATH } from "../../../stacks/Pipeline.ts";
 import type { Synthesized } from "../synth.ts";
-import { arnOf, lambdaId, only, refOf, resolveImport } from "../template.ts";
+import { actionsOf, arnOf, lambdaId, only, refOf, resolveImport, roleStatements } from "../template.ts";
 
 /** Which Lambda handler each `${<Key>FunctionArn}` must point at: its step's entry file. */
 const FUNCTION_SUBSTITUTIONS: Record<string, string> = Object.fromEntries(
@@ -59,6 +59,47 @@ export function describeWorkflow(app: () => Synthesized): void {
       );
       expect(from).toBe("Storage");
       expect(value).toEqual(refOf(dataId));
+    });
+
+    it("takes the Maps' MaxConcurrency and their children's reserved concurrency from one setting", () => {
+      const t = app().template("Pipeline");
+      expect(substitutions().MapConcurrency).toBe("100");
+      const reserved = (handler: string) =>
+        (t.toJSON().Resources[lambdaId(t, handler)] as { Properties: Record<string, unknown> }).Properties
+          .ReservedConcurrentExecutions;
+      expect(reserved("functions/train-shard.handler")).toBe(100);
+      expect(reserved("functions/evaluate-shard.handler")).toBe(100);
+      expect(reserved("functions/merge.handler")).toBeUndefined();
+      expect(asl).toContain('"MaxConcurrencyPath": "$.prepared.fanOut.maxConcurrency"');
+    });
+
+    it("lets the Distributed Maps start, watch and redrive its own children, read the shard lists, write results", () => {
+      const t = app().template("Pipeline");
+      const roleId = (machine().RoleArn as { "Fn::GetAtt": [string, string] })["Fn::GetAtt"][0];
+      const statements = roleStatements(t, roleId);
+      const on = (action: string) =>
+        statements.filter((s) => actionsOf(s).includes(action)).map((s) => JSON.stringify(s.Resource));
+      const name = machine().StateMachineName as string;
+      expect(on("states:StartExecution")).toEqual([expect.stringContaining(`:stateMachine:${name}"`)]);
+      for (const action of ["states:DescribeExecution", "states:StopExecution", "states:RedriveExecution"])
+        expect(on(action), action).toEqual([expect.stringContaining(`:execution:${name}/*"`)]);
+      expect(on("s3:GetObject").join()).toContain('"/prepared/*"');
+      expect(on("s3:PutObject")).toEqual([expect.stringContaining('"/runs/*"')]);
+    });
+
+    it("records every run that ends FAILED, TIMED_OUT or ABORTED (RecordFailure on its status change)", () => {
+      const t = app().template("Pipeline");
+      const [machineId] = only(t, "AWS::StepFunctions::StateMachine");
+      const [, rule] = only(t, "AWS::Events::Rule", (r) =>
+        JSON.stringify(r.Properties.EventPattern).includes("aws.states"),
+      );
+      expect(rule.Properties.EventPattern).toEqual({
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: { stateMachineArn: [refOf(machineId)], status: ["FAILED", "TIMED_OUT", "ABORTED"] },
+      });
+      const targets = rule.Properties.Targets as { Arn: unknown }[];
+      expect(targets.map((x) => x.Arn)).toEqual([arnOf(lambdaId(t, "functions/record-failure.handler"))]);
     });
 
     it("logs every execution event to its own log group", () => {

@@ -17,6 +17,12 @@ export interface SgdOptions {
   minGradient?: number;
 }
 
+/** The step-size accumulators (sums of squared gradients): one per feature row, one per bias. */
+export interface Accumulators {
+  weights: Float64Array;
+  bias: Float64Array;
+}
+
 export class AdaGrad {
   readonly weights: Float32Array;
   readonly bias: Float32Array;
@@ -28,17 +34,20 @@ export class AdaGrad {
   private readonly active: Int32Array;
   private steps = 0;
 
-  /** `start`: weights to start from (copied; e.g. the merged weights of a sharded round), else zeros. */
+  /**
+   * `start`: weights to start from (copied; e.g. the merged weights of a sharded round), else zeros;
+   * with `accumulators`, the step-size accumulators too (else fresh ones).
+   */
   constructor(
     features: number,
     private readonly classes: number,
     private readonly options: SgdOptions,
-    start?: { weights: Float32Array; bias: Float32Array },
+    start?: { weights: Float32Array; bias: Float32Array; accumulators?: Accumulators | undefined },
   ) {
     this.weights = start ? start.weights.slice() : new Float32Array(features * classes);
     this.bias = start ? start.bias.slice() : new Float32Array(classes);
-    this.sumSqW = new Float64Array(features);
-    this.sumSqB = new Float64Array(classes);
+    this.sumSqW = start?.accumulators ? start.accumulators.weights.slice() : new Float64Array(features);
+    this.sumSqB = start?.accumulators ? start.accumulators.bias.slice() : new Float64Array(classes);
     this.active = new Int32Array(classes);
     if (options.average) {
       this.accW = new Float32Array(features * classes);
@@ -100,6 +109,11 @@ export class AdaGrad {
         }
       }
     }
+  }
+
+  /** The step-size accumulators (copies). */
+  accumulators(): Accumulators {
+    return { weights: this.sumSqW.slice(), bias: this.sumSqB.slice() };
   }
 
   /** Restarts the average at the current iterate (e.g. after a first epoch of large steps). */

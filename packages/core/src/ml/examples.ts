@@ -111,6 +111,16 @@ export function restrictSpec(
 }
 
 /**
+ * The spec a choice of n-grams and minimum df trains with: the restricted spec when the choice
+ * drops terms, else `spec` itself (so a choice that drops nothing keeps the spec's own options).
+ * @example const trained = specFor(spec, { ngramMax: 1, minDf: 2 });
+ */
+export function specFor(spec: FeatureSpec, chosen: { ngramMax: number; minDf: number }): FeatureSpec {
+  const restricted = restrictSpec(spec, chosen).spec;
+  return restricted.vocabulary.length < spec.vocabulary.length ? restricted : spec;
+}
+
+/**
  * Cached examples of `set` (all, or its subset) under a restricted spec: ids mapped by `map`,
  * values renormalized as the featurizer would compute them for that spec, without the text.
  * The featurizer's value is `c_j·idf_j / n` with `n² = Σ c_k·idf_k²` over the terms found, so

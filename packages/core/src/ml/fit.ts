@@ -45,6 +45,8 @@ export interface FitResult {
   epochsRun: number;
   bestEpoch: number;
   examplesSeen: number;
+  /** Examples in one pass over the training set. */
+  trainRows: number;
   validationRows: number;
   curve: EpochFigures[];
 }
@@ -68,6 +70,7 @@ export async function fitLinear(
   const curve: EpochFigures[] = [];
   let epoch = 0;
   let seen = 0;
+  let trainRows = 0;
   let validationRows = 0;
   let lastGain = 0;
   for (epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -75,6 +78,7 @@ export async function fitLinear(
     const pass = await runPass(optimizer, train, rand, opts.shuffleBuffer);
     if (pass.count === 0) throw new InvalidDatasetError("the training split is empty");
     seen += pass.count;
+    trainRows = pass.count;
     if (epoch < (opts.evaluateFrom ?? 1)) continue;
     const snapshot = optimizer.snapshot();
     const v = await evaluate(snapshot, validation);
@@ -94,6 +98,7 @@ export async function fitLinear(
     epochsRun: Math.min(epoch, opts.epochs),
     bestEpoch: best.epoch,
     examplesSeen: seen,
+    trainRows,
     validationRows,
     curve,
   };

@@ -23,14 +23,24 @@ export function computeMetrics(truth: string[], predicted: string[], labels: str
     if (i === undefined) throw new InvalidInputError(`label ${JSON.stringify(label)} is not one of the model's labels`);
     return i;
   };
+  const confusion = labels.map(() => new Array<number>(labels.length).fill(0));
+  for (let k = 0; k < truth.length; k++) confusion[classOf(truth[k]!)]![classOf(predicted[k]!)]!++;
+  return metricsFromConfusion(labels, confusion);
+}
+
+/**
+ * Metrics from confusion counts (rows: true label, columns: predicted, in `labels` order), e.g.
+ * counts summed over the shards of a test split.
+ * @example
+ * metricsFromConfusion(["a", "b"], [[1, 0], [1, 1]]).accuracy // 2/3
+ */
+export function metricsFromConfusion(labels: string[], confusion: number[][]): Metrics {
   const C = labels.length;
-  const confusion = labels.map(() => new Array<number>(C).fill(0));
   let correct = 0;
-  for (let k = 0; k < truth.length; k++) {
-    const t = classOf(truth[k]!);
-    const p = classOf(predicted[k]!);
-    confusion[t]![p]!++;
-    if (t === p) correct++;
+  let count = 0;
+  for (let c = 0; c < C; c++) {
+    correct += confusion[c]![c]!;
+    for (let p = 0; p < C; p++) count += confusion[c]![p]!;
   }
   const perClass: Metrics["perClass"] = {};
   let f1Sum = 0;
@@ -45,11 +55,11 @@ export function computeMetrics(truth: string[], predicted: string[], labels: str
     f1Sum += f1;
   });
   return {
-    accuracy: truth.length ? correct / truth.length : 0,
+    accuracy: count ? correct / count : 0,
     macroF1: C ? f1Sum / C : 0,
     perClass,
     labels: [...labels],
-    confusion,
-    count: truth.length,
+    confusion: confusion.map((row) => [...row]),
+    count,
   };
 }

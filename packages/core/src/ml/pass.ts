@@ -5,10 +5,11 @@
  * scores the result on validation with `evaluate`).
  */
 import { InvalidDatasetError } from "../errors.ts";
-import { AdaGrad, type SgdOptions } from "./adagrad.ts";
-import { type ExampleSet, eachExample, encoder, type Rows } from "./examples.ts";
+import { type Accumulators, AdaGrad, type SgdOptions } from "./adagrad.ts";
+import { type ExampleSet, eachExample, encoder, fillCache, type Rows } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { argmax, exampleGradientRange, type LinearModel } from "./linear-model.ts";
+import type { ModelState } from "./model-state.ts";
 import { mulberry32, permutation, shuffled } from "./random.ts";
 
 /**
@@ -68,14 +69,23 @@ export async function evaluate(
 
 export interface ShardPassOptions extends SgdOptions {
   seed: number;
-  /** Rows in the shuffle buffer (default 16384). */
+  /** Rows in the shuffle buffer when the shard's examples do not fit `cacheBytes` (default 16384). */
   shuffleBuffer?: number;
+  /**
+   * Featurized examples of the shard are cached up to this many bytes, so the pass visits them in
+   * a full seeded permutation (default 512 MiB); beyond it the pass streams through the shuffle buffer.
+   */
+  cacheBytes?: number;
 }
 
+/** The default bound of a shard pass's example cache. */
+export const SHARD_CACHE_BYTES = 512 * 1024 * 1024;
+
 /**
- * The per-shard step of sharded training: from `start` weights (fresh step-size accumulators),
- * one pass over the shard's rows; returns the weights (the pass's average iterate with
- * `average`), the number of examples (the merge's weight) and the mean training loss.
+ * The per-shard step of sharded training (iterative parameter mixing): from `start` (the merged
+ * weights of the last round and, when given, its step-size accumulators), one pass over the shard's
+ * rows in a seeded random order; returns the pass's averaged iterate, its accumulators, the number
+ * of examples (the merge's weight) and the mean training loss.
  * Deterministic for a seed and the rows' order.
  * @throws InvalidDatasetError on an empty shard or a label outside the spec.
  * @example
@@ -83,13 +93,15 @@ export interface ShardPassOptions extends SgdOptions {
  */
 export async function trainShardPass(
   spec: FeatureSpec,
-  start: { weights: Float32Array; bias: Float32Array },
+  start: { weights: Float32Array; bias: Float32Array; accumulators?: Accumulators | undefined },
   rows: Rows,
   options: ShardPassOptions,
-): Promise<{ weights: Float32Array; bias: Float32Array; examples: number; loss: number }> {
+): Promise<ModelState> {
   const optimizer = new AdaGrad(spec.vocabulary.length, spec.labels.length, options, start);
-  const set: ExampleSet = { kind: "streamed", rows, encode: encoder(spec) };
+  const encode = encoder(spec);
+  const cache = await fillCache(rows, options.cacheBytes ?? SHARD_CACHE_BYTES, encode);
+  const set: ExampleSet = cache ? { kind: "cached", cache } : { kind: "streamed", rows, encode };
   const { loss, count } = await runPass(optimizer, set, mulberry32(options.seed), options.shuffleBuffer ?? 16_384);
-  if (count === 0) throw new InvalidDatasetError("the shard has no rows");
-  return { ...optimizer.snapshot(), examples: count, loss };
+  if (count === 0) throw new InvalidDatasetError("the shard has no training rows");
+  return { ...optimizer.snapshot(), accumulators: optimizer.accumulators(), examples: count, loss };
 }

@@ -170,6 +170,7 @@ export async function trainLinear(
       cached: { train: trainCache !== undefined, validation: validationCache !== undefined },
       features: finalSpec.vocabulary.length,
       classes: C,
+      trainRows: fit.trainRows,
       validationRows: fit.validationRows,
     },
   };

@@ -14,11 +14,11 @@ import { DEFAULT_SELECTION } from "./selection.ts";
  * a different model (the defaults below are part of the digest already, so changing one of them
  * needs no bump).
  */
-export const TRAINER_VERSION = "2026-11-30.1";
+export const TRAINER_VERSION = "2026-11-30.2";
 
 /**
  * The settings that decide the model a run trains from its data.
- * @example trainingSettings(42) // { trainer: "2026-11-30.1", seed: 42, fit: {...}, selection: {...}, features: {...} }
+ * @example trainingSettings(42) // { trainer: "2026-11-30.2", seed: 42, fit: {...}, selection: {...}, features: {...} }
  */
 export function trainingSettings(seed: number) {
   return {

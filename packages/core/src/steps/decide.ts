@@ -1,4 +1,14 @@
-import type { DecisionInput, DecisionOutput, EvaluateOutput, FailureInput, GateConfig } from "../contracts.ts";
+import {
+  type DecisionInput,
+  type DecisionOutput,
+  type EvaluateOutput,
+  type ExecutionStatusChange,
+  type FailureInput,
+  type GateConfig,
+  type RecordFailureInput,
+  RunInput,
+} from "../contracts.ts";
+import { tryJsonParse } from "../json.ts";
 import { nowIso, type StepPorts } from "./step-ports.ts";
 
 const f = (n: number) => n.toFixed(4);
@@ -79,6 +89,45 @@ export async function recordFailure(ports: StepPorts, input: FailureInput): Prom
     updatedAt: nowIso(ports),
   });
   return { recorded: true };
+}
+
+/**
+ * RecordFailure for either source: the state machine's Catch (the failed state's input), or a run's
+ * status change (FAILED, TIMED_OUT, ABORTED). For a status change, the run's candidate is the
+ * version this run registered that is still a candidate; a run already decided (promoted or
+ * rejected) keeps its record.
+ * @example await recordRunFailure(ports, statusChangeEvent);
+ */
+export async function recordRunFailure(ports: StepPorts, input: RecordFailureInput): Promise<{ recorded: boolean }> {
+  if (!("detail" in input)) return recordFailure(ports, input);
+  const failure = await failureOf(ports, input);
+  if (!failure) return { recorded: false };
+  return recordFailure(ports, failure);
+}
+
+async function failureOf(ports: StepPorts, event: ExecutionStatusChange): Promise<FailureInput | undefined> {
+  const { detail } = event;
+  const run = RunInput.safeParse(tryJsonParse(detail.input ?? ""));
+  if (!run.success) return undefined; // not a retrain run's input: nothing of ours to record
+  const existing = await ports.registry.getRun(detail.name);
+  if (existing?.decision === "promoted" || existing?.decision === "rejected") return undefined;
+  const candidate = (await ports.registry.listModelVersions(run.data.modelName)).find(
+    (v) => v.runId === detail.name && v.status !== "live",
+  );
+  const datasetVersion = candidate?.datasetVersion ?? existing?.datasetVersion;
+  return {
+    runId: detail.name,
+    state: {
+      dataset: run.data.dataset,
+      modelName: run.data.modelName,
+      ...(datasetVersion ? { prepared: { datasetVersion } } : {}),
+      ...(candidate ? { trained: { modelVersion: candidate.version } } : {}),
+      failure: {
+        Error: detail.error ?? `States.${detail.status}`,
+        Cause: detail.cause ?? `the run ended ${detail.status}`,
+      },
+    },
+  };
 }
 
 async function recordRun(

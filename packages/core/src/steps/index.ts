@@ -2,13 +2,20 @@
  * The workflow's Lambda steps: core functions over {@link StepPorts}, and `defineStep`, which
  * wraps one with its input contract.
  * @example
- * import { defineStep, train } from "@tollgate/core/steps";
- * const Train = defineStep("Train", TrainInput, train);
+ * import { defineStep, trainShard } from "@tollgate/core/steps";
+ * const TrainShard = defineStep("TrainShard", TrainShardInput, trainShard);
  */
 export { checkNewData } from "./check-new-data.ts";
-export { gateReason, promote, recordFailure, reject } from "./decide.ts";
+export { gateReason, promote, recordFailure, recordRunFailure, reject } from "./decide.ts";
 export { type Correlation, correlationOf, defineStep, parseInput, type Step } from "./define.ts";
-export { evaluate, scoreModelFile } from "./evaluate.ts";
-export { preprocess, SHARD_ROWS } from "./preprocess.ts";
+export { confusionsKey, evaluateShard } from "./evaluate-shard.ts";
+export { exportModel } from "./export.ts";
+export { MAX_ROUNDS, merge } from "./merge.ts";
+export { modelPrefix, modelVersionFor } from "./model-keys.ts";
+export { fanOutOf, MAX_CLASSES, preprocess } from "./preprocess.ts";
+export { score } from "./score.ts";
+export { select } from "./select.ts";
+export { childIndex, readMapOutputs, splitRows } from "./shards.ts";
 export { nowIso, type StepPorts } from "./step-ports.ts";
-export { modelPrefix, modelVersionFor, train } from "./train.ts";
+export { trainShard } from "./train-shard.ts";
+export { childSeed, trainingKeys } from "./training.ts";

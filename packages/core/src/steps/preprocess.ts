@@ -1,4 +1,13 @@
-import { CuratedRow, Manifest, type PreprocessInput, type PreprocessOutput } from "../contracts.ts";
+import {
+  CuratedRow,
+  type FanOut,
+  Manifest,
+  type PreprocessInput,
+  type PreprocessOutput,
+  type ScaleSettings,
+  type ShardItem,
+  type SplitCounts,
+} from "../contracts.ts";
 import { InvalidDatasetError } from "../errors.ts";
 import { encodeJsonLines, readJson, readJsonLines } from "../json-lines.ts";
 import { FeatureSpecBuilder } from "../ml/feature-spec.ts";
@@ -11,17 +20,38 @@ import type { StepPorts } from "./step-ports.ts";
  */
 export const MAX_CLASSES = 500;
 
-/** Rows per shard: shards bound the memory of every step that reads them. */
-export const SHARD_ROWS = 20_000;
 const SPLITS: SplitName[] = ["train", "validation", "test"];
 
 /**
- * Splits the curated dataset deterministically (a document's split is a hash of its normalized
- * text, so it never moves across runs), writes shards and the feature spec built on the train split.
- * The spec is counted while splitting: the step reads only the manifest and the curated data
- * (its role may not read `prepared/`, see STEPS in stacks/Pipeline.ts).
- * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json" });
- * @throws InvalidDatasetError when fewer than two labels, or a split would be empty.
+ * How the Maps fan out: as many shards per child as make about `rowsPerChild` curated rows.
+ * @example fanOutOf(shards, { rowsPerChild: 1_000_000, mapConcurrency: 100, specSampleRows: 1e6 }) // { children: 12, shardsPerChild: 10, … }
+ */
+export function fanOutOf(
+  shards: readonly { rows: number }[],
+  scale: Pick<ScaleSettings, "rowsPerChild" | "mapConcurrency">,
+): FanOut {
+  const mean = Math.max(1, Math.round(shards.reduce((sum, s) => sum + s.rows, 0) / shards.length));
+  const shardsPerChild = Math.max(1, Math.floor(scale.rowsPerChild / mean));
+  return {
+    children: Math.ceil(shards.length / shardsPerChild),
+    shardsPerChild,
+    maxConcurrency: scale.mapConcurrency,
+  };
+}
+
+/**
+ * Prepares a dataset for the Train and Evaluate Maps, in memory and time bounded by its samples,
+ * whatever the corpus size (docs/adr/0007-feature-spec-from-a-sample.md). A row's split is a hash
+ * of its normalized text (it never moves across runs), so the Map children split their own shards
+ * as they read them; Preprocess reads curated shards in manifest order only until it has:
+ * - the feature spec, counted on the training rows of the first shards, up to `specSampleRows`
+ *   (curated shards are hash ranges of the text: their first ones are a uniform sample);
+ * - up to `sampleRows` (100,000: selection's own bound) training rows and validation rows
+ *   (selection, early stopping).
+ * A dataset of at most that many rows is read whole: the spec and counts are then exact.
+ * It writes those, and the shard list the Maps read (`shards.json`), under `prepared/`.
+ * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json", scale });
+ * @throws InvalidDatasetError when fewer than two labels (or more than 500), or a split would be empty.
  */
 export async function preprocess(ports: StepPorts, input: PreprocessInput): Promise<PreprocessOutput> {
   const manifest = await readJson(ports.data, input.manifestKey, Manifest);
@@ -37,35 +67,55 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     );
   }
   const base = `prepared/${input.dataset}/${manifest.datasetVersion}/`;
-  const splits: Record<SplitName, string[]> = { train: [], validation: [], test: [] };
-  const counts: Record<SplitName, number> = { train: 0, validation: 0, test: 0 };
-  const buffers: Record<SplitName, CuratedRow[]> = { train: [], validation: [], test: [] };
-  const flush = async (split: SplitName) => {
-    const key = `${base}${split}-${String(splits[split].length).padStart(5, "0")}.jsonl`;
-    await ports.data.put(key, encodeJsonLines(buffers[split]));
-    splits[split].push(key);
-    buffers[split] = [];
-  };
   const spec = new FeatureSpecBuilder(labels);
-  for await (const row of readJsonLines(
-    ports.data,
-    manifest.shards.map((s) => s.key),
-    CuratedRow,
-  )) {
-    const split = splitOf(row.text);
-    if (split === "train") spec.add(row);
-    buffers[split].push(row);
-    counts[split]++;
-    if (buffers[split].length >= SHARD_ROWS) await flush(split);
+  const counts: SplitCounts = { train: 0, validation: 0, test: 0 };
+  const samples: Record<"train" | "validation", CuratedRow[]> = { train: [], validation: [] };
+  let specRows = 0;
+  let read = 0;
+  const { specSampleRows, sampleRows } = input.scale;
+  const full = () =>
+    specRows >= specSampleRows && samples.train.length >= sampleRows && samples.validation.length >= sampleRows;
+  for (const shard of manifest.shards) {
+    if (full()) break;
+    const counting = specRows < specSampleRows;
+    for await (const row of readJsonLines(ports.data, [shard.key], CuratedRow)) {
+      const split = splitOf(row.text);
+      counts[split]++;
+      if (split === "test") continue;
+      if (split === "train" && counting) {
+        spec.add(row);
+        specRows++;
+      }
+      if (samples[split].length < sampleRows) samples[split].push(row);
+    }
+    read++;
   }
-  for (const split of SPLITS) if (buffers[split].length > 0) await flush(split);
+  const exact = read === manifest.shards.length;
   const empty = SPLITS.filter((s) => counts[s] === 0);
   if (empty.length > 0) {
     throw new InvalidDatasetError(
       `dataset ${input.dataset} has ${manifest.counts.valid} valid rows: too few to fill the ${empty.join(" and ")} split(s); add more rows (at least a few dozen)`,
     );
   }
-  const featureSpecKey = `${base}features.json`;
-  await ports.data.put(featureSpecKey, JSON.stringify(spec.build()));
-  return { datasetVersion: manifest.datasetVersion, splits, counts, classes: labels.length, featureSpecKey };
+  const shards: ShardItem[] = manifest.shards.map((s, index) => ({ index, key: s.key, rows: s.rows }));
+  const keys = {
+    featureSpecKey: `${base}features.json`,
+    shardsKey: `${base}shards.json`,
+    train: `${base}sample-train.jsonl`,
+    validation: `${base}sample-validation.jsonl`,
+  };
+  await ports.data.put(keys.featureSpecKey, JSON.stringify(spec.build()));
+  await ports.data.put(keys.shardsKey, JSON.stringify(shards));
+  await ports.data.put(keys.train, encodeJsonLines(samples.train));
+  await ports.data.put(keys.validation, encodeJsonLines(samples.validation));
+  return {
+    datasetVersion: manifest.datasetVersion,
+    counts,
+    exact,
+    classes: labels.length,
+    featureSpecKey: keys.featureSpecKey,
+    shardsKey: keys.shardsKey,
+    samples: { train: keys.train, validation: keys.validation },
+    fanOut: fanOutOf(shards, input.scale),
+  };
 }

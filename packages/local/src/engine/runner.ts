@@ -9,6 +9,7 @@ import {
   InvalidNameError,
   UnsupportedAslFeatureError,
 } from "@tollgate/core/errors";
+import { logger } from "@tollgate/core/logger";
 import type { AuditLog } from "@tollgate/core/ports";
 import { walkStates } from "@tollgate/core/workflow/asl";
 import type { ExecutionRecord, HistoryEvent, SqliteExecutionStore } from "../stores/execution-store.ts";
@@ -38,6 +39,11 @@ export interface WorkflowDeps {
   targetsFor(runId: string): LocalTargets;
   /** The map runners of the definition's Distributed Map states, for one run. */
   mapRunnersFor?(runId: string, onProgress?: (run: MapRunRecord) => void): Record<string, MapRunBinding>;
+  /**
+   * Called when an execution ends without success (FAILED, TIMED_OUT, ABORTED), as EventBridge's
+   * "Execution Status Change" rule is on AWS (stacks/Pipeline.ts). Its errors are logged, never the run's.
+   */
+  onUnsuccessful?(execution: ExecutionRecord): Promise<void>;
 }
 
 export interface StartOptions {
@@ -170,7 +176,13 @@ export class LocalWorkflow {
       ...(restart ? { redrive: { lastEventId, restart } } : {}),
     });
     executions.finish(name, recordOf(outcome));
-    return executions.get(name) as ExecutionRecord;
+    const finished = executions.get(name) as ExecutionRecord;
+    if (finished.status !== "SUCCEEDED") {
+      await this.deps.onUnsuccessful?.(finished).catch((error: unknown) => {
+        logger.error({ err: error, run: name }, "the run's status-change handler failed");
+      });
+    }
+    return finished;
   }
 }
 

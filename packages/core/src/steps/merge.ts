@@ -1,0 +1,66 @@
+import { CuratedRow, type MergeInput, type RoundFigures, type TrainingState, TrainShardOutput } from "../contracts.ts";
+import { InvalidInputError } from "../errors.ts";
+import { readJson, readJsonLines } from "../json-lines.ts";
+import { type Logger, logger } from "../logger.ts";
+import { encoder, specFor } from "../ml/examples.ts";
+import { FeatureSpec } from "../ml/feature-spec.ts";
+import { DEFAULT_TRAIN_OPTIONS } from "../ml/fit.ts";
+import { mergeStates } from "../ml/merge.ts";
+import { decodeModelState, encodeModelState } from "../ml/model-state.ts";
+import { evaluate } from "../ml/pass.ts";
+import { readMapOutputs } from "./shards.ts";
+import type { StepPorts } from "./step-ports.ts";
+import { trainingKeys } from "./training.ts";
+
+/** The most rounds of sharded training (early stopping usually ends them far sooner). */
+export const MAX_ROUNDS = 10;
+
+/**
+ * Merge: ends a round of sharded training. Averages the children's training states weighted by
+ * their examples, in the order of their index (streaming: memory is the model's, whatever the
+ * number of children; the same children give the same bytes whatever order they finished in),
+ * scores the result on the validation sample, and says whether another round may help: it stops,
+ * keeping the best round, once a round lowers the validation loss by less than the trainer's
+ * early-stopping tolerance (2%), after {@link MAX_ROUNDS}, or when one child fitted it all.
+ * @throws InvalidInputError when the round's results are missing or incomplete.
+ * @example const training = await merge(ports, { runId, featureSpecKey, validationSampleKey, children, results, training });
+ */
+export async function merge(ports: StepPorts, input: MergeInput, log: Logger = logger): Promise<TrainingState> {
+  const before = input.training;
+  const round = before.round + 1;
+  const outputs = await readMapOutputs(ports.data, input.results, TrainShardOutput, input.children);
+  const chosen = before.chosen ?? outputs[0]?.chosen;
+  if (!chosen) throw new InvalidInputError("no hyperparameters: neither Select nor the single child chose them");
+  const { state } = await mergeStates(outputs, async (key) => decodeModelState(await ports.data.get(key)));
+  const key = trainingKeys(input.runId).merged(round);
+  await ports.data.put(key, encodeModelState(state));
+  const spec = specFor(await readJson(ports.data, input.featureSpecKey, FeatureSpec), chosen);
+  const validation = await evaluate(state, {
+    kind: "streamed",
+    rows: () => readJsonLines(ports.data, [input.validationSampleKey], CuratedRow),
+    encode: encoder(spec),
+  });
+  const figures: RoundFigures = {
+    round,
+    children: outputs.length,
+    examples: state.examples,
+    trainLoss: Number.isFinite(state.loss) ? state.loss : null,
+    validationLoss: validation.loss,
+    validationAccuracy: validation.accuracy,
+  };
+  log.info(figures, "round merged");
+  const previous = before.best?.validationLoss ?? Number.POSITIVE_INFINITY;
+  const best =
+    validation.loss < previous
+      ? { round, key, validationLoss: validation.loss, validationAccuracy: validation.accuracy }
+      : before.best;
+  const gained = validation.loss < previous * (1 - DEFAULT_TRAIN_OPTIONS.tolerance);
+  return {
+    round,
+    chosen,
+    weightsKey: key,
+    best,
+    rounds: [...before.rounds, figures],
+    continue: outputs.length > 1 && gained && round < MAX_ROUNDS,
+  };
+}
