@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
 import { type LinearModel, scoreTexts } from "../src/ml/linear-model.ts";
-import { exportOnnx } from "../src/ml/onnx/export.ts";
+import { exportOnnx, termTables } from "../src/ml/onnx/export.ts";
 import { OnnxTextClassifier } from "../src/ml/onnx/runtime.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
@@ -96,5 +96,17 @@ describe("ONNX export parity for other feature options", () => {
     } finally {
       await classifier.release();
     }
+  });
+});
+
+describe("the graph's term tables", () => {
+  it("give each token an id, unigram and first-token term ids per token, bigram ids by integer pair key", () => {
+    const t = termTables(["dog", "a dog", "^ a"], { ngramMax: 2, firstToken: true });
+    expect(t.tokens).toEqual(["dog", "a"]);
+    // Per token id, then the unknown token (id 2); V = 3 means "no such term".
+    expect(t.unigram).toEqual([0, 3, 3]);
+    expect(t.first).toEqual([3, 2, 3]);
+    expect(t.pairKeys).toEqual([1 * 3 + 0]);
+    expect(t.pairIds).toEqual([1]);
   });
 });
