@@ -7,7 +7,6 @@
 import { cpus } from "node:os";
 import type { Tollgate } from "@tollgate/local/app";
 import { openTollgate } from "@tollgate/local/app";
-import { localTrigger, objectCreated } from "@tollgate/local/trigger";
 import { tempHome } from "../test/helpers/topics.ts";
 import { MIXED } from "../test/reliability/bad-files.ts";
 import { cliErrorCases } from "../test/reliability/cases/cli-errors.ts";
@@ -16,7 +15,8 @@ import { serverCases } from "../test/reliability/cases/servers.ts";
 import { checkConsistency } from "../test/reliability/consistency.ts";
 import { inspectAfterCrash, killTargets, runAndKillIn } from "../test/reliability/crash.ts";
 import { faultPlan, taskStates } from "../test/reliability/fault-plan.ts";
-import { addRaw, input, PERMISSIVE_GATE } from "../test/reliability/inputs.ts";
+import { addRaw, input } from "../test/reliability/inputs.ts";
+import { deliverFromProcesses, raceFromProcesses } from "../test/reliability/processes.ts";
 import { checkRace } from "../test/reliability/promotions.ts";
 
 const quick = process.argv.includes("--quick");
@@ -40,30 +40,36 @@ async function baseLive(tg: Tollgate) {
   await (await tg.workflow.start("base", input([await addRaw(tg, "base", 200, 1)]))).done;
 }
 
-/** 100 deliveries of each event, half sequential, half concurrent. */
+/**
+ * Per object, 100 deliveries of its event at once: 4 trigger processes (the trigger's planning and
+ * start, test/reliability/deliver-child.ts) delivering it 25 times each at the same instant.
+ */
 async function duplicates(objects: number) {
-  return withHome(async (tg) => {
-    const trigger = localTrigger(tg.workflow, { coalesceSeconds: 0, gate: PERMISSIVE_GATE, seed: 3 });
-    let deliveries = 0;
-    for (let o = 0; o < objects; o++) {
-      const event = objectCreated(await addRaw(tg, `dup-${o}`, 100, o), { version: "v1" });
-      for (let i = 0; i < 50; i++) await trigger.deliver([event]);
-      await Promise.all(Array.from({ length: 50 }, () => trigger.deliver([event])));
-      deliveries += 100;
-    }
-    await Promise.all(trigger.started.map((h) => h.done));
-    return {
-      deliveries,
-      runsStarted: tg.stores.executions.list().length,
-      runsPer100: (100 * tg.stores.executions.list().length) / deliveries,
-    };
-  });
+  let deliveries = 0;
+  let started = 0;
+  let runs = 0;
+  for (let o = 0; o < objects; o++) {
+    const home = tempHome();
+    const key = await withHome((tg) => addRaw(tg, `dup-${o}`, 100, o), { home });
+    const outcomes = await deliverFromProcesses(home, key, "v1", 4, 25);
+    deliveries += outcomes.length;
+    started += outcomes.filter((x) => x === "started").length;
+    runs += await withHome(async (tg) => tg.stores.executions.list().length, { home });
+  }
+  return {
+    deliveries,
+    processes: 4,
+    runsStarted: runs,
+    startedOutcomes: started,
+    runsPer100: (100 * runs) / deliveries,
+  };
 }
 
 /**
- * Repetitions of N ∈ 2..8 runs reaching Promote together (a barrier at Promote's checkpoint). Each
- * round has one winner; the losers evaluate again against the new live model (the ASL's loop), so
- * every run must end with the truth and the promotions must form one chain (`checkRace`).
+ * Repetitions of N ∈ 2..5 runs, each in its own process, meeting at Promote's checkpoint (a barrier of
+ * files) so that their compare-and-swaps race across processes. Each round has one winner; the
+ * losers evaluate again (the ASL's loop); every run must end with the truth and the promotions form
+ * one chain (`checkRace`).
  */
 async function races(reps: number) {
   const home = tempHome();
@@ -71,40 +77,41 @@ async function races(reps: number) {
   let repsWithProblems = 0;
   let reEvaluations = 0;
   let exhausted = 0;
+  let racers = 0;
   const problems: string[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const n = 2 + (rep % 7);
-    let arrived = 0;
-    let release!: () => void;
-    const all = new Promise<void>((r) => {
-      release = r;
-    });
-    const tg = openTollgate({
-      home,
-      onCheckpoint: async (point, runId) => {
-        if (point !== "Promote:between-writes" || !runId.startsWith(`r${rep}-`) || arrived >= n) return;
-        if (++arrived === n) release();
-        await all;
-      },
-    });
-    try {
-      const before = (await tg.stores.registry.getLive("topics"))?.version;
-      const keys = await Promise.all(Array.from({ length: n }, (_, i) => addRaw(tg, `r${rep}-${i}`, 60, rep * 10 + i)));
-      const runs = await Promise.all(
-        keys.map(async (key, i) => (await tg.workflow.start(`r${rep}-${i}`, input([key]))).done),
-      );
-      const outcome = checkRace(runs, before, (await tg.stores.registry.getLive("topics"))?.version);
-      reEvaluations += outcome.reEvaluations;
-      exhausted += outcome.exhausted;
-      if (outcome.problems.length > 0) {
-        repsWithProblems++;
-        problems.push(...outcome.problems.map((p) => `rep ${rep}: ${p}`));
-      }
-    } finally {
-      tg.close();
+    const n = 2 + (rep % 4);
+    racers += n;
+    const { before, runs } = await withHome(
+      async (tg) => ({
+        before: (await tg.stores.registry.getLive("topics"))?.version,
+        runs: await Promise.all(
+          Array.from({ length: n }, async (_, i) => ({
+            name: `r${rep}-${i}`,
+            key: await addRaw(tg, `r${rep}-${i}`, 60, rep * 10 + i),
+          })),
+        ),
+      }),
+      { home },
+    );
+    await raceFromProcesses(home, runs);
+    const outcome = await withHome(
+      async (tg) =>
+        checkRace(
+          runs.map((r) => tg.stores.executions.get(r.name)!),
+          before,
+          (await tg.stores.registry.getLive("topics"))?.version,
+        ),
+      { home },
+    );
+    reEvaluations += outcome.reEvaluations;
+    exhausted += outcome.exhausted;
+    if (outcome.problems.length > 0) {
+      repsWithProblems++;
+      problems.push(...outcome.problems.map((p) => `rep ${rep}: ${p}`));
     }
   }
-  return { repetitions: reps, repsWithProblems, reEvaluations, exhausted, problems: problems.slice(0, 5) };
+  return { repetitions: reps, racers, repsWithProblems, reEvaluations, exhausted, problems: problems.slice(0, 5) };
 }
 
 /**
@@ -213,11 +220,11 @@ async function badInput() {
 async function figures() {
   const dup = await duplicates(quick ? 2 : 5);
   log(
-    `duplicates   ${dup.deliveries} deliveries → ${dup.runsStarted} runs (${dup.runsPer100.toFixed(2)} runs per 100 deliveries)`,
+    `duplicates   ${dup.deliveries} deliveries from ${dup.processes} processes at once → ${dup.runsStarted} runs (${dup.runsPer100.toFixed(2)} runs per 100 deliveries)`,
   );
-  const race = await races(quick ? 14 : 100);
+  const race = await races(quick ? 4 : 12);
   log(
-    `races        ${race.repetitions} repetitions of 2–8 racing promotions: ${race.repsWithProblems} with a lost update or a run not ending with the truth; ${race.reEvaluations} re-evaluations after lost races, ${race.exhausted} runs out of re-evaluations`,
+    `races        ${race.repetitions} repetitions of 2–5 promotions racing from separate processes (${race.racers} runs): ${race.repsWithProblems} with a lost update or a run not ending with the truth; ${race.reEvaluations} re-evaluations after lost races, ${race.exhausted} runs out of re-evaluations`,
   );
   const fault = await faults(quick ? 1 : 5);
   log(

@@ -8,6 +8,7 @@ import { promoteVersion } from "@tollgate/core/registry/promotion";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../helpers/topics.ts";
 import { addRaw, expectConsistent, input, open, PERMISSIVE_GATE } from "./helpers.ts";
+import { raceFromProcesses } from "./processes.ts";
 import { checkRace, MAX_RE_EVALUATIONS } from "./promotions.ts";
 
 /** Resolves every waiter once `n` have arrived. */
@@ -172,4 +173,27 @@ describe.each([2, 4, 8])("%i runs promoting at once", (n) => {
     },
     60_000 + n * 15_000,
   ); // each run boots worker processes for its Train and Evaluate Maps
+});
+
+describe("3 runs promoting at once from separate processes", () => {
+  it("end with the truth and form one chain of promotions (no lost update)", async () => {
+    const home = tempHome();
+    const tg = open({ home });
+    await (await tg.workflow.start("base", input([await addRaw(tg, "base", 200, 1)]))).done;
+    const liveBefore = await expectConsistent(tg);
+    const runs = await Promise.all(
+      [0, 1, 2].map(async (i) => ({ name: `proc-${i}`, key: await addRaw(tg, `proc-${i}`, 120, 200 + i) })),
+    );
+    tg.close();
+    await raceFromProcesses(home, runs);
+    const after = open({ home });
+    try {
+      const executions = runs.map((r) => after.stores.executions.get(r.name)!);
+      const outcome = checkRace(executions, liveBefore, await expectConsistent(after));
+      expect(outcome.problems).toEqual([]);
+      expect(outcome.reEvaluations).toBeGreaterThanOrEqual(2); // one winner per round, across processes
+    } finally {
+      after.close();
+    }
+  }, 180_000);
 });

@@ -7,6 +7,7 @@ import { localTrigger, objectCreated } from "@tollgate/local/trigger";
 import { describe, expect, it } from "vitest";
 import { tempHome } from "../helpers/topics.ts";
 import { addRaw, input, open, PERMISSIVE_GATE } from "./helpers.ts";
+import { deliverFromProcesses } from "./processes.ts";
 
 const settings = (coalesceSeconds: number) => ({ coalesceSeconds, gate: PERMISSIVE_GATE, seed: 3 });
 
@@ -36,6 +37,23 @@ describe("duplicate deliveries", () => {
       }
     },
   );
+
+  it("start exactly one execution for an event delivered at once from 3 trigger processes, 5 times each", async () => {
+    const home = tempHome();
+    const tg = open({ home });
+    const key = await addRaw(tg, "dup-processes", 150, 2);
+    tg.close();
+    const outcomes = await deliverFromProcesses(home, key, "v1", 3, 5);
+    expect(outcomes).toHaveLength(15);
+    expect(outcomes.filter((o) => o === "started")).toHaveLength(1);
+    expect(outcomes.filter((o) => o === "duplicate")).toHaveLength(14);
+    const after = open({ home });
+    try {
+      expect(after.stores.executions.list().map((e) => e.status)).toEqual(["SUCCEEDED"]);
+    } finally {
+      after.close();
+    }
+  }, 120_000);
 
   it("StartExecution with an existing name: same input is a no-op, another input is ExecutionAlreadyExists", async () => {
     const tg = open({ home: tempHome() });
