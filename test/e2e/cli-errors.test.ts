@@ -74,6 +74,27 @@ describe("ingest of a file that cannot be read", () => {
   });
 });
 
+describe("usage errors and a home that cannot be one", () => {
+  it.each([
+    ["an unknown option", ["runs", "--bogus"], "unknown option '--bogus' (add --help for the usage)"],
+    ["an unknown command", ["bogus"], "unknown command 'bogus' (add --help for the usage)"],
+    ["a missing argument", ["predict"], "missing required argument 'text' (add --help for the usage)"],
+  ])("%s: one named line, exit 1", async (_, args, message) => {
+    const { code, stderr } = await cli(args);
+    expect([code, stderr]).toEqual([1, [`tollgate: InvalidInputError: ${message}`]]);
+  });
+
+  it("TOLLGATE_HOME naming a file: one line saying what to do, not EEXIST", async () => {
+    const { code, stderr } = await cli(["runs"], { TOLLGATE_HOME: writeJsonl(topicRows(2, 1)) });
+    expect(code).toBe(1);
+    expect(stderr).toEqual([
+      expect.stringMatching(
+        /^tollgate: InvalidInputError: the home \S+ cannot be a folder of stores \(a file is in the way\): set TOLLGATE_HOME to a folder$/,
+      ),
+    ]);
+  });
+});
+
 describe("settings", () => {
   it("a bad gate setting does not stop a read-only command, and stops a run before it writes, in one line", async () => {
     const bad = { TOLLGATE_MIN_ACCURACY: "2" };

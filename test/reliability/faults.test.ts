@@ -152,3 +152,11 @@ describe("redrive refuses what AWS refuses", () => {
     await expect(tg.workflow.redrive("nope")).rejects.toMatchObject({ name: "ExecutionNotFoundError" });
   });
 });
+
+describe("fault names", () => {
+  it("refuses a fault that names no point of the definition, listing the points, before opening anything", () => {
+    expect(() => open({ home: tempHome(), faults: ["Evaluate", "Evalute", "Train:after-write:0"] })).toThrow(
+      /^TOLLGATE_FAULTS names no fault point: Evalute, Train:after-write:0; points are a Task state \(.*Evaluate.*\), <state>:after-write:<n>, <state>:after-return, Promote:between-writes$/,
+    );
+  });
+});

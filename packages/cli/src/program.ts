@@ -53,7 +53,11 @@ export function buildProgram(
   let backend: Backend | undefined;
   const program = new Command("tollgate")
     .description("gated retraining of a text classifier: local runtime of the tollgate workflow")
-    .showHelpAfterError()
+    // a usage error is one line too, named like every other failure (commander then exits 1)
+    .configureOutput({
+      outputError: (text, write) =>
+        write(`tollgate: InvalidInputError: ${text.replace(/^error: /, "").trim()} (add --help for the usage)\n`),
+    })
     .addOption(
       new Option("--stage <name>", "operate a deployed AWS stage (sst deploy --stage <name>)").env(SETTINGS_ENV.stage),
     )

@@ -16,6 +16,7 @@ import type { Buckets } from "./engine/map-run/items.ts";
 import type { WorkerRuntimeSpec } from "./engine/map-run/pool.ts";
 import { LocalMapRunner } from "./engine/map-run/runner.ts";
 import { LocalWorkflow, STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "./engine/runner.ts";
+import { checkFaults } from "./fault-points.ts";
 import { LOCAL_NAMES, type LocalStores, openLocalStores } from "./stores/index.ts";
 import { auditedPorts, ETL_JOB_NAME, lambdaArn, localBuckets, localTargets } from "./targets.ts";
 
@@ -124,11 +125,12 @@ export function statusChangeEvent(execution: ExecutionRecord) {
 
 export function openTollgate(options: OpenOptions): Tollgate {
   const faults = options.faults ?? [];
-  const stores = openLocalStores(options.home);
-  const portsFor = (principal: string, runId?: string) => auditedPorts(stores, principal, runId);
   const definitionFile = options.definitionFile ?? DEFAULT_DEFINITION;
   const steps = readLambdaSteps(definitionFile);
   const definition = loadDefinition(definitionFile, localSubstitutions(steps, { ...DEFAULT_SCALE, ...options.scale }));
+  checkFaults(faults, definition.States, steps);
+  const stores = openLocalStores(options.home);
+  const portsFor = (principal: string, runId?: string) => auditedPorts(stores, principal, runId);
   const childRuntime: ChildRuntimeOptions = { home: stores.home, definitionFile, faults };
   const workflow = new LocalWorkflow({
     definition,

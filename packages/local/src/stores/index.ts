@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { InvalidInputError } from "@tollgate/core/errors";
 import { JsonlAuditLog } from "./audit-log.ts";
 import { DEFAULT_TABLE } from "./audited.ts";
 import { SqliteExecutionStore } from "./execution-store.ts";
@@ -62,11 +63,20 @@ export interface LocalStores {
  * `<home>/objects/models`, registry and executions in `<home>/tollgate.db` (one WAL-mode
  * connection, shared, its schema brought up to date: stores/schema.ts), the audit log in
  * `<home>/audit.jsonl`. Several processes may open the same home at once.
- * @throws UnsupportedStoreVersionError when the home was written by a newer tollgate.
+ * @throws UnsupportedStoreVersionError when the home was written by a newer tollgate; InvalidInputError
+ *   when `home` cannot be a folder (a file is in the way, no permission).
  */
 export function openLocalStores(home: string): LocalStores {
   const root = resolve(home);
-  mkdirSync(root, { recursive: true });
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InvalidInputError(
+      `the home ${root} cannot be a folder of stores (${code === "EEXIST" || code === "ENOTDIR" ? "a file is in the way" : code}): set TOLLGATE_HOME to a folder`,
+      { cause: err },
+    );
+  }
   const db = openSqlite(join(root, "tollgate.db"));
   try {
     migrateToLatest(db);
