@@ -10,6 +10,7 @@ import { tryJsonParse } from "@tollgate/core/json";
 import { logger as rootLogger } from "@tollgate/core/logger";
 import { readSettings, Settings } from "@tollgate/core/settings";
 import {
+  datasetOf,
   type ExecutionStarter,
   ObjectCreatedEvent,
   planRuns,
@@ -47,6 +48,13 @@ export function createTriggerHandler(deps: TriggerDeps): (event: SQSEvent) => Pr
         log.warn(
           { messageId: record.messageId, issues: parsed.error.issues },
           "not an S3 Object Created event: dropped",
+        );
+        continue;
+      }
+      if (!datasetOf(parsed.data.detail.object.key)) {
+        log.warn(
+          { messageId: record.messageId, key: parsed.data.detail.object.key },
+          "object outside raw/<dataset>/ (dataset names are lowercase letters, digits and dashes): no run",
         );
         continue;
       }

@@ -161,10 +161,17 @@ describe("trigger handler", () => {
   });
 
   it("drops messages that are not S3 Object Created events under raw/<dataset>/, without starting anything", async () => {
-    const out = await handle(sqs("not json", { hello: "world" }, objectCreated("raw/top-level.csv")));
+    const out = await handle(
+      sqs("not json", { hello: "world" }, objectCreated("raw/top-level.csv"), objectCreated("raw/Bad Name/a.csv")),
+    );
     expect(out).toEqual({ batchItemFailures: [] });
     expect(await executions(arn)).toEqual({});
-    expect(log.warn).toHaveBeenCalledTimes(2);
+    // each one said, the objects with their keys (none is dropped silently)
+    expect(log.warn).toHaveBeenCalledTimes(4);
+    expect(log.warn.mock.calls.map(([fields]) => (fields as { key?: string }).key).filter(Boolean)).toEqual([
+      "raw/top-level.csv",
+      "raw/Bad Name/a.csv",
+    ]);
   });
 });
 
