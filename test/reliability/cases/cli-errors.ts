@@ -5,6 +5,7 @@ import { LocalBackend } from "@tollgate/cli/local-backend";
 import { buildProgram } from "@tollgate/cli/program";
 import { progressPrinter } from "@tollgate/cli/progress";
 import type { NewHistoryEvent } from "@tollgate/core/workflow/executions";
+import { openTollgate } from "@tollgate/local/app";
 import { readConfig } from "@tollgate/local/config";
 import { tempHome, topicRows, writeJsonl } from "../../helpers/topics.ts";
 import { type Case, probe } from "./case.ts";
@@ -43,6 +44,18 @@ export async function cliErrorCases(): Promise<Case[]> {
     await probe("a bad gate setting does not stop a read-only command", "exit 0, 0 line(s): ", () =>
       child(["runs"], { TOLLGATE_MIN_ACCURACY: "2" }),
     ),
+    await probe("a usage error (unknown option) is one named line", oneLine, () => child(["runs", "--bogus"])),
+    await probe("TOLLGATE_HOME naming a file is one named line", oneLine, () =>
+      child(["runs"], { TOLLGATE_HOME: writeJsonl(topicRows(2, 1)) }),
+    ),
+    await probe("a misspelt TOLLGATE_FAULTS is refused, not silently ignored", "InvalidInputError", async () => {
+      try {
+        openTollgate({ home: tempHome(), faults: ["Evalute"] }).close();
+        return "accepted";
+      } catch (err) {
+        return (err as Error).name;
+      }
+    }),
     await probe(
       "runs --status FAILED with runs but none failed",
       "no FAILED runs (`tollgate runs` lists runs of every status)",
