@@ -38,6 +38,11 @@ describe("Training with one child", () => {
       bestRound: 1,
     });
     expect(card.curve.length).toBeGreaterThan(1);
+    // The model was refit on train + validation; its validation figures stay the held-out ones of the
+    // early-stopped fit (the curve's best epoch), not the refit model scored on rows it trained on.
+    expect(card.training.refit).toEqual({ epochs: card.training.bestEpoch, rows: expect.any(Number) });
+    const bestEpoch = card.curve.find((e: { epoch: number }) => e.epoch === card.training.bestEpoch);
+    expect(card.validation).toEqual({ loss: bestEpoch.validationLoss, accuracy: bestEpoch.validationAccuracy });
     expect(await ports.registry.getModelVersion("topics", trained.modelVersion)).toMatchObject({
       status: "candidate",
       metrics: { validationAccuracy: trained.validationAccuracy, testAccuracy: null },

@@ -10,7 +10,7 @@ import { decodeModelState, encodeModelState } from "../ml/model-state.ts";
 import { evaluate } from "../ml/pass.ts";
 import { readMapOutputs } from "./shards.ts";
 import type { StepPorts } from "./step-ports.ts";
-import { trainingKeys } from "./training.ts";
+import { readFitReport, trainingKeys } from "./training.ts";
 
 /** The most rounds of sharded training (early stopping usually ends them far sooner). */
 export const MAX_ROUNDS = 10;
@@ -35,11 +35,17 @@ export async function merge(ports: StepPorts, input: MergeInput, log: Logger = l
   const key = trainingKeys(input.runId).merged(round);
   await ports.data.put(key, encodeModelState(state));
   const spec = specFor(await readJson(ports.data, input.featureSpecKey, FeatureSpec), chosen);
-  const validation = await evaluate(state, {
-    kind: "streamed",
-    rows: () => readJsonLines(ports.data, [input.validationSampleKey], CuratedRow),
-    encode: encoder(spec),
-  });
+  // A single child that fitted it all refit on train + validation: its held-out figures are those of
+  // its early-stopped fit (the fit report), not the refit model scored on rows it trained on.
+  const heldOut =
+    !before.chosen && outputs.length === 1 ? (await readFitReport(ports, input.runId)).validation : undefined;
+  const validation =
+    heldOut ??
+    (await evaluate(state, {
+      kind: "streamed",
+      rows: () => readJsonLines(ports.data, [input.validationSampleKey], CuratedRow),
+      encode: encoder(spec),
+    }));
   const figures: RoundFigures = {
     round,
     children: outputs.length,

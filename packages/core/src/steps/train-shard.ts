@@ -45,7 +45,12 @@ export async function trainShard(
       key,
       encodeModelState({ weights: fit.model.weights, bias: fit.model.bias, examples: trainRows, loss: Number.NaN }),
     );
-    await writeFitReport(ports, job.runId, { selection: fit.selection, params: fit.params, curve: fit.curve });
+    await writeFitReport(ports, job.runId, {
+      selection: fit.selection,
+      params: fit.params,
+      curve: fit.curve,
+      validation: fit.validation,
+    });
     return { index, key, examples: trainRows, loss: null, chosen: fit.selection?.chosen ?? null };
   }
   const trained = specFor(spec, chosen);

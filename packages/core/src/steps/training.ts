@@ -29,6 +29,8 @@ export const FitReport = z.object({
   selection: z.unknown().optional(),
   params: z.record(z.string(), z.unknown()).optional(),
   curve: z.array(z.unknown()).optional(),
+  /** The single child's held-out validation figures (its early-stopped fit, before the refit on train + validation). */
+  validation: z.object({ loss: z.number(), accuracy: z.number() }).optional(),
 });
 export type FitReport = z.infer<typeof FitReport>;
 
