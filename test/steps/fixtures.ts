@@ -9,13 +9,16 @@ import { encodeJsonLines } from "@tollgate/core/json-lines";
 import { createLogger, type Logger } from "@tollgate/core/logger";
 import type { StepPorts } from "@tollgate/core/steps";
 import { openLocalStores } from "@tollgate/local/stores";
-import { afterEach } from "vitest";
 import { type Row, tempHome } from "../helpers/topics.ts";
 
 const opened: (() => void)[] = [];
-afterEach(() => {
-  for (const close of opened.splice(0)) close();
-});
+// under vitest, each test's stores are closed after it (bench/scale/spec-check.ts uses these without vitest)
+if (process.env.VITEST) {
+  const { afterEach } = await import("vitest");
+  afterEach(() => {
+    for (const close of opened.splice(0)) close();
+  });
+}
 
 /** Ports over the local stores in a fresh home; the clock reads 2025-03-01T12:00:00Z. */
 export function freshPorts(): StepPorts {
