@@ -87,6 +87,13 @@ describe("tollgate serve", () => {
     expect(slow.ms).toBeLessThan(timeouts.headersMs + 2000);
   });
 
+  it("answers HEAD where it answers GET (same status, no body)", async () => {
+    const head = await raw(servePort, ["HEAD /health HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"]);
+    const getHealth = await raw(servePort, [get("/health", "x")]);
+    expect(head.status).toBe(getHealth.status);
+    expect(head.body).toBe("");
+  });
+
   it("answers a malformed request line and oversized headers in the envelope", async () => {
     const garbage = await raw(servePort, ["NOT HTTP AT ALL\r\n\r\n"]);
     expect([garbage.status, envelopeOf(garbage).error]).toEqual([400, "InvalidInputError"]);

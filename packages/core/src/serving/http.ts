@@ -32,10 +32,17 @@ export interface HttpResponse {
 const ROUTES: Record<string, "health" | "predict"> = {
   "GET /": "health",
   "GET /health": "health",
+  // HEAD answers where GET does (RFC 9110): the same status and headers, no body (node:http drops it)
+  "HEAD /": "health",
+  "HEAD /health": "health",
   "POST /": "predict",
   "POST /predict": "predict",
 };
-const ALLOW: Record<string, string[]> = { "/": ["GET", "POST"], "/health": ["GET"], "/predict": ["POST"] };
+const ALLOW: Record<string, string[]> = {
+  "/": ["GET", "HEAD", "POST"],
+  "/health": ["GET", "HEAD"],
+  "/predict": ["POST"],
+};
 
 const json = (statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse => ({
   statusCode,
