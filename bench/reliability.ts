@@ -148,13 +148,13 @@ async function faults(reps: number) {
 
 /**
  * SIGKILLs aimed at every Task state of a promoting run and at Promote's commit window in turn, each a
- * seeded 0–150 ms after the state is entered; where each landed is recorded twice (what the child had
+ * seeded 0–20 ms after the state is entered; where each landed is recorded twice (what the child had
  * announced, and the state its history shows open after the reopen) and reported as a distribution.
  */
 async function crashes(kills: number) {
   const states = taskStates().filter((s) => s !== "Reject" && s !== "RecordFailure"); // not on a promoting run's path
   const outcomes = [];
-  for (const [i, { target, delayMs }] of killTargets(kills, states, 150, 11).entries()) {
+  for (const [i, { target, delayMs }] of killTargets(kills, states, 20, 11).entries()) {
     const home = tempHome();
     const key = await withHome(
       async (tg) => {
