@@ -8,7 +8,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { StepFunctionsRuns } from "@tollgate/aws";
 import { tryJsonParse } from "@tollgate/core/json";
 import { logger as rootLogger } from "@tollgate/core/logger";
-import { readSettings, Settings } from "@tollgate/core/settings";
+import { GATE_SETTINGS, readSettings, Settings } from "@tollgate/core/settings";
 import {
   datasetOf,
   type ExecutionStarter,
@@ -24,8 +24,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 export const TriggerLambdaSettings = Settings.pick({
   stateMachineArn: true,
   coalesceSeconds: true,
-  minAccuracy: true,
-  minGain: true,
+  ...GATE_SETTINGS,
   seed: true,
 });
 

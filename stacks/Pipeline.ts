@@ -96,12 +96,17 @@ export const STEPS = {
   Promote: {
     memorySize: 512,
     timeoutSeconds: 60,
-    access: { registry: ["getLive", "swapLive", "putRun"] },
+    access: { registry: ["getLive", "swapLive", "putRun", "listDecisions", "recordDecision"] },
   },
   Reject: {
     memorySize: 512,
     timeoutSeconds: 60,
     access: { registry: ["setModelStatus", "putRun"] },
+  },
+  RequestApproval: {
+    memorySize: 512,
+    timeoutSeconds: 60,
+    access: { registry: ["setModelStatus", "putRun", "listDecisions", "recordDecision"] },
   },
   // also the target of the rule on the state machine's unsuccessful ends (a failed Map Run is not caught)
   RecordFailure: {

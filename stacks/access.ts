@@ -19,6 +19,8 @@ export const REGISTRY_METHOD_ACTIONS: Record<keyof Registry, string[]> = {
   swapLive: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
   putRun: ["dynamodb:PutItem"],
   getRun: ["dynamodb:GetItem"],
+  recordDecision: ["dynamodb:PutItem"],
+  listDecisions: ["dynamodb:Query"],
 };
 
 /**

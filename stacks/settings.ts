@@ -4,14 +4,13 @@
  * defaults as the local runtime.
  */
 // relative, not @tollgate/core: SST bundles local files into the config but loads packages with plain Node
-import { LogLevel, readSettings, Settings, settingsEnv } from "../packages/core/src/settings.ts";
+import { GATE_SETTINGS, LogLevel, readSettings, Settings, settingsEnv } from "../packages/core/src/settings.ts";
 
 export { settingsEnv };
 
 export const DeploySettings = Settings.pick({
   coalesceSeconds: true,
-  minAccuracy: true,
-  minGain: true,
+  ...GATE_SETTINGS,
   seed: true,
   mapConcurrency: true,
   rowsPerChild: true,

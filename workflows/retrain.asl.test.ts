@@ -4,6 +4,7 @@ import { EtlArguments } from "@tollgate/core/contracts";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
 import { type AslDefinition, LAMBDA_INVOKE, lambdaSteps, walkStates } from "@tollgate/core/workflow/asl";
 import { localSubstitutions, readLambdaSteps } from "@tollgate/local/app";
+import { type ChoiceRule, evaluateRule } from "@tollgate/local/engine/asl/choice";
 import { assertSupported, loadDefinition, substitute } from "@tollgate/local/engine/definition";
 import { describe, expect, it } from "vitest";
 
@@ -17,6 +18,13 @@ interface Retrier {
   ErrorEquals: string[];
   MaxAttempts?: number;
   MaxDelaySeconds?: number;
+}
+
+/** Where a Choice state of the real definition sends `input` (the local engine's rule evaluation). */
+function choose(state: string, input: unknown): string {
+  const choice = asl.States[state] as unknown as { Choices: ChoiceRule[]; Default: string };
+  const context = { Execution: { Name: "r" } } as never;
+  return choice.Choices.find((rule) => evaluateRule(rule, input, context))?.Next ?? choice.Default;
 }
 
 /** A copy of the real definition with one state changed. */
@@ -125,6 +133,24 @@ describe("workflows/retrain.asl.json", () => {
     expect(gate).toContain('"NumericGreaterThanEqualsPath":"$.gate.minAccuracy"');
     expect(gate).toContain('"NumericGreaterThanEqualsPath":"$.evaluation.live.threshold"');
     expect(asl.States.Gate).toMatchObject({ Type: "Choice", Default: "Reject" });
+  });
+
+  it("rejects below a macro-F1 or class-recall floor only when the gate sets one, then asks for approval when required", () => {
+    const evaluation = { accuracy: 0.9, macroF1: 0.7, minRecall: 0.4, live: null };
+    const run = (gate: object) => {
+      const input = { gate: { minAccuracy: 0.5, minGain: 0, ...gate }, evaluation };
+      const gated = choose("Gate", input);
+      return gated === "Approval" ? choose("Approval", input) : gated;
+    };
+    expect(run({})).toBe("Promote");
+    expect(run({ minMacroF1: 0.8 })).toBe("Reject");
+    expect(run({ minMacroF1: 0.7 })).toBe("Promote");
+    expect(run({ minClassRecall: 0.5 })).toBe("Reject");
+    expect(run({ minClassRecall: 0.4, minMacroF1: 0.6 })).toBe("Promote");
+    expect(run({ approval: "required" })).toBe("RequestApproval");
+    expect(run({ approval: "auto" })).toBe("Promote");
+    expect(run({ approval: "required", minAccuracy: 0.95 })).toBe("Reject");
+    expect(asl.States.RequestApproval).toMatchObject({ Type: "Task", End: true });
   });
 
   it("passes the Glue job the arguments of the ETL contract", () => {

@@ -31,7 +31,7 @@ import { localGlueJob } from "@tollgate/local/engine/glue";
 import { LOCAL_NAMES } from "@tollgate/local/stores";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { tempHome, topicRows } from "../helpers/topics.ts";
+import { fixtureGate, tempHome, topicRows } from "../helpers/topics.ts";
 import { objectCreated } from "../infra/events.ts";
 import { synthesize } from "../infra/synth.ts";
 import { createBuckets, createRegistryTable } from "../moto/resources.ts";
@@ -58,6 +58,7 @@ const RUN_STEPS = [
   "Score",
   "Promote",
   "Reject",
+  "RequestApproval",
   "RecordFailure",
 ];
 
@@ -237,7 +238,12 @@ async function upload(key: string, rows: unknown[]): Promise<void> {
   await s3.put(key, rows.map((r) => JSON.stringify(r)).join("\n"));
 }
 
-async function runWorkflow(tg: Tollgate, name: string, seed: number, gate: { minAccuracy: number; minGain: number }) {
+async function runWorkflow(
+  tg: Tollgate,
+  name: string,
+  seed: number,
+  gate: ReturnType<typeof fixtureGate> & { approval?: "required" },
+) {
   const key = `raw/topics/${name}.jsonl`;
   await upload(key, topicRows(600, seed));
   const input = { dataset: "topics", modelName: "topics", gate, seed: 7, sources: [key] };
@@ -304,7 +310,7 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
     await expect(run("jr_none", { dataset: "topics" })).rejects.toThrow();
   });
 
-  it("runs the workflow with exactly the deployed policies: a promotion, a rejection, a failure", async () => {
+  it("runs the workflow with exactly the deployed policies: a promotion, a rejection, an approval request, a failure", async () => {
     const lambdas: Record<string, (event: unknown) => Promise<unknown>> = {};
     for (const r of stepRoles()) {
       const handler = await entryPoint(r, creds[r.key]!);
@@ -340,14 +346,15 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
     };
     const tg = open();
     try {
-      await runWorkflow(tg, "iam-promote", 1, { minAccuracy: 0.5, minGain: 0 });
-      await runWorkflow(tg, "iam-reject", 2, { minAccuracy: 0.5, minGain: 0.5 });
+      await runWorkflow(tg, "iam-promote", 1, fixtureGate(0.5));
+      await runWorkflow(tg, "iam-reject", 2, fixtureGate(0.5, 0.5));
+      await runWorkflow(tg, "iam-approval", 4, { ...fixtureGate(0.5, -1), approval: "required" });
     } finally {
       tg.close();
     }
     const failing = open(["Score"]);
     try {
-      await runWorkflow(failing, "iam-fail", 3, { minAccuracy: 0.5, minGain: 0 });
+      await runWorkflow(failing, "iam-fail", 3, fixtureGate(0.5));
     } finally {
       failing.close();
     }
@@ -355,6 +362,7 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
     expect(runs["iam-promote"]).toMatchObject({ status: "SUCCEEDED", error: null });
     expect(JSON.parse(runs["iam-promote"]?.output ?? "{}").decision.decision).toBe("promoted");
     expect(JSON.parse(runs["iam-reject"]?.output ?? "{}").decision.decision).toBe("rejected");
+    expect(JSON.parse(runs["iam-approval"]?.output ?? "{}").decision.decision).toBe("pending-approval");
     expect(runs["iam-fail"]).toMatchObject({ status: "FAILED", error: "InjectedFaultError" });
     for (const key of RUN_STEPS) {
       expect(events[key], key).toBeDefined();

@@ -141,7 +141,15 @@ describe("the console API", () => {
   });
 
   it("promotes and rolls back through the registry's compare-and-swap, audited as the console user", async () => {
-    const promoted = await post<SwapResult>("/api/models/topics/promote", { version: seeded.versions.rejected });
+    const noReason = await post<{ error: string; message: string }>("/api/models/topics/promote", {
+      version: seeded.versions.rejected,
+    });
+    expect([noReason.status, noReason.body.error]).toEqual([400, "InvalidInputError"]);
+    expect(noReason.body.message).toMatch(/did not pass the gate .* needs a reason/);
+    const promoted = await post<SwapResult>("/api/models/topics/promote", {
+      version: seeded.versions.rejected,
+      reason: "checked by hand",
+    });
     expect(promoted.status).toBe(200);
     expect(promoted.body.live).toMatchObject({
       version: seeded.versions.rejected,
@@ -153,8 +161,13 @@ describe("the console API", () => {
     });
     expect([again.status, again.body.error]).toEqual([400, "InvalidInputError"]);
     expect(again.body.message).toMatch(/already live/);
-    const back = await post<SwapResult>("/api/models/topics/rollback", {});
+    const back = await post<SwapResult>("/api/models/topics/rollback", { reason: "too many complaints" });
     expect(back.body.live).toMatchObject({ version: seeded.versions.promoted, previous: seeded.versions.rejected });
+    const { body: model } = await api<ModelView>("/api/models/topics");
+    expect(model.decisions.slice(-2).map((d) => [d.action, d.by, d.reason])).toEqual([
+      ["promote", "console:test", "checked by hand"],
+      ["rollback", "console:test", "too many complaints"],
+    ]);
   });
 
   it("refuses to promote a failed or unknown version, with the rule's named error", async () => {

@@ -107,7 +107,7 @@ describe("the console in a browser", () => {
     await screenshot(page, "run-rejected");
   });
 
-  it("promotes a version and the live marker moves; rollback moves it back", async () => {
+  it("promotes a gate-rejected version only with a reason, the live marker moves, the decision is listed; rollback moves it back", async () => {
     const { promoted, rejected, failed } = seeded.versions;
     const liveRow = page.locator("table.versions tr.is-live");
     await page.goto(`${server.url}#/models/topics`);
@@ -122,13 +122,20 @@ describe("the console in a browser", () => {
     expect(await page.locator(".loss-curve path.series-loss").getAttribute("d")).toMatch(/^M [\d.]+ [\d.]+ L /);
     await screenshot(page, "models");
 
-    await page.locator(`tr[data-version="${rejected}"]`).getByRole("button", { name: "Promote" }).click();
-    await page.locator(`tr[data-version="${rejected}"]`).getByRole("button", { name: "Make live" }).click();
+    const row = page.locator(`tr[data-version="${rejected}"]`);
+    await row.getByRole("button", { name: "Promote" }).click();
+    // the gate rejected it: no reason, no swap
+    expect(await row.getByRole("button", { name: "Make live" }).isDisabled()).toBe(true);
+    await row.getByLabel("reason").fill("labels fixed upstream");
+    await row.getByRole("button", { name: "Make live" }).click();
     await expect
       .poll(() => page.locator("[data-outcome]").textContent(), soon)
       .toBe(`topics@${rejected} is live (was ${promoted})`);
     await expect.poll(() => liveRow.getAttribute("data-version"), soon).toBe(rejected);
     expect(await page.locator(".live-card").getAttribute("data-live-version")).toBe(rejected);
+    await expect
+      .poll(() => page.locator('table.decisions tr[data-decision="promote"]').first().textContent(), soon)
+      .toContain("labels fixed upstream");
     await screenshot(page, "models-promoted");
     const tg = openHome(seeded.home);
     try {

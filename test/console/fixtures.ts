@@ -4,7 +4,7 @@
  */
 import { type ConsoleServer, startConsole } from "@tollgate/console";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
-import { type Row, tempHome, topicRows } from "../helpers/topics.ts";
+import { fixtureGate, type Row, tempHome, topicRows } from "../helpers/topics.ts";
 
 /** The runs {@link seedRuns} makes, and the model versions they trained. */
 export interface SeededHome {
@@ -13,7 +13,7 @@ export interface SeededHome {
   versions: { promoted: string; rejected: string; failed: string };
 }
 
-const GATE = { minAccuracy: 0.8, minGain: 0 };
+const GATE = fixtureGate(0.8);
 
 async function runOnce(home: string, faults: string[], name: string, rows: Row[]): Promise<string> {
   const tg = openTollgate({ home, faults });

@@ -26,8 +26,10 @@ describe("the console's ASL graph", () => {
         "MoreRounds>Export:choice",
         "Evaluate>Score:next",
         "Score>Gate:next",
-        "Gate>Promote:choice",
+        "Gate>Approval:choice",
         "Gate>Reject:choice",
+        "Approval>Promote:choice",
+        "Approval>RequestApproval:choice",
         "Etl>RecordFailure:catch",
         "Promote>RecordFailure:catch",
         "Promote>LiveModelChanged:catch",
@@ -38,8 +40,16 @@ describe("the console's ASL graph", () => {
     const toReject = edges.find((e) => e.from === "Gate" && e.to === "Reject");
     expect(toReject?.label).toBe("Default");
     expect(toReject?.detail).toBe(
-      "not (evaluation.accuracy ≥ gate.minAccuracy)\nor evaluation.live.covers is present and evaluation.live.covers = true\nor no rule matched",
+      [
+        "not (evaluation.accuracy ≥ gate.minAccuracy)",
+        "or gate.minMacroF1 is present and not (evaluation.macroF1 ≥ gate.minMacroF1)",
+        "or gate.minClassRecall is present and not (evaluation.minRecall ≥ gate.minClassRecall)",
+        "or evaluation.live.covers is present and evaluation.live.covers = true",
+        "or no rule matched",
+      ].join("\n"),
     );
+    const toApproval = edges.find((e) => e.from === "Approval" && e.to === "RequestApproval");
+    expect(toApproval?.detail).toBe('gate.approval is present and gate.approval = "required"');
   });
 
   it("puts each state below the states that lead to it, and no two states on top of each other", () => {
@@ -48,10 +58,12 @@ describe("the console's ASL graph", () => {
     const below = (a: string, b: string) => expect(at[b]!.y).toBeGreaterThan(at[a]!.y);
     below("Etl", "Preprocess");
     below("Evaluate", "Gate");
-    below("Gate", "Promote");
+    below("Gate", "Approval");
+    below("Approval", "Promote");
     below("Promote", "RecordFailure");
     below("RecordFailure", "Failed");
-    expect(at.Promote!.y).toBe(at.Reject!.y);
+    expect(at.Approval!.y).toBe(at.Reject!.y);
+    expect(at.Promote!.y).toBe(at.RequestApproval!.y);
     const boxes = graph.nodes.map((n) => `${n.x},${n.y}`);
     expect(new Set(boxes).size).toBe(boxes.length);
     for (const n of graph.nodes) {

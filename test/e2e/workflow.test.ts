@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterEach, describe, expect, it } from "vitest";
 import { pathThrough, readAsl } from "../helpers/asl-path.ts";
-import { type Row, tempHome, topicRows } from "../helpers/topics.ts";
+import { fixtureGate, type Row, tempHome, topicRows } from "../helpers/topics.ts";
 
 const open: Tollgate[] = [];
 afterEach(() => {
@@ -19,7 +19,7 @@ function start(faults: string[] = [], home = tempHome()): Tollgate {
   return tg;
 }
 
-async function ingestAndRun(tg: Tollgate, name: string, rows: Row[], gate = { minAccuracy: 0.8, minGain: 0 }) {
+async function ingestAndRun(tg: Tollgate, name: string, rows: Row[], gate = fixtureGate(0.8)) {
   const key = `raw/topics/${name}.jsonl`;
   await tg.portsFor("test").data.put(key, rows.map((r) => JSON.stringify(r)).join("\n"));
   const input = { dataset: "topics", modelName: "topics", gate, seed: 7, sources: [key] };
@@ -120,7 +120,7 @@ describe("the retrain workflow on the embedded runtime", () => {
     const entered = again
       .filter((e) => e.type.endsWith("StateEntered"))
       .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-    expect(entered).toEqual(pathThrough(readAsl(), { Gate: "Promote" }));
+    expect(entered).toEqual(pathThrough(readAsl(), { Gate: "Approval", Approval: "Promote" }));
     expect(entered).toEqual(expect.arrayContaining(["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"]));
     expect(reopened.stores.executions.get("run-history")?.status).toBe("SUCCEEDED");
   });

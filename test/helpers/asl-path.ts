@@ -11,7 +11,7 @@ export const ASL_FILE = "workflows/retrain.asl.json";
 export const readAsl = (): AslDefinition => JSON.parse(readFileSync(ASL_FILE, "utf8")) as AslDefinition;
 
 /**
- * @example pathThrough(readAsl(), { Gate: "Promote" }) // ["Etl", "CheckNewData", "NewData", "Preprocess", …, "Gate", "Promote"]
+ * @example pathThrough(readAsl(), { Gate: "Approval", Approval: "Promote" }) // ["Etl", "CheckNewData", "NewData", "Preprocess", …, "Gate", "Approval", "Promote"]
  */
 export function pathThrough(asl: AslDefinition, choices: Record<string, string>): string[] {
   const path: string[] = [];

@@ -32,6 +32,8 @@ describe("deploy settings", () => {
       coalesceSeconds: 120,
       minAccuracy: 0.5,
       minGain: 0,
+      minTestRows: 200,
+      approval: "auto",
       seed: 42,
       mapConcurrency: 100,
       rowsPerChild: 1_000_000,

@@ -10,7 +10,7 @@ import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterEach, describe, expect, it } from "vitest";
 import type { StoreAccess } from "../../stacks/access.ts";
 import { STEPS } from "../../stacks/Pipeline.ts";
-import { tempHome, topicRows } from "../helpers/topics.ts";
+import { fixtureGate, tempHome, topicRows } from "../helpers/topics.ts";
 
 class AccessDeniedError extends Error {
   override name = "AccessDeniedError";
@@ -87,7 +87,7 @@ async function run(tg: Tollgate, name: string, seed: number) {
   const input = {
     dataset: "topics",
     modelName: "topics",
-    gate: { minAccuracy: 0.5, minGain: 0 },
+    gate: fixtureGate(0.5),
     seed: 7,
     sources: [key],
   };

@@ -85,7 +85,7 @@ describe("trigger handler", () => {
   const handlerFor = (starter: ExecutionStarter) =>
     createTriggerHandler({
       starter,
-      settings: { coalesceSeconds: 120, gate: { minAccuracy: 0.5, minGain: 0 }, seed: 42 },
+      settings: { coalesceSeconds: 120, gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 200 }, seed: 42 },
       logger: log as unknown as Logger,
     });
 
@@ -107,7 +107,7 @@ describe("trigger handler", () => {
       "reviews-20250301T120000Z": {
         dataset: "reviews",
         modelName: "reviews",
-        gate: { minAccuracy: 0.5, minGain: 0 },
+        gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 200 },
         seed: 42,
         sources: ["s3://tollgate-data/raw/reviews/a.jsonl#v1", "s3://tollgate-data/raw/reviews/b.jsonl#v1"],
         force: false,
@@ -201,7 +201,12 @@ describe("trigger Lambda entry point", () => {
     expect(runs).toHaveLength(1);
     const [name, input] = runs[0]!;
     expect(name).toMatch(/^reviews-[0-9a-f]{16}$/);
-    expect((input as { gate: unknown }).gate).toEqual({ minAccuracy: 0.7, minGain: 0.01 });
+    expect((input as { gate: unknown }).gate).toEqual({
+      minAccuracy: 0.7,
+      minGain: 0.01,
+      minTestRows: 200,
+      approval: "auto",
+    });
   });
 
   it("fails fast, naming the missing variable", async () => {

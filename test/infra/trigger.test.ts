@@ -5,7 +5,7 @@ import { objectCreated } from "./events.ts";
 
 const settings = (coalesceSeconds: number): TriggerSettings => ({
   coalesceSeconds,
-  gate: { minAccuracy: 0.5, minGain: 0 },
+  gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 200 },
   seed: 42,
 });
 const VALID_NAME = /^[A-Za-z0-9_-]{1,80}$/;
@@ -81,7 +81,7 @@ describe("planRuns", () => {
         input: {
           dataset: "reviews",
           modelName: "reviews",
-          gate: { minAccuracy: 0.5, minGain: 0 },
+          gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 200 },
           seed: 42,
           sources: ["s3://tollgate-data/raw/reviews/a.jsonl#v1", "s3://tollgate-data/raw/reviews/b.jsonl#v1"],
           force: false,

@@ -58,7 +58,7 @@ export interface FaultOutcome {
  */
 export async function runFaultCase(home: string, fault: string, name: string, seed: number): Promise<FaultOutcome> {
   const state = fault.split(":")[0] ?? fault;
-  const gate = state === "Reject" ? { minAccuracy: 0.5, minGain: 1 } : PERMISSIVE_GATE;
+  const gate = state === "Reject" ? { ...PERMISSIVE_GATE, minAccuracy: 0.5, minGain: 1 } : PERMISSIVE_GATE;
   const faults = state === "RecordFailure" ? ["Export", fault] : [fault];
   const tg = openTollgate({ home, faults });
   let outcome: FaultOutcome;

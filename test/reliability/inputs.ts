@@ -1,9 +1,9 @@
 /** Inputs for the reliability suite (no test-runner imports: child processes and the bench use it too). */
 import type { Tollgate } from "@tollgate/local/app";
-import { topicRows } from "../helpers/topics.ts";
+import { fixtureGate, topicRows } from "../helpers/topics.ts";
 
 /** Always promote a candidate that reaches 0.5, so redriven runs end live (the gate is not under test here). */
-export const PERMISSIVE_GATE = { minAccuracy: 0.5, minGain: -1 };
+export const PERMISSIVE_GATE = fixtureGate(0.5, -1);
 
 /** A run of the `topics` model over `dataset` (default `topics`; a dataset of its own keeps a run's ETL small). */
 export const input = (sources: string[] = [], gate = PERMISSIVE_GATE, dataset = "topics") => ({

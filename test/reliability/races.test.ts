@@ -117,7 +117,7 @@ describe("a run whose promotion loses the race", () => {
         const versions = (await tg.stores.registry.listModelVersions("topics")).filter((v) => v.runId !== "unlucky");
         const live = (await tg.stores.registry.getLive("topics"))?.version;
         const other = versions.find((v) => v.version !== live)!;
-        await promoteVersion(tg.stores.registry, "topics", other.version, "cli:test");
+        await promoteVersion(tg.stores.registry, "topics", other.version, { by: "cli:test", reason: "race test" });
       },
     });
     try {

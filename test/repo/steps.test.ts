@@ -30,6 +30,7 @@ describe("the workflow's Lambda steps", () => {
       ["Score", "score"],
       ["Promote", "promote"],
       ["Reject", "reject"],
+      ["RequestApproval", "request-approval"],
       ["RecordFailure", "record-failure"],
     ]);
   });

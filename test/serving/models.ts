@@ -9,7 +9,7 @@ import { splitRows } from "@tollgate/core/steps";
 import { openTollgate } from "@tollgate/local/app";
 import { expect } from "vitest";
 import { z } from "zod";
-import { type Row, tempHome, topicRows } from "../helpers/topics.ts";
+import { fixtureGate, type Row, tempHome, topicRows } from "../helpers/topics.ts";
 
 export const MODEL = "topics";
 
@@ -33,7 +33,7 @@ export async function twoModels(home = tempHome()): Promise<TwoModels> {
     const run = async (name: string, rows: Row[], minGain: number) => {
       const key = `raw/${MODEL}/${name}.jsonl`;
       await tg.portsFor("test").data.put(key, rows.map((r) => JSON.stringify(r)).join("\n"));
-      const input = { dataset: MODEL, modelName: MODEL, gate: { minAccuracy: 0.8, minGain }, seed: 7, sources: [key] };
+      const input = { dataset: MODEL, modelName: MODEL, gate: fixtureGate(0.8, minGain), seed: 7, sources: [key] };
       const execution = await (await tg.workflow.start(name, input)).done;
       if (execution.status !== "SUCCEEDED")
         throw new Error(`${name}: ${execution.status} ${execution.error}: ${execution.cause}`);

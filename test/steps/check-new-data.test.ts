@@ -9,7 +9,7 @@ import { trainedCandidate } from "./pipeline.ts";
 const run = (over: Partial<RunInput> = {}): RunInput => ({
   dataset: "topics",
   modelName: "topics",
-  gate: { minAccuracy: 0.5, minGain: 0 },
+  gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 1 },
   seed: 42,
   sources: [],
   force: false,
@@ -25,10 +25,13 @@ async function liveOnV1(): Promise<{ ports: StepPorts; live: string }> {
     candidateVersion: trained.modelVersion,
     accuracy: 0.9,
     macroF1: 0.9,
+    testRows: 40,
+    minRecall: 0.9,
+    minRecallLabel: "a",
     metricsKey: "m",
     live: null,
   };
-  const gate = { minAccuracy: 0.5, minGain: 0 };
+  const gate = { minAccuracy: 0.5, minGain: 0, minTestRows: 1 };
   await promote(ports, {
     runId: "run-1",
     dataset: "topics",

@@ -1,16 +1,27 @@
 /** core/steps/decide.ts: the gate's reason, Promote's compare-and-swap, Reject and RecordFailure. */
 import type { DecisionInput, EvaluateOutput } from "@tollgate/core/contracts";
 import { LiveModelChangedError } from "@tollgate/core/errors";
-import { gateReason, promote, recordFailure, recordRunFailure, reject, type StepPorts } from "@tollgate/core/steps";
+import {
+  gateReason,
+  promote,
+  recordFailure,
+  recordRunFailure,
+  reject,
+  requestApproval,
+  type StepPorts,
+} from "@tollgate/core/steps";
 import { describe, expect, it } from "vitest";
 import { freshPorts } from "./fixtures.ts";
 import { trainedCandidate } from "./pipeline.ts";
 
-const gate = { minAccuracy: 0.5, minGain: 0.01 };
+const gate = { minAccuracy: 0.5, minGain: 0.01, minTestRows: 10 };
 const evaluation = (candidateVersion: string, live: EvaluateOutput["live"] = null): EvaluateOutput => ({
   candidateVersion,
   accuracy: 0.9,
   macroF1: 0.88,
+  testRows: 40,
+  minRecall: 0.75,
+  minRecallLabel: "food",
   metricsKey: `models/topics/${candidateVersion}/metrics.json`,
   live,
 });
@@ -40,6 +51,13 @@ describe("gateReason", () => {
       gateReason(gate, evaluation("v2", { version: "v1", accuracy: 0.895, threshold: 0.905 })),
     ).toMatchInlineSnapshot(`"accuracy 0.9000 ≥ minAccuracy 0.5000; < live v1 0.8950 + minGain 0.0100 = 0.9050"`);
   });
+
+  it("names the optional floors only when they are set", () => {
+    const floors = { ...gate, minMacroF1: 0.9, minClassRecall: 0.5 };
+    expect(gateReason(floors, evaluation("v2"))).toMatchInlineSnapshot(
+      `"accuracy 0.9000 ≥ minAccuracy 0.5000; macro-F1 0.8800 < minMacroF1 0.9000; lowest recall 0.7500 (food) ≥ minClassRecall 0.5000; no live model"`,
+    );
+  });
 });
 
 describe("Promote", () => {
@@ -55,6 +73,9 @@ describe("Promote", () => {
     expect(out).toMatchObject({ decision: "promoted", modelVersion: version, previousLive: null });
     expect(await ports.registry.getLive("topics")).toMatchObject({ version, by: "run:run-1" });
     expect(await ports.registry.getRun("run-1")).toMatchObject({ decision: "promoted", modelVersion: version });
+    expect(await ports.registry.listDecisions("topics")).toMatchObject([
+      { action: "promote", version, by: "run:run-1", runId: "run-1", live: { before: null, after: version } },
+    ]);
   });
 
   it("completes on a retry after the swap, without a second swap", async () => {
@@ -69,6 +90,7 @@ describe("Promote", () => {
     // Assess
     expect(again.decision).toBe("promoted");
     expect(await ports.registry.getLive("topics")).toMatchObject({ version, previous: null });
+    expect(await ports.registry.listDecisions("topics")).toHaveLength(1);
   });
 
   it("throws LiveModelChangedError when the live model moved since Evaluate, leaving it as it is", async () => {
@@ -108,6 +130,31 @@ describe("Reject", () => {
       status: "rejected",
       statusReason: out.reason,
     });
+    expect((await ports.registry.getLive("topics"))?.version).toBe(live);
+  });
+});
+
+describe("RequestApproval", () => {
+  it("leaves the candidate pending approval with the live version it was compared with, live model untouched", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const live = await candidate(ports, "run-1");
+    await ports.registry.swapLive("topics", null, live, "run:run-1");
+    const version = await candidate(ports, "run-2");
+    const evaluated = evaluation(version, { version: live, accuracy: 0.8, threshold: 0.81 });
+
+    // Act
+    const out = await requestApproval(ports, decision("run-2", evaluated));
+    await requestApproval(ports, decision("run-2", evaluated)); // a retry writes nothing twice
+
+    // Assess
+    expect(out).toMatchObject({ decision: "pending-approval", modelVersion: version, previousLive: live });
+    expect(out.reason).toMatch(/; approval required$/);
+    expect(await ports.registry.getModelVersion("topics", version)).toMatchObject({ status: "pending-approval" });
+    expect(await ports.registry.getRun("run-2")).toMatchObject({ decision: "pending-approval" });
+    expect(await ports.registry.listDecisions("topics")).toMatchObject([
+      { action: "pending-approval", version, by: "run:run-2", live: { before: live, after: live } },
+    ]);
     expect((await ports.registry.getLive("topics"))?.version).toBe(live);
   });
 });

@@ -61,7 +61,16 @@ describe("defineStep", () => {
       modelName: "topics",
       datasetVersion: "v1",
       gate: { minAccuracy: 0.5, minGain: 0 },
-      evaluation: { candidateVersion: "v5", accuracy: 0.9, macroF1: 0.9, metricsKey: "m", live: null },
+      evaluation: {
+        candidateVersion: "v5",
+        accuracy: 0.9,
+        macroF1: 0.9,
+        testRows: 300,
+        minRecall: 0.8,
+        minRecallLabel: "food",
+        metricsKey: "m",
+        live: null,
+      },
     };
 
     // Act

@@ -1,6 +1,6 @@
 /** core/steps/evaluate-shard.ts and score.ts: champion / challenger over the test rows of every shard. */
 import { Confusions } from "@tollgate/core/contracts";
-import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
+import { LiveModelChangedError, ModelNotFoundError, TestSplitTooSmallError } from "@tollgate/core/errors";
 import { readJson } from "@tollgate/core/json-lines";
 import { computeMetrics } from "@tollgate/core/ml/metrics";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
@@ -92,7 +92,7 @@ describe("Evaluate", () => {
     const input = { runId: "run-1", modelName: "topics", modelVersion: trained.modelVersion, children: 2, results };
 
     // Act
-    const run = score(ports, { ...input, minGain: 0 });
+    const run = score(ports, { ...input, gate: { minAccuracy: 0, minGain: 0, minTestRows: 1 } });
 
     // Assess
     await expect(run).rejects.toThrow(LiveModelChangedError);
@@ -111,5 +111,24 @@ describe("Evaluate", () => {
     await expect(run).rejects.toThrowErrorMatchingInlineSnapshot(
       `[ModelNotFoundError: candidate topics@20250101000000-000000 is not registered]`,
     );
+  });
+
+  it("gives the test rows and the lowest class recall, and refuses a test split below the gate's minimum", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const { prepared, trained } = await trainedCandidate(ports, "run-1");
+
+    // Act
+    const out = await evaluated(ports, "run-1", prepared, trained);
+    const tooFew = evaluated(ports, "run-1", prepared, trained, 0, 200);
+
+    // Assess
+    expect(out.testRows).toBe(prepared.counts.test);
+    const metrics = JSON.parse(new TextDecoder().decode(await ports.models.get(out.metricsKey)));
+    const recalls = Object.values<{ recall: number }>(metrics.candidate.perClass).map((m) => m.recall);
+    expect(out.minRecall).toBe(Math.min(...recalls));
+    expect(metrics.candidate.perClass[out.minRecallLabel].recall).toBe(out.minRecall);
+    await expect(tooFew).rejects.toThrow(TestSplitTooSmallError);
+    await expect(tooFew).rejects.toThrow(`the test split has ${prepared.counts.test} rows, fewer than the 200`);
   });
 });

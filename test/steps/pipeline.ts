@@ -23,7 +23,7 @@ import {
   trainShard,
 } from "@tollgate/core/steps";
 import { z } from "zod";
-import { topicRows } from "../helpers/topics.ts";
+import { FIXTURE_MIN_TEST_ROWS, topicRows } from "../helpers/topics.ts";
 import { putCurated, putMapResults } from "./fixtures.ts";
 
 export const SCALE: ScaleSettings = {
@@ -112,6 +112,7 @@ export async function evaluated(
   prepared: PreprocessOutput,
   trained: TrainOutput,
   minGain = 0,
+  minTestRows = FIXTURE_MIN_TEST_ROWS,
 ): Promise<EvaluateOutput> {
   const jobs = await batches(ports, prepared);
   const BatchInput = {
@@ -130,6 +131,6 @@ export async function evaluated(
     modelVersion: trained.modelVersion,
     children: jobs.length,
     results,
-    minGain,
+    gate: { minAccuracy: 0, minGain, minTestRows },
   });
 }

@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { DecisionRecord, LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
@@ -200,6 +201,29 @@ export class DynamoRegistry implements Registry {
   async getRun(runId: string): Promise<RunRecord | undefined> {
     const item = await this.get(keys.run(runId));
     return item && fromItem(RunRecord, item, `registry run ${runId}`);
+  }
+
+  async recordDecision(record: DecisionRecord): Promise<void> {
+    // the sort key orders decisions by time; the random tail keeps two in one millisecond apart
+    const key = keys.decision(record.modelName, record.at, randomBytes(4).toString("hex"));
+    await this.doc.send(new PutCommand({ TableName: this.tableName, Item: { ...key, ...record } }));
+  }
+
+  async listDecisions(modelName: string): Promise<DecisionRecord[]> {
+    const decisions: DecisionRecord[] = [];
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+        ExpressionAttributeValues: { ":pk": keys.modelPk(modelName), ":prefix": keys.decisionPrefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) decisions.push(fromItem(DecisionRecord, item, `registry item ${item.sk}`));
+    }
+    return decisions;
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Item | undefined> {

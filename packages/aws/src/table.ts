@@ -7,6 +7,7 @@
  * | model version   | `MODEL#<name>`  | `VERSION#<version>` |
  * | live pointer    | `MODEL#<name>`  | `LIVE`              |
  * | run (lineage)   | `RUN#<runId>`   | `RUN`               |
+ * | decision        | `MODEL#<name>`  | `DECISION#<at>#<8 hex>` (time order) |
  */
 import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 
@@ -42,5 +43,7 @@ export const keys = {
   version: (modelName: string, version: string) => ({ pk: `MODEL#${modelName}`, sk: `VERSION#${version}` }),
   live: (modelName: string) => ({ pk: `MODEL#${modelName}`, sk: "LIVE" }),
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: "RUN" }),
+  decision: (modelName: string, at: string, id: string) => ({ pk: `MODEL#${modelName}`, sk: `DECISION#${at}#${id}` }),
   versionPrefix: "VERSION#",
+  decisionPrefix: "DECISION#",
 } as const;

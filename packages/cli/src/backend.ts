@@ -4,6 +4,7 @@
  */
 import {
   type AuditRecord,
+  type DecisionRecord,
   datasetName,
   type LivePointer,
   type ModelVersionRecord,
@@ -56,9 +57,16 @@ export interface Backend {
   history(name: string): Promise<HistoryEvent[]>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   listModels(modelName: string): Promise<{ versions: ModelVersionRecord[]; live: LivePointer | undefined }>;
-  promote(modelName: string, version: string): Promise<LivePointer>;
+  /** A version the gate did not pass needs a `reason` (core's promoteVersion). */
+  promote(modelName: string, version: string, reason?: string): Promise<LivePointer>;
   /** Steps back `steps` versions (default 1) in the live pointer's history. */
-  rollback(modelName: string, steps?: number): Promise<LivePointer>;
+  rollback(modelName: string, reason?: string, steps?: number): Promise<LivePointer>;
+  /** Settles a version pending approval: goes live by the Promote step's compare-and-swap. */
+  approve(modelName: string, version: string, reason: string): Promise<LivePointer>;
+  /** Settles a version pending approval: rejected, the live model untouched. */
+  reject(modelName: string, version: string, reason: string): Promise<ModelVersionRecord>;
+  /** Who moved the live pointer or settled an approval, and why; oldest first. */
+  decisions(modelName: string): Promise<DecisionRecord[]>;
   predict(modelName: string, texts: string[]): Promise<Prediction[]>;
   audit(runId: string): Promise<AuditRecord[]>;
   /** The model to use when none is given: that of the newest successful run (and that run's name). */

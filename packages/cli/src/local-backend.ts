@@ -11,7 +11,8 @@ import {
 } from "@tollgate/core/errors";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import { checkName } from "@tollgate/core/names";
-import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { gateOf } from "@tollgate/core/settings";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
 import { readAudit } from "@tollgate/local/stores/audit-log";
@@ -36,7 +37,7 @@ export class LocalBackend implements Backend {
     return {
       dataset,
       modelName: dataset,
-      gate: { minAccuracy: this.config.minAccuracy, minGain: this.config.minGain },
+      gate: gateOf(this.config),
       seed: this.config.seed,
       sources,
       force,
@@ -98,12 +99,24 @@ export class LocalBackend implements Backend {
     return { versions: await registry.listModelVersions(modelName), live: await registry.getLive(modelName) };
   }
 
-  promote(modelName: string, version: string) {
-    return promoteVersion(this.tg.portsFor(user()).registry, modelName, version, user());
+  promote(modelName: string, version: string, reason?: string) {
+    return promoteVersion(this.tg.portsFor(user()).registry, modelName, version, { by: user(), reason });
   }
 
-  rollback(modelName: string, steps = 1) {
-    return rollbackLive(this.tg.portsFor(user()).registry, modelName, user(), steps);
+  rollback(modelName: string, reason?: string, steps = 1) {
+    return rollbackLive(this.tg.portsFor(user()).registry, modelName, { by: user(), reason }, steps);
+  }
+
+  approve(modelName: string, version: string, reason: string) {
+    return approveVersion(this.tg.portsFor(user()).registry, modelName, version, { by: user(), reason });
+  }
+
+  reject(modelName: string, version: string, reason: string) {
+    return rejectVersion(this.tg.portsFor(user()).registry, modelName, version, { by: user(), reason });
+  }
+
+  decisions(modelName: string) {
+    return this.tg.stores.registry.listDecisions(modelName);
   }
 
   async predict(modelName: string, texts: string[]) {

@@ -15,6 +15,7 @@ export const modelOption = () =>
   new Option("--model <name>", "model name (default: that of the newest successful run)").argParser(
     nameParser("model", "--model"),
   );
+export const reasonOption = (description: string) => new Option("--reason <text>", description);
 export const datasetOption = () =>
   new Option("--dataset <name>", "dataset name (raw/<dataset>/)")
     .argParser(nameParser("dataset", "--dataset"))

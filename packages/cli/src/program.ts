@@ -9,6 +9,7 @@ import { readConfig } from "@tollgate/local/config";
 import { stageBackend } from "./aws/select.ts";
 import type { Backend } from "./backend.ts";
 import { commandContext, type Io } from "./command-context.ts";
+import { approveCommand, rejectCommand } from "./commands/approve.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { consoleCommand } from "./commands/console.ts";
 import { ingestCommand } from "./commands/ingest.ts";
@@ -34,6 +35,8 @@ const COMMANDS = [
   showCommand,
   modelsCommand,
   promoteCommand,
+  approveCommand,
+  rejectCommand,
   rollbackCommand,
   predictCommand,
   auditCommand,

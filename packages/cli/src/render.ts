@@ -2,7 +2,7 @@
  * Renders runs, histories and models as text. Works on GetExecutionHistory-shaped events, so the
  * local store and a deployed stage's Step Functions history render the same way.
  */
-import type { AuditRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import type { AuditRecord, DecisionRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 import { causeMessage, ms, runState, stateTimeline } from "@tollgate/core/workflow/timeline";
 import type { ExecutionSummary, HistoryEvent } from "./backend.ts";
 
@@ -81,9 +81,19 @@ interface RunOutput {
     macroF1?: number;
     live?: { version: string; accuracy: number; threshold: number } | null;
   };
-  gate?: { minAccuracy: number; minGain: number };
+  gate?: { minAccuracy: number; minGain: number; minMacroF1?: number; minClassRecall?: number; approval?: string };
   decision?: { decision?: string; reason?: string };
   failure?: { Error?: string; Cause?: string };
+}
+
+/** The gate's optional floors and approval, when set. */
+function gateExtras(gate: NonNullable<RunOutput["gate"]>): string {
+  const parts = [
+    gate.minMacroF1 === undefined ? "" : `minMacroF1 ${f4(gate.minMacroF1)}`,
+    gate.minClassRecall === undefined ? "" : `minClassRecall ${f4(gate.minClassRecall)}`,
+    gate.approval === "required" ? "approval required" : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? `   ${parts.join("   ")}` : "";
 }
 
 export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], run: RunRecord | undefined): string {
@@ -126,7 +136,7 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
     const live = out.evaluation.live;
     lines.push(`test      accuracy ${f4(out.evaluation.accuracy)}   macro-F1 ${f4(out.evaluation.macroF1)}`);
     lines.push(
-      `gate      minAccuracy ${f4(out.gate.minAccuracy)}   minGain ${f4(out.gate.minGain)}   ${live ? `live ${live.version} accuracy ${f4(live.accuracy)} → threshold ${f4(live.threshold)}` : "no live model"}`,
+      `gate      minAccuracy ${f4(out.gate.minAccuracy)}   minGain ${f4(out.gate.minGain)}   ${live ? `live ${live.version} accuracy ${f4(live.accuracy)} → threshold ${f4(live.threshold)}` : "no live model"}${gateExtras(out.gate)}`,
     );
   }
   const decision = out.decision?.decision ?? run?.decision;
@@ -135,7 +145,31 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
   return lines.join("\n");
 }
 
-export function renderModels(modelName: string, versions: ModelVersionRecord[], live: LivePointer | undefined): string {
+/** Decisions as a table, newest first: when, what, which version, who, why. */
+export function renderDecisions(decisions: DecisionRecord[]): string {
+  return table(
+    ["WHEN", "DECISION", "VERSION", "BY", "LIVE", "REASON"],
+    [...decisions]
+      .reverse()
+      .map((d) => [
+        d.at,
+        d.action,
+        d.version,
+        d.by,
+        d.live.before === d.live.after
+          ? (d.live.after ?? "-")
+          : `${d.live.before ?? "none"} → ${d.live.after ?? "none"}`,
+        d.reason ?? "-",
+      ]),
+  );
+}
+
+export function renderModels(
+  modelName: string,
+  versions: ModelVersionRecord[],
+  live: LivePointer | undefined,
+  decisions: DecisionRecord[] = [],
+): string {
   if (versions.length === 0) return `model ${modelName} has no versions yet`;
   const rows = versions.map((v) => [
     live?.version === v.version ? "*" : "",
@@ -152,7 +186,13 @@ export function renderModels(modelName: string, versions: ModelVersionRecord[], 
   const header = live
     ? `${modelName}: live ${live.version} since ${live.since} (by ${live.by})${earlier}`
     : `${modelName}: nothing live`;
-  return `${header}\n${table(["LIVE", "VERSION", "STATUS", "VAL_ACC", "TEST_ACC", "MACRO_F1", "RUN"], rows)}`;
+  const pending = versions.filter((v) => v.status === "pending-approval");
+  return [
+    header,
+    table(["LIVE", "VERSION", "STATUS", "VAL_ACC", "TEST_ACC", "MACRO_F1", "RUN"], rows),
+    ...pending.map((v) => `pending approval: ${v.version} (tollgate approve|reject ${v.version} --reason …)`),
+    ...(decisions.length > 0 ? ["", "recent decisions", renderDecisions(decisions.slice(-5))] : []),
+  ].join("\n");
 }
 
 export function renderAudit(records: AuditRecord[]): string {

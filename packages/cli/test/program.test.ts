@@ -25,13 +25,16 @@ describe("tollgate", () => {
       "show",
       "models",
       "promote",
+      "approve",
+      "reject",
       "rollback",
       "predict",
       "audit",
       "serve",
       "console",
     ]);
-    for (const name of names) expect(existsSync(`packages/cli/src/commands/${name}.ts`), name).toBe(true);
+    const file = (name: string) => (name === "reject" ? "approve" : name); // approve and reject share one
+    for (const name of names) expect(existsSync(`packages/cli/src/commands/${file(name)}.ts`), name).toBe(true);
   });
 
   it("refuses a --limit outside 1 to 1000, naming the option", async () => {

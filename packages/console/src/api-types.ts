@@ -2,11 +2,18 @@
  * The console's JSON API: what each endpoint answers. Shared by the server and the web page, so
  * this module imports types only (nothing that needs Node.js).
  */
-import type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import type {
+  AuditRecord,
+  DecisionRecord,
+  LivePointer,
+  Metrics,
+  ModelVersionRecord,
+  RunRecord,
+} from "@tollgate/core/contracts";
 
 /** Execution statuses as Step Functions reports them (the runs filter). */
 export { EXECUTION_STATUSES, type ExecutionStatus, type HistoryEvent } from "@tollgate/core/workflow/executions";
-export type { AuditRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord };
+export type { AuditRecord, DecisionRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord };
 
 import type { ExecutionStatus, HistoryEvent } from "@tollgate/core/workflow/executions";
 
@@ -118,6 +125,8 @@ export interface ModelView {
   modelName: string;
   live: LivePointer | null;
   versions: ModelVersionRecord[];
+  /** Who moved the live pointer or settled an approval, and why; oldest first. */
+  decisions: DecisionRecord[];
 }
 
 /** `GET /api/models/:name/versions/:version/metrics`: the metricsKey JSON Evaluate wrote. */
@@ -160,6 +169,11 @@ export interface VersionTraining {
 /** `POST /api/models/:name/promote` and `/rollback`: the compare-and-swap's result. */
 export interface SwapResult {
   live: LivePointer;
+}
+
+/** `POST /api/models/:name/reject`: the rejected version. */
+export interface RejectResult {
+  version: ModelVersionRecord;
 }
 
 /** Every error answer: the error's stable name and message. */

@@ -25,9 +25,37 @@ export const executionName = z
     'run names have no spaces, slashes or any of <>{}[]?*"#%\\^|~`$&,;:',
   );
 
+/**
+ * The fewest test rows the gate decides on (docs/gate.md, "Why 200"): below it the 95% confidence
+ * interval of an accuracy near 0.8 is wider than ±0.055, so thresholds a point apart decide on noise.
+ */
+export const DEFAULT_MIN_TEST_ROWS = 200;
+
+/** How a version that passes the gate goes live: at once (`auto`), or once someone approves it (`required`). */
+export const Approval = z.enum(["auto", "required"]);
+export type Approval = z.infer<typeof Approval>;
+
+/**
+ * The gate's settings, carried in each run's input. The optional floors are off when absent (the
+ * Gate state tests `IsPresent` first), so inputs written before they existed still run.
+ */
 export const GateConfig = z.object({
   minAccuracy: z.number().min(0).max(1).describe("the candidate's test accuracy must reach this"),
   minGain: z.number().min(-1).max(1).describe("…and beat the live model's accuracy on the same test split by this"),
+  minMacroF1: z.number().min(0).max(1).optional().describe("optional: the candidate's macro-F1 must reach this"),
+  minClassRecall: z
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("optional: every class's recall on the test split must reach this"),
+  minTestRows: z
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_MIN_TEST_ROWS)
+    .describe("Evaluate refuses to score a test split with fewer rows (TestSplitTooSmallError)"),
+  approval: Approval.optional().describe("`required`: a version that passes the gate waits for `tollgate approve`"),
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 
@@ -374,7 +402,7 @@ export const ScoreInput = z.object({
   modelVersion: z.string(),
   children: z.number().int().positive(),
   results: MapResults,
-  minGain: z.number(),
+  gate: GateConfig,
 });
 export type ScoreInput = z.infer<typeof ScoreInput>;
 
@@ -382,6 +410,9 @@ export const EvaluateOutput = z.object({
   candidateVersion: z.string(),
   accuracy: z.number(),
   macroF1: z.number(),
+  testRows: z.number().int().describe("rows of the test split both models were scored on"),
+  minRecall: z.number().describe("the lowest recall of any class with test rows (the gate's per-class floor)"),
+  minRecallLabel: z.string().describe("the class with that recall"),
   metricsKey: z.string(),
   /** The live model scored on the same test split, or null when nothing is live. */
   live: z
@@ -413,7 +444,7 @@ export const DecisionInput = z.object({
 export type DecisionInput = z.infer<typeof DecisionInput>;
 
 export const DecisionOutput = z.object({
-  decision: z.enum(["promoted", "rejected"]),
+  decision: z.enum(["promoted", "rejected", "pending-approval"]),
   modelVersion: z.string(),
   previousLive: z.string().nullable(),
   reason: z.string(),
@@ -459,7 +490,7 @@ export type RecordFailureInput = z.infer<typeof RecordFailureInput>;
 
 // ---- Registry records ----------------------------------------------------------------------------
 
-export const ModelStatus = z.enum(["candidate", "live", "rejected", "retired", "failed"]);
+export const ModelStatus = z.enum(["candidate", "pending-approval", "live", "rejected", "retired", "failed"]);
 export type ModelStatus = z.infer<typeof ModelStatus>;
 
 export const ModelVersionRecord = z.object({
@@ -513,11 +544,37 @@ export const RunRecord = z.object({
   modelName: datasetName,
   datasetVersion: z.string().nullable(),
   modelVersion: z.string().nullable(),
-  decision: z.enum(["promoted", "rejected", "failed", "no-new-data"]).nullable(),
+  decision: z.enum(["promoted", "rejected", "pending-approval", "failed", "no-new-data"]).nullable(),
   reason: z.string().nullable(),
   updatedAt: z.string(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+/**
+ * What a decision did: the Promote step or an operator moved the live pointer (`promote`,
+ * `rollback`), the gate left a version waiting (`pending-approval`), an operator settled it
+ * (`approve`, `reject`).
+ */
+export const DecisionAction = z.enum(["promote", "rollback", "pending-approval", "approve", "reject"]);
+export type DecisionAction = z.infer<typeof DecisionAction>;
+
+/**
+ * One decision about a model version, kept in the registry (append-only, oldest first): who made
+ * it and why. Every move of the live pointer and every manual decision writes one.
+ */
+export const DecisionRecord = z.object({
+  modelName: datasetName,
+  version: z.string().describe("the version decided on"),
+  action: DecisionAction,
+  by: z.string().describe("`run:<run>` for the workflow's own steps, `cli:<user>` or `console:<user>` otherwise"),
+  reason: z.string().nullable(),
+  at: z.string(),
+  runId: z.string().nullable().describe("the run that trained the version"),
+  live: z
+    .object({ before: z.string().nullable(), after: z.string().nullable() })
+    .describe("the live version before and after the decision"),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecord>;
 
 // ---- Audit (CloudTrail-shaped) -------------------------------------------------------------------
 

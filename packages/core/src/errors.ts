@@ -14,6 +14,8 @@ export class TollgateError extends Error {
 export class InvalidInputError extends TollgateError {}
 /** The dataset cannot be used for training (no valid rows, one class, not text …). */
 export class InvalidDatasetError extends TollgateError {}
+/** The test split is smaller than the gate's minimum (`minTestRows`): the gate refuses to decide on it. */
+export class TestSplitTooSmallError extends TollgateError {}
 /** An object the step needs is missing from the object store. */
 export class ObjectNotFoundError extends TollgateError {}
 /** A write of a key that may only be created found another object there (it is never replaced). */

@@ -3,7 +3,14 @@
  * each target builds these in its composition root (Lambda entry points: S3, DynamoDB;
  * packages/local: a folder, SQLite, a JSON Lines audit log).
  */
-import type { AuditRecordInput, LivePointer, ModelStatus, ModelVersionRecord, RunRecord } from "./contracts.ts";
+import type {
+  AuditRecordInput,
+  DecisionRecord,
+  LivePointer,
+  ModelStatus,
+  ModelVersionRecord,
+  RunRecord,
+} from "./contracts.ts";
 
 /** A bucket-like key/value store of bytes. Keys use `/` as a separator. */
 export interface ObjectStore {
@@ -51,6 +58,10 @@ export interface Registry {
   ): Promise<LivePointer>;
   putRun(record: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Appends a decision (who moved the live pointer or settled an approval, and why). */
+  recordDecision(record: DecisionRecord): Promise<void>;
+  /** A model's decisions, oldest first. */
+  listDecisions(modelName: string): Promise<DecisionRecord[]>;
 }
 
 /** Append-only audit trail, records shaped like CloudTrail events. */

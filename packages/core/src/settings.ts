@@ -8,7 +8,7 @@
  * imports to zod and files that import only zod.
  */
 import { z } from "zod";
-import { datasetName } from "./contracts.ts";
+import { Approval, DEFAULT_MIN_TEST_ROWS, datasetName, type GateConfig } from "./contracts.ts";
 import { InvalidInputError } from "./errors.ts";
 
 /** pino's levels. */
@@ -40,6 +40,27 @@ export const Settings = z.object({
     ),
   minAccuracy: z.coerce.number().min(0).max(1).default(0.5).describe("gate: minimum test accuracy"),
   minGain: z.coerce.number().min(-1).max(1).default(0).describe("gate: minimum gain over the live model"),
+  minMacroF1: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("gate (optional): minimum macro-F1 on the test split"),
+  minClassRecall: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .optional()
+    .describe("gate (optional): minimum recall of every class on the test split"),
+  minTestRows: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(DEFAULT_MIN_TEST_ROWS)
+    .describe("gate: the fewest test rows it decides on (below: the run fails with TestSplitTooSmallError)"),
+  approval: Approval.default("auto").describe(
+    "gate: `auto` promotes a passing candidate at once; `required` leaves it pending `tollgate approve`",
+  ),
   seed: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
 
   // How a run fans out (docs/scale.md)
@@ -122,6 +143,10 @@ export const SETTINGS_ENV = {
   coalesceSeconds: "TOLLGATE_COALESCE_SECONDS",
   minAccuracy: "TOLLGATE_MIN_ACCURACY",
   minGain: "TOLLGATE_MIN_GAIN",
+  minMacroF1: "TOLLGATE_MIN_MACRO_F1",
+  minClassRecall: "TOLLGATE_MIN_CLASS_RECALL",
+  minTestRows: "TOLLGATE_MIN_TEST_ROWS",
+  approval: "TOLLGATE_APPROVAL",
   seed: "TOLLGATE_SEED",
   mapConcurrency: "TOLLGATE_MAP_CONCURRENCY",
   rowsPerChild: "TOLLGATE_ROWS_PER_CHILD",
@@ -142,6 +167,32 @@ export const SETTINGS_ENV = {
 } as const satisfies Record<keyof Settings, string>;
 
 type SettingKey = keyof Settings;
+
+/** The gate's settings, as a run's input carries them (the optional floors only when set). */
+export const GATE_SETTINGS = {
+  minAccuracy: true,
+  minGain: true,
+  minMacroF1: true,
+  minClassRecall: true,
+  minTestRows: true,
+  approval: true,
+} as const;
+export type GateSettings = Pick<Settings, keyof typeof GATE_SETTINGS>;
+
+/**
+ * A run's gate from the settings a process read.
+ * @example gateOf(readSettings(Settings.pick(GATE_SETTINGS), process.env)) // { minAccuracy: 0.5, minGain: 0, minTestRows: 200, approval: "auto" }
+ */
+export function gateOf(s: GateSettings): GateConfig {
+  return {
+    minAccuracy: s.minAccuracy,
+    minGain: s.minGain,
+    ...(s.minMacroF1 === undefined ? {} : { minMacroF1: s.minMacroF1 }),
+    ...(s.minClassRecall === undefined ? {} : { minClassRecall: s.minClassRecall }),
+    minTestRows: s.minTestRows,
+    approval: s.approval,
+  };
+}
 type Env = Record<string, string | undefined>;
 
 /**
@@ -179,8 +230,10 @@ export function readSettings<S extends z.ZodObject>(
  * The environment variables that carry `values` (for a deployed function's environment).
  * @example settingsEnv({ dataBucket: bucket.bucketName, logLevel: "info" }) // { DATA_BUCKET: "…", TOLLGATE_LOG_LEVEL: "info" }
  */
-export function settingsEnv(values: { [K in SettingKey]?: string | number }): Record<string, string> {
+export function settingsEnv(values: { [K in SettingKey]?: string | number | undefined }): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(values).map(([field, value]) => [SETTINGS_ENV[field as SettingKey], String(value)]),
+    Object.entries(values)
+      .filter(([, value]) => value !== undefined)
+      .map(([field, value]) => [SETTINGS_ENV[field as SettingKey], String(value)]),
   );
 }

@@ -1,13 +1,12 @@
 import { resolve } from "node:path";
 import { InvalidInputError } from "@tollgate/core/errors";
-import { readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
+import { GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import type { z } from "zod";
 
 /** The local runtime's settings: its fields of the one settings schema, read once from the environment. */
 export const LocalConfig = Settings.pick({
   home: true,
-  minAccuracy: true,
-  minGain: true,
+  ...GATE_SETTINGS,
   faults: true,
   seed: true,
   mapConcurrency: true,
@@ -21,7 +20,7 @@ export type LocalConfig = z.infer<typeof LocalConfig> & {
 
 /**
  * Reads the configuration from `env` (default: process.env), resolving the home folder. With
- * `gate: "when-used"` (the CLI), invalid gate settings (TOLLGATE_MIN_ACCURACY, TOLLGATE_MIN_GAIN) do not
+ * `gate: "when-used"` (the CLI), invalid gate settings (TOLLGATE_MIN_ACCURACY, TOLLGATE_APPROVAL, …) do not
  * fail here but are kept as `gateProblem`, so that read-only commands work and a run refuses to start.
  * @throws InvalidInputError naming each bad variable.
  */
@@ -34,7 +33,8 @@ export function readConfig(
     return { ...config, home: resolve(config.home) };
   } catch (err) {
     if (options.gate !== "when-used" || !(err instanceof InvalidInputError)) throw err;
-    const withoutGate = { ...env, [SETTINGS_ENV.minAccuracy]: undefined, [SETTINGS_ENV.minGain]: undefined };
+    const gateVariables = Object.keys(GATE_SETTINGS).map((k) => SETTINGS_ENV[k as keyof typeof GATE_SETTINGS]);
+    const withoutGate = { ...env, ...Object.fromEntries(gateVariables.map((v) => [v, undefined])) };
     const config = readConfig(withoutGate); // a problem outside the gate settings still fails here
     return { ...config, gateProblem: err.message };
   }

@@ -3,7 +3,7 @@
  * Each test uses its own model name, so implementations may share one store across tests.
  */
 import { randomUUID } from "node:crypto";
-import type { ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import type { DecisionRecord, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import type { Registry } from "@tollgate/core/ports";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -202,6 +202,34 @@ export function registryContract(name: string, makeHarness: () => Promise<Regist
       };
       await registry.putRun(done);
       expect(await registry.getRun(runId)).toEqual(done);
+    });
+
+    it("appends decisions and lists a model's own, oldest first", async () => {
+      const m = model();
+      const other = model();
+      const decision = (version: string, at: string, action: DecisionRecord["action"]): DecisionRecord => ({
+        modelName: m,
+        version,
+        action,
+        by: "cli:alice",
+        reason: action === "promote" ? null : `why ${version}`,
+        at,
+        runId: `run-${version}`,
+        live: { before: "v0", after: version },
+      });
+      expect(await registry.listDecisions(m)).toEqual([]);
+      const first = decision("v1", "2025-01-01T00:00:00.000Z", "promote");
+      const second = decision("v2", "2025-01-02T00:00:00.000Z", "approve");
+      const sameTime = decision("v3", "2025-01-02T00:00:00.000Z", "reject");
+      await registry.putModelVersion(versionRecord(m, "v1"));
+      for (const d of [first, second]) await registry.recordDecision(d);
+      await registry.recordDecision({ ...first, modelName: other });
+      await registry.recordDecision(sameTime);
+      const listed = await registry.listDecisions(m);
+      expect(listed.slice(0, 1)).toEqual([first]);
+      expect(listed.slice(1)).toEqual(expect.arrayContaining([second, sameTime]));
+      expect(listed).toHaveLength(3);
+      expect(await registry.listModelVersions(m)).toHaveLength(1);
     });
 
     for (const expectedLive of [null, "v0"]) {

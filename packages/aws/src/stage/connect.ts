@@ -3,7 +3,7 @@
  * then the region, the clients and the stage's outputs, and the trigger's settings for `run`.
  */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
+import { GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import { type TriggerSettings, triggerSettingsOf } from "@tollgate/core/workflow/upload-trigger";
 import { type AwsClients, makeClients, requireCredentials, requireRegion } from "../clients.ts";
 import { type Stage, stageFromCloudFormation, stageFromOutputsFile } from "./outputs.ts";
@@ -19,7 +19,7 @@ export interface StageContext {
 }
 
 /** The settings of `run --stage`: the trigger's, as `sst deploy` reads them (stacks/settings.ts). */
-export const StageRunSettings = Settings.pick({ coalesceSeconds: true, minAccuracy: true, minGain: true, seed: true });
+export const StageRunSettings = Settings.pick({ coalesceSeconds: true, ...GATE_SETTINGS, seed: true });
 
 /** The trigger's settings: the stage's outputs when it publishes them, else the environment, else the defaults. */
 export function triggerSettings(stage: Stage, env: NodeJS.ProcessEnv): TriggerSettings {

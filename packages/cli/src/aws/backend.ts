@@ -20,7 +20,7 @@ import {
   type StartDeps,
 } from "@tollgate/aws/stage";
 import { InvalidInputError } from "@tollgate/core/errors";
-import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { type Backend, type ExecutionSummary, type HistoryEvent, modelOfRun, type RunProgress } from "../backend.ts";
 import type { EtlSource } from "./etl-details.ts";
 
@@ -125,12 +125,24 @@ export class AwsBackend implements Backend, EtlSource {
     return { versions, live };
   }
 
-  async promote(modelName: string, version: string) {
-    return promoteVersion((await this.use()).registry, modelName, version, user());
+  async promote(modelName: string, version: string, reason?: string) {
+    return promoteVersion((await this.use()).registry, modelName, version, { by: user(), reason });
   }
 
-  async rollback(modelName: string, steps = 1) {
-    return rollbackLive((await this.use()).registry, modelName, user(), steps);
+  async rollback(modelName: string, reason?: string, steps = 1) {
+    return rollbackLive((await this.use()).registry, modelName, { by: user(), reason }, steps);
+  }
+
+  async approve(modelName: string, version: string, reason: string) {
+    return approveVersion((await this.use()).registry, modelName, version, { by: user(), reason });
+  }
+
+  async reject(modelName: string, version: string, reason: string) {
+    return rejectVersion((await this.use()).registry, modelName, version, { by: user(), reason });
+  }
+
+  async decisions(modelName: string) {
+    return (await this.use()).registry.listDecisions(modelName);
   }
 
   async predict(modelName: string, texts: string[]) {

@@ -11,6 +11,9 @@ export const modelsCommand = (ctx: CommandContext) =>
     .addOption(jsonOption())
     .action(async (opts) => {
       const name = await ctx.modelOf(opts.model);
-      const { versions, live } = await ctx.backend().listModels(name);
-      ctx.print(opts.json, { modelName: name, live: live ?? null, versions }, () => renderModels(name, versions, live));
+      const backend = ctx.backend();
+      const [{ versions, live }, decisions] = await Promise.all([backend.listModels(name), backend.decisions(name)]);
+      ctx.print(opts.json, { modelName: name, live: live ?? null, versions, decisions }, () =>
+        renderModels(name, versions, live, decisions),
+      );
     });

@@ -298,15 +298,24 @@ describe("tollgate --stage against the emulator", () => {
     expect(new Set(listed.versions.map((v: { version: string }) => v.version))).toEqual(
       new Set([models.first.version, models.second.version]),
     );
-    expect(await tollgate(stage(), "promote", models.second.version, "--model", MODEL)).toBe(
+    // published as candidates: the gate never passed them here, so promoting one needs a reason
+    await expect(tollgate(stage(), "promote", models.second.version, "--model", MODEL)).rejects.toThrow(
+      /did not pass the gate \(candidate\); promoting it anyway needs a reason/,
+    );
+    expect(await tollgate(stage(), "promote", models.second.version, "--model", MODEL, "--reason", "test")).toBe(
       `${MODEL}@${models.second.version} is live (was ${models.first.version})`,
     );
     expect(await tollgate(stage(), "models", "--model", MODEL)).toMatch(
       new RegExp(`^\\*\\s+${models.second.version}\\s+live`, "m"),
     );
-    expect(await tollgate(stage(), "rollback", "--model", MODEL)).toBe(
+    expect(await tollgate(stage(), "rollback", "--model", MODEL, "--reason", "back")).toBe(
       `${MODEL}@${models.first.version} is live again (was ${models.second.version})`,
     );
+    const decisions = JSON.parse(await tollgate(stage(), "models", "--model", MODEL, "--json")).decisions;
+    expect(decisions.map((d: { action: string; reason: string | null }) => [d.action, d.reason])).toEqual([
+      ["promote", "test"],
+      ["rollback", "back"],
+    ]);
     await expect(tollgate(stage(), "promote", "v9", "--model", MODEL)).rejects.toThrow(/has no version v9/);
   });
 
@@ -318,7 +327,7 @@ describe("tollgate --stage against the emulator", () => {
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line.split("\t")[2]).toBe(models.first.version);
     expect(signatures).toEqual([true, true]);
-    await tollgate(stage(), "promote", models.second.version, "--model", MODEL);
+    await tollgate(stage(), "promote", models.second.version, "--model", MODEL, "--reason", "test");
     // the service loads the new live model beside the old one and swaps when it is ready
     let answeredBy = "";
     for (let i = 0; i < 50 && answeredBy !== models.second.version; i++) {

@@ -67,7 +67,11 @@ export function stageBackendFor(options: StageOptions = {}): AwsBackend {
     region: REGION,
     credentials: async () => CREDENTIALS,
     clients: testClients(options.clients),
-    settings: { coalesceSeconds: options.coalesceSeconds ?? 0, gate: { minAccuracy: 0.8, minGain: 0 }, seed: 7 },
+    settings: {
+      coalesceSeconds: options.coalesceSeconds ?? 0,
+      gate: { minAccuracy: 0.8, minGain: 0, minTestRows: 200 },
+      seed: 7,
+    },
   };
   return new AwsBackend({
     stage: "prod",

@@ -9,14 +9,14 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { jobRunInHistory } from "@tollgate/aws/glue";
 import { readConfig } from "@tollgate/local/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempHome, topicRows, writeJsonl } from "../../../../test/helpers/topics.ts";
+import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../../../../test/helpers/topics.ts";
 import type { ExecutionSummary, HistoryEvent as LocalEvent } from "../../src/backend.ts";
 import { LocalBackend } from "../../src/local-backend.ts";
 import { pages } from "./fixtures/stage-run.ts";
 import { stageBackendFor, tollgate } from "./harness.ts";
 import { glue, registryDoc, sfn } from "./mocks.ts";
 
-const config = readConfig({ TOLLGATE_HOME: tempHome(), TOLLGATE_MIN_ACCURACY: "0.8" });
+const config = readConfig({ TOLLGATE_HOME: tempHome(), TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV });
 /** A fresh local backend per command (the program closes it after each). */
 const localBackend = () => new LocalBackend(config);
 let local: LocalBackend;

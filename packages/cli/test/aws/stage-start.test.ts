@@ -69,7 +69,7 @@ describe("run", () => {
     expect(JSON.parse(start?.input ?? "{}")).toEqual({
       dataset: "topics",
       modelName: "topics",
-      gate: { minAccuracy: 0.8, minGain: 0 },
+      gate: { minAccuracy: 0.8, minGain: 0, minTestRows: 200 },
       seed: 7,
       sources: [`s3://${OUTPUTS.DataBucket}/raw/topics/b.jsonl#vb`],
       force: false,

@@ -59,7 +59,12 @@ describe("stage outputs", () => {
       "prod-tollgate-Audit",
     ]);
     expect(triggerSettings(stage, {}).coalesceSeconds).toBe(60);
-    expect(triggerSettings(stage, { TOLLGATE_MIN_ACCURACY: "0.7" }).gate).toEqual({ minAccuracy: 0.7, minGain: 0 });
+    expect(triggerSettings(stage, { TOLLGATE_MIN_ACCURACY: "0.7" }).gate).toEqual({
+      minAccuracy: 0.7,
+      minGain: 0,
+      minTestRows: 200,
+      approval: "auto",
+    });
   });
 
   it("says which stack is missing when the stage is not deployed in the region", async () => {

@@ -4,7 +4,7 @@
  */
 import { Metrics } from "@tollgate/core/contracts";
 import { ExecutionNotFoundError, ModelNotFoundError, ObjectNotFoundError } from "@tollgate/core/errors";
-import { promoteVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import type { Tollgate } from "@tollgate/local/app";
 import { readAudit } from "@tollgate/local/stores/audit-log";
 import { z } from "zod";
@@ -13,6 +13,7 @@ import type {
   Graph,
   ModelSummary,
   ModelView,
+  RejectResult,
   RunSummary,
   RunView,
   SwapResult,
@@ -86,13 +87,14 @@ export class ConsoleApi {
 
   /** A model's versions, oldest first, and its live pointer. */
   async getModel(modelName: string): Promise<ModelView> {
-    const [versions, live] = await Promise.all([
+    const [versions, live, decisions] = await Promise.all([
       this.stores.registry.listModelVersions(modelName),
       this.stores.registry.getLive(modelName),
+      this.stores.registry.listDecisions(modelName),
     ]);
     if (versions.length === 0) throw new ModelNotFoundError(`model ${modelName} has no versions`);
     versions.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.version.localeCompare(b.version));
-    return { modelName, live: live ?? null, versions };
+    return { modelName, live: live ?? null, versions, decisions };
   }
 
   /** The evaluation of a version (confusion matrix included). @throws ModelNotFoundError, ObjectNotFoundError */
@@ -112,15 +114,31 @@ export class ConsoleApi {
     return trainingView(TrainingCard.parse(JSON.parse(new TextDecoder().decode(body))));
   }
 
-  /** Makes `version` live (compare-and-swap on the current live version). */
-  async promote(modelName: string, version: string): Promise<SwapResult> {
-    const registry = this.deps.tollgate.portsFor(this.deps.user).registry;
-    return { live: await promoteVersion(registry, modelName, version, this.deps.user) };
+  private get registry() {
+    return this.deps.tollgate.portsFor(this.deps.user).registry;
+  }
+
+  private decision(reason: string | undefined) {
+    return { by: this.deps.user, reason };
+  }
+
+  /** Makes `version` live (compare-and-swap on the current live version); a gate-rejected one needs a reason. */
+  async promote(modelName: string, version: string, reason?: string): Promise<SwapResult> {
+    return { live: await promoteVersion(this.registry, modelName, version, this.decision(reason)) };
   }
 
   /** Makes the previously live version live again (the same swap). */
-  async rollback(modelName: string): Promise<SwapResult> {
-    const registry = this.deps.tollgate.portsFor(this.deps.user).registry;
-    return { live: await rollbackLive(registry, modelName, this.deps.user) };
+  async rollback(modelName: string, reason?: string): Promise<SwapResult> {
+    return { live: await rollbackLive(this.registry, modelName, this.decision(reason)) };
+  }
+
+  /** Approves a version pending approval (the Promote step's compare-and-swap). */
+  async approve(modelName: string, version: string, reason: string): Promise<SwapResult> {
+    return { live: await approveVersion(this.registry, modelName, version, this.decision(reason)) };
+  }
+
+  /** Rejects a version pending approval. */
+  async reject(modelName: string, version: string, reason: string): Promise<RejectResult> {
+    return { version: await rejectVersion(this.registry, modelName, version, this.decision(reason)) };
   }
 }

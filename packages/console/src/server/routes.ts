@@ -25,7 +25,10 @@ const RunsQuery = z.object({
   status: z.enum(EXECUTION_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const PromoteBody = z.object({ version: z.string().min(1) });
+const PromoteBody = z.object({ version: z.string().min(1), reason: z.string().optional() });
+const RollbackBody = z.object({ reason: z.string().optional() }).default({});
+/** Approve and reject: the reason is required (core's rules say so, naming `--reason`). */
+const SettleBody = z.object({ version: z.string().min(1), reason: z.string().default("") });
 const segment = "([^/]+)";
 /** Path parameter `i`, percent-decoded. @throws InvalidInputError for malformed encoding (`%E0%A4%A`). */
 function param(input: RouteInput, i: number): string {
@@ -71,12 +74,31 @@ export const ROUTES: Route[] = [
   {
     method: "POST",
     pattern: new RegExp(`^/api/models/${segment}/promote$`),
-    handle: (api, input) => api.promote(param(input, 0), PromoteBody.parse(input.body).version),
+    handle: (api, input) => {
+      const { version, reason } = PromoteBody.parse(input.body);
+      return api.promote(param(input, 0), version, reason);
+    },
   },
   {
     method: "POST",
     pattern: new RegExp(`^/api/models/${segment}/rollback$`),
-    handle: (api, input) => api.rollback(param(input, 0)),
+    handle: (api, input) => api.rollback(param(input, 0), RollbackBody.parse(input.body ?? {}).reason),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/models/${segment}/approve$`),
+    handle: (api, input) => {
+      const { version, reason } = SettleBody.parse(input.body);
+      return api.approve(param(input, 0), version, reason);
+    },
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/models/${segment}/reject$`),
+    handle: (api, input) => {
+      const { version, reason } = SettleBody.parse(input.body);
+      return api.reject(param(input, 0), version, reason);
+    },
   },
 ];
 

@@ -5,14 +5,21 @@
  * compare-and-swap, with its result (or its named error) shown.
  */
 import { useState } from "preact/hooks";
-import type { ModelSummary, ModelView, SwapResult, VersionMetrics, VersionTraining } from "../../src/api-types.ts";
+import type {
+  ModelSummary,
+  ModelView,
+  RejectResult,
+  SwapResult,
+  VersionMetrics,
+  VersionTraining,
+} from "../../src/api-types.ts";
 import { ApiRequestError, postJson, usePoll } from "../api.ts";
 import { ErrorLine, StatusBadge } from "../components/badges.tsx";
 import { AccuracyChart, ConfusionHeatmap } from "../components/charts.tsx";
 import { TrainingSummary } from "../components/training.tsx";
 import { ratio, time } from "../format.ts";
 import { href } from "../router.ts";
-import { VersionsTable } from "./versions.tsx";
+import { DecisionsTable, type VersionAction, VersionsTable } from "./versions.tsx";
 
 export function ModelsPage({ name, version }: { name: string | null; version: string | null }) {
   const { data: models, error } = usePoll<ModelSummary[]>("/api/models", 5000);
@@ -57,11 +64,17 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
     () => false,
   );
 
-  const swap = async (action: "promote" | "rollback", body: unknown) => {
+  const act = async (action: VersionAction | "rollback", body: { version?: string; reason?: string }) => {
     setBusy(true);
     try {
-      const { live } = await postJson<SwapResult>(`/api/models/${encodeURIComponent(name)}/${action}`, body);
-      setOutcome({ ok: true, text: `${live.modelName}@${live.version} is live (was ${live.previous ?? "nothing"})` });
+      const path = `/api/models/${encodeURIComponent(name)}/${action}`;
+      if (action === "reject") {
+        const { version: v } = await postJson<RejectResult>(path, body);
+        setOutcome({ ok: true, text: `${v.modelName}@${v.version} ${v.statusReason ?? "rejected"}` });
+      } else {
+        const { live } = await postJson<SwapResult>(path, body);
+        setOutcome({ ok: true, text: `${live.modelName}@${live.version} is live (was ${live.previous ?? "nothing"})` });
+      }
     } catch (err) {
       setOutcome({ ok: false, error: err instanceof Error ? err : new ApiRequestError("Error", String(err), 0) });
     } finally {
@@ -93,7 +106,7 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
         ) : (
           <p class="muted">Nothing is live yet.</p>
         )}
-        <button type="button" class="danger" disabled={busy || !live?.previous} onClick={() => swap("rollback", {})}>
+        <button type="button" class="danger" disabled={busy || !live?.previous} onClick={() => act("rollback", {})}>
           Roll back{live?.previous ? ` to ${live.previous}` : ""}
         </button>
       </div>
@@ -125,8 +138,12 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
           live={live}
           selected={selected}
           busy={busy}
-          onPromote={(v) => swap("promote", { version: v })}
+          onAction={(action, v, reason) => act(action, { version: v, ...(reason.trim() ? { reason } : {}) })}
         />
+      </div>
+      <div class="panel">
+        <h2>Decisions</h2>
+        <DecisionsTable decisions={data.decisions} />
       </div>
       {record && (
         <div class="panel" data-metrics-version={record.version}>

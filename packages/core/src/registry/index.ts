@@ -4,4 +4,11 @@
  * import { promoteVersion, rollbackLive } from "@tollgate/core/registry";
  */
 export { legacyHistory, nextHistory } from "./live-history.ts";
-export { promoteVersion, rollbackLive } from "./promotion.ts";
+export {
+  approveVersion,
+  type ManualDecision,
+  promoteVersion,
+  recordDecision,
+  rejectVersion,
+  rollbackLive,
+} from "./promotion.ts";

@@ -9,6 +9,7 @@ import {
   RunInput,
 } from "../contracts.ts";
 import { tryJsonParse } from "../json.ts";
+import { recordDecision } from "../registry/promotion.ts";
 import { nowIso, type StepPorts } from "./step-ports.ts";
 
 const f = (n: number) => n.toFixed(4);
@@ -21,6 +22,16 @@ const f = (n: number) => n.toFixed(4);
 export function gateReason(gate: GateConfig, evaluation: EvaluateOutput): string {
   const acc = evaluation.accuracy;
   const parts = [`accuracy ${f(acc)} ${acc >= gate.minAccuracy ? "≥" : "<"} minAccuracy ${f(gate.minAccuracy)}`];
+  if (gate.minMacroF1 !== undefined) {
+    const f1 = evaluation.macroF1;
+    parts.push(`macro-F1 ${f(f1)} ${f1 >= gate.minMacroF1 ? "≥" : "<"} minMacroF1 ${f(gate.minMacroF1)}`);
+  }
+  if (gate.minClassRecall !== undefined) {
+    const { minRecall, minRecallLabel } = evaluation;
+    parts.push(
+      `lowest recall ${f(minRecall)} (${minRecallLabel}) ${minRecall >= gate.minClassRecall ? "≥" : "<"} minClassRecall ${f(gate.minClassRecall)}`,
+    );
+  }
   if (evaluation.live) {
     const { version, accuracy, threshold, covers } = evaluation.live;
     parts.push(
@@ -50,8 +61,43 @@ export async function promote(ports: StepPorts, input: DecisionInput): Promise<D
   const live = await ports.registry.getLive(input.modelName);
   const alreadyDone = live?.version === version && live.by === by;
   if (!alreadyDone) await ports.registry.swapLive(input.modelName, expected, version, by);
+  // after a retry past the swap, the decision may be written already
+  const decisions = alreadyDone ? await ports.registry.listDecisions(input.modelName) : [];
+  if (!decisions.some((d) => d.version === version && d.action === "promote" && d.by === by))
+    await recordDecision(ports.registry, decisionSubject(input), "promote", { by, reason }, expected, version);
   await recordRun(ports, input, version, "promoted", reason);
   return { decision: "promoted", modelVersion: version, previousLive: expected, reason };
+}
+
+const decisionSubject = (input: DecisionInput) => ({
+  modelName: input.modelName,
+  version: input.evaluation.candidateVersion,
+  runId: input.runId,
+});
+
+/**
+ * RequestApproval: the gate passed the candidate and approval is required. The candidate waits
+ * (`pending-approval`) with the live version it was compared with; `tollgate approve` later makes
+ * the Promote step's compare-and-swap from that version, `tollgate reject` settles it the other
+ * way. The run ends here: nothing waits on AWS (no task token, no Lambda held open).
+ */
+export async function requestApproval(ports: StepPorts, input: DecisionInput): Promise<DecisionOutput> {
+  const version = input.evaluation.candidateVersion;
+  const expected = input.evaluation.live?.version ?? null;
+  const reason = `${gateReason(input.gate, input.evaluation)}; approval required`;
+  await ports.registry.setModelStatus(input.modelName, version, "pending-approval", reason);
+  const decisions = await ports.registry.listDecisions(input.modelName);
+  if (!decisions.some((d) => d.version === version && d.action === "pending-approval"))
+    await recordDecision(
+      ports.registry,
+      decisionSubject(input),
+      "pending-approval",
+      { by: `run:${input.runId}`, reason },
+      expected,
+      expected,
+    );
+  await recordRun(ports, input, version, "pending-approval", reason);
+  return { decision: "pending-approval", modelVersion: version, previousLive: expected, reason };
 }
 
 /** Reject: the candidate is recorded as rejected with the gate's reason; the live model is untouched. */
@@ -134,7 +180,7 @@ async function recordRun(
   ports: StepPorts,
   input: DecisionInput,
   modelVersion: string,
-  decision: "promoted" | "rejected" | null,
+  decision: DecisionOutput["decision"] | null,
   reason: string,
 ): Promise<void> {
   await ports.registry.putRun({

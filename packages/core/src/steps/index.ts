@@ -6,7 +6,7 @@
  * const TrainShard = defineStep("TrainShard", TrainShardInput, trainShard);
  */
 export { checkNewData } from "./check-new-data.ts";
-export { gateReason, promote, recordFailure, recordRunFailure, reject } from "./decide.ts";
+export { gateReason, promote, recordFailure, recordRunFailure, reject, requestApproval } from "./decide.ts";
 export { type Correlation, correlationOf, defineStep, parseInput, type Step } from "./define.ts";
 export { confusionsKey, evaluateShard } from "./evaluate-shard.ts";
 export { exportModel } from "./export.ts";

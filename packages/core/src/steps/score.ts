@@ -8,7 +8,13 @@ import {
   runManifestKey,
   type ScoreInput,
 } from "../contracts.ts";
-import { InvalidInputError, LiveModelChangedError, ModelNotFoundError, ObjectNotFoundError } from "../errors.ts";
+import {
+  InvalidInputError,
+  LiveModelChangedError,
+  ModelNotFoundError,
+  ObjectNotFoundError,
+  TestSplitTooSmallError,
+} from "../errors.ts";
 import { parseRecord } from "../json.ts";
 import { readJson } from "../json-lines.ts";
 import { metricsFromConfusion } from "../ml/metrics.ts";
@@ -63,13 +69,28 @@ async function liveCovers(data: ObjectStore, runId: string, liveRunId: string): 
   return [...mine].every((key) => live.has(key));
 }
 
+/** The lowest recall among the classes that have test rows, and its class. */
+export function lowestRecall(metrics: Metrics): { minRecall: number; minRecallLabel: string } {
+  let minRecall = 1;
+  let minRecallLabel = "";
+  for (const label of metrics.labels) {
+    const m = metrics.perClass[label];
+    if (m && m.support > 0 && (minRecallLabel === "" || m.recall < minRecall)) {
+      minRecall = m.recall;
+      minRecallLabel = label;
+    }
+  }
+  return { minRecall, minRecallLabel };
+}
+
 /**
  * Score: champion / challenger over the whole test split. Sums the confusion counts the Evaluate
  * Map's children wrote (integer sums: the order does not matter), scores the candidate and the
  * live model on the same rows, stores the full metrics beside the candidate and in the registry.
  * The gate (a Choice state) then compares the two.
  * @throws LiveModelChangedError when the children scored different live versions (a promotion happened meanwhile).
- * @example const out = await score(ports, { runId, modelName, modelVersion, children, results, minGain: 0 });
+ * @example const out = await score(ports, { runId, modelName, modelVersion, children, results, gate });
+ * @throws TestSplitTooSmallError when the test split has fewer rows than `gate.minTestRows`.
  */
 export async function score(ports: StepPorts, input: ScoreInput): Promise<EvaluateOutput> {
   const outputs = await readMapOutputs(ports.data, input.results, EvaluateShardOutput, input.children);
@@ -94,6 +115,11 @@ export async function score(ports: StepPorts, input: ScoreInput): Promise<Evalua
   const record = await ports.registry.getModelVersion(input.modelName, input.modelVersion);
   if (!record) throw new ModelNotFoundError(`candidate ${input.modelName}@${input.modelVersion} is not registered`);
   const candidate = metricsOf(total.labels, total.candidate);
+  if (candidate.count < input.gate.minTestRows) {
+    throw new TestSplitTooSmallError(
+      `the test split has ${candidate.count} rows, fewer than the ${input.gate.minTestRows} the gate decides on (minTestRows): add data, or lower TOLLGATE_MIN_TEST_ROWS knowingly (docs/gate.md)`,
+    );
+  }
   const liveMetrics = total.live ? metricsOf(total.labels, total.live) : null;
   let live: EvaluateOutput["live"] = null;
   if (total.live && liveMetrics) {
@@ -103,7 +129,7 @@ export async function score(ports: StepPorts, input: ScoreInput): Promise<Evalua
     live = {
       version: total.live.version,
       accuracy: liveMetrics.accuracy,
-      threshold: liveMetrics.accuracy + input.minGain,
+      threshold: liveMetrics.accuracy + input.gate.minGain,
       covers: await liveCovers(ports.data, input.runId, liveRecord.runId),
     };
   }
@@ -120,6 +146,8 @@ export async function score(ports: StepPorts, input: ScoreInput): Promise<Evalua
     candidateVersion: input.modelVersion,
     accuracy: candidate.accuracy,
     macroF1: candidate.macroF1,
+    testRows: candidate.count,
+    ...lowestRecall(candidate),
     metricsKey,
     live,
   };

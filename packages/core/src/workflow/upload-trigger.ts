@@ -16,7 +16,7 @@ import { z } from "zod";
 import { datasetName, GateConfig, type RunInput } from "../contracts.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import type { Settings } from "../settings.ts";
+import { type GateSettings, gateOf, type Settings } from "../settings.ts";
 
 /** An S3 "Object Created" event as EventBridge delivers it (only the fields the trigger reads). */
 export const ObjectCreatedEvent = z.object({
@@ -48,10 +48,8 @@ export type TriggerSettings = z.infer<typeof TriggerSettings>;
  * The trigger's settings from the flat settings a process read (see settings.ts).
  * @example const settings = triggerSettingsOf(readSettings(Settings.pick({ coalesceSeconds: true, … }), env));
  */
-export function triggerSettingsOf(
-  s: Pick<Settings, "coalesceSeconds" | "minAccuracy" | "minGain" | "seed">,
-): TriggerSettings {
-  return { coalesceSeconds: s.coalesceSeconds, gate: { minAccuracy: s.minAccuracy, minGain: s.minGain }, seed: s.seed };
+export function triggerSettingsOf(s: Pick<Settings, "coalesceSeconds" | "seed"> & GateSettings): TriggerSettings {
+  return { coalesceSeconds: s.coalesceSeconds, gate: gateOf(s), seed: s.seed };
 }
 
 /** One execution to start, and the events (by id) that asked for it. */

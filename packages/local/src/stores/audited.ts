@@ -5,6 +5,7 @@
  */
 import type {
   AuditRecordInput,
+  DecisionRecord,
   LivePointer,
   ModelStatus,
   ModelVersionRecord,
@@ -159,5 +160,14 @@ export function auditedRegistry(
       await write("PutItem", { pk: `RUN#${record.runId}`, sk: "RUN" }, { decision: record.decision });
     },
     getRun: (runId) => registry.getRun(runId),
+    async recordDecision(record: DecisionRecord): Promise<void> {
+      await registry.recordDecision(record);
+      await write(
+        "PutItem",
+        { pk: `MODEL#${record.modelName}`, sk: `DECISION#${record.at}` },
+        { action: record.action, version: record.version, by: record.by, reason: record.reason },
+      );
+    },
+    listDecisions: (modelName) => registry.listDecisions(modelName),
   };
 }

@@ -1,4 +1,4 @@
-import { LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { DecisionRecord, LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
@@ -143,6 +143,19 @@ export class SqliteRegistry implements Registry {
       | { record: string }
       | undefined;
     return row && parseRecord(RunRecord, JSON.parse(row.record), `registry run ${runId}`);
+  }
+
+  async recordDecision(record: DecisionRecord): Promise<void> {
+    this.db
+      .prepare("INSERT INTO decisions (model_name, at, record) VALUES (?, ?, ?)")
+      .run(record.modelName, record.at, JSON.stringify(record));
+  }
+
+  async listDecisions(modelName: string): Promise<DecisionRecord[]> {
+    const rows = this.db.prepare("SELECT record FROM decisions WHERE model_name = ? ORDER BY seq").all(modelName) as {
+      record: string;
+    }[];
+    return rows.map((row) => parseRecord(DecisionRecord, JSON.parse(row.record), `registry decision of ${modelName}`));
   }
 
   /** Closes the connection if this registry opened it. */

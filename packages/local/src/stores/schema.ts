@@ -115,6 +115,19 @@ CREATE INDEX map_runs_execution ON map_runs (execution_name, start_date);`),
 ALTER TABLE live_pointers ADD COLUMN history TEXT NOT NULL DEFAULT '[]';
 UPDATE live_pointers SET history = json_array(previous) WHERE previous IS NOT NULL;`),
   },
+  {
+    version: 5,
+    description: "decisions: who moved a live pointer or settled an approval, and why (append-only)",
+    up: (db) =>
+      db.exec(`
+CREATE TABLE decisions (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  model_name TEXT NOT NULL,
+  at TEXT NOT NULL,
+  record TEXT NOT NULL
+);
+CREATE INDEX decisions_model ON decisions (model_name, seq);`),
+  },
 ];
 
 /** The version a database has once migrated. */
