@@ -62,6 +62,7 @@ describe("a run whose promotion loses the race", () => {
         "Evaluate",
         "Score",
         "Gate",
+        "Approval",
         "Promote",
       ]);
       expect(await tg.stores.registry.getLive("topics")).toMatchObject({
