@@ -22,7 +22,8 @@ const approvalEnv = {
 async function tollgate(env: Record<string, string>, ...args: string[]): Promise<string> {
   const out: string[] = [];
   const program = buildProgram(
-    { out: (t) => out.push(t), err: (t) => out.push(t) },
+    // stderr notes (which model a command chose) are not part of the output
+    { out: (t) => out.push(t), err: () => {} },
     () => new LocalBackend(readConfig(env)),
   );
   program.exitOverride().configureOutput({ writeErr: (t) => out.push(t), writeOut: (t) => out.push(t) });
