@@ -13,11 +13,11 @@ import { buildProgram } from "@tollgate/cli/program";
 import { openTollgate } from "@tollgate/local/app";
 import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
+import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 // minGain -1: every ingest is promoted (the gate is not under test here; a tie-breaking reject made rollback flaky)
-const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", TOLLGATE_MIN_GAIN: "-1" };
+const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", TOLLGATE_MIN_GAIN: "-1", ...FIXTURE_ENV };
 
 async function tollgate(...args: string[]): Promise<{ out: string; err: string }> {
   const out: string[] = [];
