@@ -11,7 +11,10 @@ import {
   type RunRecord,
 } from "@tollgate/core/contracts";
 import { tryJsonParse } from "@tollgate/core/json";
+import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
 import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
+import type { LoadedVersion } from "./batch/model.ts";
+import { type Ranked, topClasses } from "./batch/score-file.ts";
 
 /** What the CLI shows of an execution (DescribeExecution's fields it renders). */
 export type ExecutionSummary = Pick<
@@ -28,6 +31,35 @@ export interface Prediction {
   modelVersion: string;
   /** False when no term of the text is known to the model: the answer is then the class prior. */
   knownTokens?: boolean;
+  /** The most likely classes with their probabilities, most likely first (when the target gives them). */
+  top?: Ranked[];
+}
+
+/** How many classes `predict --json` lists per text. */
+export const TOP_K = 3;
+
+/**
+ * Scores `texts` with a loaded version and releases it.
+ * @example const predictions = await predictTexts(await backend.loadVersion("topics"), ["a text"]);
+ */
+export async function predictTexts(model: LoadedVersion, texts: string[], topK = TOP_K): Promise<Prediction[]> {
+  try {
+    const { labels, probabilities } = await model.predict(texts);
+    const known = await model.knownTerms(probabilities);
+    return texts.map((text, i) => {
+      const probs = probabilities[i] as Float32Array;
+      return {
+        text,
+        label: labels[i] as string,
+        probability: Math.max(...probs),
+        modelVersion: model.version,
+        knownTokens: known[i] ?? true,
+        top: topClasses(model.labels, probs, topK),
+      };
+    });
+  } finally {
+    await model.release();
+  }
 }
 
 export interface RunProgress {
@@ -67,7 +99,14 @@ export interface Backend {
   reject(modelName: string, version: string, reason: string): Promise<ModelVersionRecord>;
   /** Who moved the live pointer or settled an approval, and why; oldest first. */
   decisions(modelName: string): Promise<DecisionRecord[]>;
-  predict(modelName: string, texts: string[]): Promise<Prediction[]>;
+  /** Scores texts with the live model (on a stage: through its Function URL); `top` lists `topK` classes (default {@link TOP_K}). */
+  predict(modelName: string, texts: string[], topK?: number): Promise<Prediction[]>;
+  /** A version's model card and test metrics (`models show`). */
+  modelDetail(modelName: string, version: string): Promise<ModelDetail>;
+  /** Two versions scored here on the same test split (`models compare`). */
+  compareModels(modelName: string, a: string, b: string, on?: string): Promise<Comparison>;
+  /** Loads a version's model (default: the live one) to score on this machine (on a stage: from the model bucket). */
+  loadVersion(modelName: string, version?: string): Promise<LoadedVersion>;
   audit(runId: string): Promise<AuditRecord[]>;
   /** The model to use when none is given: that of the newest successful run (and that run's name). */
   defaultModel(): Promise<DefaultModel | undefined>;

@@ -3,20 +3,23 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
-import {
-  ExecutionNotFoundError,
-  InvalidInputError,
-  ModelNotFoundError,
-  ServiceUnavailableError,
-} from "@tollgate/core/errors";
-import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
+import { ExecutionNotFoundError, InvalidInputError } from "@tollgate/core/errors";
 import { checkName } from "@tollgate/core/names";
+import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { gateOf } from "@tollgate/core/settings";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
 import { readAudit } from "@tollgate/local/stores/audit-log";
-import { type Backend, type ExecutionSummary, modelOfRun, type RunProgress, type StartResult } from "./backend.ts";
+import {
+  type Backend,
+  type ExecutionSummary,
+  modelOfRun,
+  predictTexts,
+  type RunProgress,
+  type StartResult,
+} from "./backend.ts";
+import { loadVersion } from "./batch/model.ts";
 
 const user = () => `cli:${userInfo().username}`;
 
@@ -119,26 +122,25 @@ export class LocalBackend implements Backend {
     return this.tg.stores.registry.listDecisions(modelName);
   }
 
-  async predict(modelName: string, texts: string[]) {
-    const { registry } = this.tg.stores;
-    const live = await registry.getLive(modelName);
-    if (!live) throw new ServiceUnavailableError(`model ${modelName} has no live version yet: ingest data first`);
-    const record = await registry.getModelVersion(modelName, live.version);
-    if (!record) throw new ModelNotFoundError(`live version ${live.version} of ${modelName} is not registered`);
-    const classifier = await OnnxTextClassifier.load(await this.tg.stores.objects.models.get(record.modelKey));
-    try {
-      const { labels, probabilities } = await classifier.predict(texts);
-      const known = await classifier.knownTerms(probabilities);
-      return texts.map((text, i) => ({
-        text,
-        label: labels[i] as string,
-        probability: Math.max(...(probabilities[i] ?? [])),
-        modelVersion: live.version,
-        knownTokens: known[i] ?? true,
-      }));
-    } finally {
-      await classifier.release();
-    }
+  private detailPorts() {
+    const { registry, objects } = this.tg.stores;
+    return { registry, data: objects.data, models: objects.models };
+  }
+
+  modelDetail(modelName: string, version: string) {
+    return modelDetail(this.detailPorts(), modelName, version);
+  }
+
+  compareModels(modelName: string, a: string, b: string, on?: string) {
+    return compareVersions(this.detailPorts(), modelName, a, b, on);
+  }
+
+  loadVersion(modelName: string, version?: string) {
+    return loadVersion(this.tg.stores.registry, this.tg.stores.objects.models, modelName, version);
+  }
+
+  async predict(modelName: string, texts: string[], topK?: number) {
+    return predictTexts(await this.loadVersion(modelName), texts, topK);
   }
 
   async audit(runId: string) {

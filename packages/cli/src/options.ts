@@ -22,7 +22,7 @@ export const datasetOption = () =>
     .default("default" as string);
 
 /** A parser that checks an option's value with `schema`; the error says what was expected. */
-function checked<T>(flag: string, schema: z.ZodType<T>, expected: string): (value: string) => T {
+export function checked<T>(flag: string, schema: z.ZodType<T>, expected: string): (value: string) => T {
   return (value) => {
     const parsed = schema.safeParse(value);
     if (!parsed.success) throw new InvalidInputError(`${flag} ${value} is not ${expected}`);

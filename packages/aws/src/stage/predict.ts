@@ -20,6 +20,8 @@ export interface ScoredText {
   label: string;
   probability: number;
   modelVersion: string;
+  /** The `topK` most likely classes, most likely first. */
+  top: { label: string; probability: number }[];
 }
 
 /** Where and how to call the Function URL. */
@@ -32,7 +34,13 @@ export interface FunctionUrlTarget {
 const Health = z.object({ modelName: z.string(), modelVersion: z.string() });
 const Predicted = z.object({
   modelVersion: z.string(),
-  predictions: z.array(z.object({ label: z.string(), probability: z.number() })),
+  predictions: z.array(
+    z.object({
+      label: z.string(),
+      probability: z.number(),
+      probabilities: z.record(z.string(), z.number()).optional(),
+    }),
+  ),
 });
 const ErrorBody = z.object({ error: z.string(), message: z.string() });
 
@@ -114,6 +122,7 @@ export async function predictOnStage(
   target: FunctionUrlTarget,
   modelName: string,
   texts: string[],
+  topK = 3,
 ): Promise<ScoredText[]> {
   const health = parseAnswer(await signedRequest(target, "GET", "/"), Health, "health");
   if (health.modelName !== modelName) {
@@ -128,5 +137,9 @@ export async function predictOnStage(
     label: p.label,
     probability: p.probability,
     modelVersion,
+    top: Object.entries(p.probabilities ?? { [p.label]: p.probability })
+      .map(([label, probability]) => ({ label, probability }))
+      .sort((a, b) => b.probability - a.probability)
+      .slice(0, topK),
   }));
 }

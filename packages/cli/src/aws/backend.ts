@@ -6,7 +6,7 @@
  * compare-and-swap code as locally (core's registry rules over the DynamoDB registry).
  */
 import { userInfo } from "node:os";
-import { DynamoRegistry, StepFunctionsRuns } from "@tollgate/aws";
+import { DynamoRegistry, S3ObjectStore, StepFunctionsRuns } from "@tollgate/aws";
 import { auditOnStage } from "@tollgate/aws/cloudtrail";
 import { type EtlJobRun, etlFromGlue } from "@tollgate/aws/glue";
 import {
@@ -20,8 +20,10 @@ import {
   type StartDeps,
 } from "@tollgate/aws/stage";
 import { InvalidInputError } from "@tollgate/core/errors";
+import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { type Backend, type ExecutionSummary, type HistoryEvent, modelOfRun, type RunProgress } from "../backend.ts";
+import { loadVersion } from "../batch/model.ts";
 import type { EtlSource } from "./etl-details.ts";
 
 /** How to build an {@link AwsBackend}. */
@@ -145,12 +147,35 @@ export class AwsBackend implements Backend, EtlSource {
     return (await this.use()).registry.listDecisions(modelName);
   }
 
-  async predict(modelName: string, texts: string[]) {
+  private async detailPorts() {
+    const { ctx, registry } = await this.use();
+    const o = ctx.stage.outputs;
+    return {
+      registry,
+      data: new S3ObjectStore({ bucket: o.DataBucket, client: ctx.clients.s3 }),
+      models: new S3ObjectStore({ bucket: o.ModelBucket, client: ctx.clients.s3 }),
+    };
+  }
+
+  async modelDetail(modelName: string, version: string) {
+    return modelDetail(await this.detailPorts(), modelName, version);
+  }
+
+  async compareModels(modelName: string, a: string, b: string, on?: string) {
+    return compareVersions(await this.detailPorts(), modelName, a, b, on);
+  }
+
+  async loadVersion(modelName: string, version?: string) {
+    const { registry, models } = await this.detailPorts();
+    return loadVersion(registry, models, modelName, version);
+  }
+
+  async predict(modelName: string, texts: string[], topK?: number) {
     const { ctx } = await this.use();
     const url = ctx.stage.outputs.PredictUrl;
     if (!url)
       throw new InvalidInputError(`stage ${ctx.stage.name} has no PredictUrl output: it was deployed without Serving`);
-    return predictOnStage({ url, region: ctx.region, credentials: ctx.credentials }, modelName, texts);
+    return predictOnStage({ url, region: ctx.region, credentials: ctx.credentials }, modelName, texts, topK);
   }
 
   async audit(runId: string) {

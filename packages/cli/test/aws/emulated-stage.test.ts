@@ -339,4 +339,26 @@ describe("tollgate --stage against the emulator", () => {
       `this stage serves model ${MODEL}, not reviews`,
     );
   });
+
+  it("predict --file: the live model read from the model bucket on the emulator, rows scored here", async () => {
+    const live = (
+      JSON.parse(await tollgate(stage(), "models", "--model", MODEL, "--json")) as { live: { version: string } }
+    ).live.version;
+    const dir = tempHome();
+    const input = join(dir, "in.jsonl");
+    writeFileSync(
+      input,
+      ["a small dog barks", "bread and butter"].map((text, id) => JSON.stringify({ id, text })).join("\n"),
+    );
+    const output = join(dir, "out.jsonl");
+    await tollgate(stage(), "predict", "--model", MODEL, "--file", input, "--out", output);
+    const rows = readFileSync(output, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { id: number; prediction: { modelVersion: string } });
+    expect(rows.map((r) => [r.id, r.prediction.modelVersion])).toEqual([
+      [0, live],
+      [1, live],
+    ]);
+  });
 });

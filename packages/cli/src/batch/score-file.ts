@@ -1,0 +1,166 @@
+/**
+ * `predict --file`: streams rows in, scores them in batches with one loaded model, streams rows out.
+ * Memory is bounded by one batch (read, scored and written before the next is read; writes wait
+ * for the output to drain). Each output row is its input row with a `prediction`; a row that
+ * fails (unreadable, no text) is reported with its line number through `onFailure` and counted.
+ */
+import { once } from "node:events";
+import type { Readable, Writable } from "node:stream";
+import { stringify } from "csv-stringify/sync";
+import { type FileFormat, type InputRow, readRows } from "./rows.ts";
+
+/** Rows scored per onnxruntime call batch (the classifier splits it further by length). */
+export const BATCH_ROWS = 2048;
+
+/** What scoring needs of a loaded model (an OnnxTextClassifier). */
+export interface BatchModel {
+  readonly version: string;
+  readonly labels: readonly string[];
+  predict(texts: string[]): Promise<{ labels: string[]; probabilities: Float32Array[] }>;
+}
+
+export interface ScoreFileOptions {
+  input: Readable;
+  inputFormat: FileFormat;
+  output: Writable;
+  outputFormat: FileFormat;
+  /** The field (JSON) or column (CSV) holding the text. */
+  textField: string;
+  /** Classes with their probabilities per row, most likely first (0: none). */
+  topK: number;
+  onFailure: (line: number, reason: string) => void;
+  /** Called after each batch with the rows read so far. */
+  onProgress?: (rows: number) => void;
+}
+
+export interface ScoreFileSummary {
+  rows: number;
+  scored: number;
+  failed: number;
+  modelVersion: string;
+  seconds: number;
+}
+
+export interface Ranked {
+  label: string;
+  probability: number;
+}
+
+/** The `k` most likely classes, most likely first. */
+export function topClasses(labels: readonly string[], probabilities: Float32Array, k: number): Ranked[] {
+  const order = Array.from(probabilities.keys()).sort((a, b) => (probabilities[b] ?? 0) - (probabilities[a] ?? 0));
+  return order.slice(0, k).map((i) => ({ label: labels[i] as string, probability: probabilities[i] as number }));
+}
+
+/** Where one output row's prediction goes. */
+interface Prediction {
+  label: string;
+  probability: number;
+  modelVersion: string;
+  top?: Ranked[];
+}
+
+/** Output rows in JSON Lines: the input fields and `prediction`. */
+function jsonLine(fields: Record<string, unknown>, prediction: Prediction): string {
+  return `${JSON.stringify({ ...fields, prediction })}\n`;
+}
+
+/** CSV columns added after the input's: `prediction_label`, `prediction_probability`, … */
+function csvColumns(topK: number): string[] {
+  const top = Array.from({ length: topK }, (_, i) => [
+    `prediction_top${i + 1}_label`,
+    `prediction_top${i + 1}_probability`,
+  ]);
+  return ["prediction_label", "prediction_probability", "prediction_model_version", ...top.flat()];
+}
+
+function csvValues(prediction: Prediction, topK: number): unknown[] {
+  const top = Array.from({ length: topK }, (_, i) => {
+    const t = prediction.top?.[i];
+    return t ? [t.label, t.probability] : ["", ""];
+  });
+  return [prediction.label, prediction.probability, prediction.modelVersion, ...top.flat()];
+}
+
+const cell = (value: unknown) =>
+  value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : value;
+
+/** Writes `text`, waiting for the stream to drain when its buffer is full (bounded memory). */
+async function write(output: Writable, text: string): Promise<void> {
+  if (text && !output.write(text)) await once(output, "drain");
+}
+
+/**
+ * Scores every row of `options.input` with `model`.
+ * @example const summary = await scoreFile(model, { input, inputFormat: "jsonl", output, outputFormat: "jsonl", textField: "text", topK: 0, onFailure });
+ */
+export async function scoreFile(model: BatchModel, options: ScoreFileOptions): Promise<ScoreFileSummary> {
+  const started = performance.now();
+  const { textField, topK, outputFormat } = options;
+  let columns: string[] | undefined;
+  let rows = 0;
+  let failed = 0;
+  const added = outputFormat === "jsonl" ? ["prediction"] : csvColumns(topK);
+  let batch: { fields: Record<string, unknown>; text: string }[] = [];
+
+  const fail = (line: number, reason: string) => {
+    failed++;
+    options.onFailure(line, reason);
+  };
+
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const { labels, probabilities } = await model.predict(batch.map((r) => r.text));
+    let out = "";
+    const records: unknown[][] = [];
+    batch.forEach(({ fields }, i) => {
+      const probs = probabilities[i] as Float32Array;
+      const prediction: Prediction = {
+        label: labels[i] as string,
+        probability: Math.max(...probs),
+        modelVersion: model.version,
+      };
+      if (topK > 0) prediction.top = topClasses(model.labels, probs, topK);
+      if (outputFormat === "jsonl") out += jsonLine(fields, prediction);
+      else {
+        if (!columns) {
+          columns = Object.keys(fields);
+          records.push([...columns, ...csvColumns(topK)]);
+        }
+        records.push([...columns.map((c) => cell(fields[c])), ...csvValues(prediction, topK)]);
+      }
+    });
+    if (records.length) out = stringify(records);
+    batch = [];
+    await write(options.output, out);
+    options.onProgress?.(rows);
+  };
+
+  for await (const row of readRows(options.input, options.inputFormat) as AsyncIterable<InputRow>) {
+    rows++;
+    if (row.error !== undefined) {
+      fail(row.line, row.error);
+      continue;
+    }
+    const text = row.fields[textField];
+    if (typeof text !== "string" || text.trim() === "") {
+      fail(row.line, `no text: field "${textField}" is ${text === undefined ? "missing" : "empty or not a string"}`);
+      continue;
+    }
+    const taken = added.find((name) => name in row.fields);
+    if (taken !== undefined) {
+      fail(row.line, `the row already has a "${taken}" field (the prediction would overwrite it)`);
+      continue;
+    }
+    batch.push({ fields: row.fields, text });
+    if (batch.length >= BATCH_ROWS) await flush();
+  }
+  await flush();
+  return {
+    rows,
+    scored: rows - failed,
+    failed,
+    modelVersion: model.version,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `tollgate models show` and `models compare` on the local backend, with two versions made by the
+ * real workflow: the card's numbers are those Train and Evaluate recorded, and the comparison
+ * scores both versions on the newer one's test split (the same split Evaluate used).
+ */
+import { LocalBackend } from "@tollgate/cli/local-backend";
+import { buildProgram } from "@tollgate/cli/program";
+import type { Metrics } from "@tollgate/core/contracts";
+import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
+import { openTollgate } from "@tollgate/local/app";
+import { readConfig } from "@tollgate/local/config";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
+
+const home = tempHome();
+const env = { TOLLGATE_HOME: home, ...FIXTURE_ENV };
+
+async function tollgate(...args: string[]): Promise<string> {
+  const out: string[] = [];
+  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
+  await program.parseAsync(args, { from: "user" });
+  return out.join("\n");
+}
+const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
+
+let older: string;
+let newer: string;
+
+beforeAll(async () => {
+  await tollgate("ingest", writeJsonl(topicRows(400, 5)), "--dataset", "topics");
+  await tollgate("ingest", writeJsonl(topicRows(900, 6)), "--dataset", "topics");
+  const models = await json<{ versions: { version: string }[] }>("models");
+  [newer, older] = models.versions.map((v) => v.version) as [string, string];
+});
+
+/** What Evaluate stored for the newer version: its metrics and the live (older) model's on the same rows. */
+async function evaluated(): Promise<{ candidate: Metrics; live: { version: string; metrics: Metrics } }> {
+  const tg = openTollgate({ home });
+  try {
+    const record = await tg.stores.registry.getModelVersion("topics", newer);
+    const bytes = await tg.stores.objects.models.get(record?.metricsKey ?? "");
+    return JSON.parse(Buffer.from(bytes).toString("utf8"));
+  } finally {
+    tg.close();
+  }
+}
+
+describe("models show", () => {
+  it("prints the card: data version, splits, hyperparameters, test metrics per class and the confusions", async () => {
+    const detail = await json<ModelDetail>("models", "show", newer);
+    const { candidate } = await evaluated();
+    expect(detail.record.version).toBe(newer);
+    expect(detail.test).toEqual(candidate);
+    const card = detail.card as { counts: { test: number }; datasetVersion: string };
+    expect(card.counts.test).toBe(candidate.count);
+    const text = await tollgate("models", "show", newer);
+    expect(text).toContain(`dataset version ${card.datasetVersion}`);
+    expect(text).toMatch(/^splits\s+train \d+\s+validation \d+\s+test \d+$/m);
+    expect(text).toMatch(/^training\s+learning rate [\d.]+\s+L2 [\de.-]+\s+n-grams 1–[12]\s+min df \d+/m);
+    for (const label of ["animal", "food", "sport"]) {
+      const m = candidate.perClass[label];
+      expect(text).toMatch(
+        new RegExp(
+          `^${label}\\s+${m?.precision.toFixed(4)}\\s+${m?.recall.toFixed(4)}\\s+${m?.f1.toFixed(4)}\\s+${m?.support}$`,
+          "m",
+        ),
+      );
+    }
+    expect(text).toMatch(/^TRUE \\ PREDICTED\s+\w+\s+\w+\s+\w+$/m);
+    // every cell of the matrix is in the table, which has one row per class
+    const rows = text.split("\n").filter((l) => /^(animal|food|sport)\s+\d+\s+\d+\s+\d+$/.test(l));
+    expect(rows).toHaveLength(3);
+    const total = rows.flatMap((r) => r.split(/\s+/).slice(1).map(Number)).reduce((a, b) => a + b, 0);
+    expect(total).toBe(candidate.count);
+  });
+
+  it("names a version that does not exist", async () => {
+    await expect(tollgate("models", "show", "v-nope")).rejects.toThrow(/has no version v-nope/);
+  });
+});
+
+describe("models compare", () => {
+  it("scores both versions on the newer one's test split: the accuracies Evaluate found, McNemar, per-class F1", async () => {
+    const c = await json<Comparison>("models", "compare", older, newer);
+    const { candidate, live } = await evaluated();
+    expect(live.version).toBe(older);
+    expect(c.on.rows).toBe(candidate.count);
+    expect(c.a.metrics.accuracy).toBeCloseTo(live.metrics.accuracy, 12);
+    expect(c.b.metrics.accuracy).toBeCloseTo(candidate.accuracy, 12);
+    const { onlyA, onlyB } = c.accuracy.mcnemar;
+    expect(c.accuracy.difference).toBeCloseTo((onlyB - onlyA) / c.on.rows, 12);
+    expect(c.accuracy.ci95[0]).toBeLessThanOrEqual(c.accuracy.difference);
+    expect(c.accuracy.ci95[1]).toBeGreaterThanOrEqual(c.accuracy.difference);
+    expect(c.perClass.map((p) => p.label).sort()).toEqual(["animal", "food", "sport"]);
+    for (const p of c.perClass) expect(p.difference).toBeCloseTo(p.b - p.a, 12);
+    const text = await tollgate("models", "compare", older, newer);
+    expect(text).toMatch(/^accuracy\s+\d\.\d{4}\s+\d\.\d{4}\s+[+-]\d\.\d{4}\s+\[[+-]\d\.\d{4}, [+-]\d\.\d{4}\]$/m);
+    expect(text).toMatch(
+      /^McNemar: only A right \d+, only B right \d+; χ² [\d.]+ \(continuity-corrected\) p [\d.e-]+; exact p/m,
+    );
+  });
+
+  it("scores on another dataset version with --on, and refuses one without a test split", async () => {
+    const olderCard = (await json<ModelDetail>("models", "show", older)).card as { datasetVersion: string };
+    const c = await json<Comparison>("models", "compare", older, newer, "--on", olderCard.datasetVersion);
+    expect(c.on.datasetVersion).toBe(olderCard.datasetVersion);
+    expect(c.on.rows).toBe((await json<ModelDetail>("models", "show", older)).test?.count);
+    await expect(tollgate("models", "compare", older, newer, "--on", "nope")).rejects.toThrow(/no test split/);
+  });
+});
