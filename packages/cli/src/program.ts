@@ -3,6 +3,7 @@
  * command under commands/. Every listing also has --json; errors print one line and exit non-zero
  * (main.ts).
  */
+import { readFileSync } from "node:fs";
 import { Command, Option } from "@commander-js/extra-typings";
 import { SETTINGS_ENV } from "@tollgate/core/settings";
 import { readConfig } from "@tollgate/local/config";
@@ -11,6 +12,7 @@ import type { Backend } from "./backend.ts";
 import { commandContext, type Io } from "./command-context.ts";
 import { approveCommand, rejectCommand } from "./commands/approve.ts";
 import { auditCommand } from "./commands/audit.ts";
+import { completionCommand } from "./commands/completion.ts";
 import { consoleCommand } from "./commands/console.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { modelsCommand } from "./commands/models.ts";
@@ -25,6 +27,11 @@ import { showCommand } from "./commands/show.ts";
 import { LocalBackend } from "./local-backend.ts";
 
 export type { Io } from "./command-context.ts";
+
+/** The CLI's version (packages/cli/package.json). */
+export const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 /** Every command, in the order `tollgate --help` lists them. */
 const COMMANDS = [
@@ -56,6 +63,7 @@ export function buildProgram(
   let backend: Backend | undefined;
   const program = new Command("tollgate")
     .description("gated retraining of a text classifier: local runtime of the tollgate workflow")
+    .version(VERSION, "-V, --version", "print the version")
     // a usage error is one line too, named like every other failure (commander then exits 1)
     .configureOutput({
       outputError: (text, write) =>
@@ -68,5 +76,6 @@ export function buildProgram(
   const ctx = commandContext(io, () => (backend ??= stageBackend(program.opts().stage, io) ?? backendFactory()));
   // as `program.command()` would: each command inherits the root's settings (help after an error, …)
   for (const command of COMMANDS) program.addCommand(command(ctx).copyInheritedSettings(program));
+  program.addCommand(completionCommand(ctx, () => program).copyInheritedSettings(program));
   return program;
 }

@@ -1,9 +1,12 @@
 /** The CLI's definition: one file per command, and option values parsed and range-checked before any command runs. */
-import { existsSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { InvalidInputError } from "@tollgate/core/errors";
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../src/backend.ts";
-import { buildProgram } from "../src/program.ts";
+import { buildProgram, VERSION } from "../src/program.ts";
 
 /** Parses a command line with a backend that must not be reached (bad options fail first). */
 async function parse(...args: string[]): Promise<void> {
@@ -32,6 +35,7 @@ describe("tollgate", () => {
       "audit",
       "serve",
       "console",
+      "completion",
     ]);
     const file = (name: string) => (name === "reject" ? "approve" : name); // approve and reject share one
     for (const name of names) expect(existsSync(`packages/cli/src/commands/${file(name)}.ts`), name).toBe(true);
@@ -61,5 +65,55 @@ describe("tollgate", () => {
     await expect(parse("runs", "--status", "DONE")).rejects.toThrow(
       "--status DONE is not one of RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT",
     );
+  });
+
+  it("prints its version, and a typo as one line with the suggestion, not the whole help", async () => {
+    const run = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile("npx", ["tsx", "packages/cli/src/main.ts", ...args], (err, stdout, stderr) =>
+          resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
+      });
+    const [version, typo] = await Promise.all([run("--version"), run("modles")]);
+    expect(version.stdout.trim()).toBe(VERSION);
+    expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(typo.status).not.toBe(0);
+    expect(typo.stderr.trim().split("\n")).toEqual([
+      "tollgate: InvalidInputError: unknown command 'modles'",
+      "(Did you mean models?) (add --help for the usage)",
+    ]);
+  });
+
+  it("completes commands, subcommands and options in bash from the program's own definition", () => {
+    const out: string[] = [];
+    const program = buildProgram({ out: (t) => out.push(t), err: () => {} });
+    return program.parseAsync(["completion", "bash"], { from: "user" }).then(() => {
+      const complete = (...words: string[]) =>
+        execFileSync(
+          "bash",
+          [
+            "-c",
+            `${out.join("\n")}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(" ")}); COMP_CWORD=${words.length - 1}; _tollgate_complete; echo "\${COMPREPLY[@]}"`,
+          ],
+          {
+            encoding: "utf8",
+            cwd: mkdtempSync(join(tmpdir(), "tollgate-completion-")), // no file names to complete
+          },
+        ).trim();
+      expect(complete("tollgate", "mo")).toBe("models");
+      expect(complete("tollgate", "predict", "--to")).toBe("--top-k");
+      expect(complete("tollgate", "models", "co")).toBe("compare");
+      expect(complete("tollgate", "--ver")).toBe("--version");
+    });
+  });
+
+  it("prints a zsh completion script naming every command", async () => {
+    const out: string[] = [];
+    await buildProgram({ out: (t) => out.push(t), err: () => {} }).parseAsync(["completion", "zsh"], { from: "user" });
+    const script = out.join("\n");
+    expect(script.split("\n")[0]).toBe("#compdef tollgate");
+    for (const name of ["ingest", "models", "predict", "approve", "completion"])
+      expect(script).toMatch(new RegExp(`^    '${name}:`, "m"));
+    expect(script).toMatch(/^ {4}predict\) compadd -- .*--file .*--top-k/m);
   });
 });
