@@ -8,10 +8,12 @@ import {
   datasetName,
   type LivePointer,
   type ModelVersionRecord,
+  type QuarantineRecord,
   type RunRecord,
 } from "@tollgate/core/contracts";
 import { tryJsonParse } from "@tollgate/core/json";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
+import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import type { LoadedVersion } from "./batch/model.ts";
 import { type Ranked, topClasses } from "./batch/score-file.ts";
@@ -101,6 +103,10 @@ export interface Backend {
   decisions(modelName: string): Promise<DecisionRecord[]>;
   /** Scores texts with the live model (on a stage: through its Function URL); `top` lists `topK` classes (default {@link TOP_K}). */
   predict(modelName: string, texts: string[], topK?: number): Promise<Prediction[]>;
+  /** A run's ETL counts, quarantine reasons, label counts and label shift against `baselineVersion` (default: the live model). */
+  dataQuality(runId: string, modelName: string, baselineVersion?: string | null): Promise<DataQuality | undefined>;
+  /** The rows a run's Etl step quarantined, in file and line order. @throws ObjectNotFoundError without a manifest. */
+  quarantine(runId: string): AsyncIterable<QuarantineRecord>;
   /** A version's model card and test metrics (`models show`). */
   modelDetail(modelName: string, version: string): Promise<ModelDetail>;
   /** Two versions scored here on the same test split (`models compare`). */

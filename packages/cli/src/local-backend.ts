@@ -3,11 +3,14 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
+import { Manifest, runManifestKey } from "@tollgate/core/contracts";
 import { ExecutionNotFoundError, InvalidInputError } from "@tollgate/core/errors";
+import { readJson } from "@tollgate/core/json-lines";
 import { checkName } from "@tollgate/core/names";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { gateOf } from "@tollgate/core/settings";
+import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
 import { readAudit } from "@tollgate/local/stores/audit-log";
@@ -125,6 +128,15 @@ export class LocalBackend implements Backend {
   private detailPorts() {
     const { registry, objects } = this.tg.stores;
     return { registry, data: objects.data, models: objects.models };
+  }
+
+  dataQuality(runId: string, modelName: string, baselineVersion?: string | null) {
+    return dataQuality(this.detailPorts(), runId, modelName, baselineVersion);
+  }
+
+  async *quarantine(runId: string) {
+    const { data } = this.detailPorts();
+    yield* quarantinedRows(data, await readJson(data, runManifestKey(runId), Manifest));
   }
 
   modelDetail(modelName: string, version: string) {

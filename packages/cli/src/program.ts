@@ -18,6 +18,7 @@ import { ingestCommand } from "./commands/ingest.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { predictCommand } from "./commands/predict.ts";
 import { promoteCommand } from "./commands/promote.ts";
+import { quarantineCommand } from "./commands/quarantine.ts";
 import { redriveCommand } from "./commands/redrive.ts";
 import { rollbackCommand } from "./commands/rollback.ts";
 import { runCommand } from "./commands/run.ts";
@@ -40,6 +41,7 @@ const COMMANDS = [
   redriveCommand,
   runsCommand,
   showCommand,
+  quarantineCommand,
   modelsCommand,
   promoteCommand,
   approveCommand,

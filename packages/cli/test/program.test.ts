@@ -26,6 +26,7 @@ describe("tollgate", () => {
       "redrive",
       "runs",
       "show",
+      "quarantine",
       "models",
       "promote",
       "approve",

@@ -19,9 +19,12 @@ import {
   type StageContext,
   type StartDeps,
 } from "@tollgate/aws/stage";
+import { Manifest, runManifestKey } from "@tollgate/core/contracts";
 import { InvalidInputError } from "@tollgate/core/errors";
+import { readJson } from "@tollgate/core/json-lines";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
 import { type Backend, type ExecutionSummary, type HistoryEvent, modelOfRun, type RunProgress } from "../backend.ts";
 import { loadVersion } from "../batch/model.ts";
 import type { EtlSource } from "./etl-details.ts";
@@ -155,6 +158,15 @@ export class AwsBackend implements Backend, EtlSource {
       data: new S3ObjectStore({ bucket: o.DataBucket, client: ctx.clients.s3 }),
       models: new S3ObjectStore({ bucket: o.ModelBucket, client: ctx.clients.s3 }),
     };
+  }
+
+  async dataQuality(runId: string, modelName: string, baselineVersion?: string | null) {
+    return dataQuality(await this.detailPorts(), runId, modelName, baselineVersion);
+  }
+
+  async *quarantine(runId: string) {
+    const { data } = await this.detailPorts();
+    yield* quarantinedRows(data, await readJson(data, runManifestKey(runId), Manifest));
   }
 
   async modelDetail(modelName: string, version: string) {

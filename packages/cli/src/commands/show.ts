@@ -1,9 +1,12 @@
 /** `tollgate show <run> [--json]`. */
 import { Command } from "@commander-js/extra-typings";
+import { tryJsonParse } from "@tollgate/core/json";
 import { etlDetails, renderEtl } from "../aws/etl-details.ts";
+import { modelOfRun } from "../backend.ts";
 import type { CommandContext } from "../command-context.ts";
 import { jsonOption, nameParser } from "../options.ts";
 import { renderShow, stateTimeline } from "../render.ts";
+import { renderQuality } from "../render-quality.ts";
 
 export const showCommand = (ctx: CommandContext) =>
   new Command("show")
@@ -18,9 +21,17 @@ export const showCommand = (ctx: CommandContext) =>
         backend.getRun(name),
       ]);
       const etl = (await etlDetails(backend, events)) ?? null;
+      const modelName = run?.modelName ?? modelOfRun(name, execution.input)?.modelName;
+      // the label shift is measured against the model the run was compared with (none if it had none),
+      // else (a run that never reached Evaluate) the live one
+      const output = (tryJsonParse(execution.output ?? "") ?? {}) as {
+        evaluation?: { live: { version: string } | null };
+      };
+      const baseline = output.evaluation ? (output.evaluation.live?.version ?? null) : undefined;
+      const quality = modelName ? ((await backend.dataQuality(name, modelName, baseline)) ?? null) : null;
       ctx.print(
         opts.json,
-        { execution, states: stateTimeline(events), run: run ?? null, etl, events },
-        () => `${renderShow(execution, events, run)}${renderEtl(etl ?? undefined)}`,
+        { execution, states: stateTimeline(events), run: run ?? null, etl, quality, events },
+        () => `${renderShow(execution, events, run)}${renderEtl(etl ?? undefined)}${renderQuality(quality, name)}`,
       );
     });

@@ -1,0 +1,42 @@
+/** `tollgate quarantine <run> [--reason R] [--limit N] [--json]`: the rows the run's Etl step quarantined. */
+import { Command } from "@commander-js/extra-typings";
+import type { QuarantineRecord } from "@tollgate/core/contracts";
+import type { CommandContext } from "../command-context.ts";
+import { jsonOption, limitOption, nameParser } from "../options.ts";
+import { table } from "../render.ts";
+
+/** The raw text of a row, on one line and cut to `width` characters. */
+const oneLine = (raw: string, width = 80) => {
+  const flat = JSON.stringify(raw).slice(1, -1);
+  return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
+};
+
+export const quarantineCommand = (ctx: CommandContext) =>
+  new Command("quarantine")
+    .description("the rows a run's ETL quarantined, with their file, line and reason")
+    .argument("<run>", "the run's name (see `tollgate runs`)", nameParser("run", "run"))
+    .option("--reason <code>", "only rows quarantined for this reason (e.g. missing_label)")
+    .addOption(limitOption(100))
+    .addOption(jsonOption())
+    .action(async (run, opts) => {
+      const rows: QuarantineRecord[] = [];
+      let total = 0;
+      for await (const row of ctx.backend().quarantine(run)) {
+        if (opts.reason && row.reason !== opts.reason) continue;
+        total++;
+        if (rows.length < opts.limit) rows.push(row);
+      }
+      ctx.print(opts.json, { run, total, rows }, () =>
+        total === 0
+          ? `run ${run} quarantined no rows${opts.reason ? ` for ${opts.reason}` : ""}`
+          : [
+              table(
+                ["SOURCE", "LINE", "REASON", "RAW"],
+                rows.map((r) => [r.source, r.line, r.reason, oneLine(r.raw)]),
+              ),
+              total > rows.length
+                ? `(${rows.length} of ${total} rows shown: --limit ${total} shows all)`
+                : `${total} rows`,
+            ].join("\n"),
+      );
+    });
