@@ -6,6 +6,7 @@
 import { LocalBackend } from "@tollgate/cli/local-backend";
 import { buildProgram } from "@tollgate/cli/program";
 import type { Metrics } from "@tollgate/core/contracts";
+import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
 import { openTollgate } from "@tollgate/local/app";
 import { readConfig } from "@tollgate/local/config";
@@ -106,5 +107,30 @@ describe("models compare", () => {
     expect(c.on.datasetVersion).toBe(olderCard.datasetVersion);
     expect(c.on.rows).toBe((await json<ModelDetail>("models", "show", older)).test?.count);
     await expect(tollgate("models", "compare", older, newer, "--on", "nope")).rejects.toThrow(/no test split/);
+  });
+});
+
+describe("lineage", () => {
+  it("goes from the raw files through the dataset and run to the version and every decision, with who and why", async () => {
+    await tollgate("rollback", "--reason", "checking lineage");
+    const l = await json<Lineage>("lineage", older);
+    const card = (await json<ModelDetail>("models", "show", older)).card as { datasetVersion: string; runId: string };
+    expect(l.model.version).toBe(older);
+    expect(l.live).toBe(true);
+    expect(l.data?.datasetVersion).toBe(card.datasetVersion);
+    expect(l.data?.rawFiles).toHaveLength(1);
+    expect(l.data?.rawFiles[0]?.key).toMatch(/^raw\/topics\//);
+    expect(l.run?.runId).toBe(card.runId);
+    expect(l.decisions.map((d) => [d.action, d.live.before, d.live.after])).toEqual([
+      ["promote", null, older],
+      ["promote", older, newer],
+      ["rollback", newer, older],
+    ]);
+    expect(l.decisions.at(-1)).toMatchObject({ by: expect.stringMatching(/^cli:/), reason: "checking lineage" });
+    const text = await tollgate("lineage", older);
+    expect(text).toMatch(new RegExp(`^dataset\\s+${card.datasetVersion}$`, "m"));
+    expect(text).toMatch(new RegExp(`^model\\s+topics@${older}\\s+live \\(live\\)`, "m"));
+    expect(text).toMatch(/ rollback .* cli:\S+\s+checking lineage$/m);
+    await tollgate("promote", newer);
   });
 });

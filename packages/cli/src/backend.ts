@@ -12,6 +12,7 @@ import {
   type RunRecord,
 } from "@tollgate/core/contracts";
 import { tryJsonParse } from "@tollgate/core/json";
+import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
@@ -107,6 +108,8 @@ export interface Backend {
   dataQuality(runId: string, modelName: string, baselineVersion?: string | null): Promise<DataQuality | undefined>;
   /** The rows a run's Etl step quarantined, in file and line order. @throws ObjectNotFoundError without a manifest. */
   quarantine(runId: string): AsyncIterable<QuarantineRecord>;
+  /** Raw files → dataset → run → model → decisions (`lineage`). */
+  lineage(modelName: string, version: string): Promise<Lineage>;
   /** A version's model card and test metrics (`models show`). */
   modelDetail(modelName: string, version: string): Promise<ModelDetail>;
   /** Two versions scored here on the same test split (`models compare`). */

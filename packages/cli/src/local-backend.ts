@@ -7,6 +7,7 @@ import { Manifest, runManifestKey } from "@tollgate/core/contracts";
 import { ExecutionNotFoundError, InvalidInputError } from "@tollgate/core/errors";
 import { readJson } from "@tollgate/core/json-lines";
 import { checkName } from "@tollgate/core/names";
+import { lineageOf } from "@tollgate/core/registry/lineage";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { gateOf } from "@tollgate/core/settings";
@@ -132,6 +133,18 @@ export class LocalBackend implements Backend {
 
   dataQuality(runId: string, modelName: string, baselineVersion?: string | null) {
     return dataQuality(this.detailPorts(), runId, modelName, baselineVersion);
+  }
+
+  async lineage(modelName: string, version: string) {
+    const ports = this.detailPorts();
+    const record = await ports.registry.getModelVersion(modelName, version);
+    const input = record
+      ? await this.describeExecution(record.runId).then(
+          (e) => e.input,
+          () => undefined,
+        )
+      : undefined;
+    return lineageOf(ports, modelName, version, input);
   }
 
   async *quarantine(runId: string) {

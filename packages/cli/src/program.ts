@@ -15,6 +15,7 @@ import { auditCommand } from "./commands/audit.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { consoleCommand } from "./commands/console.ts";
 import { ingestCommand } from "./commands/ingest.ts";
+import { lineageCommand } from "./commands/lineage.ts";
 import { modelsCommand } from "./commands/models.ts";
 import { predictCommand } from "./commands/predict.ts";
 import { promoteCommand } from "./commands/promote.ts";
@@ -43,6 +44,7 @@ const COMMANDS = [
   showCommand,
   quarantineCommand,
   modelsCommand,
+  lineageCommand,
   promoteCommand,
   approveCommand,
   rejectCommand,

@@ -28,6 +28,7 @@ describe("tollgate", () => {
       "show",
       "quarantine",
       "models",
+      "lineage",
       "promote",
       "approve",
       "reject",

@@ -22,6 +22,7 @@ import {
 import { Manifest, runManifestKey } from "@tollgate/core/contracts";
 import { InvalidInputError } from "@tollgate/core/errors";
 import { readJson } from "@tollgate/core/json-lines";
+import { lineageOf } from "@tollgate/core/registry/lineage";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
@@ -162,6 +163,18 @@ export class AwsBackend implements Backend, EtlSource {
 
   async dataQuality(runId: string, modelName: string, baselineVersion?: string | null) {
     return dataQuality(await this.detailPorts(), runId, modelName, baselineVersion);
+  }
+
+  async lineage(modelName: string, version: string) {
+    const ports = await this.detailPorts();
+    const record = await ports.registry.getModelVersion(modelName, version);
+    const input = record
+      ? await this.describeExecution(record.runId).then(
+          (e) => e.input,
+          () => undefined,
+        )
+      : undefined;
+    return lineageOf(ports, modelName, version, input);
   }
 
   async *quarantine(runId: string) {
