@@ -13,10 +13,10 @@ import { progressPrinter } from "@tollgate/cli/progress";
 import type { NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
-import { tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
+import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
-const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8" };
+const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV };
 
 async function tollgate(...args: string[]): Promise<string> {
   const out: string[] = [];

@@ -7,14 +7,14 @@ import { progressPrinter } from "@tollgate/cli/progress";
 import type { NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import { openTollgate } from "@tollgate/local/app";
 import { readConfig } from "@tollgate/local/config";
-import { tempHome, topicRows, writeJsonl } from "../../helpers/topics.ts";
+import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../../helpers/topics.ts";
 import { type Case, probe } from "./case.ts";
 
 const RAW = /ENOENT|EISDIR|ENAMETOOLONG|SqliteError|ZodError|✖/;
 
 export async function cliErrorCases(): Promise<Case[]> {
   const home = tempHome();
-  const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8" };
+  const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV };
   const tollgate = async (...args: string[]) => {
     const out: string[] = [];
     const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));

@@ -12,12 +12,12 @@ import { buildProgram } from "@tollgate/cli/program";
 import { Manifest } from "@tollgate/core/contracts";
 import { openTollgate } from "@tollgate/local/app";
 import { readConfig } from "@tollgate/local/config";
-import { tempHome, topicRows, writeJsonl } from "../../helpers/topics.ts";
+import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../../helpers/topics.ts";
 import { type Case, probe } from "./case.ts";
 
 /** The CLI in this process on `home`: stdout of one command (stderr is dropped). */
 function cliOn(home: string) {
-  const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", TOLLGATE_MIN_GAIN: "-1" }; // every ingest promoted
+  const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", TOLLGATE_MIN_GAIN: "-1", ...FIXTURE_ENV }; // every ingest promoted
   const tollgate = async (...args: string[]) => {
     const out: string[] = [];
     const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
