@@ -4,6 +4,7 @@
  * defaults as the local runtime.
  */
 // relative, not @tollgate/core: SST bundles local files into the config but loads packages with plain Node
+import { withConfigFile } from "../packages/core/src/config-file.ts";
 import { GATE_SETTINGS, LogLevel, readSettings, Settings, settingsEnv } from "../packages/core/src/settings.ts";
 
 export { settingsEnv };
@@ -18,9 +19,13 @@ export const DeploySettings = Settings.pick({
 }).extend({ logLevel: LogLevel.default("info").describe("the Lambdas' log level") });
 export type DeploySettings = ReturnType<typeof DeploySettings.parse>;
 
-/** Reads the deploy settings; throws InvalidInputError naming the offending variable. */
+/**
+ * Reads the deploy settings: the environment of `sst deploy` over tollgate.config.json (the same file
+ * the CLI reads; its values reach the Lambdas through their environment). Throws InvalidInputError
+ * naming the offending variable.
+ */
 export function readDeploySettings(env: Record<string, string | undefined> = process.env): DeploySettings {
-  return readSettings(DeploySettings, env, {}, "deploy settings");
+  return readSettings(DeploySettings, withConfigFile(env), {}, "deploy settings");
 }
 
 export const ServingSettings = Settings.pick({ modelName: true });

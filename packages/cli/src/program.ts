@@ -13,6 +13,7 @@ import { commandContext, type Io } from "./command-context.ts";
 import { approveCommand, rejectCommand } from "./commands/approve.ts";
 import { auditCommand } from "./commands/audit.ts";
 import { completionCommand } from "./commands/completion.ts";
+import { configCommand } from "./commands/config.ts";
 import { consoleCommand } from "./commands/console.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { lineageCommand } from "./commands/lineage.ts";
@@ -53,6 +54,7 @@ const COMMANDS = [
   auditCommand,
   serveCommand,
   consoleCommand,
+  configCommand,
 ];
 
 /**

@@ -37,6 +37,7 @@ describe("tollgate", () => {
       "audit",
       "serve",
       "console",
+      "config",
       "completion",
     ]);
     const file = (name: string) => (name === "reject" ? "approve" : name); // approve and reject share one

@@ -1,4 +1,5 @@
 import { resolve } from "node:path";
+import { withConfigFile } from "@tollgate/core/config-file";
 import { InvalidInputError } from "@tollgate/core/errors";
 import { GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import type { z } from "zod";
@@ -28,14 +29,17 @@ export function readConfig(
   env: Record<string, string | undefined> = process.env,
   options: { gate?: "strict" | "when-used" } = {},
 ): LocalConfig {
-  try {
-    const config = readSettings(LocalConfig, env, {}, "local configuration");
+  const read = (from: Record<string, string | undefined>) => {
+    const config = readSettings(LocalConfig, from, {}, "local configuration");
     return { ...config, home: resolve(config.home) };
+  };
+  const merged = withConfigFile(env); // tollgate.config.json under the environment
+  try {
+    return read(merged);
   } catch (err) {
     if (options.gate !== "when-used" || !(err instanceof InvalidInputError)) throw err;
     const gateVariables = Object.keys(GATE_SETTINGS).map((k) => SETTINGS_ENV[k as keyof typeof GATE_SETTINGS]);
-    const withoutGate = { ...env, ...Object.fromEntries(gateVariables.map((v) => [v, undefined])) };
-    const config = readConfig(withoutGate); // a problem outside the gate settings still fails here
-    return { ...config, gateProblem: err.message };
+    const withoutGate = { ...merged, ...Object.fromEntries(gateVariables.map((v) => [v, undefined])) };
+    return { ...read(withoutGate), gateProblem: err.message }; // a problem outside the gate settings still fails
   }
 }

@@ -1,0 +1,145 @@
+/**
+ * `tollgate.config.json`: the settings a user sets in a file (gate thresholds, training seed,
+ * coalescing, log level, serving limits), validated by {@link ConfigFile} (zod; its JSON Schema,
+ * for editors, is `tollgate.config.schema.json`). The environment overrides the file; the file
+ * overrides the defaults. The CLI, the local runtime and `sst deploy` read it the same way (the
+ * stacks pass its values to the Lambdas' environment), so a deployed stage runs with the same file.
+ *
+ * stacks/ import this file by relative path: keep its imports to node:, zod and files importing only zod.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { InvalidInputError } from "./errors.ts";
+import { GATE_SETTINGS, SETTINGS_ENV, Settings } from "./settings.ts";
+
+/** The settings a file may set (not the ones a deployment fills in, such as bucket names). */
+const FILE_SETTINGS = {
+  coalesceSeconds: true,
+  ...GATE_SETTINGS,
+  seed: true,
+  logLevel: true,
+  pointerTtlMs: true,
+  maxTexts: true,
+  maxTextChars: true,
+  maxBodyBytes: true,
+  maxBatchTexts: true,
+} as const;
+
+/** The file's schema: each field optional (absent: the environment or the default decides). */
+export const ConfigFile = Settings.pick(FILE_SETTINGS)
+  .partial()
+  .extend({ $schema: z.string().optional().describe("the JSON Schema, for editors") })
+  .strict();
+export type ConfigFile = z.infer<typeof ConfigFile>;
+
+/** Where the file is read from: TOLLGATE_CONFIG, else tollgate.config.json in the working directory. */
+export const CONFIG_ENV = "TOLLGATE_CONFIG";
+export const CONFIG_FILE = "tollgate.config.json";
+
+/** The JSON Schema of the file (what `tollgate.config.schema.json` holds). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ConfigFile, { io: "input", unrepresentable: "any" });
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The file a process reads, or undefined when there is none. @throws InvalidInputError when TOLLGATE_CONFIG names a missing file. */
+export function configPath(env: Env, cwd = process.cwd()): string | undefined {
+  const named = env[CONFIG_ENV];
+  if (named) {
+    const path = resolve(cwd, named);
+    if (!existsSync(path)) throw new InvalidInputError(`${CONFIG_ENV}=${named}: no such file`);
+    return path;
+  }
+  const path = resolve(cwd, CONFIG_FILE);
+  return existsSync(path) ? path : undefined;
+}
+
+/**
+ * Reads and checks the config file.
+ * @throws InvalidInputError naming the file and each bad field.
+ */
+export function readConfigFile(path: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new InvalidInputError(`${path} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = ConfigFile.safeParse(raw);
+  if (parsed.success) {
+    // only what the file sets (the schema's defaults are the defaults' business, not the file's)
+    const given = new Set(Object.keys(raw as object));
+    return Object.fromEntries(Object.entries(parsed.data).filter(([k]) => given.has(k))) as ConfigFile;
+  }
+  const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
+  throw new InvalidInputError(`${path} is invalid: ${problems.join("; ")}`);
+}
+
+/**
+ * `env` with the config file's values under their environment keys where the environment does not
+ * set them: what every settings reader takes, so the environment overrides the file.
+ * @example readSettings(LocalConfig, withConfigFile(process.env), {}, "local configuration")
+ */
+export function withConfigFile(env: Env, cwd = process.cwd()): Env {
+  const path = configPath(env, cwd);
+  if (!path) return env;
+  const file = readConfigFile(path);
+  const fromFile: Env = {};
+  for (const [field, value] of Object.entries(file)) {
+    if (field === "$schema" || value === undefined) continue;
+    fromFile[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]] = String(value);
+  }
+  return { ...fromFile, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) };
+}
+
+/** Where each file-settable setting's effective value comes from. */
+export interface EffectiveSetting {
+  setting: string;
+  env: string;
+  value: unknown;
+  source: "environment" | "file" | "default" | "unset";
+}
+
+/**
+ * The effective value and source of every setting a file may set.
+ * @example effectiveSettings(process.env) // [{ setting: "minAccuracy", env: "TOLLGATE_MIN_ACCURACY", value: 0.5, source: "default" }, …]
+ */
+export function effectiveSettings(
+  env: Env,
+  cwd = process.cwd(),
+): { file: string | null; settings: EffectiveSetting[] } {
+  const path = configPath(env, cwd);
+  const file = path ? readConfigFile(path) : {};
+  const schema = Settings.pick(FILE_SETTINGS);
+  const merged = withConfigFile(env, cwd);
+  const raw: Record<string, unknown> = {};
+  for (const field of Object.keys(FILE_SETTINGS)) {
+    const value = merged[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]];
+    if (value !== undefined) raw[field] = value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `${SETTINGS_ENV[String(i.path[0]) as keyof typeof SETTINGS_ENV]}: ${i.message}`,
+    );
+    throw new InvalidInputError(`settings are invalid: ${problems.join("; ")}`);
+  }
+  const values = parsed.data as Record<string, unknown>;
+  return {
+    file: path ?? null,
+    settings: Object.keys(FILE_SETTINGS).map((setting) => {
+      const key = SETTINGS_ENV[setting as keyof typeof SETTINGS_ENV];
+      const fromEnv = env[key] !== undefined && env[key] !== "";
+      const fromFile = (file as Record<string, unknown>)[setting] !== undefined;
+      const value = values[setting];
+      return {
+        setting,
+        env: key,
+        value: value ?? null,
+        source: fromEnv ? "environment" : fromFile ? "file" : value === undefined ? "unset" : "default",
+      };
+    }),
+  };
+}
