@@ -4,17 +4,19 @@
  * mocked SDK clients. `show` must print the same text and the same JSON from both.
  */
 import { GetJobRunCommand, type JobRun } from "@aws-sdk/client-glue";
+import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { jobRunInHistory } from "@tollgate/aws/glue";
 import { readConfig } from "@tollgate/local/config";
+import { openLocalStores } from "@tollgate/local/stores";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../../../../test/helpers/topics.ts";
 import type { ExecutionSummary, HistoryEvent as LocalEvent } from "../../src/backend.ts";
 import { LocalBackend } from "../../src/local-backend.ts";
 import { pages } from "./fixtures/stage-run.ts";
 import { stageBackendFor, tollgate } from "./harness.ts";
-import { glue, registryDoc, sfn } from "./mocks.ts";
+import { glue, registryDoc, s3, sfn } from "./mocks.ts";
 
 const config = readConfig({ TOLLGATE_HOME: tempHome(), TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV });
 /** A fresh local backend per command (the program closes it after each). */
@@ -78,6 +80,12 @@ describe("show renders the same from the local store and from Step Functions", (
         CompletedOn: new Date(String(jobRun?.CompletedOn)),
       } as JobRun,
     });
+    // the run's manifest and quarantine shards (data quality), as S3 would serve them from the data bucket
+    const { objects } = openLocalStores(config.home);
+    s3.on(GetObjectCommand).callsFake(async ({ Key }: { Key: string }) => {
+      const bytes = await objects.data.get(Key);
+      return { Body: { transformToByteArray: async () => bytes } as unknown as GetObjectCommandOutput["Body"] };
+    });
     const aws = () => stageBackendFor();
 
     const [localText, awsText] = [await tollgate(localBackend, "show", name), await tollgate(aws, "show", name)];
@@ -91,5 +99,6 @@ describe("show renders the same from the local store and from Step Functions", (
     for (const state of ["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"])
       expect(localText).toContain(`\n${state} `);
     expect(localText).toMatch(/^etl\s+tollgate-etl jr_[0-9a-f]+\s+SUCCEEDED/m);
+    expect(localText).toMatch(/^data\s+read 500\s+valid/m);
   });
 });
