@@ -82,7 +82,7 @@ describe("tollgate.config.json", () => {
 
   it("tollgate config prints the effective settings and their sources", async () => {
     const path = configFile({ minGain: 0.01 });
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "packages/cli/src/main.ts", "config"], {
+    const { stdout } = await promisify(execFile)("node", ["--import", "tsx", "packages/cli/src/main.ts", "config"], {
       env: { ...process.env, TOLLGATE_CONFIG: path, TOLLGATE_SEED: "9" },
     });
     expect(stdout).toContain(`config file: ${path}`);

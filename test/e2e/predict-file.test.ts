@@ -155,8 +155,8 @@ describe("predict --file", () => {
 
   it("reads stdin and writes stdout with the real command", async () => {
     const child = execFile(
-      "npx",
-      ["tsx", "packages/cli/src/main.ts", "predict", "--file", "-", "--in-format", "jsonl"],
+      "node",
+      ["--import", "tsx", "packages/cli/src/main.ts", "predict", "--file", "-", "--in-format", "jsonl"],
       {
         env: { ...process.env, ...env },
       },

@@ -73,7 +73,7 @@ describe("tollgate", () => {
   it("prints its version, and a typo as one line with the suggestion, not the whole help", async () => {
     const run = (...args: string[]) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile("npx", ["tsx", "packages/cli/src/main.ts", ...args], (err, stdout, stderr) =>
+        execFile("node", ["--import", "tsx", "packages/cli/src/main.ts", ...args], (err, stdout, stderr) =>
           resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       });

@@ -28,7 +28,16 @@ export const showCommand = (ctx: CommandContext) =>
         evaluation?: { live: { version: string } | null };
       };
       const baseline = output.evaluation ? (output.evaluation.live?.version ?? null) : undefined;
-      const quality = modelName ? ((await backend.dataQuality(name, modelName, baseline)) ?? null) : null;
+      // data quality is extra: a stage whose data bucket this identity cannot read still shows the run
+      const quality = modelName
+        ? await backend.dataQuality(name, modelName, baseline).then(
+            (q) => q ?? null,
+            (err: Error) => {
+              ctx.io.err(`note: no data-quality figures (${err.name}: ${err.message})`);
+              return null;
+            },
+          )
+        : null;
       ctx.print(
         opts.json,
         { execution, states: stateTimeline(events), run: run ?? null, etl, quality, events },
