@@ -3,13 +3,14 @@
  * two versions scored on the same test split with a paired test (ml/paired.ts). The same code runs
  * locally and on a stage (ports over the local stores or S3 and DynamoDB).
  */
-import { CuratedRow, type Metrics, type ModelVersionRecord } from "../contracts.ts";
-import { InvalidInputError, ModelNotFoundError } from "../errors.ts";
-import { readJsonLines } from "../json-lines.ts";
+import { Manifest, type Metrics, type ModelVersionRecord, runManifestKey } from "../contracts.ts";
+import { InvalidInputError, ModelNotFoundError, ObjectNotFoundError } from "../errors.ts";
+import { readJson } from "../json-lines.ts";
 import { computeMetrics } from "../ml/metrics.ts";
 import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
 import { type PairedDifference, pairedDifference } from "../ml/paired.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
+import { splitRows } from "../steps/shards.ts";
 
 export interface DetailPorts {
   registry: Registry;
@@ -78,14 +79,29 @@ export interface Comparison {
   perClass: { label: string; a: number; b: number; difference: number; support: number }[];
 }
 
-/** The test split's shards of a dataset version (Preprocess writes `prepared/<dataset>/<version>/test-NNNNN.jsonl`). */
-async function testShards(data: ObjectStore, dataset: string, datasetVersion: string): Promise<string[]> {
-  const keys = await data.list(`prepared/${dataset}/${datasetVersion}/test-`);
-  if (keys.length === 0)
-    throw new InvalidInputError(
-      `no test split for dataset ${dataset} version ${datasetVersion} (prepared/${dataset}/${datasetVersion}/test-*): was it removed by gc?`,
-    );
-  return keys;
+/**
+ * The curated shards of a dataset version (its test rows are those `splitOf` puts in the test split):
+ * from the manifest of a run of `modelName` that trained on it, the given run first.
+ */
+async function curatedShards(
+  ports: DetailPorts,
+  modelName: string,
+  datasetVersion: string,
+  runId: string,
+): Promise<string[]> {
+  const versions = await ports.registry.listModelVersions(modelName);
+  const runs = [runId, ...versions.filter((v) => v.datasetVersion === datasetVersion).map((v) => v.runId)];
+  for (const run of new Set(runs)) {
+    try {
+      const manifest = await readJson(ports.data, runManifestKey(run), Manifest);
+      if (manifest.datasetVersion === datasetVersion) return manifest.shards.map((shard) => shard.key);
+    } catch (err) {
+      if (!(err instanceof ObjectNotFoundError)) throw err;
+    }
+  }
+  throw new InvalidInputError(
+    `no test split for dataset version ${datasetVersion}: no run of ${modelName} that trained on it has its manifest (runs/<run>/manifest.json) any more`,
+  );
 }
 
 async function predictions(models: ObjectStore, record: ModelVersionRecord, texts: string[]) {
@@ -118,11 +134,8 @@ export async function compareVersions(
   const datasetVersion = on ?? newer.datasetVersion;
   const texts: string[] = [];
   const truth: string[] = [];
-  for await (const row of readJsonLines(
-    ports.data,
-    await testShards(ports.data, run.dataset, datasetVersion),
-    CuratedRow,
-  )) {
+  const shards = await curatedShards(ports, modelName, datasetVersion, run.runId);
+  for await (const row of splitRows(ports.data, shards, "test")) {
     texts.push(row.text);
     truth.push(row.label);
   }
