@@ -78,7 +78,8 @@ describe("usage errors and a home that cannot be one", () => {
   it.each([
     ["an unknown option", ["runs", "--bogus"], "unknown option '--bogus' (add --help for the usage)"],
     ["an unknown command", ["bogus"], "unknown command 'bogus' (add --help for the usage)"],
-    ["a missing argument", ["predict"], "missing required argument 'text' (add --help for the usage)"],
+    ["a missing argument", ["show"], "missing required argument 'run' (add --help for the usage)"],
+    ["predict with nothing to score", ["predict"], "nothing to classify: pass texts or --file <path>"],
   ])("%s: one named line, exit 1", async (_, args, message) => {
     const { code, stderr } = await cli(args);
     expect([code, stderr]).toEqual([1, [`tollgate: InvalidInputError: ${message}`]]);

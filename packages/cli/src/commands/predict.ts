@@ -42,9 +42,10 @@ export const predictCommand = (ctx: CommandContext) =>
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (texts, opts) => {
+      if (opts.file === undefined && texts.length === 0)
+        throw new InvalidInputError("nothing to classify: pass texts or --file <path>");
       const name = await ctx.modelOf(opts.model);
       if (opts.file === undefined) {
-        if (texts.length === 0) throw new InvalidInputError("nothing to classify: pass texts or --file <path>");
         const predictions = (await ctx.backend().predict(name, texts, opts.topK ?? TOP_K)).map((p) =>
           p.knownTokens === false ? { ...p, warning: NO_KNOWN_TOKEN } : p,
         );
