@@ -7,23 +7,16 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
 import { progressPrinter } from "@tollgate/cli/progress";
 import type { NewHistoryEvent } from "@tollgate/core/workflow/executions";
-import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV };
 
-async function tollgate(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
-  await program.parseAsync(args, { from: "user" });
-  return out.join("\n");
-}
+const { tollgate } = localCli(env);
 
 /** The real command in a child process. */
 async function cli(args: string[], extraEnv: Record<string, string> = {}) {

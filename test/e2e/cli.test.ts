@@ -1,23 +1,14 @@
 /** The `tollgate` CLI on the local backend: ingest (idempotent), show, models, promote/rollback, predict, audit, errors. */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
-import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV };
 
-/** stdout of one command (stderr, e.g. the note naming the default model, is left out). */
-async function tollgate(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
-  await program.parseAsync(args, { from: "user" });
-  return out.join("\n");
-}
-const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
+const { tollgate, json } = localCli(env);
 
 let first: string;
 let second: string;

@@ -5,23 +5,15 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
 import { type DataQuality, LABEL_SHIFT_WARNING, totalVariation } from "@tollgate/core/workflow/data-quality";
-import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, ...FIXTURE_ENV };
 
-async function tollgate(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
-  await program.parseAsync(args, { from: "user" });
-  return out.join("\n");
-}
-const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
+const { tollgate, json } = localCli(env);
 
 let first: string;
 let second: string;

@@ -3,26 +3,18 @@
  * real workflow: the card's numbers are those Train and Evaluate recorded, and the comparison
  * scores both versions on the newer one's test split (the same split Evaluate used).
  */
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
 import type { Metrics } from "@tollgate/core/contracts";
 import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
 import { openTollgate } from "@tollgate/local/app";
-import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, ...FIXTURE_ENV };
 
-async function tollgate(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
-  await program.parseAsync(args, { from: "user" });
-  return out.join("\n");
-}
-const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
+const { tollgate, json } = localCli(env);
 
 let older: string;
 let newer: string;

@@ -5,22 +5,14 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
-import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV };
 
-async function tollgate(...args: string[]): Promise<string> {
-  const out: string[] = [];
-  const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
-  await program.parseAsync(args, { from: "user" });
-  return out.join("\n");
-}
-const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
+const { tollgate, json } = localCli(env);
 
 interface Models {
   live: { version: string };
