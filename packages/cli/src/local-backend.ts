@@ -136,15 +136,12 @@ export class LocalBackend implements Backend {
   }
 
   async lineage(modelName: string, version: string) {
-    const ports = this.detailPorts();
-    const record = await ports.registry.getModelVersion(modelName, version);
-    const input = record
-      ? await this.describeExecution(record.runId).then(
-          (e) => e.input,
-          () => undefined,
-        )
-      : undefined;
-    return lineageOf(ports, modelName, version, input);
+    return lineageOf(this.detailPorts(), modelName, version, (runId) =>
+      this.describeExecution(runId).then(
+        (e) => e.input,
+        () => undefined,
+      ),
+    );
   }
 
   async *quarantine(runId: string) {

@@ -166,15 +166,12 @@ export class AwsBackend implements Backend, EtlSource {
   }
 
   async lineage(modelName: string, version: string) {
-    const ports = await this.detailPorts();
-    const record = await ports.registry.getModelVersion(modelName, version);
-    const input = record
-      ? await this.describeExecution(record.runId).then(
-          (e) => e.input,
-          () => undefined,
-        )
-      : undefined;
-    return lineageOf(ports, modelName, version, input);
+    return lineageOf(await this.detailPorts(), modelName, version, (runId) =>
+      this.describeExecution(runId).then(
+        (e) => e.input,
+        () => undefined,
+      ),
+    );
   }
 
   async *quarantine(runId: string) {

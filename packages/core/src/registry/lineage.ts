@@ -11,6 +11,7 @@ import {
   runManifestKey,
 } from "../contracts.ts";
 import { ModelNotFoundError, ObjectNotFoundError } from "../errors.ts";
+import { tryJsonParse } from "../json.ts";
 import { readJson } from "../json-lines.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 
@@ -27,22 +28,23 @@ export interface Lineage {
 }
 
 /**
- * @param runInput the run's execution input (JSON), when the execution is still known.
- * @example const l = await lineageOf({ registry, data }, "topics", "20261130-ab12cd", execution.input);
+ * @param runInputOf the run's execution input (JSON), or undefined when the execution is no longer known.
+ * @example const l = await lineageOf({ registry, data }, "topics", "20261130-ab12cd", async (id) => (await describe(id)).input);
  * @throws ModelNotFoundError for an unknown version.
  */
 export async function lineageOf(
   ports: { registry: Registry; data: ObjectStore },
   modelName: string,
   version: string,
-  runInput?: string,
+  runInputOf: (runId: string) => Promise<string | undefined>,
 ): Promise<Lineage> {
   const model = await ports.registry.getModelVersion(modelName, version);
   if (!model) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
-  const [run, live, decisions] = await Promise.all([
+  const [run, live, decisions, runInput] = await Promise.all([
     ports.registry.getRun(model.runId),
     ports.registry.getLive(modelName),
     ports.registry.listDecisions(modelName),
+    runInputOf(model.runId),
   ]);
   let data: Lineage["data"] = null;
   const manifestKey = runManifestKey(model.runId);
@@ -52,13 +54,10 @@ export async function lineageOf(
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
   }
-  let triggeredBy: string[] = [];
-  try {
-    const sources = (JSON.parse(runInput ?? "{}") as { sources?: unknown }).sources;
-    if (Array.isArray(sources)) triggeredBy = sources.filter((s): s is string => typeof s === "string");
-  } catch {
-    // an unreadable input names no uploads
-  }
+  // An unreadable or missing input names no uploads.
+  const input = tryJsonParse(runInput);
+  const sources = typeof input === "object" && input !== null ? (input as { sources?: unknown }).sources : undefined;
+  const triggeredBy = Array.isArray(sources) ? sources.filter((s): s is string => typeof s === "string") : [];
   return {
     model,
     live: live?.version === version,
