@@ -8,28 +8,16 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
 import { openTollgate } from "@tollgate/local/app";
-import { readConfig } from "@tollgate/local/config";
 import { beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 // minGain -1: every ingest is promoted (the gate is not under test here; a tie-breaking reject made rollback flaky)
 const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", TOLLGATE_MIN_GAIN: "-1", ...FIXTURE_ENV };
 
-async function tollgate(...args: string[]): Promise<{ out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const program = buildProgram(
-    { out: (t) => out.push(t), err: (t) => err.push(t) },
-    () => new LocalBackend(readConfig(env)),
-  );
-  await program.parseAsync(args, { from: "user" });
-  return { out: out.join("\n"), err: err.join("\n") };
-}
-const json = async <T>(...args: string[]) => JSON.parse((await tollgate(...args, "--json")).out) as T;
+const { run: tollgate, json } = localCli(env);
 
 /** The real command in a child process: its exit code and stderr lines. */
 async function cli(...args: string[]): Promise<{ code: number; stderr: string[] }> {
@@ -104,7 +92,7 @@ describe("the default model", () => {
     expect(failed.execution.status).toBe("FAILED");
     const { out, err } = await tollgate("models");
     expect(out).toMatch(/^topics: live /);
-    expect(err).toMatch(
+    expect(err.join("\n")).toMatch(
       /^model topics \(that of the newest successful run, ingest-topics-\w+; --model chooses another\)$/,
     );
   });

@@ -7,26 +7,15 @@ import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { LocalBackend } from "@tollgate/cli/local-backend";
-import { buildProgram } from "@tollgate/cli/program";
-import { readConfig } from "@tollgate/local/config";
 import { parse } from "csv-parse/sync";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, ...FIXTURE_ENV };
 
-async function tollgate(...args: string[]): Promise<{ out: string; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const program = buildProgram(
-    { out: (t) => out.push(t), err: (t) => err.push(t) },
-    () => new LocalBackend(readConfig(env)),
-  );
-  await program.parseAsync(args, { from: "user" });
-  return { out: out.join("\n"), err };
-}
+const { run: tollgate } = localCli(env);
 
 interface Scored {
   id: number;

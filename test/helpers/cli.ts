@@ -3,17 +3,22 @@ import { buildProgram } from "@tollgate/cli/program";
 import { readConfig } from "@tollgate/local/config";
 
 /**
- * The `tollgate` program in this process on the local backend configured by `env`: `tollgate(...args)`
- * answers one command's stdout (stderr, e.g. the note naming the default model, is left out), `json` the
- * same command with `--json`, parsed.
+ * The `tollgate` program in this process on the local backend configured by `env`: `run(...args)`
+ * answers one command's stdout and its stderr lines, `tollgate(...args)` its stdout only (stderr, e.g. the
+ * note naming the default model, left out), `json` the same command with `--json`, parsed.
  */
 export function localCli(env: Record<string, string>) {
-  async function tollgate(...args: string[]): Promise<string> {
+  async function run(...args: string[]): Promise<{ out: string; err: string[] }> {
     const out: string[] = [];
-    const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
+    const err: string[] = [];
+    const program = buildProgram(
+      { out: (t) => out.push(t), err: (t) => err.push(t) },
+      () => new LocalBackend(readConfig(env)),
+    );
     await program.parseAsync(args, { from: "user" });
-    return out.join("\n");
+    return { out: out.join("\n"), err };
   }
+  const tollgate = async (...args: string[]) => (await run(...args)).out;
   const json = async <T>(...args: string[]) => JSON.parse(await tollgate(...args, "--json")) as T;
-  return { tollgate, json };
+  return { run, tollgate, json };
 }
