@@ -73,6 +73,11 @@ export class WorkerPool {
     return [...this.workers].flatMap((w) => (w.job ? [w.job.child.name] : []));
   }
 
+  /** The process ids of the live workers. */
+  pids(): number[] {
+    return [...this.workers].flatMap((w) => (w.process.pid ? [w.process.pid] : []));
+  }
+
   /** Stops idle workers (the Map Run is over). */
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((w) => this.stop(w)));
@@ -95,7 +100,7 @@ export class WorkerPool {
       worker.job = job;
       job.onStart?.();
       worker.ready.then(
-        () => worker.process.send({ type: "run", child: job.child } satisfies ToWorker),
+        () => this.send(worker, { type: "run", child: job.child }),
         (err: Error) => this.fail(worker, err),
       );
     }
@@ -131,6 +136,8 @@ export class WorkerPool {
         this.dispatch();
       }
     });
+    // A send to a worker that has just died fails with EPIPE; its "exit" event settles its job.
+    child.on("error", () => {});
     child.on("exit", (code, signal) => {
       this.workers.delete(worker);
       const at = this.idle.indexOf(worker);
@@ -141,7 +148,7 @@ export class WorkerPool {
       worker.job = undefined;
       if (!this.killed) this.dispatch();
     });
-    child.send({ type: "init", module: this.runtime.module, options: this.runtime.options } satisfies ToWorker);
+    this.send(worker, { type: "init", module: this.runtime.module, options: this.runtime.options });
     return worker;
   }
 
@@ -156,7 +163,20 @@ export class WorkerPool {
     if (worker.process.exitCode !== null || worker.process.signalCode !== null) return Promise.resolve();
     return new Promise((resolve) => {
       worker.process.once("exit", () => resolve());
-      worker.process.send({ type: "exit" } satisfies ToWorker);
+      if (this.killed) return; // kill() has sent SIGKILL: only its exit is left to see
+      if (worker.process.connected) this.send(worker, { type: "exit" });
+      else worker.process.kill("SIGKILL");
+    });
+  }
+
+  /**
+   * Sends a message unless the channel is already closed. A worker can die between the check and
+   * the write (EPIPE): the error goes to the callback, and the worker's "exit" handler settles it.
+   */
+  private send(worker: Worker, message: ToWorker): void {
+    if (!worker.process.connected) return;
+    worker.process.send(message, (err) => {
+      if (err && worker.process.exitCode === null) worker.process.kill("SIGKILL");
     });
   }
 }
