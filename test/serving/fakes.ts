@@ -21,6 +21,11 @@ export class FakeModel implements LoadedModel {
     };
   }
 
+  /** A row is "known" unless it is the prior a text without "yes" scores. */
+  async knownTerms(probabilities: Float32Array[]): Promise<boolean[]> {
+    return probabilities.map((row) => row[1] !== 0.25);
+  }
+
   async release(): Promise<void> {
     this.released = true;
   }

@@ -39,7 +39,7 @@ const post = (body: string, path = "/predict") =>
 
 interface Answer {
   modelVersion: string;
-  predictions: { label: string; probability: number; probabilities: Record<string, number> }[];
+  predictions: { label: string; probability: number; probabilities: Record<string, number>; knownTokens: boolean }[];
 }
 
 async function predict(texts: string[]): Promise<Answer> {
@@ -75,6 +75,9 @@ describe("tollgate serve over HTTP", () => {
       expect(p.probability).toBe(p.probabilities[p.label]);
     }
     for (const a of answers) expect(a.modelVersion).toBe(models.first.version);
+    // A text with no term the model knows is flagged: its answer is the class prior.
+    expect(served.map((p) => p.knownTokens)).toEqual(await offline.knownTerms(expected.probabilities));
+    expect(served.slice(-4).map((p) => p.knownTokens)).toEqual([false, false, false, true]);
   });
 
   it("reaches the accuracy the Evaluate step recorded, on the same test split", async () => {

@@ -56,13 +56,18 @@ describe("parsePredictRequest", () => {
 
 describe("toPredictResponse", () => {
   it("names the version and gives each label's probability", () => {
-    const out = toPredictResponse("v7", ["animal", "food"], {
-      labels: ["food"],
-      probabilities: [Float32Array.from([0.25, 0.75])],
-    });
+    const out = toPredictResponse(
+      "v7",
+      ["animal", "food"],
+      { labels: ["food", "animal"], probabilities: [Float32Array.from([0.25, 0.75]), Float32Array.from([0.5, 0.5])] },
+      [true, false],
+    );
     expect(out).toEqual({
       modelVersion: "v7",
-      predictions: [{ label: "food", probability: 0.75, probabilities: { animal: 0.25, food: 0.75 } }],
+      predictions: [
+        { label: "food", probability: 0.75, probabilities: { animal: 0.25, food: 0.75 }, knownTokens: true },
+        { label: "animal", probability: 0.5, probabilities: { animal: 0.5, food: 0.5 }, knownTokens: false },
+      ],
     });
   });
 });

@@ -20,6 +20,8 @@ export interface ScoredText {
   label: string;
   probability: number;
   modelVersion: string;
+  /** False when the deployed model knows no term of the text (its answer is then the class prior). */
+  knownTokens?: boolean;
   /** The `topK` most likely classes, most likely first. */
   top: { label: string; probability: number }[];
 }
@@ -39,6 +41,7 @@ const Predicted = z.object({
       label: z.string(),
       probability: z.number(),
       probabilities: z.record(z.string(), z.number()).optional(),
+      knownTokens: z.boolean().optional(),
     }),
   ),
 });
@@ -137,6 +140,7 @@ export async function predictOnStage(
     label: p.label,
     probability: p.probability,
     modelVersion,
+    ...(p.knownTokens === undefined ? {} : { knownTokens: p.knownTokens }),
     top: Object.entries(p.probabilities ?? { [p.label]: p.probability })
       .map(([label, probability]) => ({ label, probability }))
       .sort((a, b) => b.probability - a.probability)

@@ -6,6 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { NO_KNOWN_TOKEN } from "../../src/commands/predict.ts";
 import { validSignature } from "./fixtures/sigv4.ts";
 import { CREDENTIALS, REGION, stageBackendFor, tollgate } from "./harness.ts";
 
@@ -61,19 +62,22 @@ describe("predict on a stage", () => {
               modelVersion: "v7",
               predictions: [
                 { label: "animal", probability: 0.91, probabilities: { animal: 0.91, food: 0.09 } },
-                { label: "food", probability: 0.8, probabilities: { animal: 0.2, food: 0.8 } },
+                { label: "food", probability: 0.8, probabilities: { animal: 0.2, food: 0.8 }, knownTokens: true },
+                { label: "food", probability: 0.6, probabilities: { animal: 0.4, food: 0.6 }, knownTokens: false },
               ],
             },
           };
 
-    const text = await tollgate(backend(), "predict", "a small dog", "warm bread", "--model", "topics");
+    const text = await tollgate(backend(), "predict", "a small dog", "warm bread", "zzz", "--model", "topics");
 
-    expect(text).toBe("animal\t0.910\tv7\ta small dog\nfood\t0.800\tv7\twarm bread");
+    expect(text).toBe(
+      `animal\t0.910\tv7\ta small dog\nfood\t0.800\tv7\twarm bread\nfood\t0.600\tv7\tzzz\n  warning: ${NO_KNOWN_TOKEN}`,
+    );
     expect(seen.map((s) => [s.method, s.path, s.valid])).toEqual([
       ["GET", "/", true],
       ["POST", "/", true],
     ]);
-    expect(JSON.parse(seen[1]?.body ?? "")).toEqual({ texts: ["a small dog", "warm bread"] });
+    expect(JSON.parse(seen[1]?.body ?? "")).toEqual({ texts: ["a small dog", "warm bread", "zzz"] });
     expect(seen[1]?.authorization).toMatch(
       new RegExp(
         `^AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/\\d{8}/${REGION}/lambda/aws4_request, SignedHeaders=content-type;host;`,

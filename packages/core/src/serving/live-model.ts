@@ -11,6 +11,8 @@ import { type ClassifierOutput, MicroBatcher } from "./batcher.ts";
 export interface LoadedModel {
   readonly labels: string[];
   predict(texts: string[]): Promise<ClassifierOutput>;
+  /** Per row of `probabilities`: whether its text had a term the model knows (`OnnxTextClassifier.knownTerms`). */
+  knownTerms(probabilities: Float32Array[]): Promise<boolean[]>;
   release(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export interface ModelLease {
   readonly version: string;
   readonly labels: readonly string[];
   predict(texts: string[]): Promise<ClassifierOutput>;
+  knownTerms(probabilities: Float32Array[]): Promise<boolean[]>;
   release(): void;
 }
 
@@ -116,6 +119,7 @@ export class LiveModelCache {
       version: entry.version,
       labels: entry.model.labels,
       predict: (texts) => entry.batcher.predict(texts),
+      knownTerms: (probabilities) => entry.model.knownTerms(probabilities),
       release: () => {
         if (released) return;
         released = true;

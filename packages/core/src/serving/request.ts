@@ -6,11 +6,16 @@ import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { PayloadTooLargeError, type RequestLimits } from "./errors.ts";
 
-/** One text's prediction: the top label, its probability, and every label's probability. */
+/**
+ * One text's prediction: the top label, its probability, and every label's probability.
+ * `knownTokens` is false when no term of the text is known to the model: the answer is then the
+ * class prior (what the empty text scores), not a prediction about the text.
+ */
 export interface Prediction {
   label: string;
   probability: number;
   probabilities: Record<string, number>;
+  knownTokens: boolean;
 }
 
 /** The body of a successful predict response; `modelVersion` is the version that answered. */
@@ -88,13 +93,15 @@ export function parsePredictRequest(
 }
 
 /**
- * Builds the response from the classifier's output (probabilities in `labels` order).
- * @example toPredictResponse("v1", ["animal", "food"], { labels: ["food"], probabilities: [new Float32Array([0.1, 0.9])] });
+ * Builds the response from the classifier's output (probabilities in `labels` order) and, per
+ * text, whether it had a known term (true where `known` does not say).
+ * @example toPredictResponse("v1", ["animal", "food"], { labels: ["food"], probabilities: [new Float32Array([0.1, 0.9])] }, [true]);
  */
 export function toPredictResponse(
   modelVersion: string,
   classes: readonly string[],
   output: { labels: string[]; probabilities: Float32Array[] },
+  known: readonly boolean[] = [],
 ): PredictResponse {
   const predictions = output.labels.map((label, i) => {
     const row = output.probabilities[i]!;
@@ -104,7 +111,7 @@ export function toPredictResponse(
       probabilities[name] = row[c]!;
       if (name === label) probability = row[c]!;
     });
-    return { label, probability, probabilities };
+    return { label, probability, probabilities, knownTokens: known[i] ?? true };
   });
   return { modelVersion, predictions };
 }

@@ -48,7 +48,8 @@ export class PredictService {
     const { texts } = parsePredictRequest(body, this.limits, this.schema);
     const lease = await this.cache.acquire();
     try {
-      return toPredictResponse(lease.version, lease.labels, await lease.predict(texts));
+      const output = await lease.predict(texts);
+      return toPredictResponse(lease.version, lease.labels, output, await lease.knownTerms(output.probabilities));
     } finally {
       lease.release();
     }
