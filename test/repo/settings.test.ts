@@ -73,8 +73,16 @@ describe("the one settings schema", () => {
     const read = () => readSettings(Run, { TOLLGATE_COALESCE_SECONDS: "901" }, {}, "trigger environment");
     expect(read).toThrow(InvalidInputError);
     expect(read).toThrowErrorMatchingInlineSnapshot(
-      `[InvalidInputError: trigger environment is invalid: TOLLGATE_COALESCE_SECONDS (coalesceSeconds): Too big: expected number to be <=900; STATE_MACHINE_ARN (stateMachineArn): Invalid input: expected string, received undefined]`,
+      `[InvalidInputError: trigger environment is invalid: TOLLGATE_COALESCE_SECONDS (coalesceSeconds): Too big: expected number to be <=900 (got "901"); STATE_MACHINE_ARN (stateMachineArn): not set (required)]`,
     );
+  });
+
+  it("says in a user's words what is wrong with a number, with the value given", () => {
+    const Seed = Settings.pick({ seed: true });
+    const problem = (value: string) => () => readSettings(Seed, { TOLLGATE_SEED: value });
+    expect(problem("abc")).toThrow(/^configuration is invalid: TOLLGATE_SEED \(seed\): "abc" is not a number$/);
+    expect(problem("1.5")).toThrow(/: "1\.5" is not a whole number$/);
+    expect(problem("-3")).toThrow(/: Too small: expected number to be >=0 \(got "-3"\)$/);
   });
 
   it("writes a deployed function's environment under the same keys", () => {

@@ -221,9 +221,18 @@ export function readSettings<S extends z.ZodObject>(
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
     const field = String(issue.path[0] ?? "");
-    return `${SETTINGS_ENV[field as SettingKey] ?? field} (${field}): ${issue.message}`;
+    return `${SETTINGS_ENV[field as SettingKey] ?? field} (${field}): ${problemOf(issue, raw[field])}`;
   });
   throw new InvalidInputError(`${what} is invalid: ${problems.join("; ")}`);
+}
+
+/** One setting's problem in a user's words, with the value it was given. */
+function problemOf(issue: z.core.$ZodIssue, value: unknown): string {
+  if (value === undefined) return issue.code === "invalid_type" ? "not set (required)" : issue.message;
+  const given = JSON.stringify(typeof value === "string" ? value : String(value));
+  if (issue.code === "invalid_type" && issue.expected === "number") return `${given} is not a number`;
+  if (issue.code === "invalid_type" && issue.expected === "int") return `${given} is not a whole number`;
+  return `${issue.message} (got ${given})`;
 }
 
 /**
