@@ -213,7 +213,7 @@ describe("trigger Lambda entry point", () => {
     delete process.env.STATE_MACHINE_ARN;
     const { handler } = await import("../../functions/trigger.ts");
     await expect(handler(sqs())).rejects.toThrowErrorMatchingInlineSnapshot(
-      `[InvalidInputError: trigger environment is invalid: STATE_MACHINE_ARN (stateMachineArn): Invalid input: expected string, received undefined]`,
+      `[InvalidInputError: trigger environment is invalid: STATE_MACHINE_ARN (stateMachineArn): not set (required)]`,
     );
   });
 });
