@@ -10,7 +10,7 @@
 import { z } from "zod";
 import { InvalidDatasetError } from "../errors.ts";
 import { PairIndex } from "./pair-index.ts";
-import { tokenize } from "./text.ts";
+import { TokenTable } from "./token-table.ts";
 
 export const FeatureOptions = z.object({
   /** 1: unigrams; 2: unigrams and bigrams (adjacent tokens joined by one space). */
@@ -60,8 +60,8 @@ export function termsOf(tokens: string[], options: Pick<FeatureOptions, "ngramMa
  * an index: unigram (b = -1), first-token term (b = -2) or bigram (a, b) of token ids.
  */
 class TermCounts {
-  private readonly tokenIds = new Map<string, number>();
-  readonly tokens: string[] = [];
+  /** Token ids of the tokens seen. */
+  readonly table = new TokenTable();
   private uni: number[] = [];
   private first: number[] = [];
   private pairs = new PairIndex();
@@ -70,16 +70,6 @@ class TermCounts {
   df = new Int32Array(1024);
   private lastDoc = new Int32Array(1024);
   size = 0;
-
-  tokenId(token: string): number {
-    let id = this.tokenIds.get(token);
-    if (id === undefined) {
-      id = this.tokens.length;
-      this.tokenIds.set(token, id);
-      this.tokens.push(token);
-    }
-    return id;
-  }
 
   /** Counts term (a, b) once for document `doc`. */
   see(a: number, b: number, doc: number): void {
@@ -120,8 +110,9 @@ class TermCounts {
   /** The term's text (as `termsOf` writes it). */
   text(index: number): string {
     const b = this.b[index]!;
-    const a = this.tokens[this.a[index]!]!;
-    return b === -1 ? a : b === -2 ? FIRST_TOKEN_PREFIX + a : `${a} ${this.tokens[b]}`;
+    const { tokens } = this.table;
+    const a = tokens[this.a[index]!]!;
+    return b === -1 ? a : b === -2 ? FIRST_TOKEN_PREFIX + a : `${a} ${tokens[b]}`;
   }
 
   /** Drops the terms seen in at most 1, 2, … documents until at most `limit / 2` remain (bounded memory). */
@@ -181,15 +172,16 @@ export class FeatureSpecBuilder {
     const { counts, opts } = this;
     if (!this.known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
     const doc = this.documents++;
-    const tokens = tokenize(row.text);
+    const n = counts.table.scan(row.text, true);
+    const ids = counts.table.ids;
     let prev = -1;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = counts.tokenId(tokens[i]!);
+    for (let i = 0; i < n; i++) {
+      const t = ids[i]!;
       counts.see(t, -1, doc);
       if (opts.ngramMax >= 2 && i > 0) counts.see(prev, t, doc);
       prev = t;
     }
-    if (opts.firstToken && tokens.length > 0) counts.see(counts.tokenId(tokens[0]!), -2, doc);
+    if (opts.firstToken && n > 0) counts.see(ids[0]!, -2, doc);
     if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
   }
 

@@ -6,7 +6,7 @@
 
 import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
 import { pairIndexOf } from "./pair-index.ts";
-import { tokenize } from "./text.ts";
+import { TokenTable } from "./token-table.ts";
 
 /** A sparse feature vector: distinct term indices (ascending) and their values. */
 export interface SparseVector {
@@ -58,15 +58,8 @@ export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
 
 function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
   // Every token that occurs in a term gets a token id; terms are keyed by token ids.
-  const tokenIds = new Map<string, number>();
-  const tokenId = (token: string): number => {
-    let id = tokenIds.get(token);
-    if (id === undefined) {
-      id = tokenIds.size;
-      tokenIds.set(token, id);
-    }
-    return id;
-  };
+  const table = new TokenTable();
+  const tokenId = (token: string): number => table.intern(token);
   const unigram = new Map<number, number>();
   const first = new Map<number, number>();
   const pairs: Array<[number, number, number]> = [];
@@ -77,7 +70,7 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
       pairs.push([tokenId(a), tokenId(b), j]);
     } else unigram.set(tokenId(term), j);
   });
-  const K = tokenIds.size;
+  const K = table.tokens.length;
   const bigram = pairIndexOf(pairs);
   const uniOf = Int32Array.from({ length: K }, (_, t) => unigram.get(t) ?? -1);
   const firstOf = Int32Array.from({ length: K }, (_, t) => first.get(t) ?? -1);
@@ -87,12 +80,13 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
   let found = new Int32Array(256);
 
   return (text) => {
-    const tokens = tokenize(text);
-    if (found.length < 2 * tokens.length + 1) found = new Int32Array(2 * tokens.length + 1);
+    const count = table.scan(text, false);
+    const tokenIds = table.ids;
+    if (found.length < 2 * count + 1) found = new Int32Array(2 * count + 1);
     let n = 0;
     let prev = -1;
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokenIds.get(tokens[i]!) ?? -1;
+    for (let i = 0; i < count; i++) {
+      const t = tokenIds[i]!;
       if (t >= 0) {
         if (uniOf[t]! >= 0) found[n++] = uniOf[t]!;
         if (i === 0 && firstToken && firstOf[t]! >= 0) found[n++] = firstOf[t]!;

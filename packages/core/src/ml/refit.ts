@@ -11,7 +11,7 @@
  * (docs/adr/0005-hyperparameter-selection.md).
  */
 import { AdaGrad } from "./adagrad.ts";
-import { type Example, type ExampleSet, eachExample, type Row, type Rows, sizeOf } from "./examples.ts";
+import { type Example, type ExampleSet, type Row, type Rows, sizeOf } from "./examples.ts";
 import type { FitOptions } from "./fit.ts";
 import { runPass } from "./pass.ts";
 import { mulberry32 } from "./random.ts";
@@ -29,7 +29,7 @@ export async function unionSet(
 ): Promise<ExampleSet> {
   if (train.set.kind === "cached" && validation.set.kind === "cached") {
     const cache = new VectorCache(Number.POSITIVE_INFINITY);
-    for (const set of [train.set, validation.set]) for await (const { x, y } of eachExample(set)) cache.add(x, y);
+    for (const set of [train.set, validation.set]) cache.append(set.cache, set.subset);
     return { kind: "cached", cache };
   }
   const rows = async function* () {

@@ -46,6 +46,36 @@ export class VectorCache {
     return true;
   }
 
+  /**
+   * Appends examples of another cache (all, or those at the indices in `subset`, in that order)
+   * by copying its arrays: what `add` would store, without a view per example (the byte limit is not checked).
+   */
+  append(other: VectorCache, subset?: Int32Array): void {
+    const n = subset?.length ?? other.count;
+    let nnz = 0;
+    for (let k = 0; k < n; k++) {
+      const i = subset ? subset[k]! : k;
+      nnz += other.offsets[i + 1]! - other.offsets[i]!;
+    }
+    const features = 2 ** Math.ceil(Math.log2(Math.max(256, this.nnz + nnz)));
+    const rows = 2 ** Math.ceil(Math.log2(Math.max(32, this.count + n + 1)));
+    this.ids = grow(this.ids, Math.max(this.ids.length, features), Int32Array);
+    this.values = grow(this.values, Math.max(this.values.length, features), Float64Array);
+    this.offsets = grow(this.offsets, Math.max(this.offsets.length, rows), Int32Array);
+    this.classes = grow(this.classes, Math.max(this.classes.length, rows), Int32Array);
+    for (let k = 0; k < n; k++) {
+      const i = subset ? subset[k]! : k;
+      const start = other.offsets[i]!;
+      const end = other.offsets[i + 1]!;
+      this.ids.set(other.ids.subarray(start, end), this.nnz);
+      this.values.set(other.values.subarray(start, end), this.nnz);
+      this.classes[this.count] = other.classes[i]!;
+      this.nnz += end - start;
+      this.count++;
+      this.offsets[this.count] = this.nnz;
+    }
+  }
+
   /** Example i: views into the store (valid until the next `add`), and its class. */
   get(i: number): { x: SparseVector; y: number } {
     const start = this.offsets[i]!;

@@ -3,7 +3,7 @@
  * text, so it never moves between splits across runs, and near-duplicates that differ only in
  * case, punctuation or spacing share a split (no leakage between train and test).
  */
-import { tokenize } from "./text.ts";
+import { isAscii, tokenize } from "./text.ts";
 
 export type SplitName = "train" | "validation" | "test";
 
@@ -59,6 +59,29 @@ export function murmur3(bytes: Uint8Array, seed = 0): number {
  * splitOf("A small dog.") === splitOf("a small   DOG") // true
  */
 export function splitOf(text: string): SplitName {
-  const bucket = murmur3(utf8.encode(tokenize(text).join(" "))) % 100;
+  const bucket = murmur3(tokenBytes(text)) % 100;
   return bucket < 80 ? "train" : bucket < 90 ? "validation" : "test";
+}
+
+let buffer = new Uint8Array(1024);
+
+/**
+ * The UTF-8 bytes of `tokenize(text).join(" ")`; for ASCII text written in one loop over the
+ * characters (no token strings), into a buffer reused by the next call.
+ */
+export function tokenBytes(text: string): Uint8Array {
+  if (!isAscii(text)) return utf8.encode(tokenize(text).join(" "));
+  if (buffer.length < text.length) buffer = new Uint8Array(2 * text.length);
+  let n = 0;
+  let inToken = false;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c === 0) break; // the text ends at a NUL character, as in `normalize`
+    if (c >= 65 && c <= 90) c += 32;
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (word && !inToken && n > 0) buffer[n++] = 32;
+    if (word) buffer[n++] = c;
+    inToken = word;
+  }
+  return buffer.subarray(0, n);
 }

@@ -37,6 +37,12 @@ for (const run of LOWER_RUNS.split(",")) {
   }
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Whether every character of `text` is ASCII (where tokens are runs of [A-Za-z0-9], lowercased). */
+export const isAscii = (text: string): boolean => ASCII.test(text);
+
 /**
  * Lowercases text code point by code point, exactly like ONNX `StringNormalizer`
  * (`case_change_action=LOWER`, `locale=C.UTF-8`) in onnxruntime-node 1.30.0.
@@ -48,8 +54,7 @@ for (const run of LOWER_RUNS.split(",")) {
 export function normalize(text: string): string {
   const nul = text.indexOf("\0");
   const s = nul >= 0 ? text.slice(0, nul) : text;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII range check
-  if (/^[\x00-\x7f]*$/.test(s)) return s.toLowerCase();
+  if (isAscii(s)) return s.toLowerCase();
   let out = "";
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;

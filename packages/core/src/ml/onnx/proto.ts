@@ -151,9 +151,15 @@ export const tensor = {
     dataType: DataType.FLOAT,
     rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
   }),
-  int64: (name: string, dims: number[], data: number[]): Tensor => {
-    const arr = BigInt64Array.from(data, (v) => BigInt(v));
-    return { name, dims, dataType: DataType.INT64, rawData: new Uint8Array(arr.buffer) };
+  /** Integers (each a safe integer) as little-endian int64 raw data, without BigInt (vocabulary-sized tables). */
+  int64: (name: string, dims: number[], data: ArrayLike<number>): Tensor => {
+    const words = new Uint32Array(2 * data.length);
+    for (let i = 0; i < data.length; i++) {
+      const high = Math.floor(data[i]! / 0x1_0000_0000);
+      words[2 * i] = data[i]! - high * 0x1_0000_0000;
+      words[2 * i + 1] = high; // two's complement of a negative high word (Uint32Array wraps it)
+    }
+    return { name, dims, dataType: DataType.INT64, rawData: new Uint8Array(words.buffer) };
   },
   string: (name: string, dims: number[], data: string[]): Tensor => ({
     name,

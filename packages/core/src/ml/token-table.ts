@@ -1,0 +1,137 @@
+/**
+ * Token strings ↔ dense ids, and the ids of a text's tokens without building its token strings.
+ * For ASCII text (most of it) `scan` lowercases and splits in one loop over the characters,
+ * hashing each token as it goes and comparing it in place with the table's entry: no substring,
+ * no array of tokens, no string hashing. Other text goes through `tokenize` (the exact
+ * onnxruntime-compatible tables). Both give the tokens of `tokenize`, in order.
+ */
+import { isAscii, tokenize } from "./text.ts";
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+/** FNV-1a over UTF-16 code units (tokens are already lowercase). */
+function hashOf(token: string): number {
+  let h = FNV_OFFSET;
+  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+export class TokenTable {
+  /** Token of each id. */
+  readonly tokens: string[] = [];
+  /** After `scan`: the ids of the text's tokens (−1: not in the table), in order. */
+  ids = new Int32Array(256);
+  /**
+   * Open addressing, 4 ints per slot: hash, id + 1 (0: empty), offset and length of the token's
+   * characters in `chars` (one cache line to probe, one more to compare: no string to follow).
+   */
+  private slots = new Int32Array(4 * 128);
+  private chars = new Uint16Array(1024);
+  private used = 0;
+
+  /** The id of a (normalized) token, or −1. */
+  get(token: string): number {
+    return this.find(token, 0, token.length, hashOf(token), false, token);
+  }
+
+  /** The id of a (normalized) token, added when new. */
+  intern(token: string): number {
+    return this.find(token, 0, token.length, hashOf(token), true, token);
+  }
+
+  /**
+   * Writes the ids of the tokens of `text` (as `tokenize` splits it) into `ids` and returns how
+   * many; a token not in the table is added (`add`) or gets −1.
+   * @example
+   * const n = table.scan("A small dog", true); table.ids.subarray(0, n) // [0, 1, 2]
+   */
+  scan(text: string, add: boolean): number {
+    if (!isAscii(text)) {
+      const tokens = tokenize(text);
+      this.reserve(tokens.length);
+      for (let i = 0; i < tokens.length; i++) this.ids[i] = add ? this.intern(tokens[i]!) : this.get(tokens[i]!);
+      return tokens.length;
+    }
+    let n = 0;
+    let start = -1;
+    let h = 0;
+    const length = text.length;
+    for (let i = 0; i <= length; i++) {
+      let c = i < length ? text.charCodeAt(i) : 0;
+      if (c >= 65 && c <= 90) c += 32;
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        if (start < 0) {
+          start = i;
+          h = FNV_OFFSET;
+        }
+        h = Math.imul(h ^ c, FNV_PRIME);
+        continue;
+      }
+      if (start >= 0) {
+        if (n === this.ids.length) this.reserve(2 * n);
+        this.ids[n++] = this.find(text, start, i, h, add, undefined);
+        start = -1;
+      }
+      if (c === 0) break; // the end, or a NUL character: like onnxruntime's string tensors, the text ends there
+    }
+    return n;
+  }
+
+  /** Room for `n` ids in `ids`, keeping those written. */
+  private reserve(n: number): void {
+    if (this.ids.length >= n) return;
+    const next = new Int32Array(Math.max(n, 2 * this.ids.length));
+    next.set(this.ids);
+    this.ids = next;
+  }
+
+  /** The id of `text[start, end)` lowercased (its hash `h`); when absent, added as `token` (default: that slice, lowercased) or −1. */
+  private find(text: string, start: number, end: number, h: number, add: boolean, token: string | undefined): number {
+    const slots = this.slots;
+    const mask = slots.length / 4 - 1;
+    const length = end - start;
+    let slot = h & mask;
+    probe: for (let entry = slots[4 * slot + 1]!; entry !== 0; entry = slots[4 * slot + 1]!) {
+      const at = 4 * slot;
+      slot = (slot + 1) & mask;
+      if (slots[at] !== h || slots[at + 3] !== length) continue;
+      const offset = slots[at + 2]! - start;
+      for (let k = start; k < end; k++) {
+        let c = text.charCodeAt(k);
+        if (c >= 65 && c <= 90) c += 32;
+        if (c !== this.chars[offset + k]) continue probe;
+      }
+      return entry - 1;
+    }
+    if (!add) return -1;
+    const id = this.tokens.length;
+    const stored = token ?? text.slice(start, end).toLowerCase();
+    this.tokens.push(stored);
+    if (this.used + length > this.chars.length) {
+      const next = new Uint16Array(2 * (this.used + length));
+      next.set(this.chars);
+      this.chars = next;
+    }
+    for (let k = 0; k < length; k++) this.chars[this.used + k] = stored.charCodeAt(k);
+    this.insert(slot, h, id, this.used, length);
+    this.used += length;
+    if (2 * this.tokens.length > mask + 1) this.rehash();
+    return id;
+  }
+
+  private insert(slot: number, h: number, id: number, offset: number, length: number): void {
+    const mask = this.slots.length / 4 - 1;
+    while (this.slots[4 * slot + 1] !== 0) slot = (slot + 1) & mask;
+    this.slots.set([h, id + 1, offset, length], 4 * slot);
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(2 * old.length);
+    const mask = this.slots.length / 4 - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 1] !== 0) this.insert(old[at]! & mask, old[at]!, old[at + 1]! - 1, old[at + 2]!, old[at + 3]!);
+    }
+  }
+}
