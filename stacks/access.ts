@@ -14,6 +14,8 @@ export const REGISTRY_METHOD_ACTIONS: Record<keyof Registry, string[]> = {
   getModelVersion: ["dynamodb:GetItem"],
   listModelVersions: ["dynamodb:Query"],
   setModelStatus: ["dynamodb:UpdateItem"],
+  // only `tollgate gc` calls it, with the operator's credentials; no deployed function does
+  markCollected: ["dynamodb:UpdateItem"],
   getLive: ["dynamodb:GetItem"],
   // checks the version exists, then the pointer's conditional put (first) or update, then statuses
   swapLive: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],

@@ -41,6 +41,12 @@ function granted(store: ObjectStore, use: StoreAccess["data"], who: string, deni
     list: async (prefix) => {
       throw deny("s3:ListBucket", prefix);
     },
+    listSized: async (prefix) => {
+      throw deny("s3:ListBucket", prefix);
+    },
+    delete: async ([key]) => {
+      throw deny("s3:DeleteObject", key ?? "");
+    },
   };
 }
 

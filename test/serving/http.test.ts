@@ -178,6 +178,7 @@ describe("tollgate serve without a usable live model", () => {
       version: "broken",
       status: "candidate",
       statusReason: null,
+      collected: null,
       runId: "r",
       datasetVersion: "d",
       modelKey,

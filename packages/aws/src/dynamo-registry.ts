@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { ConditionalCheckFailedException, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, paginateQuery, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { DecisionRecord, LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import {
+  type Collected,
+  DecisionRecord,
+  LivePointer,
+  type ModelStatus,
+  ModelVersionRecord,
+  RunRecord,
+} from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
@@ -128,6 +135,24 @@ export class DynamoRegistry implements Registry {
   async setModelStatus(modelName: string, version: string, status: ModelStatus, reason?: string): Promise<void> {
     try {
       await this.setStatus(modelName, version, status, reason ?? null);
+    } catch (err) {
+      if (isConditionFailure(err))
+        throw new ModelNotFoundError(`model ${modelName} has no version ${version}`, { cause: err });
+      throw err;
+    }
+  }
+
+  async markCollected(modelName: string, version: string, collected: Collected): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.version(modelName, version),
+          UpdateExpression: "SET collected = :collected",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeValues: { ":collected": collected },
+        }),
+      );
     } catch (err) {
       if (isConditionFailure(err))
         throw new ModelNotFoundError(`model ${modelName} has no version ${version}`, { cause: err });

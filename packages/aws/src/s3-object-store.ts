@@ -1,15 +1,27 @@
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   paginateListObjectsV2,
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { ObjectAccessDeniedError, ObjectExistsError, ObjectNotFoundError } from "@tollgate/core/errors";
-import type { ObjectStore } from "@tollgate/core/ports";
+import type { ObjectStore, StoredObject } from "@tollgate/core/ports";
+
+/**
+ * The tag `delete` puts on an object version before deleting it. In a versioned bucket the deleted
+ * version stays as a noncurrent version; the stacks' lifecycle rules expire only versions with this
+ * tag (stacks/Storage.ts), so no rule can expire what a kept model version needs.
+ */
+export const COLLECTED_TAG = { Key: "tollgate-gc", Value: "collected" } as const;
+
+/** DeleteObjects takes at most this many keys. */
+const DELETE_BATCH = 1000;
 
 /** How to build an {@link S3ObjectStore}. */
 export interface S3ObjectStoreOptions {
@@ -91,12 +103,53 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+    return (await this.listSized(prefix)).map((o) => o.key);
+  }
+
+  async listSized(prefix: string): Promise<StoredObject[]> {
+    const objects: StoredObject[] = [];
     for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: prefix })) {
-      for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+      for (const o of page.Contents ?? []) if (o.Key !== undefined) objects.push({ key: o.Key, size: o.Size ?? 0 });
     }
     // S3 lists in UTF-8 byte order; sort by code unit like the folder store does.
-    return keys.sort();
+    return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /**
+   * Tags each object with {@link COLLECTED_TAG}, then deletes them (DeleteObjects, 1000 at a time).
+   * In a versioned bucket that leaves a tagged noncurrent version, which the bucket's lifecycle rule
+   * expires; a key already gone is skipped.
+   * @throws ObjectAccessDeniedError when the caller may not tag or delete (s3:PutObjectTagging, s3:DeleteObject)
+   */
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        await this.client.send(
+          new PutObjectTaggingCommand({ Bucket: this.bucket, Key: key, Tagging: { TagSet: [COLLECTED_TAG] } }),
+        );
+      } catch (err) {
+        if (isMissing(err)) continue;
+        throw this.denied(err, key, "write");
+      }
+    }
+    for (let i = 0; i < keys.length; i += DELETE_BATCH) {
+      const batch = keys.slice(i, i + DELETE_BATCH);
+      const out = await this.client
+        .send(
+          new DeleteObjectsCommand({
+            Bucket: this.bucket,
+            Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+          }),
+        )
+        .catch((err: unknown) => {
+          throw this.denied(err, batch[0] ?? "", "write");
+        });
+      const failed = out.Errors?.[0];
+      if (failed)
+        throw new ObjectAccessDeniedError(
+          `could not delete s3://${this.bucket}/${failed.Key}: ${failed.Code} ${failed.Message ?? ""} (and ${(out.Errors?.length ?? 1) - 1} more)`,
+        );
+    }
   }
 
   async exists(key: string): Promise<boolean> {

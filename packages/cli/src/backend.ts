@@ -14,6 +14,7 @@ import {
 import { tryJsonParse } from "@tollgate/core/json";
 import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
+import type { GcReport } from "@tollgate/core/registry/retention";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import type { LoadedVersion } from "./batch/model.ts";
@@ -36,6 +37,14 @@ export interface Prediction {
   knownTokens?: boolean;
   /** The most likely classes with their probabilities, most likely first (when the target gives them). */
   top?: Ranked[];
+}
+
+/** What `tollgate gc` asks for. */
+export interface GcRequest {
+  model?: string | undefined;
+  keep: number;
+  dryRun: boolean;
+  raw: boolean;
 }
 
 /** How many classes `predict --json` lists per text. */
@@ -117,6 +126,8 @@ export interface Backend {
   /** Loads a version's model (default: the live one) to score on this machine (on a stage: from the model bucket). */
   loadVersion(modelName: string, version?: string): Promise<LoadedVersion>;
   audit(runId: string): Promise<AuditRecord[]>;
+  /** Retention (`gc`): removes what old versions alone need, for `model` or every model; see core's registry/retention.ts. */
+  gc(request: GcRequest): Promise<GcReport[]>;
   /** The model to use when none is given: that of the newest successful run (and that run's name). */
   defaultModel(): Promise<DefaultModel | undefined>;
   close(): void;

@@ -10,6 +10,7 @@ import { checkName } from "@tollgate/core/names";
 import { lineageOf } from "@tollgate/core/registry/lineage";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { collectModels } from "@tollgate/core/registry/retention";
 import { gateOf } from "@tollgate/core/settings";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
@@ -18,6 +19,7 @@ import { readAudit } from "@tollgate/local/stores/audit-log";
 import {
   type Backend,
   type ExecutionSummary,
+  type GcRequest,
   modelOfRun,
   predictTexts,
   type RunProgress,
@@ -167,6 +169,14 @@ export class LocalBackend implements Backend {
 
   async audit(runId: string) {
     return readAudit(this.tg.stores.auditFile, { runId });
+  }
+
+  /** Every write and delete goes through the audited stores: the audit log records what gc removed. */
+  async gc({ model, ...request }: GcRequest) {
+    const running = this.tg.stores.executions
+      .list({ status: "RUNNING", limit: 1000 })
+      .map((e) => ({ runId: e.name, startDate: e.startDate }));
+    return collectModels(this.tg.portsFor(user()), model, { ...request, by: user(), running });
   }
 
   async defaultModel() {

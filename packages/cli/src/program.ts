@@ -15,6 +15,7 @@ import { auditCommand } from "./commands/audit.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
 import { consoleCommand } from "./commands/console.ts";
+import { gcCommand } from "./commands/gc.ts";
 import { ingestCommand } from "./commands/ingest.ts";
 import { lineageCommand } from "./commands/lineage.ts";
 import { modelsCommand } from "./commands/models.ts";
@@ -52,6 +53,7 @@ const COMMANDS = [
   rollbackCommand,
   predictCommand,
   auditCommand,
+  gcCommand,
   serveCommand,
   consoleCommand,
   configCommand,

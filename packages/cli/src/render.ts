@@ -174,7 +174,7 @@ export function renderModels(
   const rows = versions.map((v) => [
     live?.version === v.version ? "*" : "",
     v.version,
-    v.status,
+    v.collected ? `${v.status}, collected` : v.status,
     f4(v.metrics.validationAccuracy),
     f4(v.metrics.testAccuracy),
     f4(v.metrics.macroF1),

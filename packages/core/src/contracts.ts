@@ -493,6 +493,14 @@ export type RecordFailureInput = z.infer<typeof RecordFailureInput>;
 export const ModelStatus = z.enum(["candidate", "pending-approval", "live", "rejected", "retired", "failed"]);
 export type ModelStatus = z.infer<typeof ModelStatus>;
 
+/** What `tollgate gc` removed of a model version: when, who, and the bytes its files and run freed. */
+export const Collected = z.object({
+  at: z.string(),
+  by: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+export type Collected = z.infer<typeof Collected>;
+
 export const ModelVersionRecord = z.object({
   modelName: datasetName,
   version: z.string(),
@@ -516,6 +524,9 @@ export const ModelVersionRecord = z.object({
     macroF1: z.number().nullable(),
   }),
   createdAt: z.string(),
+  collected: Collected.nullable()
+    .default(null)
+    .describe("set when `tollgate gc` removed the version's files: it can no longer be loaded or go live"),
 });
 export type ModelVersionRecord = z.infer<typeof ModelVersionRecord>;
 

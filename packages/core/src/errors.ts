@@ -26,6 +26,8 @@ export class ObjectAccessDeniedError extends TollgateError {}
 export class LiveModelChangedError extends TollgateError {}
 /** A model version named by a command or a step does not exist in the registry. */
 export class ModelNotFoundError extends TollgateError {}
+/** A model version whose files `tollgate gc` removed: it cannot be loaded, scored or go live again. */
+export class ModelCollectedError extends TollgateError {}
 /** A model cannot be scored or exported. */
 export class ModelFormatError extends TollgateError {}
 /** The workflow definition uses a feature the local engine cannot run. */

@@ -5,6 +5,7 @@
  */
 import type {
   AuditRecordInput,
+  Collected,
   DecisionRecord,
   LivePointer,
   ModelStatus,
@@ -21,11 +22,25 @@ export interface ObjectStore {
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   exists(key: string): Promise<boolean>;
+  /** Keys under a prefix with their sizes in bytes, sorted by key (what `gc` sums as freed). */
+  listSized(prefix: string): Promise<StoredObject[]>;
+  /**
+   * Removes objects; a key that is not there is no error. Only `tollgate gc` deletes, and only
+   * what no kept model version needs (core's registry/retention.ts). On a versioned S3 bucket the
+   * removed version is tagged first, so a lifecycle rule scoped to that tag expires it.
+   */
+  delete(keys: string[]): Promise<void>;
   /**
    * The local file that holds the object, when the store keeps objects as files (the folder store):
    * for readers that want random access from other threads, such as the local ETL's workers.
    */
   localPath?(key: string): string;
+}
+
+/** An object's key and size in bytes. */
+export interface StoredObject {
+  key: string;
+  size: number;
 }
 
 /**
@@ -56,6 +71,11 @@ export interface Registry {
     by: string,
     options?: { back?: number },
   ): Promise<LivePointer>;
+  /**
+   * Records that `tollgate gc` removed a version's files (its record stays, with `collected`).
+   * @throws ModelNotFoundError
+   */
+  markCollected(modelName: string, version: string, collected: Collected): Promise<void>;
   putRun(record: RunRecord): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Appends a decision (who moved the live pointer or settled an approval, and why). */

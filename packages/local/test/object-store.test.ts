@@ -47,6 +47,20 @@ describe("FolderObjectStore", () => {
     expect(await store.list("nothing/here/")).toEqual([]);
   });
 
+  it("lists with sizes, and deletes keys and the folders they leave empty (a missing key is no error)", async () => {
+    await store.put("runs/r1/a.json", "12345");
+    await store.put("runs/r1/sub/b.json", "12");
+    await store.put("runs/r2/c.json", "1");
+    expect(await store.listSized("runs/r1/")).toEqual([
+      { key: "runs/r1/a.json", size: 5 },
+      { key: "runs/r1/sub/b.json", size: 2 },
+    ]);
+    await store.delete(["runs/r1/a.json", "runs/r1/sub/b.json", "runs/r1/never.json"]);
+    expect(await store.list("runs/")).toEqual(["runs/r2/c.json"]);
+    expect(readdirSync(join(store.root, "runs"))).toEqual(["r2"]);
+    await expect(store.delete(["../escape"])).rejects.toBeInstanceOf(InvalidObjectKeyError);
+  });
+
   it("rejects keys that could escape the folder", async () => {
     for (const bad of ["", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", "a\\b", "a/", "x\0y"]) {
       await expect(store.put(bad, "x"), bad).rejects.toBeInstanceOf(InvalidObjectKeyError);

@@ -41,6 +41,7 @@ export function versionRecord(
     trainingSettings: null,
     metrics: { validationAccuracy: 0.9, testAccuracy: null, macroF1: null },
     createdAt: "2025-01-01T00:00:00.000Z",
+    collected: null,
     ...over,
   };
 }
@@ -84,6 +85,18 @@ export function registryContract(name: string, makeHarness: () => Promise<Regist
       );
       expect(await registry.getModelVersion(m, "nope")).toBeUndefined();
       expect(await registry.listModelVersions(`${m}-none`)).toEqual([]);
+    });
+
+    it("marks a version collected (what gc removed); its status stays; unknown versions throw ModelNotFoundError", async () => {
+      const m = model();
+      await seed(m, ["v1", "v2"]);
+      await registry.setModelStatus(m, "v1", "retired");
+      const collected = { at: "2025-03-01T00:00:00.000Z", by: "cli:alice", bytes: 12345 };
+      await registry.markCollected(m, "v1", collected);
+      expect(await registry.getModelVersion(m, "v1")).toMatchObject({ status: "retired", collected });
+      expect((await registry.listModelVersions(m)).map((r) => r.collected)).toEqual([null, collected]);
+      await expect(registry.markCollected(m, "nope", collected)).rejects.toBeInstanceOf(ModelNotFoundError);
+      expect(await registry.getModelVersion(m, "nope")).toBeUndefined();
     });
 
     it("sets a version's status and reason; unknown versions throw ModelNotFoundError", async () => {

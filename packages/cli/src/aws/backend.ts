@@ -25,8 +25,16 @@ import { readJson } from "@tollgate/core/json-lines";
 import { lineageOf } from "@tollgate/core/registry/lineage";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { collectModels } from "@tollgate/core/registry/retention";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
-import { type Backend, type ExecutionSummary, type HistoryEvent, modelOfRun, type RunProgress } from "../backend.ts";
+import {
+  type Backend,
+  type ExecutionSummary,
+  type GcRequest,
+  type HistoryEvent,
+  modelOfRun,
+  type RunProgress,
+} from "../backend.ts";
 import { loadVersion } from "../batch/model.ts";
 import type { EtlSource } from "./etl-details.ts";
 
@@ -220,6 +228,16 @@ export class AwsBackend implements Backend, EtlSource {
       execution,
       events,
     );
+  }
+
+  /** With the caller's credentials: S3 objects are tagged then deleted (the buckets' lifecycle rule expires the tagged versions). */
+  async gc({ model, ...request }: GcRequest) {
+    const { runs } = await this.use();
+    const running = (await runs.list({ status: "RUNNING", limit: 1000 })).map((e) => ({
+      runId: e.name,
+      startDate: e.startDate,
+    }));
+    return collectModels(await this.detailPorts(), model, { ...request, by: user(), running });
   }
 
   async defaultModel() {

@@ -6,6 +6,7 @@
 import { ModelNotFoundError, ServiceUnavailableError } from "@tollgate/core/errors";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
 import type { ObjectStore, Registry } from "@tollgate/core/ports";
+import { notCollected } from "@tollgate/core/registry/promotion";
 import type { BatchModel } from "./score-file.ts";
 
 /** A loaded version: score with it, then release it. */
@@ -34,6 +35,7 @@ export async function loadVersion(
   }
   const record = await registry.getModelVersion(modelName, wanted);
   if (!record) throw new ModelNotFoundError(`model ${modelName} has no version ${wanted}`);
+  notCollected(record);
   const classifier = await OnnxTextClassifier.load(await models.get(record.modelKey));
   return {
     version: wanted,

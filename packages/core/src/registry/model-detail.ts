@@ -11,6 +11,7 @@ import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
 import { type PairedDifference, pairedDifference } from "../ml/paired.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 import { splitRows } from "../steps/shards.ts";
+import { notCollected } from "./promotion.ts";
 
 export interface DetailPorts {
   registry: Registry;
@@ -34,7 +35,7 @@ const json = (bytes: Uint8Array) => JSON.parse(new TextDecoder().decode(bytes)) 
 async function recordOf(registry: Registry, modelName: string, version: string): Promise<ModelVersionRecord> {
   const record = await registry.getModelVersion(modelName, version);
   if (!record) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
-  return record;
+  return notCollected(record);
 }
 
 /** The off-diagonal cells of a confusion matrix, largest first. */

@@ -1,5 +1,5 @@
 import type { DecisionAction, LivePointer, ModelVersionRecord, RunRecord } from "../contracts.ts";
-import { InvalidInputError, LiveModelChangedError, ModelNotFoundError } from "../errors.ts";
+import { InvalidInputError, LiveModelChangedError, ModelCollectedError, ModelNotFoundError } from "../errors.ts";
 import type { Registry } from "../ports.ts";
 
 /** Why an operator acts, when they say. */
@@ -15,6 +15,15 @@ const NOT_PASSED: ReadonlySet<ModelVersionRecord["status"]> = new Set(["rejected
 async function versionOf(registry: Registry, modelName: string, version: string): Promise<ModelVersionRecord> {
   const record = await registry.getModelVersion(modelName, version);
   if (!record) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
+  return record;
+}
+
+/** @throws ModelCollectedError when `tollgate gc` removed the version's files. */
+export function notCollected(record: ModelVersionRecord): ModelVersionRecord {
+  if (record.collected)
+    throw new ModelCollectedError(
+      `${record.modelName}@${record.version} was removed by \`tollgate gc\` at ${record.collected.at} (by ${record.collected.by}): its model file is gone`,
+    );
   return record;
 }
 
@@ -75,7 +84,7 @@ export async function promoteVersion(
   version: string,
   decision: ManualDecision,
 ): Promise<LivePointer> {
-  const record = await versionOf(registry, modelName, version);
+  const record = notCollected(await versionOf(registry, modelName, version));
   if (record.status === "failed")
     throw new InvalidInputError(`${modelName}@${version} failed during its run and cannot go live`);
   if (record.status === "pending-approval")
@@ -120,8 +129,8 @@ export async function rollbackLive(
       `${modelName}@${live.version} has ${earlier}; promote a version by name to go elsewhere (tollgate models lists them)`,
     );
   }
+  const record = notCollected(await versionOf(registry, modelName, target));
   const pointer = await registry.swapLive(modelName, live.version, target, decision.by, { back: steps });
-  const record = await versionOf(registry, modelName, target);
   const reason = (decision.reason?.trim() ?? null) || null;
   await recordDecision(registry, record, "rollback", { by: decision.by, reason }, live.version, target);
   return pointer;

@@ -83,6 +83,7 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
     modelKey,
     cardKey,
     metricsKey: null,
+    collected: null,
     trainingSettings: trainingSettingsDigest(input.seed),
     metrics: { validationAccuracy: best.validationAccuracy, testAccuracy: null, macroF1: null },
     createdAt,

@@ -5,6 +5,7 @@
  */
 import type {
   AuditRecordInput,
+  Collected,
   DecisionRecord,
   LivePointer,
   ModelStatus,
@@ -79,8 +80,22 @@ export function auditedObjectStore(
         }),
       );
     },
+    /** Recorded as one `DeleteObjects` (S3's batch delete) naming every key. */
+    async delete(keys: string[]): Promise<void> {
+      if (keys.length === 0) return;
+      await store.delete(keys);
+      await audit.record(
+        entry(ctx, {
+          eventSource: "s3.amazonaws.com",
+          eventName: "DeleteObjects",
+          requestParameters: { bucketName: name, keys },
+          resources: [{ type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${name}` }],
+        }),
+      );
+    },
     get: (key) => store.get(key),
     list: (prefix) => store.list(prefix),
+    listSized: (prefix) => store.listSized(prefix),
     exists: (key) => store.exists(key),
     ...(store.localPath ? { localPath: (key: string) => store.localPath?.(key) ?? "" } : {}),
   };
@@ -137,6 +152,10 @@ export function auditedRegistry(
         { pk: `MODEL#${modelName}`, sk: `VERSION#${version}` },
         { status, reason: reason ?? null },
       );
+    },
+    async markCollected(modelName: string, version: string, collected: Collected): Promise<void> {
+      await registry.markCollected(modelName, version, collected);
+      await write("UpdateItem", { pk: `MODEL#${modelName}`, sk: `VERSION#${version}` }, { collected });
     },
     getLive: (modelName) => registry.getLive(modelName),
     async swapLive(modelName, expected, next, by, options = {}): Promise<LivePointer> {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, open, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 import { ObjectNotFoundError } from "@tollgate/core/errors";
-import type { ObjectStore } from "@tollgate/core/ports";
+import type { ObjectStore, StoredObject } from "@tollgate/core/ports";
 
 /** Suffix of in-flight temporary files; keys may not end with it and listings skip it. */
 const TEMP_SUFFIX = ".tollgate-partial";
@@ -120,6 +120,40 @@ export class FolderObjectStore implements ObjectStore {
     const keys: string[] = [];
     await this.walk(folder, prefix, keys);
     return keys.sort();
+  }
+
+  async listSized(prefix: string): Promise<StoredObject[]> {
+    const keys = await this.list(prefix);
+    const sized: StoredObject[] = [];
+    for (const key of keys) {
+      try {
+        sized.push({ key, size: (await stat(this.pathOf(key))).size });
+      } catch (err) {
+        if (!isErrno(err, "ENOENT")) throw err; // removed since the listing
+      }
+    }
+    return sized;
+  }
+
+  /** Removes the files, then the folders they leave empty (up to the root). */
+  async delete(keys: string[]): Promise<void> {
+    const folders = new Set<string>();
+    for (const key of keys) {
+      const path = this.pathOf(key);
+      await rm(path, { force: true });
+      folders.add(dirname(path));
+    }
+    // deepest first, so a parent is tried after its children
+    for (const folder of [...folders].sort((a, b) => b.length - a.length)) {
+      for (let dir = folder; dir.startsWith(this.root + sep); dir = dirname(dir)) {
+        try {
+          await rmdir(dir);
+        } catch (err) {
+          if (isErrno(err, "ENOTEMPTY", "EEXIST", "ENOENT")) break;
+          throw err;
+        }
+      }
+    }
   }
 
   private async walk(folder: string, prefix: string, out: string[]): Promise<void> {

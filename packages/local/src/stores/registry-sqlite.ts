@@ -1,4 +1,11 @@
-import { DecisionRecord, LivePointer, type ModelStatus, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import {
+  type Collected,
+  DecisionRecord,
+  LivePointer,
+  type ModelStatus,
+  ModelVersionRecord,
+  RunRecord,
+} from "@tollgate/core/contracts";
 import { LiveModelChangedError, ModelNotFoundError } from "@tollgate/core/errors";
 import { parseRecord } from "@tollgate/core/json";
 import type { Registry } from "@tollgate/core/ports";
@@ -74,6 +81,15 @@ export class SqliteRegistry implements Registry {
     const { changes } = this.db
       .prepare("UPDATE model_versions SET status = ?, status_reason = ? WHERE model_name = ? AND version = ?")
       .run(status, reason ?? null, modelName, version);
+    if (changes === 0) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
+  }
+
+  async markCollected(modelName: string, version: string, collected: Collected): Promise<void> {
+    const { changes } = this.db
+      .prepare(
+        "UPDATE model_versions SET record = json_set(record, '$.collected', json(?)) WHERE model_name = ? AND version = ?",
+      )
+      .run(JSON.stringify(collected), modelName, version);
     if (changes === 0) throw new ModelNotFoundError(`model ${modelName} has no version ${version}`);
   }
 

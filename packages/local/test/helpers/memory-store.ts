@@ -23,6 +23,14 @@ export class MemoryObjectStore implements ObjectStore {
     return this.objects.has(key);
   }
 
+  async listSized(prefix: string) {
+    return (await this.list(prefix)).map((key) => ({ key, size: this.objects.get(key)?.byteLength ?? 0 }));
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) this.objects.delete(key);
+  }
+
   /** The object as UTF-8 text. */
   text(key: string): string {
     const body = this.objects.get(key);
