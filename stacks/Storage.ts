@@ -1,7 +1,8 @@
 /**
  * Storage: the data bucket (raw/, curated/, quarantine/, runs/, prepared/; EventBridge on),
  * the versioned model bucket (models/<name>/<version>/), the registry table (pk/sk), and a
- * bucket for their server access logs. Every bucket: public access blocked, SSL only, SSE-S3.
+ * bucket for their server access logs. Lifecycle rules expire only what `tollgate gc` tagged, and
+ * old versions of derived data. Every bucket: public access blocked, SSL only, SSE-S3.
  */
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table, TableEncryption } from "aws-cdk-lib/aws-dynamodb";
@@ -11,6 +12,7 @@ import {
   BucketEncryption,
   type BucketProps,
   type CfnBucket,
+  type LifecycleRule,
   ObjectOwnership,
 } from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
@@ -38,6 +40,33 @@ export function secureBucket(scope: Construct, id: string, accessLogs: Bucket, p
   });
 }
 
+/**
+ * What `tollgate gc` removed: it tags each object version `tollgate-gc=collected` before deleting it
+ * (S3ObjectStore.delete), and only versions with that tag expire here. Kept versions' files never
+ * carry it, so no rule can expire what a kept model version or its lineage needs (docs/retention.md).
+ */
+/** S3ObjectStore's COLLECTED_TAG (the stacks load no workspace code; test/infra checks they agree). */
+const COLLECTED_TAG = { Key: "tollgate-gc", Value: "collected" } as const;
+
+export const COLLECTED_RULE: LifecycleRule = {
+  id: "expire-collected",
+  tagFilters: { [COLLECTED_TAG.Key]: COLLECTED_TAG.Value },
+  // a tagged object gc could not delete (interrupted) goes the next day; the noncurrent version a
+  // delete leaves in a versioned bucket, one day after it became noncurrent
+  expiration: Duration.days(1),
+  noncurrentVersionExpiration: Duration.days(1),
+};
+
+/**
+ * Overwritten or deleted versions of derived data (curated/, prepared/, runs/): what kept versions
+ * read is the current version, so older ones may go. Not raw/: lineage names raw versions by id.
+ */
+const DERIVED_NONCURRENT: LifecycleRule[] = ["curated/", "prepared/", "runs/"].map((prefix) => ({
+  id: `noncurrent-${prefix.slice(0, -1)}`,
+  prefix,
+  noncurrentVersionExpiration: Duration.days(30),
+}));
+
 export function Storage({ stack }: StackContext) {
   const accessLogs = new Bucket(stack, "AccessLogs", {
     ...SECURE_BUCKET,
@@ -48,7 +77,7 @@ export function Storage({ stack }: StackContext) {
 
   const dataBucket = secureBucket(stack, "Data", accessLogs, {
     versioned: true,
-    lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+    lifecycleRules: [COLLECTED_RULE, ...DERIVED_NONCURRENT],
     removalPolicy: RemovalPolicy.RETAIN,
   });
   // EventBridge notifications set natively on the bucket (the `eventBridgeEnabled` prop would add
@@ -59,6 +88,7 @@ export function Storage({ stack }: StackContext) {
 
   const modelBucket = secureBucket(stack, "Models", accessLogs, {
     versioned: true,
+    lifecycleRules: [COLLECTED_RULE],
     removalPolicy: RemovalPolicy.RETAIN,
   });
 

@@ -1,4 +1,5 @@
 /** Storage, Serving and Audit: bucket hardening, the registry table, the Glue job's logs, the Function URL, the trail. */
+import { COLLECTED_TAG } from "@tollgate/aws/s3-object-store";
 import { describe, expect, it } from "vitest";
 import type { Synthesized } from "../synth.ts";
 import { HAS_PREDICT } from "../synth.ts";
@@ -24,6 +25,31 @@ export function describeResources(app: () => Synthesized): void {
           expect(sslOnly, `${id} has an SSL-only policy`).toBeDefined();
         }
       }
+    });
+
+    it("lifecycle rules expire only versions gc tagged, and noncurrent derived data; never raw/ or a current model", () => {
+      const t = app().template("Storage");
+      const rulesOf = (folder: string) =>
+        (
+          only(t, "AWS::S3::Bucket", (b) => JSON.stringify(b.Properties).includes(`"${folder}/"`))[1].Properties
+            .LifecycleConfiguration as { Rules: Record<string, unknown>[] }
+        ).Rules;
+      const collected = {
+        Id: "expire-collected",
+        Status: "Enabled",
+        TagFilters: [COLLECTED_TAG], // what S3ObjectStore.delete tags
+        ExpirationInDays: 1,
+        NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      };
+      expect(rulesOf("Models")).toEqual([collected]);
+      const data = rulesOf("Data");
+      expect(data[0]).toEqual(collected);
+      for (const rule of data.slice(1)) {
+        // untagged rules: only noncurrent versions, only under derived prefixes
+        expect(Object.keys(rule).sort()).toEqual(["Id", "NoncurrentVersionExpiration", "Prefix", "Status"]);
+        expect(["curated/", "prepared/", "runs/"]).toContain(rule.Prefix);
+      }
+      expect(data.map((r) => r.Prefix).filter(Boolean)).toEqual(["curated/", "prepared/", "runs/"]);
     });
 
     it("the model bucket is versioned; the registry is one pk/sk table with point-in-time recovery", () => {
