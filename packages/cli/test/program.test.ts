@@ -35,6 +35,7 @@ describe("tollgate", () => {
       "rollback",
       "predict",
       "audit",
+      "gc",
       "serve",
       "console",
       "config",
