@@ -36,9 +36,17 @@ const r = (x: number, digits: number) => Number(x.toFixed(digits));
 
 /** A compact text of the selected hyperparameters from the model card's `training.selection`. */
 function chosenOf(training: Record<string, unknown>): string {
-  const selection = training.selection as { chosen?: Record<string, unknown> } | undefined;
+  const selection = training.selection as
+    | { chosen?: Record<string, unknown>; exact?: { chosen: { c: number } | null } }
+    | undefined;
   if (!selection?.chosen) return "defaults";
-  return Object.entries(selection.chosen)
+  const exact = selection.exact?.chosen;
+  if (exact) return `dual CD c=${exact.c} (beat SGD ${chosenText(selection.chosen)} on validation)`;
+  return chosenText(selection.chosen);
+}
+
+function chosenText(chosen: Record<string, unknown>): string {
+  return Object.entries(chosen)
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(" ");
 }

@@ -16,6 +16,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { type Logger, logger } from "../logger.ts";
+import type { ExactReport } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { type FitOptions, fitLinear } from "./fit.ts";
@@ -71,6 +72,8 @@ export interface SelectionReport {
   validationRows: number;
   candidates: CandidateResult[];
   chosen: Candidate;
+  /** The exact solver's race against the early-stopped SGD fit, on small data (`dual-cd.ts`). */
+  exact?: ExactReport;
 }
 
 /** A seeded sample of up to `size` rows of a stream, featurized into a cache, in random order. */

@@ -19,10 +19,12 @@
  */
 
 import { type Logger, logger } from "../logger.ts";
+import { fitDualCd, raceExact } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
-import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, fitLinear } from "./fit.ts";
+import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, type FitResult, fitLinear } from "./fit.ts";
 import type { LinearModel } from "./linear-model.ts";
+import { mulberry32 } from "./random.ts";
 import { refitLinear, unionSet } from "./refit.ts";
 import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
 
@@ -80,6 +82,44 @@ export interface TrainOptions {
   selection?: SelectionOptions | boolean;
 }
 
+/**
+ * The exact solver's race (`dual-cd.ts`) on the widest spec's cached examples, with the pass
+ * budget left: `budget` × the plain fit (the early-stopped fit and its refit), less the selection
+ * and the early-stopped fit already spent. Returns the report and train + validation as one cache.
+ */
+async function raceWidest(
+  widest: { spec: FeatureSpec; trainSet: ExampleSet; validationSet: ExampleSet },
+  fit: FitResult,
+  selection: SelectionReport,
+  seed: number,
+) {
+  const { spec, trainSet, validationSet } = widest;
+  if (trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
+  const refitRatio = (fit.trainRows + fit.validationRows) / fit.trainRows;
+  const plain = fit.epochsRun + fit.bestEpoch * refitRatio;
+  const left = selection.budget * plain - selection.passes - fit.epochsRun;
+  const report = await raceExact(
+    spec.vocabulary.length,
+    spec.labels.length,
+    trainSet,
+    validationSet,
+    fit.validation,
+    left,
+    refitRatio,
+    seed,
+  );
+  const all = report.chosen
+    ? ((await unionSet(
+        { set: trainSet, rows: () => [] },
+        { set: validationSet, rows: () => [] },
+        encoder(spec),
+      )) as ExampleSet & {
+        kind: "cached";
+      })
+    : { kind: "cached" as const, cache: trainSet.cache };
+  return { report, all };
+}
+
 /** The smallest default cache bound (bytes), whatever the model size. */
 const MIN_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -118,6 +158,7 @@ export async function trainLinear(
   let validationSet: ExampleSet = validationCache
     ? { kind: "cached", cache: validationCache }
     : { kind: "streamed", rows: validation, encode };
+  const widest = { spec, trainSet, validationSet };
   let finalSpec = spec;
   let selection: SelectionReport | undefined;
   if (options.selection) {
@@ -139,8 +180,24 @@ export async function trainLinear(
   }
   const fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log);
   let { weights, bias } = fit;
-  let refit: { epochs: number; rows: number } | undefined;
-  if (opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0) {
+  let validationFigures = fit.validation;
+  let refit: { epochs: number; rows: number; solver?: string } | undefined;
+  // Small data, with selection and refit: the exact solver on the widest features, chosen only if
+  // more accurate on validation than the early-stopped fit, then refit on train + validation.
+  const exact =
+    selection && opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0
+      ? await raceWidest(widest, fit, selection, opts.seed)
+      : undefined;
+  if (exact?.report.chosen) {
+    const { c, passes } = exact.report.chosen;
+    finalSpec = spec;
+    const out = fitDualCd(exact.all.cache, undefined, spec.vocabulary.length, C, { c, passes }, mulberry32(opts.seed));
+    ({ weights, bias } = out);
+    const chosen = exact.report.candidates.find((k) => k.c === c)!;
+    validationFigures = { accuracy: chosen.validationAccuracy, loss: chosen.validationLoss };
+    refit = { epochs: out.passes, rows: exact.all.cache.count, solver: `dual coordinate descent, c = ${c}` };
+    log.debug(refit, "exact solver chosen on validation; refit on train + validation");
+  } else if (opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0) {
     const all = await unionSet(
       { set: trainSet, rows: train },
       { set: validationSet, rows: validation },
@@ -154,11 +211,13 @@ export async function trainLinear(
   const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights, bias };
   return {
     model,
-    validation: fit.validation,
+    validation: validationFigures,
     curve: fit.curve,
-    ...(selection ? { selection } : {}),
+    ...(selection ? { selection: exact ? { ...selection, exact: exact.report } : selection } : {}),
     params: {
-      algorithm: `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
+      algorithm: exact?.report.chosen
+        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), c = ${exact.report.chosen.c}`
+        : `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
       ...opts,
       selection: undefined,
       cacheBytes,
@@ -169,6 +228,7 @@ export async function trainLinear(
       refit: refit ?? false,
       cached: { train: trainCache !== undefined, validation: validationCache !== undefined },
       features: finalSpec.vocabulary.length,
+      ngramMax: finalSpec.options.ngramMax,
       classes: C,
       trainRows: fit.trainRows,
       validationRows: fit.validationRows,

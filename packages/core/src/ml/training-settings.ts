@@ -5,6 +5,7 @@
  * (the CheckNewData step; `run --force` trains anyway).
  */
 import { createHash } from "node:crypto";
+import { DEFAULT_EXACT } from "./dual-cd.ts";
 import { FeatureOptions } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS } from "./fit.ts";
 import { DEFAULT_SELECTION } from "./selection.ts";
@@ -14,11 +15,11 @@ import { DEFAULT_SELECTION } from "./selection.ts";
  * a different model (the defaults below are part of the digest already, so changing one of them
  * needs no bump).
  */
-export const TRAINER_VERSION = "2026-11-30.2";
+export const TRAINER_VERSION = "2026-11-30.3";
 
 /**
  * The settings that decide the model a run trains from its data.
- * @example trainingSettings(42) // { trainer: "2026-11-30.2", seed: 42, fit: {...}, selection: {...}, features: {...} }
+ * @example trainingSettings(42) // { trainer: "2026-11-30.3", seed: 42, fit: {...}, selection: {...}, features: {...} }
  */
 export function trainingSettings(seed: number) {
   return {
@@ -26,6 +27,7 @@ export function trainingSettings(seed: number) {
     seed,
     fit: DEFAULT_TRAIN_OPTIONS,
     selection: DEFAULT_SELECTION,
+    exact: DEFAULT_EXACT,
     features: FeatureOptions.parse({}),
   };
 }

@@ -51,7 +51,10 @@ export async function trainShard(
       curve: fit.curve,
       validation: fit.validation,
     });
-    return { index, key, examples: trainRows, loss: null, chosen: fit.selection?.chosen ?? null };
+    // The model's own feature spec (the exact solver, when chosen, trains on the widest one).
+    const { ngramMax, minDf } = fit.model.spec.options;
+    const chosen = fit.selection ? { ...fit.selection.chosen, ngramMax, minDf } : null;
+    return { index, key, examples: trainRows, loss: null, chosen };
   }
   const trained = specFor(spec, chosen);
   const state = await trainShardPass(trained, await loadStart(ports, job.training, trained), rows, {

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_EXACT, fitDualCd, raceExact } from "../src/ml/dual-cd.ts";
+import { type ExampleSet, encoder, fillCache } from "../src/ml/examples.ts";
+import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
+import { mulberry32 } from "../src/ml/random.ts";
+import type { VectorCache } from "../src/ml/row-cache.ts";
+import { trainLinear } from "../src/ml/trainer.ts";
+import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
+
+const rows = fixtureRows(600, 5);
+const train = rows.slice(0, 480);
+const validation = rows.slice(480);
+
+async function setup() {
+  const spec = await buildFeatureSpec(train, FIXTURE_LABELS, { minDf: 1 });
+  const cache = (await fillCache(() => train, Number.POSITIVE_INFINITY, encoder(spec)))!;
+  const held = (await fillCache(() => validation, Number.POSITIVE_INFINITY, encoder(spec)))!;
+  return { spec, cache, held };
+}
+
+/** The one-vs-rest primal gradient's largest entry relative to the weights' (0 at the optimum). */
+function relativeGradient(cache: VectorCache, C: number, c: number, w: Float32Array, b: Float32Array): number {
+  const g = Float64Array.from(w);
+  const gb = Float64Array.from(b);
+  for (let i = 0; i < cache.count; i++) {
+    const { x, y } = cache.get(i);
+    for (let k = 0; k < C; k++) {
+      let z = b[k]!;
+      for (let p = 0; p < x.ids.length; p++) z += x.values[p]! * w[x.ids[p]! * C + k]!;
+      const s = k === y ? 1 : -1;
+      const coef = -c * s * (1 / (1 + Math.exp(s * z)));
+      gb[k]! += coef;
+      for (let p = 0; p < x.ids.length; p++) g[x.ids[p]! * C + k]! += coef * x.values[p]!;
+    }
+  }
+  const max = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  return Math.max(max(g), max(gb)) / Math.max(max(w), max(b));
+}
+
+describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
+  it("converges to the regularized optimum and is deterministic for a seed", async () => {
+    const { spec, cache } = await setup();
+    const C = spec.labels.length;
+    const few = fitDualCd(
+      cache,
+      undefined,
+      spec.vocabulary.length,
+      C,
+      { c: 10, passes: 2, tolerance: 0 },
+      mulberry32(1),
+    );
+    const many = fitDualCd(
+      cache,
+      undefined,
+      spec.vocabulary.length,
+      C,
+      { c: 10, passes: 60, tolerance: 1e-6 },
+      mulberry32(1),
+    );
+    expect(relativeGradient(cache, C, 10, many.weights, many.bias)).toBeLessThan(1e-3);
+    expect(relativeGradient(cache, C, 10, few.weights, few.bias)).toBeGreaterThan(
+      relativeGradient(cache, C, 10, many.weights, many.bias),
+    );
+    const again = fitDualCd(
+      cache,
+      undefined,
+      spec.vocabulary.length,
+      C,
+      { c: 10, passes: 2, tolerance: 0 },
+      mulberry32(1),
+    );
+    expect(Array.from(again.weights)).toEqual(Array.from(few.weights));
+  });
+
+  it("races its candidates within the pass budget and is chosen only when more accurate on validation than SGD", async () => {
+    const { spec, cache, held } = await setup();
+    const train: ExampleSet & { kind: "cached" } = { kind: "cached", cache };
+    const validationSet: ExampleSet & { kind: "cached" } = { kind: "cached", cache: held };
+    const race = (sgd: number, left: number, maxPairs = DEFAULT_EXACT.maxPairs) =>
+      raceExact(
+        spec.vocabulary.length,
+        spec.labels.length,
+        train,
+        validationSet,
+        { accuracy: sgd, loss: 1 },
+        left,
+        1.25,
+        7,
+        {
+          ...DEFAULT_EXACT,
+          maxPairs,
+        },
+      );
+    const full = await race(0, 100);
+    expect(full.candidates.map((k) => k.c)).toEqual(DEFAULT_EXACT.cs);
+    expect(full.chosen?.c).toBe(
+      full.candidates.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a)).c,
+    );
+    const unbeaten = await race(1, 100);
+    expect(unbeaten.chosen).toBeNull();
+    // room for one candidate and its refit (5 passes + 5 × 1.25), not two
+    const one = await race(0, 12);
+    expect(one.candidates).toHaveLength(1);
+    expect(one.passes).toBeLessThanOrEqual(5);
+    const big = await race(0, 100, 10);
+    expect(big.candidates).toHaveLength(0);
+    expect(big.skipped).toMatch(/rows × classes/);
+  });
+
+  it("goes into the fit report; when chosen, the model is the widest spec's, refit on train + validation", async () => {
+    const fit = await trainLinear(
+      (await setup()).spec,
+      () => train,
+      () => validation,
+      { seed: 11, selection: true },
+    );
+    const exact = fit.selection?.exact;
+    // On this fixture the exact solver wins on validation (0.925 vs SGD's 0.917); one candidate fits the budget.
+    expect(exact?.candidates).toHaveLength(1);
+    expect(exact?.chosen).toEqual({ c: 100, passes: 5 });
+    expect(fit.params.refit).toEqual({ epochs: 5, rows: 600, solver: "dual coordinate descent, c = 100" });
+    expect(fit.validation.accuracy).toBe(exact?.candidates[0]?.validationAccuracy);
+    expect(fit.validation.accuracy).toBeGreaterThan(exact!.sgd.validationAccuracy);
+    expect(fit.model.spec.options.ngramMax).toBe(2);
+  });
+});
