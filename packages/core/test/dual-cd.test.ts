@@ -3,7 +3,7 @@ import { DEFAULT_EXACT, fitDualCd, raceExact } from "../src/ml/dual-cd.ts";
 import { type ExampleSet, encoder, fillCache } from "../src/ml/examples.ts";
 import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
 import { mulberry32 } from "../src/ml/random.ts";
-import type { VectorCache } from "../src/ml/row-cache.ts";
+import { VectorCache } from "../src/ml/row-cache.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
@@ -61,6 +61,25 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
     expect(relativeGradient(cache, C, 10, few.weights, few.bias)).toBeGreaterThan(
       relativeGradient(cache, C, 10, many.weights, many.bias),
     );
+    // Two classes: one binary problem, mirrored (the same argmax as both one-vs-rest problems).
+    const two = Array.from({ length: cache.count }, (_, i) => i).filter((i) => cache.classes[i]! < 2);
+    const binary = new VectorCache(Number.POSITIVE_INFINITY);
+    for (const i of two) binary.add(cache.get(i).x, cache.classes[i]!);
+    const mirrored = fitDualCd(
+      binary,
+      undefined,
+      spec.vocabulary.length,
+      2,
+      { c: 10, passes: 60, tolerance: 1e-6 },
+      mulberry32(1),
+    );
+    expect(Array.from(mirrored.weights.filter((_, i) => i % 2 === 0))).toEqual(
+      Array.from(
+        mirrored.weights.filter((_, i) => i % 2 === 1),
+        (v) => -v,
+      ),
+    );
+    expect(relativeGradient(binary, 2, 10, mirrored.weights, mirrored.bias)).toBeLessThan(1e-3);
     const again = fitDualCd(
       cache,
       undefined,

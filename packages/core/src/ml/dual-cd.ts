@@ -50,6 +50,8 @@ export function fitDualCd(
   // alpha[2(kC + c)] = α, alpha[2(kC + c) + 1] = c − α (both kept, as LIBLINEAR does, for precision near the bounds).
   const alpha = new Float64Array(2 * n * C);
   const start = Math.min(0.001 * upper, 1e-8);
+  // Two classes: "0 vs rest" is "1 vs rest" mirrored, so only class 1 is solved (w_0 = −w_1 at the end).
+  const first = C === 2 ? 1 : 0;
   const xx = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const i = row(k);
@@ -57,7 +59,7 @@ export function fitDualCd(
     for (let p = offsets[i]!; p < offsets[i + 1]!; p++) sq += values[p]! * values[p]!;
     xx[k] = sq;
     const label = cache.classes[i]!;
-    for (let c = 0; c < C; c++) {
+    for (let c = first; c < C; c++) {
       alpha[2 * (k * C + c)] = start;
       alpha[2 * (k * C + c) + 1] = upper - start;
       const y = c === label ? 1 : -1;
@@ -87,7 +89,7 @@ export function fitDualCd(
       }
       const a = xx[k]!;
       const label = cache.classes[i]!;
-      for (let c = 0; c < C; c++) {
+      for (let c = first; c < C; c++) {
         const y = c === label ? 1 : -1;
         const base = 2 * (k * C + c);
         const bb = y * z[c]!;
@@ -123,6 +125,10 @@ export function fitDualCd(
     }
     if (largest < tolerance) break;
     if (newtonSteps <= n / 10) innerTolerance = Math.max(innerMin, 0.1 * innerTolerance);
+  }
+  if (first === 1) {
+    for (let j = 0; j < features; j++) w[2 * j] = -w[2 * j + 1]!;
+    b[0] = -b[1]!;
   }
   return { weights: Float32Array.from(w), bias: Float32Array.from(b), passes };
 }
