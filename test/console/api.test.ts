@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type {
   ConsoleServer,
   ModelView,
-  RunSummary,
+  RunQuality,
+  RunsPage,
   RunView,
   SwapResult,
   VersionMetrics,
@@ -43,16 +44,17 @@ afterAll(async () => {
 
 describe("the console API", () => {
   it("lists runs newest first with their gate decision, filtered by status", async () => {
-    const all = await api<RunSummary[]>("/api/runs");
-    expect(all.body.map((r) => [r.name, r.status, r.decision])).toEqual([
+    const all = await api<RunsPage>("/api/runs");
+    expect(all.body).toMatchObject({ total: 3, offset: 0, limit: 100 });
+    expect(all.body.runs.map((r) => [r.name, r.status, r.decision])).toEqual([
       [seeded.runs.failed, "FAILED", "failed"],
       [seeded.runs.rejected, "SUCCEEDED", "rejected"],
       [seeded.runs.promoted, "SUCCEEDED", "promoted"],
     ]);
-    expect(all.body[0]?.durationMs).toBeGreaterThan(0);
-    const failed = await api<RunSummary[]>("/api/runs?status=FAILED");
-    expect(failed.body.map((r) => r.name)).toEqual([seeded.runs.failed]);
-    expect((await api<RunSummary[]>("/api/runs?status=RUNNING")).body).toEqual([]);
+    expect(all.body.runs[0]?.durationMs).toBeGreaterThan(0);
+    const failed = await api<RunsPage>("/api/runs?status=FAILED");
+    expect(failed.body.runs.map((r) => r.name)).toEqual([seeded.runs.failed]);
+    expect((await api<RunsPage>("/api/runs?status=RUNNING")).body).toMatchObject({ runs: [], total: 0 });
   });
 
   it("refuses an unknown status filter with a named error", async () => {
@@ -96,6 +98,36 @@ describe("the console API", () => {
     expect(run.states.every((s) => s.durationMs !== null && s.durationMs >= 0)).toBe(true);
     expect(run.audit.map((r) => r.eventName)).toContain("StartExecution");
     expect(run.audit.every((r) => r.runId === seeded.runs.rejected)).toBe(true);
+  });
+
+  it("refuses bad run filters, a comparison of a version with itself, a stop of a finished run, by name", async () => {
+    const cases: Array<[string, number, string, RegExp]> = [
+      ["/api/runs?from=yesterday", 400, "InvalidInputError", /from/],
+      ["/api/runs?to=2026-13-45", 400, "InvalidInputError", /not a date/],
+      ["/api/runs?offset=-1", 400, "InvalidInputError", /offset/],
+      [
+        `/api/models/topics/compare?a=${seeded.versions.promoted}&b=${seeded.versions.promoted}`,
+        400,
+        "InvalidInputError",
+        /two different versions/,
+      ],
+      ["/api/models/topics/compare?a=x", 400, "InvalidInputError", /b/],
+      ["/api/models/topics/versions/nope/lineage", 404, "ModelNotFoundError", /no version nope/],
+    ];
+    for (const [path, status, error, message] of cases) {
+      const res = await api<{ error: string; message: string }>(path);
+      expect([path, res.status, res.body.error]).toEqual([path, status, error]);
+      expect(res.body.message).toMatch(message);
+    }
+    const stop = await post<{ error: string }>(`/api/runs/${seeded.runs.promoted}/stop`, {});
+    expect([stop.status, stop.body.error]).toEqual([409, "ExecutionNotRunningError"]);
+    const redrive = await post<{ error: string }>(`/api/runs/${seeded.runs.promoted}/redrive`, {});
+    expect([redrive.status, redrive.body.error]).toEqual([409, "ExecutionNotRedrivable"]);
+    const start = await post<{ error: string }>("/api/runs", { dataset: "no/such" });
+    expect([start.status, start.body.error]).toEqual([400, "InvalidInputError"]);
+    const quality = await api<RunQuality>(`/api/runs/${seeded.runs.failed}/quality?reason=missing_label`);
+    expect(quality.body.quarantine).toEqual({ total: 0, rows: [] });
+    expect(quality.body.quality?.counts.read).toBe(2100); // Etl read all three files under raw/topics/
   });
 
   it("answers 404 ExecutionNotFoundError for an unknown run", async () => {

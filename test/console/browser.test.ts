@@ -5,10 +5,11 @@
 import type { ConsoleServer } from "@tollgate/console";
 import { executionArn, STATE_MACHINE_ARN } from "@tollgate/local/engine/runner";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, screenshot, type TestBrowser } from "./browser.ts";
-import { openHome, type SeededHome, seedRuns, serveConsole } from "./fixtures.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import { screenshot, type TestBrowser } from "./browser.ts";
+import { browserSession, openHome, type SeededHome, seedRuns } from "./fixtures.ts";
 
+const session = browserSession(seedRuns);
 let seeded: SeededHome;
 let server: ConsoleServer;
 let browser: TestBrowser;
@@ -23,15 +24,8 @@ const openRun = async (name: string, query = "") => {
   await page.locator(`section.run[data-run="${name}"]`).waitFor();
 };
 
-beforeAll(async () => {
-  seeded = await seedRuns();
-  server = await serveConsole(seeded.home);
-  browser = await launchBrowser(server.url.replace(/\/$/, ""));
-  page = browser.page;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+beforeAll(() => {
+  ({ seeded, server, browser, page } = session);
 });
 
 describe("the console in a browser", () => {

@@ -14,8 +14,9 @@ import {
   type SFNClient,
   type HistoryEvent as SfnHistoryEvent,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
-import { ExecutionNotFoundError } from "@tollgate/core/errors";
+import { ExecutionNotFoundError, ExecutionNotRunningError } from "@tollgate/core/errors";
 import type { ExecutionRecord, HistoryEvent } from "@tollgate/core/workflow/executions";
 import type { ExecutionStarter } from "@tollgate/core/workflow/upload-trigger";
 
@@ -125,6 +126,19 @@ export class StepFunctionsRuns implements ExecutionStarter {
   async redrive(name: string): Promise<void> {
     await this.describe(name);
     await this.sfn.send(new RedriveExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }));
+  }
+
+  /** StopExecution: a running run ends ABORTED (`ExecutionNotRunningError` when it has already ended). */
+  async stop(name: string): Promise<void> {
+    const run = await this.describe(name);
+    if (run.status !== "RUNNING")
+      throw new ExecutionNotRunningError(`run ${name} is ${run.status}: only RUNNING runs can be stopped`);
+    await this.sfn.send(
+      new StopExecutionCommand({
+        executionArn: executionArn(this.stateMachineArn, name),
+        cause: "stopped by tollgate",
+      }),
+    );
   }
 
   /** StartExecution (the trigger's starter port): an existing name throws `ExecutionAlreadyExists`. */

@@ -96,6 +96,8 @@ export interface Backend {
   run(dataset: string, progress: RunProgress, options?: { force?: boolean }): Promise<StartResult>;
   /** RedriveExecution: rerun a failed run from the state that failed, as the same execution. */
   redrive(name: string, progress: RunProgress): Promise<StartResult>;
+  /** StopExecution: a RUNNING run ends ABORTED. @throws ExecutionNotRunningError when it has ended. */
+  stop(name: string): Promise<ExecutionSummary>;
   listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]>;
   describeExecution(name: string): Promise<ExecutionSummary>;
   history(name: string): Promise<HistoryEvent[]>;

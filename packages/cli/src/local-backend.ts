@@ -4,17 +4,17 @@ import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename } from "node:path";
 import { Manifest, runManifestKey } from "@tollgate/core/contracts";
-import { ExecutionNotFoundError, InvalidInputError } from "@tollgate/core/errors";
+import { ExecutionNotFoundError } from "@tollgate/core/errors";
 import { readJson } from "@tollgate/core/json-lines";
 import { checkName } from "@tollgate/core/names";
 import { lineageOf } from "@tollgate/core/registry/lineage";
 import { compareVersions, modelDetail } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { collectModels } from "@tollgate/core/registry/retention";
-import { gateOf } from "@tollgate/core/settings";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
+import { runInput, runName } from "@tollgate/local/run-request";
 import { readAudit } from "@tollgate/local/stores/audit-log";
 import {
   type Backend,
@@ -41,18 +41,6 @@ export class LocalBackend implements Backend {
     });
   }
 
-  private runInput(dataset: string, sources: string[], force = false) {
-    if (this.config.gateProblem) throw new InvalidInputError(`${this.config.gateProblem}: fix it to start a run`);
-    return {
-      dataset,
-      modelName: dataset,
-      gate: gateOf(this.config),
-      seed: this.config.seed,
-      sources,
-      force,
-    };
-  }
-
   private async start(name: string, input: unknown, progress: RunProgress): Promise<StartResult> {
     const handle = await this.tg.workflow.start(name, input, { startedBy: user(), ...progress });
     return { name, started: handle.started, execution: await handle.done };
@@ -67,21 +55,22 @@ export class LocalBackend implements Backend {
     const name = `ingest-${dataset.slice(0, 50)}-${digest}`;
     const existing = this.tg.stores.executions.get(name);
     if (existing) return { name, key, started: false, execution: existing };
-    const input = this.runInput(dataset, [key]); // checks the gate settings before anything is written
+    const input = runInput(this.config, dataset, [key]); // checks the gate settings before anything is written
     await this.tg.portsFor(user()).data.put(key, body);
     return { key, ...(await this.start(name, input, progress)) };
   }
 
   async run(dataset: string, progress: RunProgress, options: { force?: boolean } = {}) {
-    checkName("dataset", dataset);
-    const stamp = new Date().toISOString().replace(/[-:.TZ]/g, "");
-    const name = `run-${dataset.slice(0, 50)}-${stamp}`;
-    return this.start(name, this.runInput(dataset, [], options.force ?? false), progress);
+    return this.start(runName(dataset), runInput(this.config, dataset, [], options.force ?? false), progress);
   }
 
   async redrive(name: string, progress: RunProgress) {
     const handle = await this.tg.workflow.redrive(name, progress);
     return { name, started: handle.started, execution: await handle.done };
+  }
+
+  stop(name: string) {
+    return this.tg.workflow.stop(name, { stoppedBy: user() });
   }
 
   async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {

@@ -28,6 +28,7 @@ import { runCommand } from "./commands/run.ts";
 import { runsCommand } from "./commands/runs.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { showCommand } from "./commands/show.ts";
+import { stopCommand } from "./commands/stop.ts";
 import { LocalBackend } from "./local-backend.ts";
 
 export type { Io } from "./command-context.ts";
@@ -42,6 +43,7 @@ const COMMANDS = [
   ingestCommand,
   runCommand,
   redriveCommand,
+  stopCommand,
   runsCommand,
   showCommand,
   quarantineCommand,

@@ -24,6 +24,7 @@ describe("tollgate", () => {
       "ingest",
       "run",
       "redrive",
+      "stop",
       "runs",
       "show",
       "quarantine",

@@ -181,3 +181,30 @@ export interface ApiError {
   error: string;
   message: string;
 }
+
+import type { QuarantineRecord } from "@tollgate/core/contracts";
+import type { Lineage } from "@tollgate/core/registry/lineage";
+import type { Comparison } from "@tollgate/core/registry/model-detail";
+import type { DataQuality } from "@tollgate/core/workflow/data-quality";
+
+export type { Comparison, DataQuality, Lineage, QuarantineRecord };
+
+/** `GET /api/runs`: one page of the runs that pass the filters, newest first, and how many pass. */
+export interface RunsPage {
+  runs: RunSummary[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+/** `GET /api/runs/:name/quality`: `tollgate show`'s data quality and `tollgate quarantine`'s rows (null: no manifest). */
+export interface RunQuality {
+  quality: DataQuality | null;
+  quarantine: { total: number; rows: QuarantineRecord[] };
+}
+
+/** `POST /api/runs` and `/api/runs/:name/redrive`: the run, started (false: it existed already). */
+export interface RunStarted {
+  name: string;
+  started: boolean;
+}

@@ -5,6 +5,8 @@
 import { readFileSync } from "node:fs";
 import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
 import { DEFAULT_DEFINITION, openTollgate } from "@tollgate/local/app";
+import { readConfig } from "@tollgate/local/config";
+import type { RunSettings } from "@tollgate/local/run-request";
 import { ensureBundle } from "./bundle.ts";
 import { ConsoleApi } from "./server/api.ts";
 import { AslDefinition, layoutGraph } from "./server/graph.ts";
@@ -28,6 +30,8 @@ export interface ConsoleOptions {
   port: number;
   /** The ASL file to draw (default: workflows/retrain.asl.json, the one the runtime runs). */
   definitionFile?: string;
+  /** What the Start button starts runs with (default: the settings `tollgate run` reads: environment, tollgate.config.json). */
+  settings?: RunSettings;
   logger?: Logger;
 }
 
@@ -42,7 +46,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const { dir } = await ensureBundle();
   const asl = AslDefinition.parse(JSON.parse(readFileSync(options.definitionFile ?? DEFAULT_DEFINITION, "utf8")));
   const tollgate = openTollgate({ home: options.home });
-  const api = new ConsoleApi({ tollgate, graph: layoutGraph(asl), user: options.user });
+  const settings = options.settings ?? readConfig(process.env, { gate: "when-used" });
+  const api = new ConsoleApi({ tollgate, graph: layoutGraph(asl), user: options.user, settings, logger });
   try {
     const server = await startHttp({
       api,
@@ -55,6 +60,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
       ...server,
       close: async () => {
         await server.close();
+        await api.close();
         tollgate.close();
       },
     };

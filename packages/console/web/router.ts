@@ -1,4 +1,8 @@
-/** Hash routes: `#/runs?status=FAILED`, `#/runs/<name>?state=Evaluate&tab=events`, `#/models/<name>?version=…`. */
+/**
+ * Hash routes, each a deep link: `#/runs?status=FAILED&name=topics&from=2026-11-30&page=2`,
+ * `#/runs/<name>?state=Evaluate&tab=events` (tabs: states, events, quality, audit),
+ * `#/models/<name>?version=…`, `#/models/<name>/compare?a=…&b=…&on=…`, `#/models/<name>/lineage/<version>`.
+ */
 import { useEffect, useState } from "preact/hooks";
 
 /** The current route: path segments and query. */

@@ -69,3 +69,5 @@ export class ExecutionNotRedrivableError extends TollgateError {
     this.name = "ExecutionNotRedrivable";
   }
 }
+/** StopExecution on an execution that is not RUNNING. */
+export class ExecutionNotRunningError extends TollgateError {}

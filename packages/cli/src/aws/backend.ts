@@ -109,6 +109,12 @@ export class AwsBackend implements Backend, EtlSource {
     return redriveOnStage(this.startDeps(await this.use()), name, progress);
   }
 
+  async stop(name: string) {
+    const { runs } = await this.use();
+    await runs.stop(name);
+    return runs.describe(name);
+  }
+
   async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {
     const { runs } = await this.use();
     const listed = await runs.list(filter);

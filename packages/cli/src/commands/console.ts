@@ -11,12 +11,16 @@ import { stopSignal } from "../stop-signal.ts";
 /** Builds the page if needed, serves it until SIGINT or SIGTERM; promote and rollback are made as `console:<user>`. */
 export const consoleCommand = (ctx: CommandContext) =>
   new Command("console")
-    .description("the local console: runs (graph, history, gate), models (versions, promote, rollback) in a browser")
+    .description(
+      "the local console: runs (graph, history, data quality; start, stop, redrive), models (compare, lineage, promote, rollback) in a browser",
+    )
     .addOption(portOption(8765))
     .option("--host <address>", "address to listen on (keep it on loopback: the console has no login)", "127.0.0.1")
     .action(async (opts) => {
+      const settings = readConfig(process.env, { gate: "when-used" });
       const server = await startConsole({
-        home: readConfig(process.env).home,
+        home: settings.home,
+        settings,
         user: `console:${userInfo().username}`,
         host: opts.host,
         port: opts.port,

@@ -1,6 +1,6 @@
 /** `tollgate quarantine <run> [--reason R] [--limit N] [--json]`: the rows the run's Etl step quarantined. */
 import { Command } from "@commander-js/extra-typings";
-import type { QuarantineRecord } from "@tollgate/core/contracts";
+import { takeQuarantined } from "@tollgate/core/workflow/data-quality";
 import type { CommandContext } from "../command-context.ts";
 import { jsonOption, limitOption, nameParser } from "../options.ts";
 import { table } from "../render.ts";
@@ -19,13 +19,7 @@ export const quarantineCommand = (ctx: CommandContext) =>
     .addOption(limitOption(100))
     .addOption(jsonOption())
     .action(async (run, opts) => {
-      const rows: QuarantineRecord[] = [];
-      let total = 0;
-      for await (const row of ctx.backend().quarantine(run)) {
-        if (opts.reason && row.reason !== opts.reason) continue;
-        total++;
-        if (rows.length < opts.limit) rows.push(row);
-      }
+      const { total, rows } = await takeQuarantined(ctx.backend().quarantine(run), opts);
       ctx.print(opts.json, { run, total, rows }, () =>
         total === 0
           ? `run ${run} quarantined no rows${opts.reason ? ` for ${opts.reason}` : ""}`

@@ -1,6 +1,6 @@
 /** `tollgate show <run> [--json]`. */
 import { Command } from "@commander-js/extra-typings";
-import { tryJsonParse } from "@tollgate/core/json";
+import { baselineOfRun } from "@tollgate/core/workflow/data-quality";
 import { etlDetails, renderEtl } from "../aws/etl-details.ts";
 import { modelOfRun } from "../backend.ts";
 import type { CommandContext } from "../command-context.ts";
@@ -22,12 +22,7 @@ export const showCommand = (ctx: CommandContext) =>
       ]);
       const etl = (await etlDetails(backend, events)) ?? null;
       const modelName = run?.modelName ?? modelOfRun(name, execution.input)?.modelName;
-      // the label shift is measured against the model the run was compared with (none if it had none),
-      // else (a run that never reached Evaluate) the live one
-      const output = (tryJsonParse(execution.output ?? "") ?? {}) as {
-        evaluation?: { live: { version: string } | null };
-      };
-      const baseline = output.evaluation ? (output.evaluation.live?.version ?? null) : undefined;
+      const baseline = baselineOfRun(execution.output);
       // data quality is extra: a stage whose data bucket this identity cannot read still shows the run
       const quality = modelName
         ? await backend.dataQuality(name, modelName, baseline).then(

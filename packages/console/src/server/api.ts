@@ -2,19 +2,30 @@
  * The console's queries and actions over the local stores. Promote and rollback go through the
  * registry rules the CLI uses (one compare-and-swap of the live pointer), with audited ports.
  */
-import { Metrics } from "@tollgate/core/contracts";
+import { Manifest, Metrics, runManifestKey } from "@tollgate/core/contracts";
 import { ExecutionNotFoundError, ModelNotFoundError, ObjectNotFoundError } from "@tollgate/core/errors";
+import { readJson } from "@tollgate/core/json-lines";
+import type { Logger } from "@tollgate/core/logger";
+import { lineageOf } from "@tollgate/core/registry/lineage";
+import { compareVersions } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
+import { baselineOfRun, dataQuality, quarantinedRows, takeQuarantined } from "@tollgate/core/workflow/data-quality";
 import type { Tollgate } from "@tollgate/local/app";
+import { type RunSettings, runInput, runName } from "@tollgate/local/run-request";
+import type { ExecutionFilter } from "@tollgate/local/stores";
 import { readAudit } from "@tollgate/local/stores/audit-log";
 import { z } from "zod";
 import type {
-  ExecutionStatus,
+  Comparison,
   Graph,
+  Lineage,
   ModelSummary,
   ModelView,
   RejectResult,
+  RunQuality,
+  RunStarted,
   RunSummary,
+  RunsPage,
   RunView,
   SwapResult,
   VersionMetrics,
@@ -37,6 +48,9 @@ export interface ConsoleApiDeps {
   graph: Graph;
   /** Who promotes and rolls back (audit principal and the live pointer's `by`), e.g. `console:alice`. */
   user: string;
+  /** What the Start button starts runs with (the CLI's `run` reads the same settings). */
+  settings: RunSettings;
+  logger: Logger;
 }
 
 /**
@@ -45,16 +59,22 @@ export interface ConsoleApiDeps {
  * const failed = await api.listRuns({ status: "FAILED", limit: 20 });
  */
 export class ConsoleApi {
+  /** Runs started or redriven from the console, still running in this process. */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   constructor(private readonly deps: ConsoleApiDeps) {}
 
   private get stores() {
     return this.deps.tollgate.stores;
   }
 
-  /** Executions newest first, with their gate decision. */
-  async listRuns(filter: { status?: ExecutionStatus; limit: number }): Promise<RunSummary[]> {
+  /** Executions newest first, with their gate decision: one page of those that pass the filter, and how many do. */
+  async listRuns(filter: ExecutionFilter & { limit: number; offset: number }): Promise<RunsPage> {
     const executions = this.stores.executions.list(filter);
-    return Promise.all(executions.map(async (e) => summarize(e, await this.stores.registry.getRun(e.name))));
+    const runs = await Promise.all(
+      executions.map(async (e): Promise<RunSummary> => summarize(e, await this.stores.registry.getRun(e.name))),
+    );
+    return { runs, total: this.stores.executions.count(filter), offset: filter.offset, limit: filter.limit };
   }
 
   /** One run: graph, states, history, gate numbers and audit records. @throws ExecutionNotFoundError */
@@ -67,6 +87,77 @@ export class ConsoleApi {
     ]);
     const events = this.stores.executions.history(name);
     return runView({ execution, events, record, audit, graph: this.deps.graph });
+  }
+
+  /**
+   * A run's data quality, as `tollgate show` prints it (ETL counts, quarantine reasons, labels, label
+   * shift against the model Evaluate compared it with), and its first quarantined rows as `tollgate quarantine` lists them.
+   * @throws ExecutionNotFoundError
+   */
+  async runQuality(name: string, filter: { reason?: string | undefined; limit: number }): Promise<RunQuality> {
+    const execution = this.stores.executions.get(name);
+    if (!execution) throw new ExecutionNotFoundError(`no run named ${name}`);
+    const modelName = summarize(execution, await this.stores.registry.getRun(name)).modelName;
+    const quality = modelName
+      ? ((await dataQuality(this.detailPorts, name, modelName, baselineOfRun(execution.output))) ?? null)
+      : null;
+    if (!quality) return { quality: null, quarantine: { total: 0, rows: [] } };
+    const manifest = await readJson(this.stores.objects.data, runManifestKey(name), Manifest);
+    return { quality, quarantine: await takeQuarantined(quarantinedRows(this.stores.objects.data, manifest), filter) };
+  }
+
+  private get detailPorts() {
+    const { registry, objects } = this.stores;
+    return { registry, data: objects.data, models: objects.models };
+  }
+
+  /** Two versions scored on the same test split (`tollgate models compare`). */
+  compare(modelName: string, a: string, b: string, on?: string): Promise<Comparison> {
+    return compareVersions(this.detailPorts, modelName, a, b, on);
+  }
+
+  /** Raw files → dataset → run → model → decisions (`tollgate lineage`). */
+  lineage(modelName: string, version: string): Promise<Lineage> {
+    return lineageOf(this.detailPorts, modelName, version, async (runId) => this.stores.executions.get(runId)?.input);
+  }
+
+  /** Starts a run on `raw/<dataset>/` as `tollgate run` does; answers once it has started. */
+  async startRun(dataset: string, force: boolean): Promise<RunStarted> {
+    const input = runInput(this.deps.settings, dataset, [], force);
+    const name = runName(dataset);
+    const handle = await this.deps.tollgate.workflow.start(name, input, { startedBy: this.deps.user });
+    return this.track(name, handle.started, handle.done);
+  }
+
+  /** RedriveExecution, as `tollgate redrive` does; answers once it has restarted. */
+  async redrive(name: string): Promise<RunStarted> {
+    const handle = await this.deps.tollgate.workflow.redrive(name);
+    return this.track(name, handle.started, handle.done);
+  }
+
+  /** StopExecution, as `tollgate stop` does: the run ends ABORTED. */
+  async stop(name: string): Promise<RunSummary> {
+    const execution = await this.deps.tollgate.workflow.stop(name, { stoppedBy: this.deps.user });
+    return summarize(execution, await this.stores.registry.getRun(name));
+  }
+
+  /** Keeps a run this process executes until it ends (its failure is the run's, recorded in the store). */
+  private track(name: string, started: boolean, done: Promise<unknown>): RunStarted {
+    const settled = done.then(
+      () => undefined,
+      (err: unknown) => this.deps.logger.error({ err, run: name }, "a run started from the console failed"),
+    );
+    this.inFlight.set(name, settled);
+    void settled.finally(() => this.inFlight.delete(name));
+    return { name, started };
+  }
+
+  /** Stops the runs this console still executes and waits for them to end (before the stores close). */
+  async close(): Promise<void> {
+    const running = [...this.inFlight];
+    for (const [name] of running) await this.stop(name).catch(() => undefined);
+    await Promise.all(running.map(([, done]) => done));
+    await this.deps.tollgate.workflow.idle();
   }
 
   /** The model names that runs have trained, with their live pointers. */

@@ -21,10 +21,34 @@ export interface Route {
   handle(api: ConsoleApi, input: RouteInput): Promise<unknown>;
 }
 
+/** A day (`2026-11-30`) or an ISO time, as an ISO time; a day `to` ends at the next midnight (UTC). */
+const instant = (end: boolean) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "a date (2026-11-30) or an ISO time (2026-11-30T16:00:00Z)")
+    .transform((s, ctx) => {
+      const day = s.length === 10;
+      const t = Date.parse(day ? `${s}T00:00:00Z` : s.endsWith("Z") ? s : `${s}Z`);
+      if (Number.isNaN(t)) {
+        ctx.addIssue({ code: "custom", message: `${s} is not a date` });
+        return z.NEVER;
+      }
+      return new Date(t + (day && end ? 86_400_000 : 0)).toISOString();
+    });
 const RunsQuery = z.object({
   status: z.enum(EXECUTION_STATUSES).optional(),
+  name: z.string().max(80).optional(),
+  from: instant(false).optional(),
+  to: instant(true).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
 });
+const QualityQuery = z.object({
+  reason: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(50),
+});
+const CompareQuery = z.object({ a: z.string().min(1), b: z.string().min(1), on: z.string().min(1).optional() });
+const StartBody = z.object({ dataset: z.string().min(1), force: z.boolean().default(false) });
 const PromoteBody = z.object({ version: z.string().min(1), reason: z.string().optional() });
 const RollbackBody = z.object({ reason: z.string().optional() }).default({});
 /** Approve and reject: the reason is required (core's rules say so, naming `--reason`). */
@@ -46,9 +70,39 @@ export const ROUTES: Route[] = [
     method: "GET",
     pattern: /^\/api\/runs$/,
     handle: (api, { query }) => {
-      const { status, limit } = RunsQuery.parse(Object.fromEntries(query));
-      return api.listRuns({ ...(status ? { status } : {}), limit });
+      const q = RunsQuery.parse(Object.fromEntries(query));
+      return api.listRuns({
+        limit: q.limit,
+        offset: q.offset,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.name ? { nameContains: q.name } : {}),
+        ...(q.from ? { startedFrom: q.from } : {}),
+        ...(q.to ? { startedBefore: q.to } : {}),
+      });
     },
+  },
+  {
+    method: "POST",
+    pattern: /^\/api\/runs$/,
+    handle: (api, { body }) => {
+      const { dataset, force } = StartBody.parse(body);
+      return api.startRun(dataset, force);
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/runs/${segment}/quality$`),
+    handle: (api, input) => api.runQuality(param(input, 0), QualityQuery.parse(Object.fromEntries(input.query))),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/runs/${segment}/redrive$`),
+    handle: (api, input) => api.redrive(param(input, 0)),
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/api/runs/${segment}/stop$`),
+    handle: (api, input) => api.stop(param(input, 0)),
   },
   {
     method: "GET",
@@ -65,6 +119,19 @@ export const ROUTES: Route[] = [
     method: "GET",
     pattern: new RegExp(`^/api/models/${segment}/versions/${segment}/metrics$`),
     handle: (api, input) => api.versionMetrics(param(input, 0), param(input, 1)),
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/models/${segment}/compare$`),
+    handle: (api, input) => {
+      const { a, b, on } = CompareQuery.parse(Object.fromEntries(input.query));
+      return api.compare(param(input, 0), a, b, on);
+    },
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/api/models/${segment}/versions/${segment}/lineage$`),
+    handle: (api, input) => api.lineage(param(input, 0), param(input, 1)),
   },
   {
     method: "GET",

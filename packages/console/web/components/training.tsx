@@ -52,16 +52,87 @@ export function LossCurve({ training }: { training: VersionTraining }) {
   );
 }
 
-/** The training section of a version's panel. */
-export function TrainingSummary({ training }: { training: VersionTraining }) {
+type Candidate = VersionTraining["candidates"][number];
+
+/** Whether `c` is the candidate the selection chose (the chosen values, on the last rung). */
+function chosenTest(training: VersionTraining): (c: Candidate) => boolean {
   const { chosen, candidates } = training;
-  const isChosen = (c: VersionTraining["candidates"][number]) =>
+  const last = Math.max(...candidates.map((k) => k.rung));
+  return (c) =>
     chosen !== null &&
-    c.rung === Math.max(...candidates.map((k) => k.rung)) &&
+    c.rung === last &&
     c.learningRate === chosen.learningRate &&
     c.l2 === chosen.l2 &&
     c.ngramMax === chosen.ngramMax &&
     c.minDf === chosen.minDf;
+}
+
+/** Every candidate's validation accuracy as a bar, grouped by rung (successive halving), the chosen one marked. */
+export function CandidatesChart({ training }: { training: VersionTraining }) {
+  const { candidates } = training;
+  const isChosen = chosenTest(training);
+  const [h, pad, bar, gap] = [180, 40, 14, 18];
+  const accs = candidates.map((c) => c.validationAccuracy);
+  const lo = Math.max(0, Math.floor((Math.min(...accs) - 0.02) * 50) / 50);
+  const hi = Math.min(1, Math.ceil((Math.max(...accs) + 0.005) * 100) / 100);
+  const y = (v: number) => h - pad - ((v - lo) / (hi - lo || 1)) * (h - 2 * pad);
+  let x = pad;
+  const placed = candidates.map((c, i) => {
+    if (i > 0 && c.rung !== candidates[i - 1]?.rung) x += gap;
+    const at = x;
+    x += bar + 4;
+    return { c, at };
+  });
+  const w = Math.max(320, x + pad);
+  const rungs = [...new Set(candidates.map((c) => c.rung))];
+  return (
+    <svg
+      class="candidates-chart"
+      viewBox={`0 0 ${w} ${h}`}
+      width={w}
+      height={h}
+      role="img"
+      aria-label="validation accuracy of each candidate"
+    >
+      <Gridlines ticks={[lo, (lo + hi) / 2, hi]} from={pad} to={w - pad / 2} y={y} />
+      {placed.map(({ c, at }, i) => (
+        <rect
+          key={i}
+          x={at}
+          y={y(c.validationAccuracy)}
+          width={bar}
+          height={Math.max(1, h - pad - y(c.validationAccuracy))}
+          class={`candidate-bar rung-${rungs.indexOf(c.rung) % 4} ${isChosen(c) ? "chosen" : ""}`}
+          data-rung={c.rung}
+        >
+          <title>{`rung ${c.rung}: learning rate ${num(c.learningRate)}, L2 ${num(c.l2)}, n-grams ${ngrams(c.ngramMax)}, min df ${c.minDf}; ${c.rows} rows, ${c.epochs} epochs; validation accuracy ${ratio(c.validationAccuracy)}, loss ${c.validationLoss.toFixed(4)}`}</title>
+        </rect>
+      ))}
+      {rungs.map((r) => {
+        const xs = placed.filter((p) => p.c.rung === r).map((p) => p.at);
+        return (
+          <text
+            key={r}
+            x={(Math.min(...xs) + Math.max(...xs) + bar) / 2}
+            y={h - pad + 16}
+            text-anchor="middle"
+            class="axis"
+          >
+            rung {r}
+          </text>
+        );
+      })}
+      <text x={w - pad / 2} y={14} text-anchor="end" class="legend-text">
+        validation accuracy per candidate · chosen in dark
+      </text>
+    </svg>
+  );
+}
+
+/** The training section of a version's panel. */
+export function TrainingSummary({ training }: { training: VersionTraining }) {
+  const { chosen, candidates } = training;
+  const isChosen = chosenTest(training);
   return (
     <div class="training" data-candidates={candidates.length}>
       <h3>Training</h3>
@@ -84,6 +155,7 @@ export function TrainingSummary({ training }: { training: VersionTraining }) {
         )}
       </p>
       {training.curve.length > 0 && <LossCurve training={training} />}
+      {candidates.length > 0 && <CandidatesChart training={training} />}
       {candidates.length > 0 && (
         <table class="grid candidates">
           <thead>

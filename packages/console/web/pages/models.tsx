@@ -19,6 +19,7 @@ import { AccuracyChart, ConfusionHeatmap } from "../components/charts.tsx";
 import { TrainingSummary } from "../components/training.tsx";
 import { ratio, time } from "../format.ts";
 import { href } from "../router.ts";
+import { type ActionOutcome, OutcomeLine } from "./runs.tsx";
 import { DecisionsTable, type VersionAction, VersionsTable } from "./versions.tsx";
 
 export function ModelsPage({ name, version }: { name: string | null; version: string | null }) {
@@ -42,11 +43,9 @@ export function ModelsPage({ name, version }: { name: string | null; version: st
   );
 }
 
-type Outcome = { ok: true; text: string } | { ok: false; error: Error };
-
 function ModelDetail({ name, version }: { name: string; version: string | null }) {
   const model = usePoll<ModelView>(`/api/models/${encodeURIComponent(name)}`, 3000);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
   const [busy, setBusy] = useState(false);
   const data = model.data;
   const selected = version ?? data?.live?.version ?? data?.versions.at(-1)?.version ?? null;
@@ -86,10 +85,14 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
   if (!data)
     return <section>{model.error ? <ErrorLine error={model.error} /> : <p class="muted">Loading {name}…</p>}</section>;
   const live = data.live;
+  // compare the selected version with the live one, or (the live one itself) with the one before it
+  const compareWith = selected === live?.version ? (live?.previous ?? null) : (live?.version ?? null);
   return (
     <section class="model" data-model={name}>
       <div class="toolbar">
         <h1>Model {name}</h1>
+        <span class="spacer" />
+        <a href={href(["models", name, "compare"])}>Compare versions</a>
       </div>
       <div class="panel live-card" data-live-version={live?.version ?? ""}>
         {live ? (
@@ -110,18 +113,7 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
           Roll back{live?.previous ? ` to ${live.previous}` : ""}
         </button>
       </div>
-      {outcome && (
-        <p class={outcome.ok ? "notice ok" : "notice error"} role="status" data-outcome={outcome.ok ? "ok" : "error"}>
-          {outcome.ok ? (
-            outcome.text
-          ) : (
-            <>
-              <strong>{outcome.error instanceof ApiRequestError ? outcome.error.errorName : outcome.error.name}</strong>
-              : {outcome.error.message}
-            </>
-          )}
-        </p>
-      )}
+      <OutcomeLine outcome={outcome} />
       <div class="panel">
         <h2>Accuracy over versions</h2>
         <AccuracyChart
@@ -152,7 +144,19 @@ function ModelDetail({ name, version }: { name: string; version: string | null }
           </h2>
           {record.statusReason && <p class="reason">{record.statusReason}</p>}
           <p class="muted">
-            run <a href={href(["runs", record.runId])}>{record.runId}</a> · created {time(record.createdAt)}
+            run <a href={href(["runs", record.runId])}>{record.runId}</a> · created {time(record.createdAt)} ·{" "}
+            <a class="lineage-link" href={href(["models", name, "lineage", record.version])}>
+              lineage
+            </a>
+            {compareWith && (
+              <>
+                {" "}
+                ·{" "}
+                <a class="compare-link" href={href(["models", name, "compare"], { a: compareWith, b: record.version })}>
+                  compare with {compareWith}
+                </a>
+              </>
+            )}
           </p>
           <ErrorLine error={metrics.error} />
           {!record.metricsKey && <p class="muted">This version was never evaluated (no confusion matrix).</p>}

@@ -1,22 +1,28 @@
 /**
  * A run: summary and gate numbers, the graph with each state's status, the selected state's
- * input and output, and tabs for the states table, the event history and the audit records.
- * Polls every second while the execution is RUNNING.
+ * input and output, and tabs for the states table, the event history, the data quality and the
+ * audit records; Stop (running) or Redrive (failed) as on the runs list. Polls every second while
+ * the execution is RUNNING.
  */
+
 import { causeMessage } from "@tollgate/core/workflow/timeline";
+import { useState } from "preact/hooks";
 import type { RunView, StateView } from "../../src/api-types.ts";
 import { usePoll } from "../api.ts";
 import { DecisionBadge, ErrorLine, JsonView, Stat, StatusBadge } from "../components/badges.tsx";
 import { GateBar } from "../components/charts.tsx";
 import { EventHistory } from "../components/events.tsx";
 import { GraphLegend, GraphView } from "../components/graph.tsx";
+import { QualityPanel } from "../components/quality.tsx";
 import { AuditTable, StatesTable } from "../components/tables.tsx";
 import { duration, elapsed, ratio, time } from "../format.ts";
 import { href, setQuery } from "../router.ts";
+import { type ActionOutcome, OutcomeLine, RunActions } from "./runs.tsx";
 
 const TABS = [
   ["states", "States"],
   ["events", "Event history"],
+  ["quality", "Data quality"],
   ["audit", "Audit"],
 ] as const;
 
@@ -25,12 +31,21 @@ function defaultState(states: StateView[]): string | null {
   return (states.find((s) => s.status === "failed" || s.status === "caught") ?? states.at(-1))?.name ?? null;
 }
 
-export function RunPage({ name, state, tab }: { name: string; state: string | null; tab: string }) {
-  const { data: run, error } = usePoll<RunView>(
-    `/api/runs/${encodeURIComponent(name)}`,
-    1000,
-    (r) => r.execution.status === "RUNNING",
-  );
+export interface RunPageProps {
+  name: string;
+  state: string | null;
+  tab: string;
+  /** The quarantine reason the data-quality tab lists rows of. */
+  reason: string | null;
+}
+
+export function RunPage({ name, state, tab, reason }: RunPageProps) {
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const {
+    data: run,
+    error,
+    refresh,
+  } = usePoll<RunView>(`/api/runs/${encodeURIComponent(name)}`, 1000, (r) => r.execution.status === "RUNNING");
   if (!run) return <section>{error ? <ErrorLine error={error} /> : <p class="muted">Loading {name}…</p>}</section>;
   const { execution: ex, gate } = run;
   const selectedName = state ?? defaultState(run.states);
@@ -46,7 +61,16 @@ export function RunPage({ name, state, tab }: { name: string; state: string | nu
         <StatusBadge status={ex.status} />
         {gate.decision && gate.decision !== "failed" && <DecisionBadge decision={gate.decision} />}
         {ex.status === "RUNNING" && <span class="live-dot" title="updates every second" />}
+        <span class="spacer" />
+        <RunActions
+          run={ex}
+          onDone={(o) => {
+            setOutcome(o);
+            refresh();
+          }}
+        />
       </div>
+      <OutcomeLine outcome={outcome} />
       <ErrorLine error={error} />
       {ex.error && (
         <p class="error run-error">
@@ -64,6 +88,15 @@ export function RunPage({ name, state, tab }: { name: string; state: string | nu
             </a>
           ) : (
             "–"
+          )}
+          {ex.modelName && gate.candidateVersion && (
+            <>
+              {" "}
+              ·{" "}
+              <a class="lineage-link" href={href(["models", ex.modelName, "lineage", gate.candidateVersion])}>
+                lineage
+              </a>
+            </>
           )}
         </Stat>
         <Stat label="Rows (train/val/test)">
@@ -142,6 +175,8 @@ export function RunPage({ name, state, tab }: { name: string; state: string | nu
       <div class="panel" role="tabpanel">
         {tab === "events" ? (
           <EventHistory events={run.events} />
+        ) : tab === "quality" ? (
+          <QualityPanel run={ex.name} reason={reason} />
         ) : tab === "audit" ? (
           <AuditTable records={run.audit} />
         ) : (

@@ -11,6 +11,7 @@
  */
 import { Manifest, QuarantineRecord, runManifestKey } from "../contracts.ts";
 import { ObjectNotFoundError } from "../errors.ts";
+import { tryJsonParse } from "../json.ts";
 import { readJson } from "../json-lines.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 
@@ -58,6 +59,34 @@ export async function* quarantinedRows(data: ObjectStore, manifest: Manifest): A
       if (line !== "") yield QuarantineRecord.parse(JSON.parse(line));
     }
   }
+}
+
+/**
+ * The first `limit` quarantined rows (only those of `reason`, when given) and how many there are.
+ * @example const { total, rows } = await takeQuarantined(backend.quarantine(run), { limit: 100 });
+ */
+export async function takeQuarantined(
+  all: AsyncIterable<QuarantineRecord>,
+  options: { reason?: string | undefined; limit: number },
+): Promise<{ total: number; rows: QuarantineRecord[] }> {
+  const rows: QuarantineRecord[] = [];
+  let total = 0;
+  for await (const row of all) {
+    if (options.reason && row.reason !== options.reason) continue;
+    total++;
+    if (rows.length < options.limit) rows.push(row);
+  }
+  return { total, rows };
+}
+
+/**
+ * The model a run's label shift is measured against, from its execution output: the live model
+ * Evaluate compared it with (null: there was none); undefined when the run never reached Evaluate
+ * (then {@link dataQuality} takes the live one).
+ */
+export function baselineOfRun(output: string | null | undefined): string | null | undefined {
+  const parsed = (tryJsonParse(output ?? "") ?? {}) as { evaluation?: { live: { version: string } | null } };
+  return parsed.evaluation ? (parsed.evaluation.live?.version ?? null) : undefined;
 }
 
 /** Total variation distance between two count tables. */

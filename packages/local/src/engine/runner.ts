@@ -6,6 +6,7 @@ import { executionName } from "@tollgate/core/contracts";
 import {
   ExecutionNotFoundError,
   ExecutionNotRedrivableError,
+  ExecutionNotRunningError,
   InvalidNameError,
   UnsupportedAslFeatureError,
 } from "@tollgate/core/errors";
@@ -28,6 +29,9 @@ export const STATE_MACHINE_NAME = "tollgate-retrain";
 export const STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
 /** The role the deployed state machine runs as, as the history names it locally. */
 export const STATE_MACHINE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/${STATE_MACHINE_NAME}`;
+/** How often a running execution checks whether another process stopped it. */
+export const STOP_POLL_MS = 500;
+const STOP_CAUSE = "The execution was stopped";
 export const executionArn = (name: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${STATE_MACHINE_NAME}:${name}`;
 
@@ -70,6 +74,11 @@ export interface RunHandle {
  * const finished = await run.done; // finished.status === "SUCCEEDED"
  */
 export class LocalWorkflow {
+  /** The executions this process runs, to stop them at once (others notice within {@link STOP_POLL_MS}). */
+  private readonly running = new Map<string, AbortController>();
+  /** The programs of stopped or timed-out executions whose task was still in flight. */
+  private readonly abandoned = new Set<Promise<unknown>>();
+
   constructor(private readonly deps: WorkflowDeps) {
     // Binding at construction refuses a definition with a Task or a Distributed Map that has no local runner.
     bindTasks(deps.definition, deps.targetsFor("load-check"));
@@ -130,6 +139,38 @@ export class LocalWorkflow {
   }
 
   /**
+   * StopExecution: a RUNNING execution ends ABORTED (`States.Aborted`) at once; the process that runs
+   * it (this one, or another within {@link STOP_POLL_MS}) stops its program and records
+   * `ExecutionAborted`. The live model is untouched unless Promote had already swapped it.
+   * @throws ExecutionNotFoundError; ExecutionNotRunningError when it has already ended.
+   */
+  async stop(name: string, options: { stoppedBy?: string } = {}): Promise<ExecutionRecord> {
+    const { executions } = this.deps;
+    if (!executions.get(name)) throw new ExecutionNotFoundError(`no run named ${name}`);
+    this.recoverInterrupted(); // a run whose process died is FAILED (redrivable), not stopped
+    const stopped = executions.finish(name, { status: "ABORTED", error: "States.Aborted", cause: STOP_CAUSE });
+    if (!stopped) {
+      const status = executions.get(name)?.status;
+      throw new ExecutionNotRunningError(`run ${name} is ${status}: only RUNNING runs can be stopped`);
+    }
+    await this.deps.audit.record({
+      eventSource: "states.amazonaws.com",
+      eventName: "StopExecution",
+      userIdentity: { type: "LocalUser", principalId: options.stoppedBy ?? "local" },
+      requestParameters: { executionArn: executionArn(name) },
+      resources: [{ type: "AWS::StepFunctions::StateMachine", ARN: STATE_MACHINE_ARN }],
+      runId: name,
+    });
+    this.running.get(name)?.abort();
+    return executions.get(name) as ExecutionRecord;
+  }
+
+  /** Resolves once the tasks that stopped or timed-out executions left in flight have ended (before closing the stores). */
+  async idle(): Promise<void> {
+    while (this.abandoned.size > 0) await Promise.all([...this.abandoned]);
+  }
+
+  /**
    * Marks RUNNING executions whose process died (killed, crashed) as FAILED with
    * `ExecutionInterrupted`, so they can be redriven. Returns their names.
    */
@@ -166,16 +207,33 @@ export class LocalWorkflow {
       maps: this.deps.mapRunnersFor?.(name, options.onMapRun) ?? {},
       mapRunArn: (state, startedId) => mapRunArn(name, state, startedId),
     };
-    const outcome = await runExecution({
-      definition: this.deps.definition,
-      inputText: execution.input,
-      context: contextFor(execution),
-      recorder,
-      bindings,
-      region: LOCAL_REGION,
-      ...(restart ? { redrive: { lastEventId, restart } } : {}),
-    });
-    executions.finish(name, recordOf(outcome));
+    // stopped here (stop()) or by another process (the store says it is no longer RUNNING)
+    const stop = new AbortController();
+    this.running.set(name, stop);
+    const watch = setInterval(() => {
+      if (executions.get(name)?.status !== "RUNNING") stop.abort();
+    }, STOP_POLL_MS).unref();
+    let outcome: Outcome;
+    try {
+      outcome = await runExecution({
+        definition: this.deps.definition,
+        inputText: execution.input,
+        context: contextFor(execution),
+        recorder,
+        bindings,
+        region: LOCAL_REGION,
+        signal: stop.signal,
+        onAbandoned: (settled) => {
+          this.abandoned.add(settled);
+          void settled.finally(() => this.abandoned.delete(settled));
+        },
+        ...(restart ? { redrive: { lastEventId, restart } } : {}),
+      });
+    } finally {
+      clearInterval(watch);
+      this.running.delete(name);
+    }
+    executions.finish(name, recordOf(outcome)); // no change when stop() closed it already
     const finished = executions.get(name) as ExecutionRecord;
     if (finished.status !== "SUCCEEDED") {
       await this.deps.onUnsuccessful?.(finished).catch((error: unknown) => {

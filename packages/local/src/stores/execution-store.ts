@@ -22,7 +22,15 @@ export type NewExecution = Omit<
 export interface ExecutionFilter {
   status?: string;
   limit?: number;
+  /** Skips this many (paging, with `limit`). */
+  offset?: number;
   mapRunArn?: string;
+  /** Only executions whose name contains this (case-insensitive). */
+  nameContains?: string;
+  /** Only executions started at or after this ISO time. */
+  startedFrom?: string;
+  /** Only executions started before this ISO time. */
+  startedBefore?: string;
 }
 
 /** Persistent executions and their histories. */
@@ -37,6 +45,8 @@ export interface ExecutionStore {
   /** Newest first. */
   /** Top-level executions, or with `mapRunArn` the child executions of that Map Run (by item). */
   list(filter?: ExecutionFilter): ExecutionRecord[];
+  /** How many executions {@link list} would answer without `limit` and `offset`. */
+  count(filter?: ExecutionFilter): number;
   /**
    * Closes a RUNNING execution. Returns false (and changes nothing) if it is no longer RUNNING,
    * e.g. it was aborted while its last task was still running.
@@ -60,6 +70,25 @@ const COLUMNS = `execution_arn AS executionArn, name, state_machine_arn AS state
 type Row = Omit<ExecutionRecord, "mapRunArn"> & { mapRunArn: string | null };
 /** A row as DescribeExecution shows it: `mapRunArn` only for a Map Run's child. */
 const recordOf = ({ mapRunArn, ...rest }: Row): ExecutionRecord => (mapRunArn ? { ...rest, mapRunArn } : rest);
+
+/** The WHERE clause of a filter and its named parameters. */
+function whereOf(filter: ExecutionFilter): { where: string; params: Record<string, string> } {
+  const where = ["map_run_arn IS NULL"];
+  const params: Record<string, string> = {};
+  const add = (key: keyof ExecutionFilter, clause: string, value = filter[key]) => {
+    if (value === undefined || value === "") return;
+    where.push(clause);
+    params[key] = String(value);
+  };
+  if (filter.mapRunArn) where.length = 0;
+  add("mapRunArn", "map_run_arn = @mapRunArn");
+  add("status", "status = @status");
+  // instr on lower(): a name's `%` or `_` is no wildcard
+  add("nameContains", "instr(lower(name), @nameContains) > 0", filter.nameContains?.toLowerCase());
+  add("startedFrom", "start_date >= @startedFrom");
+  add("startedBefore", "start_date < @startedBefore");
+  return { where: where.join(" AND "), params };
+}
 
 interface EventRow {
   id: number;
@@ -122,17 +151,17 @@ export class SqliteExecutionStore implements ExecutionStore {
   }
 
   list(filter: ExecutionFilter = {}): ExecutionRecord[] {
-    const where = [filter.mapRunArn ? "map_run_arn = @mapRunArn" : "map_run_arn IS NULL"];
-    if (filter.status) where.push("status = @status");
+    const { where, params } = whereOf(filter);
     const order = filter.mapRunArn ? "item_index" : "start_date DESC, seq DESC";
     const rows = this.db
-      .prepare(`SELECT ${COLUMNS} FROM executions WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT @limit`)
-      .all({
-        ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.mapRunArn ? { mapRunArn: filter.mapRunArn } : {}),
-        limit: filter.limit ?? -1,
-      }) as Row[];
+      .prepare(`SELECT ${COLUMNS} FROM executions WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as Row[];
     return rows.map(recordOf);
+  }
+
+  count(filter: ExecutionFilter = {}): number {
+    const { where, params } = whereOf(filter);
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM executions WHERE ${where}`).get(params) as { n: number }).n;
   }
 
   finish(

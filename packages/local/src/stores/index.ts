@@ -23,6 +23,7 @@ export {
   tableArn,
 } from "./audited.ts";
 export type {
+  ExecutionFilter,
   ExecutionRecord,
   ExecutionStatus,
   ExecutionStore,

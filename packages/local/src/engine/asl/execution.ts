@@ -30,6 +30,11 @@ export interface ExecutionSpec {
   region: string;
   /** Stops the execution (StopExecution). */
   signal?: AbortSignal;
+  /**
+   * Called when the execution ends by a stop or its timeout while a state still runs, with the
+   * program's end (it never rejects): a task in flight goes on, as a Lambda does after StopExecution.
+   */
+  onAbandoned?: (settled: Promise<unknown>) => void;
   /** Set when redriving: the id of the history's last event and where to restart. */
   redrive?: { lastEventId: number; restart: RestartPoint };
 }
@@ -91,6 +96,7 @@ export async function runExecution(spec: ExecutionSpec): Promise<Outcome> {
     const first = await Promise.race([program, timedOut, aborted]);
     if (first === "timeout" || first === "aborted") {
       stop.abort();
+      spec.onAbandoned?.(program);
       const outcome: Outcome =
         first === "timeout"
           ? { status: "TIMED_OUT", error: States.Timeout, cause: "The execution timed out" }

@@ -1,0 +1,70 @@
+/**
+ * `tollgate stop <run>` (StopExecution) through the real engine and stores: a run held in its
+ * Preprocess task by one open runtime is stopped by the CLI (another runtime over the same home,
+ * as another process would be); the runtime that runs it notices, ends it ABORTED with an
+ * `ExecutionAborted` event, leaves the live model alone, and the run can be redriven.
+ */
+import { openTollgate } from "@tollgate/local/app";
+import { afterAll, describe, expect, it } from "vitest";
+import { localCli } from "../helpers/cli.ts";
+import { FIXTURE_ENV, fixtureGate, tempHome, topicRows } from "../helpers/topics.ts";
+
+const home = tempHome();
+const cli = localCli({ ...FIXTURE_ENV, TOLLGATE_HOME: home });
+let release: () => void = () => undefined;
+const held = new Promise<void>((resolve) => {
+  release = resolve;
+});
+let reached: () => void = () => undefined;
+const inPreprocess = new Promise<void>((resolve) => {
+  reached = resolve;
+});
+const tg = openTollgate({
+  home,
+  // Preprocess waits until the test lets it go (after the stop), then fails: its result is never used
+  lambdas: {
+    Preprocess: async () => {
+      reached();
+      await held;
+      throw new Error("released after the stop");
+    },
+  },
+});
+
+afterAll(async () => {
+  release();
+  await tg.workflow.idle();
+  tg.close();
+});
+
+describe("tollgate stop", () => {
+  it("stops a run another runtime is running: ABORTED, ExecutionAborted recorded once, audited, the live model untouched", async () => {
+    const key = "raw/topics/a.jsonl";
+    await tg.portsFor("test").data.put(
+      key,
+      topicRows(300, 1)
+        .map((r) => JSON.stringify(r))
+        .join("\n"),
+    );
+    const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.5), seed: 7, sources: [key] };
+    const handle = await tg.workflow.start("run-held", input, { startedBy: "test" });
+    await inPreprocess;
+
+    const stopped = await cli.json<{ status: string; error: string }>("stop", "run-held");
+    expect(stopped).toMatchObject({ status: "ABORTED", error: "States.Aborted" });
+    const done = await handle.done; // the running runtime noticed within its poll interval
+    expect(done.status).toBe("ABORTED");
+    const types = tg.stores.executions.history("run-held").map((e) => e.type);
+    expect(types.at(-1)).toBe("ExecutionAborted");
+    expect(types.filter((t) => t === "ExecutionAborted")).toHaveLength(1);
+    expect(await tg.stores.registry.getLive("topics")).toBeUndefined();
+    const audit = await cli.json<{ eventName: string }[]>("audit", "run-held");
+    expect(audit.map((r) => r.eventName)).toContain("StopExecution");
+
+    await expect(cli.tollgate("stop", "run-held")).rejects.toMatchObject({ name: "ExecutionNotRunningError" });
+    await expect(cli.tollgate("stop", "run-nope")).rejects.toMatchObject({ name: "ExecutionNotFoundError" });
+    release();
+    await tg.workflow.idle();
+    expect(tg.stores.executions.get("run-held")?.status).toBe("ABORTED");
+  });
+});
