@@ -183,8 +183,8 @@ export interface ApiError {
 }
 
 import type { QuarantineRecord } from "@tollgate/core/contracts";
+import type { Comparison } from "@tollgate/core/registry/comparison";
 import type { Lineage } from "@tollgate/core/registry/lineage";
-import type { Comparison } from "@tollgate/core/registry/model-detail";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 
 export type { Comparison, DataQuality, Lineage, QuarantineRecord };

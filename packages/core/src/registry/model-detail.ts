@@ -8,10 +8,13 @@ import { InvalidInputError, ModelNotFoundError, ObjectNotFoundError } from "../e
 import { readJson } from "../json-lines.ts";
 import { computeMetrics } from "../ml/metrics.ts";
 import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
-import { type PairedDifference, pairedDifference } from "../ml/paired.ts";
+import { pairedDifference } from "../ml/paired.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 import { splitRows } from "../steps/shards.ts";
 import { notCollected } from "./promotion.ts";
+import type { Comparison } from "./comparison.ts";
+
+export type { Comparison };
 
 export interface DetailPorts {
   registry: Registry;
@@ -64,20 +67,6 @@ export async function modelDetail(ports: DetailPorts, modelName: string, version
     test = stored.candidate ?? null;
   }
   return { record, card, test, confusions: test ? topConfusions(test) : [] };
-}
-
-/** Two versions on the same rows. */
-export interface Comparison {
-  modelName: string;
-  /** The test split both were scored on. */
-  on: { dataset: string; datasetVersion: string; rows: number };
-  a: { version: string; metrics: Metrics };
-  b: { version: string; metrics: Metrics };
-  /** Accuracy of b minus a, its 95% interval and McNemar's test. */
-  accuracy: PairedDifference;
-  macroF1: { a: number; b: number; difference: number };
-  /** Per class: F1 of a and b and the change, largest change first. */
-  perClass: { label: string; a: number; b: number; difference: number; support: number }[];
 }
 
 /**
