@@ -145,6 +145,11 @@ describe("the console as a daily tool", () => {
       .locator(".candidates-chart rect.candidate-bar")
       .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute("height"))));
     expect(new Set(heights).size).toBeGreaterThan(1); // the bars follow the scores
+    const losses = await page
+      .locator(".candidates-chart circle.candidate-loss")
+      .evaluateAll((dots) => dots.map((d) => Number(d.getAttribute("cy"))));
+    expect(losses).toHaveLength(candidates);
+    expect(new Set(losses).size).toBeGreaterThan(1);
     expect(await page.locator(".loss-curve path.series-loss").getAttribute("d")).toMatch(/^M [\d.]+ [\d.]+ L /);
     await page.locator(".candidates-chart").screenshot({ path: "test-results/console/model-candidates.png" });
     await screenshot(page, "model-training");

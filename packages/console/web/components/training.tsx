@@ -67,7 +67,10 @@ function chosenTest(training: VersionTraining): (c: Candidate) => boolean {
     c.minDf === chosen.minDf;
 }
 
-/** Every candidate's validation accuracy as a bar, grouped by rung (successive halving), the chosen one marked. */
+/**
+ * Every candidate's validation accuracy as a bar and its validation loss as a dot (right axis),
+ * grouped by rung (successive halving), the chosen one marked.
+ */
 export function CandidatesChart({ training }: { training: VersionTraining }) {
   const { candidates } = training;
   const isChosen = chosenTest(training);
@@ -83,7 +86,9 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
     x += bar + 4;
     return { c, at };
   });
-  const w = Math.max(320, x + pad);
+  const w = Math.max(360, x + pad);
+  const maxLoss = Math.max(...candidates.map((c) => c.validationLoss), 1e-9);
+  const yLoss = (v: number) => h - pad - (v / maxLoss) * (h - 2 * pad);
   const rungs = [...new Set(candidates.map((c) => c.rung))];
   return (
     <svg
@@ -92,7 +97,7 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
       width={w}
       height={h}
       role="img"
-      aria-label="validation accuracy of each candidate"
+      aria-label="validation accuracy and loss of each candidate"
     >
       <Gridlines ticks={[lo, (lo + hi) / 2, hi]} from={pad} to={w - pad / 2} y={y} />
       {placed.map(({ c, at }, i) => (
@@ -107,6 +112,14 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
         >
           <title>{`rung ${c.rung}: learning rate ${num(c.learningRate)}, L2 ${num(c.l2)}, n-grams ${ngrams(c.ngramMax)}, min df ${c.minDf}; ${c.rows} rows, ${c.epochs} epochs; validation accuracy ${ratio(c.validationAccuracy)}, loss ${c.validationLoss.toFixed(4)}`}</title>
         </rect>
+      ))}
+      {placed.map(({ c, at }, i) => (
+        <circle key={i} cx={at + bar / 2} cy={yLoss(c.validationLoss)} r={3.5} class="candidate-loss" />
+      ))}
+      {[0, maxLoss].map((v) => (
+        <text key={v} x={w - pad / 2 + 4} y={yLoss(v) + 4} class="axis">
+          {v === 0 ? "loss 0" : v.toFixed(2)}
+        </text>
       ))}
       {rungs.map((r) => {
         const xs = placed.filter((p) => p.c.rung === r).map((p) => p.at);
@@ -123,7 +136,7 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
         );
       })}
       <text x={w - pad / 2} y={14} text-anchor="end" class="legend-text">
-        validation accuracy per candidate · chosen in dark
+        bars: validation accuracy · dots: validation loss (right) · chosen in dark
       </text>
     </svg>
   );
