@@ -11,8 +11,8 @@ import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
 import { pairedDifference } from "../ml/paired.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 import { splitRows } from "../steps/shards.ts";
-import { notCollected } from "./promotion.ts";
 import type { Comparison } from "./comparison.ts";
+import { notCollected } from "./promotion.ts";
 
 export type { Comparison };
 
