@@ -3,6 +3,7 @@
  * workflow's Task states to the same step handlers the Lambdas run.
  */
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { ScaleSettings } from "@tollgate/core/contracts";
 import { readSettings, Settings } from "@tollgate/core/settings";
@@ -13,7 +14,7 @@ import type { ChildRuntimeOptions } from "./child-runtime.ts";
 import { isDistributedMap } from "./engine/asl/types.ts";
 import { type AslDefinition, loadDefinition } from "./engine/definition.ts";
 import type { Buckets } from "./engine/map-run/items.ts";
-import type { WorkerRuntimeSpec } from "./engine/map-run/pool.ts";
+import { WorkerPool, type WorkerRuntimeSpec } from "./engine/map-run/pool.ts";
 import { LocalMapRunner } from "./engine/map-run/runner.ts";
 import { LocalWorkflow, STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "./engine/runner.ts";
 import { checkFaults } from "./fault-points.ts";
@@ -65,6 +66,7 @@ export interface Tollgate {
   workflow: LocalWorkflow;
   /** Ports whose writes are audited as made by `principal` (a run id, or the CLI user). */
   portsFor(principal: string, runId?: string): StepPorts;
+  /** Closes the stores and stops the Map Run workers. */
   close(): void;
 }
 
@@ -94,7 +96,7 @@ export interface OpenOptions {
   lambdas?: Record<string, (event: unknown) => Promise<unknown>>;
   /** The store the Glue job (the Etl state) reads and writes (default: the run's data store). */
   etlStore?: (ports: StepPorts) => StepPorts["data"];
-  /** At most this many worker processes per Map Run (default: one per core). */
+  /** At most this many Map Run worker processes, shared by the app's Map Runs (default: one per core). */
   mapWorkers?: number;
   /**
    * What a Map Run's worker processes build to run the children (default: the local steps over
@@ -132,6 +134,11 @@ export function openTollgate(options: OpenOptions): Tollgate {
   const stores = openLocalStores(options.home);
   const portsFor = (principal: string, runId?: string) => auditedPorts(stores, principal, runId);
   const childRuntime: ChildRuntimeOptions = { home: stores.home, definitionFile, faults };
+  // One pool for every Map Run of this app: a worker stays warm from one Map Run to the next.
+  const pool = new WorkerPool(
+    options.mapWorkers ?? availableParallelism(),
+    options.mapRuntime ?? { module: CHILD_RUNTIME_MODULE, options: childRuntime },
+  );
   const workflow = new LocalWorkflow({
     definition,
     executions: stores.executions,
@@ -152,9 +159,8 @@ export function openTollgate(options: OpenOptions): Tollgate {
             executions: stores.executions,
             mapRuns: stores.mapRuns,
             buckets: options.mapBuckets?.(runId) ?? localBuckets(stores, `run:${runId}`, runId),
-            runtime: options.mapRuntime ?? { module: CHILD_RUNTIME_MODULE, options: childRuntime },
+            pool,
             parent: { name: runId, stateMachineArn: STATE_MACHINE_ARN, stateMachineName: STATE_MACHINE_NAME },
-            ...(options.mapWorkers ? { workers: options.mapWorkers } : {}),
             ...(onProgress ? { onProgress } : {}),
           }),
         ]),
@@ -162,5 +168,9 @@ export function openTollgate(options: OpenOptions): Tollgate {
   });
   workflow.recoverInterrupted();
   stores.mapRuns.failOrphans();
-  return { home: options.home, stores, workflow, portsFor, close: () => stores.close() };
+  const close = () => {
+    void pool.close();
+    stores.close();
+  };
+  return { home: options.home, stores, workflow, portsFor, close };
 }

@@ -3,11 +3,14 @@
  * step handlers with the same local stores under TOLLGATE_HOME as the run that started the Map
  * Run, so a child's Task states run the code a top-level Task would. Audited as the parent run.
  * A fault `<MapState>[<index>]` in TOLLGATE_FAULTS fails every task of that one child.
+ * The steps the Distributed Maps' children run are imported at boot, before the first child.
  */
-import { readLambdaSteps } from "./app.ts";
+import { readFileSync } from "node:fs";
+import { type AslDefinition, lambdaSteps, walkStates } from "@tollgate/core/workflow/asl";
+import { isDistributedMap } from "./engine/asl/types.ts";
 import type { ChildRuntime } from "./engine/map-run/child.ts";
 import { openLocalStores } from "./stores/index.ts";
-import { localTargets } from "./targets.ts";
+import { localTargets, preloadSteps } from "./targets.ts";
 
 export interface ChildRuntimeOptions {
   home: string;
@@ -15,9 +18,14 @@ export interface ChildRuntimeOptions {
   faults: string[];
 }
 
-export function createChildRuntime(options: ChildRuntimeOptions): ChildRuntime {
+export async function createChildRuntime(options: ChildRuntimeOptions): Promise<ChildRuntime> {
+  const definition = JSON.parse(readFileSync(options.definitionFile, "utf8")) as AslDefinition;
+  const steps = lambdaSteps(definition);
+  const children = [...walkStates(definition.States)].flatMap(({ state }) =>
+    isDistributedMap(state) ? lambdaSteps(state.ItemProcessor as AslDefinition) : [],
+  );
+  await preloadSteps(children);
   const stores = openLocalStores(options.home);
-  const steps = readLambdaSteps(options.definitionFile);
   return {
     executions: stores.executions,
     targetsFor: (child) => {

@@ -30,6 +30,11 @@ function stepOf(handlerFile: string): Promise<Step> {
   return step;
 }
 
+/** Imports the steps' handler modules ahead of their first task (a Map Run worker does, at boot). */
+export async function preloadSteps(steps: readonly LambdaStep[]): Promise<void> {
+  await Promise.all(steps.map(({ handlerFile }) => stepOf(handlerFile)));
+}
+
 /** Ports whose writes are audited as made by `principal` (a run id, or the CLI user). */
 export function auditedPorts(stores: LocalStores, principal: string, runId?: string): StepPorts {
   const ctx = { userIdentity: { type: "LocalUser", principalId: principal }, ...(runId ? { runId } : {}) };

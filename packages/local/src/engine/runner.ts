@@ -207,6 +207,7 @@ export class LocalWorkflow {
       maps: this.deps.mapRunnersFor?.(name, options.onMapRun) ?? {},
       mapRunArn: (state, startedId) => mapRunArn(name, state, startedId),
     };
+    for (const runner of Object.values(bindings.maps)) runner.warm?.();
     // stopped here (stop()) or by another process (the store says it is no longer RUNNING)
     const stop = new AbortController();
     this.running.set(name, stop);

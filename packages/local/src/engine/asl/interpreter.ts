@@ -31,6 +31,8 @@ export interface MapRunBinding {
    * ResultWriter's answer). Throws a StatesError when the Map Run fails.
    */
   run(request: MapRunRequest): Promise<unknown>;
+  /** Gets ready ahead of a Map Run (a run that may reach it starts), e.g. boots a worker process. */
+  warm?(): void;
 }
 
 export interface MapRunRequest {

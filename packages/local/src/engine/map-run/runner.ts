@@ -17,7 +17,7 @@ import type { Program } from "../asl/types.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "../runner.ts";
 import type { ChildRun } from "./child.ts";
 import { type Buckets, type ChildJob, childJobs, readItems } from "./items.ts";
-import { WorkerPool, type WorkerRuntimeSpec } from "./pool.ts";
+import { type PoolGroup, WorkerPool, type WorkerRuntimeSpec } from "./pool.ts";
 import { writeResults } from "./results.ts";
 
 export interface MapRunnerDeps {
@@ -25,11 +25,16 @@ export interface MapRunnerDeps {
   mapRuns: SqliteMapRunStore;
   /** The object stores ItemReader and ResultWriter name by bucket. */
   buckets: Buckets;
-  /** What each worker process builds to run children. */
-  runtime: WorkerRuntimeSpec;
+  /**
+   * The app's worker pool, shared by its Map Runs (workers stay warm from one Map Run to the next);
+   * without it, each Map Run starts its own pool of `runtime` workers and stops it at its end.
+   */
+  pool?: WorkerPool;
+  /** What each worker process builds to run children (when there is no shared pool). */
+  runtime?: WorkerRuntimeSpec;
   /** The parent execution's name and state machine. */
   parent: { name: string; stateMachineArn: string; stateMachineName: string };
-  /** At most this many worker processes (default: the number of cores). */
+  /** At most this many worker processes of its own (default: the number of cores). */
   workers?: number;
   /** Called whenever the Map Run's counts change (progress output). */
   onProgress?: (run: MapRunRecord) => void;
@@ -72,7 +77,14 @@ function outcomeOf(record: ExecutionRecord): Outcome {
 }
 
 export class LocalMapRunner implements MapRunBinding {
-  constructor(private readonly deps: MapRunnerDeps) {}
+  constructor(private readonly deps: MapRunnerDeps) {
+    if (!deps.pool && !deps.runtime) throw new Error("a map runner needs a worker pool or a worker runtime");
+  }
+
+  /** Boots a worker of the shared pool ahead of the Map Run (called when a run starts). */
+  warm(): void {
+    this.deps.pool?.warm(1);
+  }
 
   async run(request: MapRunRequest): Promise<unknown> {
     const { deps } = this;
@@ -147,9 +159,14 @@ export class LocalMapRunner implements MapRunBinding {
     };
 
     const todo = jobs.filter((_, i) => status[i] !== "succeeded");
-    const cores = deps.workers ?? availableParallelism();
-    const size = Math.max(1, Math.min(maxConcurrency || Number.POSITIVE_INFINITY, todo.length, cores));
-    const pool = new WorkerPool(size, deps.runtime);
+    // Without the app's shared pool, a pool of this Map Run's own: as many workers as can be busy.
+    const ownSize = Math.min(
+      maxConcurrency || Number.POSITIVE_INFINITY,
+      todo.length,
+      deps.workers ?? availableParallelism(),
+    );
+    const own = deps.pool ? undefined : new WorkerPool(Math.max(1, ownSize), deps.runtime as WorkerRuntimeSpec);
+    const pool: PoolGroup = (deps.pool ?? (own as WorkerPool)).group(maxConcurrency);
     let stopped: "exceeded" | "aborted" | undefined;
     const stop = (why: "exceeded" | "aborted") => {
       if (stopped) return;
@@ -184,7 +201,7 @@ export class LocalMapRunner implements MapRunBinding {
       );
     } finally {
       request.signal.removeEventListener("abort", onAbort);
-      await pool.close();
+      await own?.close();
     }
     for (const [i, s] of status.entries()) if (s === "running") status[i] = "aborted";
     report();
