@@ -24,7 +24,7 @@ describe("Training with one child", () => {
     expect(training.rounds).toHaveLength(1);
     expect(training).toMatchObject({ round: 1, continue: false, best: { round: 1 } });
     expect(trained.rounds).toBe(1);
-    expect(trained.selection).toMatchObject({ candidates: 10, ...training.chosen });
+    expect(trained.selection).toMatchObject(training.chosen!);
     expect(trained.modelVersion).toMatch(/^20250301120000-[0-9a-f]{6}$/);
     expect(trained.modelKey).toBe(`models/topics/${trained.modelVersion}/model.onnx`);
     expect((await ports.models.get(trained.modelKey)).byteLength).toBe(trained.sizeBytes);
@@ -38,6 +38,11 @@ describe("Training with one child", () => {
       bestRound: 1,
     });
     expect(card.curve.length).toBeGreaterThan(1);
+    // Every candidate scored on validation: 10 of successive halving, then the exact solver's race.
+    const exact = card.training.selection.exact;
+    expect(exact.candidates.length).toBeGreaterThan(0);
+    expect(exact.chosen).toBeNull(); // SGD stays: its refit below
+    expect(trained.selection?.candidates).toBe(10 + exact.candidates.length);
     // The model was refit on train + validation; its validation figures stay the held-out ones of the
     // early-stopped fit (the curve's best epoch), not the refit model scored on rows it trained on.
     expect(card.training.refit).toEqual({ epochs: card.training.bestEpoch, rows: expect.any(Number) });

@@ -96,8 +96,16 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
     validationAccuracy: best.validationAccuracy,
     sizeBytes: onnx.byteLength,
     rounds: training.round,
+    // The model's own values (`chosen`: its n-grams are the widest when the exact solver won), and
+    // every candidate scored on validation, the exact solver's included.
     selection: selection
-      ? { ...selection.chosen, candidates: selection.candidates.length, passes: selection.passes }
+      ? {
+          ...selection.chosen,
+          ngramMax: chosen.ngramMax,
+          minDf: chosen.minDf,
+          candidates: selection.candidates.length + (selection.exact?.candidates.length ?? 0),
+          passes: Number((selection.passes + (selection.exact?.passes ?? 0)).toFixed(3)),
+        }
       : null,
   };
 }
