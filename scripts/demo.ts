@@ -60,5 +60,5 @@ async function lastRun(): Promise<string[]> {
   await buildProgram({ out: (t) => lines.push(t), err: io.err }).parseAsync(["runs", "--json", "--limit", "1"], {
     from: "user",
   });
-  return (JSON.parse(lines.join("")) as { name: string }[]).map((r) => r.name);
+  return (JSON.parse(lines.join("")) as { runs: { name: string }[] }).runs.map((r) => r.name);
 }

@@ -159,9 +159,13 @@ describe("the gate's minimum test split", () => {
     const env = { TOLLGATE_HOME: tempHome() };
     const out = JSON.parse(
       await tollgate(env, "ingest", writeJsonl(topicRows(500, 35)), "--dataset", "small", "--json"),
-    ) as { execution: { status: string; error: string; cause: string } };
+    ) as { execution: { status: string; error: string; cause: unknown } };
     expect(out.execution).toMatchObject({ status: "FAILED", error: "TestSplitTooSmallError" });
-    expect(out.execution.cause).toMatch(/the test split has \d+ rows, fewer than the 200 the gate decides on/);
+    // the cause arrives parsed (docs/cli-json.md), Lambda's { errorType, errorMessage, … }
+    expect(out.execution.cause).toMatchObject({ errorType: "TestSplitTooSmallError" });
+    expect(JSON.stringify(out.execution.cause)).toMatch(
+      /the test split has \d+ rows, fewer than the 200 the gate decides on/,
+    );
     process.exitCode = 0;
   });
 });

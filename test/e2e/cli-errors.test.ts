@@ -149,7 +149,7 @@ describe("predict", () => {
       "  warning: no token of this text is known to the model: the label is the class prior, not a prediction; use words of the training data",
       expect.stringMatching(/^animal\t[\d.]+\t\S+\tthe dog and the cat$/),
     ]);
-    const json = JSON.parse(await tollgate("predict", "qwxz vbnj", "the dog and the cat", "--json"));
+    const json = JSON.parse(await tollgate("predict", "qwxz vbnj", "the dog and the cat", "--json")).predictions;
     expect(
       json.map((p: { knownTokens: boolean; warning?: string }) => [p.knownTokens, p.warning !== undefined]),
     ).toEqual([

@@ -23,7 +23,7 @@ describe("tollgate CLI (local backend)", () => {
     const file = writeJsonl(topicRows(500, 11));
     const again = await json<{ name: string; started: boolean }>("ingest", file, "--dataset", "topics");
     expect(again).toMatchObject({ name: first, started: false });
-    const runs = await json<{ name: string }[]>("runs");
+    const { runs } = await json<{ runs: { name: string }[] }>("runs");
     expect(runs.map((r) => r.name)).toEqual([second, first]);
   });
 
@@ -55,7 +55,7 @@ describe("tollgate CLI (local backend)", () => {
 
   it("predicts with the live model and names its version", async () => {
     const live = (await json<{ live: { version: string } }>("models")).live.version;
-    const predictions = await json<{ label: string; modelVersion: string; probability: number }[]>(
+    const { predictions } = await json<{ predictions: { label: string; modelVersion: string; probability: number }[] }>(
       "predict",
       "the dog and the cat near a wolf",
       "the referee stopped the football match",
@@ -68,10 +68,9 @@ describe("tollgate CLI (local backend)", () => {
   });
 
   it("audit shows who started the run, an artifact write and a registry write", async () => {
-    const records = await json<{ eventName: string; eventSource: string; userIdentity: { principalId: string } }[]>(
-      "audit",
-      second,
-    );
+    const { records } = await json<{
+      records: { eventName: string; eventSource: string; userIdentity: { principalId: string } }[];
+    }>("audit", second);
     const events = new Set(records.map((r) => `${r.eventSource} ${r.eventName}`));
     expect(events).toContain("states.amazonaws.com StartExecution");
     expect(events).toContain("s3.amazonaws.com PutObject");

@@ -70,9 +70,9 @@ describe("tollgate.config.json", () => {
     await program.parseAsync(["ingest", writeJsonl(topicRows(500, 8)), "--dataset", "topics", "--json"], {
       from: "user",
     });
-    const run = JSON.parse(out.join("\n")) as { execution: { status: string; output: string } };
+    const run = JSON.parse(out.join("\n")) as { execution: { status: string; output: unknown } };
     expect(run.execution.status).toBe("SUCCEEDED");
-    const output = JSON.parse(run.execution.output) as {
+    const output = run.execution.output as {
       gate: { minAccuracy: number; approval: string };
       decision: { decision: string };
     };

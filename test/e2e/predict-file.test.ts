@@ -89,7 +89,9 @@ describe("predict --file", () => {
       .trim()
       .split("\n")
       .map((l) => (JSON.parse(l) as Scored).prediction);
-    const single = JSON.parse((await tollgate("predict", ...texts, "--json")).out) as Scored["prediction"][];
+    const single = (
+      JSON.parse((await tollgate("predict", ...texts, "--json")).out) as { predictions: Scored["prediction"][] }
+    ).predictions;
     expect(fromFile.map((p) => [p.label, p.probability])).toEqual(single.map((p) => [p.label, p.probability]));
     expect(fromFile.every((p) => p.top === undefined)).toBe(true);
     expect(process.exitCode).toBeUndefined();
@@ -175,12 +177,16 @@ describe("predict --file", () => {
 
 describe("predict --json (single texts)", () => {
   it("lists the top classes with their probabilities, most likely first", async () => {
-    const [p] = JSON.parse(
-      (await tollgate("predict", "a small cat", "--json", "--top-k", "2")).out,
-    ) as Scored["prediction"][];
+    const [p] = (
+      JSON.parse((await tollgate("predict", "a small cat", "--json", "--top-k", "2")).out) as {
+        predictions: Scored["prediction"][];
+      }
+    ).predictions;
     expect(p?.top).toHaveLength(2);
     expect(p?.top?.[0]).toEqual({ label: p?.label, probability: p?.probability });
-    const [all] = JSON.parse((await tollgate("predict", "a small cat", "--json")).out) as Scored["prediction"][];
+    const [all] = (
+      JSON.parse((await tollgate("predict", "a small cat", "--json")).out) as { predictions: Scored["prediction"][] }
+    ).predictions;
     expect(all?.top?.map((t) => t.label).sort()).toEqual(["animal", "food", "sport"]);
     const sum = all?.top?.reduce((s, t) => s + t.probability, 0) ?? 0;
     expect(sum).toBeCloseTo(1, 5);

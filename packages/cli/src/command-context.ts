@@ -4,6 +4,7 @@
  */
 import { InvalidInputError } from "@tollgate/core/errors";
 import type { Backend, StartResult } from "./backend.ts";
+import { jsonDocument } from "./json-output.ts";
 import { causeMessage, outcomeOf } from "./render.ts";
 
 export interface Io {
@@ -15,8 +16,8 @@ export interface CommandContext {
   io: Io;
   /** The backend of this invocation (opened on first use). */
   backend(): Backend;
-  /** Prints `value` as JSON with `--json`, else `text()`. */
-  print(json: boolean | undefined, value: unknown, text: () => string): void;
+  /** Prints `value` as the `--json` document (json-output.ts: schemaVersion first) with `--json`, else `text()`. */
+  print(json: boolean | undefined, value: object, text: () => string): void;
   /**
    * `--model`, else the model of the newest successful run (said on stderr).
    * @throws InvalidInputError when no run has succeeded yet.
@@ -32,8 +33,8 @@ export const NO_MODEL_YET =
 
 /** The context of one program: `backend` builds the backend once, on first use. */
 export function commandContext(io: Io, backend: () => Backend): CommandContext {
-  const print = (json: boolean | undefined, value: unknown, text: () => string) =>
-    io.out(json ? JSON.stringify(value, null, 2) : text());
+  const print = (json: boolean | undefined, value: object, text: () => string) =>
+    io.out(json ? jsonDocument(value) : text());
   return {
     io,
     backend,

@@ -84,7 +84,9 @@ export async function cliErrorCases(): Promise<Case[]> {
       "warning; knownTokens false",
       async () => {
         const text = await tollgate("predict", "qwxz vbnj");
-        const [json] = JSON.parse(await tollgate("predict", "qwxz vbnj", "--json")) as { knownTokens: boolean }[];
+        const [json] = (
+          JSON.parse(await tollgate("predict", "qwxz vbnj", "--json")) as { predictions: { knownTokens: boolean }[] }
+        ).predictions;
         return `${text.includes("warning: no token of this text is known") ? "warning" : "no warning"}; knownTokens ${json?.knownTokens}`;
       },
     ),

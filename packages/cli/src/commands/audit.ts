@@ -13,5 +13,5 @@ export const auditCommand = (ctx: CommandContext) =>
       const backend = ctx.backend();
       await backend.describeExecution(runId);
       const records = await backend.audit(runId);
-      ctx.print(opts.json, records, () => renderAudit(records));
+      ctx.print(opts.json, { run: runId, records }, () => renderAudit(records));
     });

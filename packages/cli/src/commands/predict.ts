@@ -12,6 +12,7 @@ import { progressBar } from "../batch/progress.ts";
 import { type FileFormat, formatOfPath } from "../batch/rows.ts";
 import { scoreFile } from "../batch/score-file.ts";
 import type { CommandContext } from "../command-context.ts";
+import { jsonDocument } from "../json-output.ts";
 import { checked, jsonOption, modelOption } from "../options.ts";
 
 /** At most this many failed rows are printed one per line; the summary counts them all. */
@@ -49,7 +50,7 @@ export const predictCommand = (ctx: CommandContext) =>
         const predictions = (await ctx.backend().predict(name, texts, opts.topK ?? TOP_K)).map((p) =>
           p.knownTokens === false ? { ...p, warning: NO_KNOWN_TOKEN } : p,
         );
-        ctx.print(opts.json, predictions, () =>
+        ctx.print(opts.json, { predictions }, () =>
           predictions
             .map(
               (p) =>
@@ -95,7 +96,7 @@ export const predictCommand = (ctx: CommandContext) =>
               : ""),
         );
         // The summary as JSON on stdout only when the rows do not go there.
-        if (opts.json && output !== process.stdout) ctx.io.out(JSON.stringify({ modelName: name, ...summary }));
+        if (opts.json && output !== process.stdout) ctx.io.out(jsonDocument({ modelName: name, ...summary }, 0));
         if (summary.failed) process.exitCode = 1;
       } finally {
         await model.release();

@@ -34,7 +34,7 @@ export const runsCommand = (ctx: CommandContext) =>
       );
       ctx.print(
         opts.json,
-        rows.map(({ execution, run }) => ({ ...execution, decision: run?.decision ?? null })),
+        { runs: rows.map(({ execution, run }) => ({ ...execution, decision: run?.decision ?? null })) },
         () =>
           rows.length === 0 && opts.status
             ? `no ${opts.status} runs (\`tollgate runs\` lists runs of every status)`

@@ -64,7 +64,7 @@ describe("audit on a stage", () => {
     const notices: string[] = [];
     const backend = stageBackendFor({ notices, now: () => Date.UTC(2025, 5, 2) });
 
-    const records = JSON.parse(await tollgate(backend, "audit", RUN, "--json"));
+    const records = JSON.parse(await tollgate(backend, "audit", RUN, "--json")).records;
 
     expect(records.map((r: { eventName: string }) => r.eventName)).toEqual([
       "PutObject",
@@ -116,7 +116,7 @@ describe("audit on a stage", () => {
     answerTrail([logFile("1203", [RAW_UPLOAD, ...OTHER_UPLOADS, late])]);
 
     const backend = stageBackendFor({ coalesceSeconds: 120, now: () => Date.UTC(2025, 5, 2) });
-    const records = JSON.parse(await tollgate(backend, "audit", windowRun, "--json"));
+    const records = JSON.parse(await tollgate(backend, "audit", windowRun, "--json")).records;
 
     const uploads = records.filter((r: { eventName: string }) => r.eventName === "PutObject");
     expect(uploads.map((r: { eventID: string }) => r.eventID).sort()).toEqual(
@@ -169,7 +169,7 @@ describe("audit on a stage", () => {
     answerTrail([]);
     const notices: string[] = [];
 
-    const records = JSON.parse(
+    const { records } = JSON.parse(
       await tollgate(stageBackendFor({ notices, now: () => ENDED + 2 * 60_000 }), "audit", RUN, "--json"),
     );
 

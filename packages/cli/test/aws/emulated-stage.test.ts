@@ -235,11 +235,9 @@ afterAll(async () => {
 
 describe("tollgate --stage against the emulator", () => {
   it("runs: both executions, newest first, with the decisions the registry recorded", async () => {
-    const rows = JSON.parse(await tollgate(stage(), "runs", "--json")) as {
-      name: string;
-      status: string;
-      decision: string;
-    }[];
+    const { runs: rows } = JSON.parse(await tollgate(stage(), "runs", "--json")) as {
+      runs: { name: string; status: string; decision: string; input: unknown }[];
+    };
     expect(rows.map((r) => [r.name, r.status, r.decision])).toEqual([
       ["topics-rejected", "SUCCEEDED", "rejected"],
       ["topics-promoted", "SUCCEEDED", "promoted"],
@@ -259,6 +257,8 @@ describe("tollgate --stage against the emulator", () => {
       "redriveCount",
       "decision",
     ]);
+    // the input arrives as an object, not as JSON text (docs/cli-json.md)
+    expect(rows[0]?.input).toMatchObject({ dataset: MODEL, modelName: MODEL });
     const text = await tollgate(stage(), "runs", "--status", "SUCCEEDED", "--limit", "1");
     expect(text.split("\n")).toHaveLength(2);
     expect(text).toMatch(/^topics-rejected\s+SUCCEEDED\s+\S+\s+\d+\.\d+s\s+rejected$/m);
