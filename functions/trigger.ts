@@ -26,6 +26,7 @@ export const TriggerLambdaSettings = Settings.pick({
   coalesceSeconds: true,
   ...GATE_SETTINGS,
   seed: true,
+  datasetSettings: true,
 });
 
 /** What the trigger handler needs; the Lambda builds it from its environment. */

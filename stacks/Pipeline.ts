@@ -238,6 +238,10 @@ export function Pipeline({ stack }: StackContext) {
     MinAccuracy: String(settings.minAccuracy),
     MinGain: String(settings.minGain),
     Seed: String(settings.seed),
+    // per-dataset gate and seed (tollgate.config.json `datasets`), for `run --stage` as for the trigger
+    ...(Object.keys(settings.datasetSettings).length
+      ? { DatasetSettings: JSON.stringify(settings.datasetSettings) }
+      : {}),
   });
   return { steps, etl, stateMachine, trigger };
 }

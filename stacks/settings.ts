@@ -4,7 +4,7 @@
  * defaults as the local runtime.
  */
 // relative, not @tollgate/core: SST bundles local files into the config but loads packages with plain Node
-import { withConfigFile } from "../packages/core/src/config-file.ts";
+import { datasetRunSettings, withConfigFile } from "../packages/core/src/config-file.ts";
 import { GATE_SETTINGS, LogLevel, readSettings, Settings, settingsEnv } from "../packages/core/src/settings.ts";
 
 export { settingsEnv };
@@ -17,7 +17,10 @@ export const DeploySettings = Settings.pick({
   rowsPerChild: true,
   specSampleRows: true,
 }).extend({ logLevel: LogLevel.default("info").describe("the Lambdas' log level") });
-export type DeploySettings = ReturnType<typeof DeploySettings.parse>;
+export type DeploySettings = ReturnType<typeof DeploySettings.parse> & {
+  /** Per-dataset gate and seed (tollgate.config.json `datasets`), resolved here; the trigger gets them as JSON. */
+  datasetSettings: ReturnType<typeof datasetRunSettings>;
+};
 
 /**
  * Reads the deploy settings: the environment of `sst deploy` over tollgate.config.json (the same file
@@ -25,7 +28,10 @@ export type DeploySettings = ReturnType<typeof DeploySettings.parse>;
  * naming the offending variable.
  */
 export function readDeploySettings(env: Record<string, string | undefined> = process.env): DeploySettings {
-  return readSettings(DeploySettings, withConfigFile(env), {}, "deploy settings");
+  return {
+    ...readSettings(DeploySettings, withConfigFile(env), {}, "deploy settings"),
+    datasetSettings: datasetRunSettings(env),
+  };
 }
 
 export const ServingSettings = Settings.pick({ modelName: true });

@@ -72,6 +72,9 @@ export function retrainTrigger(
       minTestRows: settings.minTestRows,
       approval: settings.approval,
       seed: settings.seed,
+      datasetSettings: Object.keys(settings.datasetSettings).length
+        ? JSON.stringify(settings.datasetSettings)
+        : undefined,
       logLevel: settings.logLevel,
     }),
     statements: [

@@ -10,8 +10,11 @@ import { promisify } from "node:util";
 import { LocalBackend } from "@tollgate/cli/local-backend";
 import { buildProgram } from "@tollgate/cli/program";
 import { configJsonSchema, effectiveSettings, withConfigFile } from "@tollgate/core/config-file";
+import { readSettings } from "@tollgate/core/settings";
+import { planRuns, triggerSettingsOf } from "@tollgate/core/workflow/upload-trigger";
 import { readConfig } from "@tollgate/local/config";
 import { describe, expect, it } from "vitest";
+import { TriggerLambdaSettings } from "../../functions/trigger.ts";
 import { readDeploySettings } from "../../stacks/settings.ts";
 import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.ts";
 
@@ -89,5 +92,74 @@ describe("tollgate.config.json", () => {
     expect(stdout).toMatch(/^minGain\s+0\.01\s+file\s+TOLLGATE_MIN_GAIN$/m);
     expect(stdout).toMatch(/^seed\s+9\s+environment\s+TOLLGATE_SEED$/m);
     expect(stdout).toMatch(/^minAccuracy\s+0\.5\s+default\s+TOLLGATE_MIN_ACCURACY$/m);
+  });
+
+  describe("per-dataset overrides (datasets.<name>)", () => {
+    const file = () =>
+      configFile({
+        minAccuracy: 0.6,
+        seed: 7,
+        datasets: { strict: { minAccuracy: 0.999, minTestRows: 10, seed: 9 }, loose: { approval: "required" } },
+      });
+
+    it("are validated by the one schema, naming the dataset and field", () => {
+      expect(() =>
+        withConfigFile({ TOLLGATE_CONFIG: configFile({ datasets: { strict: { minAccuracy: 2 } } }) }),
+      ).toThrow(/datasets\.strict\.minAccuracy/);
+      expect(() =>
+        withConfigFile({ TOLLGATE_CONFIG: configFile({ datasets: { strict: { logLevel: "info" } } }) }),
+      ).toThrow(/logLevel/);
+      expect(() => withConfigFile({ TOLLGATE_CONFIG: configFile({ datasets: { "Bad/Name": {} } }) })).toThrow(
+        /datasets/,
+      );
+    });
+
+    it("config --dataset shows each value's source: environment > dataset > file > default", () => {
+      const env = { TOLLGATE_CONFIG: file(), TOLLGATE_MIN_TEST_ROWS: "50" };
+      const { dataset, settings } = effectiveSettings(env, process.cwd(), "strict");
+      expect(dataset).toBe("strict");
+      const of = (name: string) => settings.find((s) => s.setting === name);
+      expect(of("minAccuracy")).toMatchObject({ value: 0.999, source: "dataset" });
+      expect(of("seed")).toMatchObject({ value: 9, source: "dataset" });
+      expect(of("minTestRows")).toMatchObject({ value: 50, source: "environment" });
+      expect(of("minGain")).toMatchObject({ value: 0, source: "default" });
+      // another dataset takes the file's top level
+      const other = effectiveSettings(env, process.cwd(), "reviews").settings.find((s) => s.setting === "minAccuracy");
+      expect(other).toMatchObject({ value: 0.6, source: "file" });
+    });
+
+    it("a run of that dataset takes them locally; `sst deploy` hands the same to the trigger Lambda", async () => {
+      const env = { ...FIXTURE_ENV, TOLLGATE_HOME: tempHome(), TOLLGATE_CONFIG: file() };
+      const out: string[] = [];
+      const program = buildProgram({ out: (t) => out.push(t), err: () => {} }, () => new LocalBackend(readConfig(env)));
+      await program.parseAsync(["ingest", writeJsonl(topicRows(300, 8)), "--dataset", "strict", "--json"], {
+        from: "user",
+      });
+      process.exitCode = undefined;
+      const run = JSON.parse(out.join("\n")) as { execution: { input: { gate: unknown; seed: number } } };
+      expect(run.execution.input.gate).toMatchObject({ minAccuracy: 0.999, minTestRows: 10 });
+      expect(run.execution.input.seed).toBe(9);
+
+      // on AWS: the deploy settings carry the resolved map; the trigger Lambda reads it from its environment
+      const deploy = readDeploySettings({ TOLLGATE_CONFIG: env.TOLLGATE_CONFIG });
+      expect(deploy.datasetSettings.strict).toMatchObject({ gate: { minAccuracy: 0.999 }, seed: 9 });
+      expect(deploy.datasetSettings.loose?.gate).toMatchObject({ minAccuracy: 0.6, approval: "required" });
+      const lambdaEnv = {
+        STATE_MACHINE_ARN: "arn:aws:states:eu-west-1:1:stateMachine:x",
+        TOLLGATE_COALESCE_SECONDS: "0",
+        TOLLGATE_DATASET_SETTINGS: JSON.stringify(deploy.datasetSettings),
+      };
+      const settings = triggerSettingsOf(readSettings(TriggerLambdaSettings, lambdaEnv, {}, "trigger"));
+      const event = (key: string) => ({
+        id: key,
+        source: "aws.s3" as const,
+        "detail-type": "Object Created" as const,
+        time: "2026-11-30T12:00:00Z",
+        detail: { bucket: { name: "data" }, object: { key, "version-id": "v1" } },
+      });
+      const [strict, other] = planRuns([event("raw/strict/a.jsonl"), event("raw/reviews/b.jsonl")], settings);
+      expect(strict?.input).toMatchObject({ gate: { minAccuracy: 0.999 }, seed: 9 });
+      expect(other?.input).toMatchObject({ gate: { minAccuracy: 0.5 }, seed: 42 });
+    });
   });
 });

@@ -10,8 +10,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { datasetName } from "./contracts.ts";
 import { InvalidInputError } from "./errors.ts";
-import { GATE_SETTINGS, SETTINGS_ENV, Settings } from "./settings.ts";
+import { type DatasetRunSettings, GATE_SETTINGS, gateOf, readSettings, SETTINGS_ENV, Settings } from "./settings.ts";
 
 /** The settings a file may set (not the ones a deployment fills in, such as bucket names). */
 const FILE_SETTINGS = {
@@ -26,10 +27,20 @@ const FILE_SETTINGS = {
   maxBatchTexts: true,
 } as const;
 
+/** What a file may set for one dataset (`datasets.<name>`): a run's gate and training seed. */
+const DATASET_SETTINGS = { ...GATE_SETTINGS, seed: true } as const;
+export const DatasetOverrides = Settings.pick(DATASET_SETTINGS).partial().strict();
+
 /** The file's schema: each field optional (absent: the environment or the default decides). */
 export const ConfigFile = Settings.pick(FILE_SETTINGS)
   .partial()
-  .extend({ $schema: z.string().optional().describe("the JSON Schema, for editors") })
+  .extend({
+    $schema: z.string().optional().describe("the JSON Schema, for editors"),
+    datasets: z
+      .record(datasetName, DatasetOverrides)
+      .optional()
+      .describe("per-dataset gate and seed: a run of that dataset takes them over the file's top-level values"),
+  })
   .strict();
 export type ConfigFile = z.infer<typeof ConfigFile>;
 
@@ -70,8 +81,16 @@ export function readConfigFile(path: string): ConfigFile {
   const parsed = ConfigFile.safeParse(raw);
   if (parsed.success) {
     // only what the file sets (the schema's defaults are the defaults' business, not the file's)
-    const given = new Set(Object.keys(raw as object));
-    return Object.fromEntries(Object.entries(parsed.data).filter(([k]) => given.has(k))) as ConfigFile;
+    const given = (o: unknown) => new Set(Object.keys(o as object));
+    const only = <T extends object>(value: T, keys: Set<string>) =>
+      Object.fromEntries(Object.entries(value).filter(([k]) => keys.has(k)));
+    const file = only(parsed.data, given(raw)) as ConfigFile;
+    const rawDatasets = (raw as { datasets?: Record<string, unknown> }).datasets ?? {};
+    if (file.datasets)
+      file.datasets = Object.fromEntries(
+        Object.entries(file.datasets).map(([name, o]) => [name, only(o, given(rawDatasets[name]))]),
+      );
+    return file;
   }
   const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`);
   throw new InvalidInputError(`${path} is invalid: ${problems.join("; ")}`);
@@ -82,16 +101,35 @@ export function readConfigFile(path: string): ConfigFile {
  * set them: what every settings reader takes, so the environment overrides the file.
  * @example readSettings(LocalConfig, withConfigFile(process.env), {}, "local configuration")
  */
-export function withConfigFile(env: Env, cwd = process.cwd()): Env {
+export function withConfigFile(env: Env, cwd = process.cwd(), dataset?: string): Env {
   const path = configPath(env, cwd);
   if (!path) return env;
   const file = readConfigFile(path);
   const fromFile: Env = {};
-  for (const [field, value] of Object.entries(file)) {
-    if (field === "$schema" || value === undefined) continue;
+  const overrides = dataset === undefined ? {} : (file.datasets?.[dataset] ?? {});
+  for (const [field, value] of Object.entries({ ...file, ...overrides })) {
+    if (field === "$schema" || field === "datasets" || value === undefined) continue;
     fromFile[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]] = String(value);
   }
   return { ...fromFile, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) };
+}
+
+/**
+ * The gate and seed of each dataset the file's `datasets` names, resolved as a run of it takes them:
+ * environment > `datasets.<name>` > the file's top level > defaults. `sst deploy` passes them to the
+ * trigger (TOLLGATE_DATASET_SETTINGS); the local runtime reads them the same way.
+ * @throws InvalidInputError naming the dataset and the bad value
+ */
+export function datasetRunSettings(env: Env, cwd = process.cwd()): DatasetRunSettings {
+  const path = configPath(env, cwd);
+  const datasets = path ? Object.keys(readConfigFile(path).datasets ?? {}) : [];
+  const schema = Settings.pick(DATASET_SETTINGS);
+  return Object.fromEntries(
+    datasets.map((name) => {
+      const s = readSettings(schema, withConfigFile(env, cwd, name), {}, `settings of dataset ${name}`);
+      return [name, { gate: gateOf(s), seed: s.seed }];
+    }),
+  );
 }
 
 /** Where each file-settable setting's effective value comes from. */
@@ -99,7 +137,7 @@ export interface EffectiveSetting {
   setting: string;
   env: string;
   value: unknown;
-  source: "environment" | "file" | "default" | "unset";
+  source: "environment" | "file" | "dataset" | "default" | "unset";
 }
 
 /**
@@ -109,11 +147,13 @@ export interface EffectiveSetting {
 export function effectiveSettings(
   env: Env,
   cwd = process.cwd(),
-): { file: string | null; settings: EffectiveSetting[] } {
+  dataset?: string,
+): { file: string | null; dataset: string | null; settings: EffectiveSetting[] } {
   const path = configPath(env, cwd);
-  const file = path ? readConfigFile(path) : {};
+  const file: ConfigFile = path ? readConfigFile(path) : {};
+  const perDataset = (dataset === undefined ? {} : (file.datasets?.[dataset] ?? {})) as Record<string, unknown>;
   const schema = Settings.pick(FILE_SETTINGS);
-  const merged = withConfigFile(env, cwd);
+  const merged = withConfigFile(env, cwd, dataset);
   const raw: Record<string, unknown> = {};
   for (const field of Object.keys(FILE_SETTINGS)) {
     const value = merged[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]];
@@ -129,17 +169,23 @@ export function effectiveSettings(
   const values = parsed.data as Record<string, unknown>;
   return {
     file: path ?? null,
+    dataset: dataset ?? null,
     settings: Object.keys(FILE_SETTINGS).map((setting) => {
       const key = SETTINGS_ENV[setting as keyof typeof SETTINGS_ENV];
       const fromEnv = env[key] !== undefined && env[key] !== "";
+      const fromDataset = perDataset[setting] !== undefined;
       const fromFile = (file as Record<string, unknown>)[setting] !== undefined;
       const value = values[setting];
-      return {
-        setting,
-        env: key,
-        value: value ?? null,
-        source: fromEnv ? "environment" : fromFile ? "file" : value === undefined ? "unset" : "default",
-      };
+      const source = fromEnv
+        ? "environment"
+        : fromDataset
+          ? "dataset"
+          : fromFile
+            ? "file"
+            : value === undefined
+              ? "unset"
+              : "default";
+      return { setting, env: key, value: value ?? null, source };
     }),
   };
 }

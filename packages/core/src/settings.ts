@@ -8,8 +8,31 @@
  * imports to zod and files that import only zod.
  */
 import { z } from "zod";
-import { Approval, DEFAULT_MIN_TEST_ROWS, datasetName, type GateConfig } from "./contracts.ts";
+import { Approval, DEFAULT_MIN_TEST_ROWS, datasetName, GateConfig } from "./contracts.ts";
 import { InvalidInputError } from "./errors.ts";
+
+/** What a run of one dataset takes from the settings: its gate and training seed (per-dataset overrides). */
+export const DatasetRunSettings = z.record(
+  datasetName,
+  z.object({ gate: GateConfig, seed: z.number().int().nonnegative() }).strict(),
+);
+export type DatasetRunSettings = z.infer<typeof DatasetRunSettings>;
+
+const tryParse = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** {@link DatasetRunSettings} as JSON text (an environment variable, a stack output). */
+export const DatasetSettingsJson = z.string().transform((text, ctx) => {
+  const parsed = DatasetRunSettings.safeParse(tryParse(text));
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: "custom", message: `not a JSON object of dataset → { gate, seed }: ${parsed.error.message}` });
+  return z.NEVER;
+});
 
 /** pino's levels. */
 export const LogLevel = z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]);
@@ -62,6 +85,13 @@ export const Settings = z.object({
     "gate: `auto` promotes a passing candidate at once; `required` leaves it pending `tollgate approve`",
   ),
   seed: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
+  datasetSettings: z
+    .string()
+    .default("{}")
+    .pipe(DatasetSettingsJson)
+    .describe(
+      "per-dataset gate and seed, resolved from tollgate.config.json's `datasets` (JSON; `sst deploy` sets it for the trigger)",
+    ),
 
   // How a run fans out (docs/scale.md)
   mapConcurrency: z.coerce
@@ -148,6 +178,7 @@ export const SETTINGS_ENV = {
   minTestRows: "TOLLGATE_MIN_TEST_ROWS",
   approval: "TOLLGATE_APPROVAL",
   seed: "TOLLGATE_SEED",
+  datasetSettings: "TOLLGATE_DATASET_SETTINGS",
   mapConcurrency: "TOLLGATE_MAP_CONCURRENCY",
   rowsPerChild: "TOLLGATE_ROWS_PER_CHILD",
   specSampleRows: "TOLLGATE_SPEC_SAMPLE_ROWS",

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
-import { withConfigFile } from "@tollgate/core/config-file";
+import { datasetRunSettings, withConfigFile } from "@tollgate/core/config-file";
 import { InvalidInputError } from "@tollgate/core/errors";
-import { GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
+import { type DatasetRunSettings, GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
 import type { z } from "zod";
 
 /** The local runtime's settings: its fields of the one settings schema, read once from the environment. */
@@ -15,6 +15,8 @@ export const LocalConfig = Settings.pick({
   specSampleRows: true,
 });
 export type LocalConfig = z.infer<typeof LocalConfig> & {
+  /** Per-dataset gate and seed from tollgate.config.json's `datasets` (environment > dataset > file > defaults). */
+  datasets?: DatasetRunSettings;
   /** Set when the gate settings are invalid and were read with `gate: "when-used"`: what a run must refuse with. */
   gateProblem?: string;
 };
@@ -29,9 +31,9 @@ export function readConfig(
   env: Record<string, string | undefined> = process.env,
   options: { gate?: "strict" | "when-used" } = {},
 ): LocalConfig {
-  const read = (from: Record<string, string | undefined>) => {
+  const read = (from: Record<string, string | undefined>, datasets = true): LocalConfig => {
     const config = readSettings(LocalConfig, from, {}, "local configuration");
-    return { ...config, home: resolve(config.home) };
+    return { ...config, home: resolve(config.home), ...(datasets ? { datasets: datasetRunSettings(env) } : {}) };
   };
   const merged = withConfigFile(env); // tollgate.config.json under the environment
   try {
@@ -40,6 +42,6 @@ export function readConfig(
     if (options.gate !== "when-used" || !(err instanceof InvalidInputError)) throw err;
     const gateVariables = Object.keys(GATE_SETTINGS).map((k) => SETTINGS_ENV[k as keyof typeof GATE_SETTINGS]);
     const withoutGate = { ...merged, ...Object.fromEntries(gateVariables.map((v) => [v, undefined])) };
-    return { ...read(withoutGate), gateProblem: err.message }; // a problem outside the gate settings still fails
+    return { ...read(withoutGate, false), gateProblem: err.message }; // a problem outside the gate settings still fails
   }
 }

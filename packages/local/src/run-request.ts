@@ -8,7 +8,7 @@ import { gateOf } from "@tollgate/core/settings";
 import type { LocalConfig } from "./config.ts";
 
 /** The settings a run's input is made of. */
-export type RunSettings = Pick<LocalConfig, "seed" | "gateProblem"> & Parameters<typeof gateOf>[0];
+export type RunSettings = Pick<LocalConfig, "seed" | "gateProblem" | "datasets"> & Parameters<typeof gateOf>[0];
 
 /**
  * The execution input of a run on `raw/<dataset>/` (`sources`: the uploads that started it).
@@ -17,7 +17,16 @@ export type RunSettings = Pick<LocalConfig, "seed" | "gateProblem"> & Parameters
 export function runInput(settings: RunSettings, dataset: string, sources: string[], force = false) {
   checkName("dataset", dataset);
   if (settings.gateProblem) throw new InvalidInputError(`${settings.gateProblem}: fix it to start a run`);
-  return { dataset, modelName: dataset, gate: gateOf(settings), seed: settings.seed, sources, force };
+  // the dataset's own gate and seed (tollgate.config.json `datasets`), else the global ones
+  const own = settings.datasets?.[dataset];
+  return {
+    dataset,
+    modelName: dataset,
+    gate: own?.gate ?? gateOf(settings),
+    seed: own?.seed ?? settings.seed,
+    sources,
+    force,
+  };
 }
 
 /** The name of a run started by hand on `dataset` (`run-<dataset>-<UTC stamp>`). */

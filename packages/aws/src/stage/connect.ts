@@ -30,7 +30,8 @@ export function triggerSettings(stage: Stage, env: NodeJS.ProcessEnv): TriggerSe
     minGain: o.MinGain,
     seed: o.Seed,
   };
-  return triggerSettingsOf(readSettings(StageRunSettings, env, overrides, "stage settings"));
+  const settings = triggerSettingsOf(readSettings(StageRunSettings, env, overrides, "stage settings"));
+  return { ...settings, datasets: o.DatasetSettings ?? {} };
 }
 
 /**

@@ -16,7 +16,7 @@ import { z } from "zod";
 import { datasetName, GateConfig, type RunInput } from "../contracts.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { type GateSettings, gateOf, type Settings } from "../settings.ts";
+import { DatasetRunSettings, type GateSettings, gateOf, type Settings } from "../settings.ts";
 
 /** An S3 "Object Created" event as EventBridge delivers it (only the fields the trigger reads). */
 export const ObjectCreatedEvent = z.object({
@@ -41,6 +41,7 @@ export const TriggerSettings = z.object({
   coalesceSeconds: z.number().int().min(0).max(900).describe("window that coalesces a burst; 0: one run per object"),
   gate: GateConfig,
   seed: z.number().int().nonnegative(),
+  datasets: DatasetRunSettings.optional().describe("per-dataset gate and seed (tollgate.config.json `datasets`)"),
 });
 export type TriggerSettings = z.infer<typeof TriggerSettings>;
 
@@ -48,8 +49,15 @@ export type TriggerSettings = z.infer<typeof TriggerSettings>;
  * The trigger's settings from the flat settings a process read (see settings.ts).
  * @example const settings = triggerSettingsOf(readSettings(Settings.pick({ coalesceSeconds: true, … }), env));
  */
-export function triggerSettingsOf(s: Pick<Settings, "coalesceSeconds" | "seed"> & GateSettings): TriggerSettings {
-  return { coalesceSeconds: s.coalesceSeconds, gate: gateOf(s), seed: s.seed };
+export function triggerSettingsOf(
+  s: Pick<Settings, "coalesceSeconds" | "seed"> & GateSettings & { datasetSettings?: DatasetRunSettings },
+): TriggerSettings {
+  return { coalesceSeconds: s.coalesceSeconds, gate: gateOf(s), seed: s.seed, datasets: s.datasetSettings ?? {} };
+}
+
+/** The gate and seed a run of `dataset` takes: its own (`datasets.<name>`), else the global ones. */
+export function runSettingsFor(settings: TriggerSettings, dataset: string): { gate: GateConfig; seed: number } {
+  return settings.datasets?.[dataset] ?? { gate: settings.gate, seed: settings.seed };
 }
 
 /** One execution to start, and the events (by id) that asked for it. */
@@ -137,8 +145,7 @@ export function planRuns(events: ObjectCreatedEvent[], settings: TriggerSettings
     input: {
       dataset: run.dataset,
       modelName: run.dataset,
-      gate: settings.gate,
-      seed: settings.seed,
+      ...runSettingsFor(settings, run.dataset),
       sources: [...run.sources].sort(),
       force: false,
     },
