@@ -39,6 +39,7 @@ describe("deploy settings", () => {
       rowsPerChild: 1_000_000,
       specSampleRows: 1_000_000,
       logLevel: "info",
+      datasetSettings: {}, // no tollgate.config.json `datasets`
     });
   });
 
