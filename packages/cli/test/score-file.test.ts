@@ -3,8 +3,10 @@
  * The model is a stand-in that labels each text by its length: what is tested is the streaming.
  */
 import { Readable, Writable } from "node:stream";
+import { parse } from "csv-parse/sync";
+import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { BATCH_ROWS, scoreFile, topClasses } from "../src/batch/score-file.ts";
+import { BATCH_ROWS, csvRecord, scoreFile, topClasses } from "../src/batch/score-file.ts";
 
 const model = {
   version: "v-test",
@@ -62,5 +64,18 @@ describe("scoreFile", () => {
       { label: "b", probability: 0.5 },
       { label: "c", probability: expect.closeTo(0.3, 6) },
     ]);
+  });
+
+  it("writes CSV records as csv-stringify does, and csv-parse reads them back unchanged", () => {
+    const tricky = ['say "hi"', "a,b", "two\nlines", "cr\rlf", "", " spaced ", "plain", "ünï©ødé", '"', ",", "x\r\n"];
+    let seed = 7;
+    const pick = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return tricky[seed % tricky.length] as string;
+    };
+    const records = Array.from({ length: 200 }, (_, i) => [pick(), pick(), i, i / 7, pick()]);
+    const ours = records.map(csvRecord).join("");
+    expect(ours).toBe(stringify(records));
+    expect(parse(ours)).toEqual(records.map((r) => r.map(String)));
   });
 });
