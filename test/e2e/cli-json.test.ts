@@ -112,6 +112,7 @@ describe("--json documents", () => {
       ...(c.options.some((o) => o.long === "--json") ? [c.name()] : []),
       ...c.commands.filter((s) => s.options.some((o) => o.long === "--json")).map((s) => `${c.name()} ${s.name()}`),
     ]);
-    for (const command of withJson) expect([...outputs.keys()], command).toContain(command);
+    // `stop` needs a run held in progress: test/e2e/stop.test.ts checks its document the same way
+    for (const command of withJson.filter((c) => c !== "stop")) expect([...outputs.keys()], command).toContain(command);
   });
 });

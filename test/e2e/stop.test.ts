@@ -50,16 +50,19 @@ describe("tollgate stop", () => {
     const handle = await tg.workflow.start("run-held", input, { startedBy: "test" });
     await inPreprocess;
 
-    const stopped = await cli.json<{ status: string; error: string }>("stop", "run-held");
+    const stopped = await cli.json<{ status: string; error: string; input: unknown }>("stop", "run-held");
     expect(stopped).toMatchObject({ status: "ABORTED", error: "States.Aborted" });
+    // the --json contract (docs/cli-json.md; test/e2e/cli-json.test.ts walks the other commands)
+    expect(Object.keys(stopped)[0]).toBe("schemaVersion");
+    expect(stopped.input).toMatchObject({ dataset: "topics" });
     const done = await handle.done; // the running runtime noticed within its poll interval
     expect(done.status).toBe("ABORTED");
     const types = tg.stores.executions.history("run-held").map((e) => e.type);
     expect(types.at(-1)).toBe("ExecutionAborted");
     expect(types.filter((t) => t === "ExecutionAborted")).toHaveLength(1);
     expect(await tg.stores.registry.getLive("topics")).toBeUndefined();
-    const audit = await cli.json<{ eventName: string }[]>("audit", "run-held");
-    expect(audit.map((r) => r.eventName)).toContain("StopExecution");
+    const audit = await cli.json<{ records: { eventName: string }[] }>("audit", "run-held");
+    expect(audit.records.map((r) => r.eventName)).toContain("StopExecution");
 
     await expect(cli.tollgate("stop", "run-held")).rejects.toMatchObject({ name: "ExecutionNotRunningError" });
     await expect(cli.tollgate("stop", "run-nope")).rejects.toMatchObject({ name: "ExecutionNotFoundError" });
