@@ -5,6 +5,7 @@
  * `ExecutionAborted` event, leaves the live model alone, and the run can be redriven.
  */
 import { openTollgate } from "@tollgate/local/app";
+import { STOP_POLL_MS } from "@tollgate/local/engine/runner";
 import { afterAll, describe, expect, it } from "vitest";
 import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, fixtureGate, tempHome, topicRows } from "../helpers/topics.ts";
@@ -69,5 +70,41 @@ describe("tollgate stop", () => {
     release();
     await tg.workflow.idle();
     expect(tg.stores.executions.get("run-held")?.status).toBe("ABORTED");
+  });
+
+  it("a run whose stores are closed under it stops watching for a stop, with no uncaught error", async () => {
+    let entered: () => void = () => undefined;
+    const entering = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let letGo: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => {
+      letGo = resolve;
+    });
+    const other = openTollgate({
+      home: tempHome(),
+      lambdas: {
+        Preprocess: async () => {
+          entered();
+          await holding;
+          throw new Error("released after the stores closed");
+        },
+      },
+    });
+    const key = "raw/topics/a.jsonl";
+    await other.portsFor("test").data.put(
+      key,
+      topicRows(100, 1)
+        .map((r) => JSON.stringify(r))
+        .join("\n"),
+    );
+    const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.5), seed: 7, sources: [key] };
+    const handle = await other.workflow.start("run-closed", input, { startedBy: "test" });
+    await entering;
+    other.close();
+    // the watcher fires a few times on a closed database: before the guard, each was an uncaught TypeError
+    await new Promise((resolve) => setTimeout(resolve, STOP_POLL_MS * 3));
+    letGo();
+    await handle.done.catch(() => undefined);
   });
 });

@@ -212,7 +212,13 @@ export class LocalWorkflow {
     const stop = new AbortController();
     this.running.set(name, stop);
     const watch = setInterval(() => {
-      if (executions.get(name)?.status !== "RUNNING") stop.abort();
+      try {
+        if (executions.get(name)?.status !== "RUNNING") stop.abort();
+      } catch (err) {
+        // the stores were closed under a running execution (its next write fails the run): stop watching
+        clearInterval(watch);
+        logger.warn({ err, run: name }, "cannot read the run's status any more");
+      }
     }, STOP_POLL_MS).unref();
     let outcome: Outcome;
     try {
