@@ -45,6 +45,19 @@ export const STEPS = {
     timeoutSeconds: MAX_TIMEOUT,
     access: { data: { read: ["runs/", "curated/"], write: ["prepared/"] } },
   },
+  // a child of the CountTerms Map (only when Preprocess did not read every row): its shards, the manifest's labels
+  CountShardTerms: {
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["curated/", "runs/"], write: ["runs/"] } },
+    mapChild: true,
+  },
+  // the children's term tables, one partition at a time → the feature spec under prepared/
+  MergeTerms: {
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["runs/"], write: ["prepared/"] } },
+  },
   Select: {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,

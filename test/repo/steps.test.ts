@@ -22,6 +22,8 @@ describe("the workflow's Lambda steps", () => {
     expect(lambdaSteps(asl).map(({ key, handlerFile }) => [key, handlerFile])).toEqual([
       ["CheckNewData", "check-new-data"],
       ["Preprocess", "preprocess"],
+      ["CountShardTerms", "count-shard-terms"],
+      ["MergeTerms", "merge-terms"],
       ["Select", "select"],
       ["TrainShard", "train-shard"],
       ["Merge", "merge"],

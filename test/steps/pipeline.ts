@@ -13,9 +13,11 @@ import {
 } from "@tollgate/core/contracts";
 import { readJson } from "@tollgate/core/json-lines";
 import {
+  countShardTerms,
   evaluateShard,
   exportModel,
   merge,
+  mergeTerms,
   preprocess,
   type StepPorts,
   score,
@@ -50,6 +52,37 @@ export async function batches(ports: StepPorts, prepared: PreprocessOutput): Pro
   for (let i = 0; i < shards.length; i += prepared.fanOut.shardsPerChild)
     out.push(shards.slice(i, i + prepared.fanOut.shardsPerChild));
   return out;
+}
+
+/**
+ * When Preprocess did not read every row (SpecCounted → CountTerms): the CountTerms Map's children
+ * and MergeTerms, which write the exact spec. Returns what MergeTerms returns, or null when exact.
+ */
+export async function countedSpec(
+  ports: StepPorts,
+  runId: string,
+  prepared: PreprocessOutput,
+  manifestKey: string,
+  perShard = false,
+) {
+  if (prepared.exact) return null;
+  const outputs = [];
+  const jobs = perShard
+    ? (await batches(ports, prepared)).flat().map((item) => [item])
+    : await batches(ports, prepared);
+  for (const Items of jobs)
+    outputs.push(
+      await countShardTerms(ports, { BatchInput: { runId, manifestKey, termParts: prepared.termParts }, Items }),
+    );
+  const results = await putMapResults(ports, `runs/${runId}/maps/terms`, outputs);
+  return mergeTerms(ports, {
+    runId,
+    manifestKey,
+    featureSpecKey: prepared.featureSpecKey,
+    termParts: prepared.termParts,
+    children: outputs.length,
+    results,
+  });
 }
 
 /** Select (when sharded), then rounds of the Train Map and Merge until Merge stops. */
@@ -91,7 +124,7 @@ export async function trainedCandidate(
   ports: StepPorts,
   runId: string,
   rows = topicRows(400, 5),
-  options: { shards?: number; scale?: Partial<ScaleSettings> } = {},
+  options: { shards?: number; scale?: Partial<ScaleSettings>; countPerShard?: boolean } = {},
 ): Promise<{ prepared: PreprocessOutput; training: TrainingState; trained: TrainOutput }> {
   const manifestKey = await putCurated(ports, "topics", rows, options.shards);
   const prepared = await preprocess(ports, {
@@ -100,6 +133,7 @@ export async function trainedCandidate(
     manifestKey,
     scale: { ...SCALE, ...options.scale },
   });
+  await countedSpec(ports, runId, prepared, manifestKey, options.countPerShard);
   const training = await trainRounds(ports, runId, prepared);
   const trained = await exportModel(ports, { runId, modelName: "topics", seed: 42, prepared, training });
   return { prepared, training, trained };

@@ -33,11 +33,12 @@ export class LocalBackend implements Backend {
   private readonly tg: Tollgate;
 
   constructor(private readonly config: LocalConfig) {
-    const { mapConcurrency, rowsPerChild, specSampleRows } = config;
+    const { mapConcurrency, rowsPerChild, specSampleRows, mapWorkers } = config;
     this.tg = openTollgate({
       home: config.home,
       faults: config.faults,
       scale: { mapConcurrency, rowsPerChild, specSampleRows },
+      ...(mapWorkers ? { mapWorkers } : {}),
     });
   }
 

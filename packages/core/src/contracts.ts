@@ -215,7 +215,9 @@ export type FanOut = z.infer<typeof FanOut>;
 export const PreprocessOutput = z.object({
   datasetVersion: z.string(),
   counts: SplitCounts.describe("rows per split among the rows Preprocess read (all of them when `exact`)"),
-  exact: z.boolean().describe("whether Preprocess read every row (else the spec and counts come from a sample)"),
+  exact: z
+    .boolean()
+    .describe("whether Preprocess read every row (else the counts come from a sample and CountTerms counts the spec)"),
   classes: z
     .number()
     .int()
@@ -227,8 +229,60 @@ export const PreprocessOutput = z.object({
     validation: z.string().describe("JSON Lines: a bounded sample of validation rows (early stopping)"),
   }),
   fanOut: FanOut,
+  termParts: z
+    .number()
+    .int()
+    .positive()
+    .describe("partitions of the CountTerms Map's term tables (when not exact): MergeTerms holds one at a time"),
 });
 export type PreprocessOutput = z.infer<typeof PreprocessOutput>;
+
+/** Where a Distributed Map's ResultWriter put its results (the Map state's result). */
+export const MapResults = z.object({
+  MapRunArn: z.string(),
+  ResultWriterDetails: z.object({ Bucket: z.string(), Key: z.string() }),
+});
+export type MapResults = z.infer<typeof MapResults>;
+
+// ---- The feature spec of a corpus Preprocess did not read whole: the CountTerms Map, MergeTerms ------
+
+/** A child of the CountTerms Map: counts the terms of its shards' training rows. */
+export const CountShardTermsInput = z.object({
+  BatchInput: z.object({
+    runId: z.string(),
+    manifestKey: z.string().describe("the run's manifest (the labels)"),
+    termParts: z.number().int().positive(),
+  }),
+  Items: z.array(ShardItem).min(1),
+});
+export type CountShardTermsInput = z.infer<typeof CountShardTermsInput>;
+
+export const CountShardTermsOutput = z.object({
+  index: z
+    .number()
+    .int()
+    .describe("the first shard's index: its tables are runs/<run>/terms/part-<p>/child-<index>.tsv"),
+  documents: z.number().int().describe("training rows counted"),
+  terms: z.number().int().describe("distinct terms in its tables"),
+});
+export type CountShardTermsOutput = z.infer<typeof CountShardTermsOutput>;
+
+export const MergeTermsInput = z.object({
+  runId: z.string(),
+  manifestKey: z.string(),
+  featureSpecKey: z.string().describe("where the spec is written"),
+  termParts: z.number().int().positive(),
+  children: z.number().int().positive(),
+  results: MapResults,
+});
+export type MergeTermsInput = z.infer<typeof MergeTermsInput>;
+
+export const MergeTermsOutput = z.object({
+  featureSpecKey: z.string(),
+  documents: z.number().int(),
+  features: z.number().int(),
+});
+export type MergeTermsOutput = z.infer<typeof MergeTermsOutput>;
 
 // ---- Train: Select, the Train Map's children, Merge, Export ------------------------------------------
 
@@ -296,13 +350,6 @@ export const TrainShardOutput = z.object({
   chosen: Hyperparameters.nullable().describe("what a single child chose on validation (else null)"),
 });
 export type TrainShardOutput = z.infer<typeof TrainShardOutput>;
-
-/** Where a Distributed Map's ResultWriter put its results (the Map state's result). */
-export const MapResults = z.object({
-  MapRunArn: z.string(),
-  ResultWriterDetails: z.object({ Bucket: z.string(), Key: z.string() }),
-});
-export type MapResults = z.infer<typeof MapResults>;
 
 export const MergeInput = z.object({
   runId: z.string(),

@@ -114,7 +114,18 @@ export const Settings = z.object({
     .int()
     .min(1)
     .default(1_000_000)
-    .describe("training rows the feature spec is counted on (a larger dataset: the first shards', a hash sample)"),
+    .describe(
+      "training rows Preprocess counts the feature spec on itself; a larger dataset's spec is counted exactly by the CountTerms Map, merged in partitions of about this many rows' terms",
+    ),
+  mapWorkers: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe(
+      "local runtime: most worker processes running Distributed Map children at once, shared by the app's Map Runs (unset: one per core)",
+    ),
 
   // Logs
   logLevel: LogLevel.default("warn").describe("log level (the CLI's default keeps it quiet; Lambdas get info)"),
@@ -182,6 +193,7 @@ export const SETTINGS_ENV = {
   mapConcurrency: "TOLLGATE_MAP_CONCURRENCY",
   rowsPerChild: "TOLLGATE_ROWS_PER_CHILD",
   specSampleRows: "TOLLGATE_SPEC_SAMPLE_ROWS",
+  mapWorkers: "TOLLGATE_MAP_WORKERS",
   logLevel: "TOLLGATE_LOG_LEVEL",
   modelName: "TOLLGATE_MODEL",
   pointerTtlMs: "TOLLGATE_SERVE_POINTER_TTL_MS",

@@ -17,6 +17,7 @@ import type { Buckets } from "./engine/map-run/items.ts";
 import { WorkerPool, type WorkerRuntimeSpec } from "./engine/map-run/pool.ts";
 import { LocalMapRunner } from "./engine/map-run/runner.ts";
 import { LocalWorkflow, STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "./engine/runner.ts";
+import type { EtlLimits } from "./etl/rules.ts";
 import { checkFaults } from "./fault-points.ts";
 import { LOCAL_NAMES, type LocalStores, openLocalStores } from "./stores/index.ts";
 import { auditedPorts, ETL_JOB_NAME, lambdaArn, localBuckets, localTargets } from "./targets.ts";
@@ -96,6 +97,11 @@ export interface OpenOptions {
   lambdas?: Record<string, (event: unknown) => Promise<unknown>>;
   /** The store the Glue job (the Etl state) reads and writes (default: the run's data store). */
   etlStore?: (ports: StepPorts) => StepPorts["data"];
+  /**
+   * The local Glue job's shard limits (default: docs/etl-rules.md's): tests make a few hundred
+   * rows into several curated shards, so that a run has several Map children.
+   */
+  etlLimits?: Partial<EtlLimits>;
   /** At most this many Map Run worker processes, shared by the app's Map Runs (default: one per core). */
   mapWorkers?: number;
   /**

@@ -13,6 +13,7 @@ export const LocalConfig = Settings.pick({
   mapConcurrency: true,
   rowsPerChild: true,
   specSampleRows: true,
+  mapWorkers: true,
 });
 export type LocalConfig = z.infer<typeof LocalConfig> & {
   /** Per-dataset gate and seed from tollgate.config.json's `datasets` (environment > dataset > file > defaults). */

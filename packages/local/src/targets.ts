@@ -11,6 +11,7 @@ import { localGlueJob } from "./engine/glue.ts";
 import type { Buckets } from "./engine/map-run/items.ts";
 import { LOCAL_ACCOUNT, LOCAL_REGION } from "./engine/runner.ts";
 import type { LocalTargets } from "./engine/tasks.ts";
+import type { EtlLimits } from "./etl/rules.ts";
 import { auditedObjectStore, auditedRegistry } from "./stores/audited.ts";
 import type { LocalStores } from "./stores/index.ts";
 import { withWriteFault, writeFaultOf } from "./write-faults.ts";
@@ -77,11 +78,14 @@ export interface TargetOptions {
   lambdas?: Record<string, (event: unknown) => Promise<unknown>> | undefined;
   /** The Glue job's store (see OpenOptions.etlStore). */
   etlStore?: ((ports: StepPorts) => StepPorts["data"]) | undefined;
+  /** The local Glue job's shard limits (see OpenOptions.etlLimits). */
+  etlLimits?: Partial<EtlLimits> | undefined;
 }
 
 /** The local Glue job over the run's ports, with its write fault when one is configured. */
 function etlJob(ports: StepPorts, options: TargetOptions) {
-  const job = (p: StepPorts) => localGlueJob(options.etlStore?.(p) ?? p.data, ETL_JOB_NAME);
+  const etl = options.etlLimits ? { limits: options.etlLimits } : {};
+  const job = (p: StepPorts) => localGlueJob(options.etlStore?.(p) ?? p.data, ETL_JOB_NAME, etl);
   const after = writeFaultOf(options.faults, "Etl");
   if (after === undefined) return job(ports);
   return (...args: Parameters<ReturnType<typeof job>>) => withWriteFault("Etl", after, ports, (p) => job(p)(...args));

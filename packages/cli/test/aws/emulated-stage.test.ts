@@ -54,6 +54,7 @@ const STEP_RESULTS: Record<string, unknown> = {
     shardsKey: "prepared/shards.json",
     samples: { train: "prepared/sample-train.jsonl", validation: "prepared/sample-validation.jsonl" },
     fanOut: { children: 1, shardsPerChild: 1, maxConcurrency: 100 },
+    termParts: 1,
   },
   // a Distributed Map's result: where its ResultWriter put the children's outputs
   Train: {
@@ -271,6 +272,7 @@ describe("tollgate --stage against the emulator", () => {
       ["CheckNewData", "succeeded"],
       ["NewData", "succeeded"],
       ["Preprocess", "succeeded"],
+      ["SpecCounted", "succeeded"],
       ["Sharded", "succeeded"],
       ["OneChild", "succeeded"],
       ["Train", "succeeded"],

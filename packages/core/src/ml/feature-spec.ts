@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { InvalidDatasetError } from "../errors.ts";
 import { PairIndex } from "./pair-index.ts";
+import { FIRST_TOKEN_PREFIX, type TermCount, TopTerms } from "./term-tables.ts";
 import { TokenTable } from "./token-table.ts";
 
 export const FeatureOptions = z.object({
@@ -39,8 +40,7 @@ export const FeatureSpec = z.object({
 });
 export type FeatureSpec = z.infer<typeof FeatureSpec>;
 
-/** The prefix of the first-token term ("^" is never part of a token). */
-export const FIRST_TOKEN_PREFIX = "^ ";
+export { FIRST_TOKEN_PREFIX };
 
 /**
  * The terms of a token list, in the order the ONNX graph produces them: unigrams, then
@@ -185,30 +185,45 @@ export class FeatureSpecBuilder {
     if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
   }
 
+  /** Training documents added so far. */
+  get documentCount(): number {
+    return this.documents;
+  }
+
+  /** Every term counted, with its document frequency (exact unless more than maxCandidates were met). */
+  *terms(): Generator<TermCount> {
+    const { counts } = this;
+    for (let i = 0; i < counts.size; i++) yield [counts.text(i), counts.df[i]!];
+  }
+
   /** Chooses the vocabulary and idf from what was added. */
   build(): FeatureSpec {
-    const { counts, opts, labels, documents } = this;
-    const limit = Math.min(opts.maxFeatures, Math.floor(opts.maxWeights / labels.length));
-    // Only terms at least as frequent as the limit-th one can be kept: sort just those.
-    let threshold = opts.minDf;
-    const df = counts.df.subarray(0, counts.size);
-    if (df.length > limit) threshold = Math.max(threshold, df.slice().sort()[df.length - limit]!);
-    const kept: Array<[string, number]> = [];
-    for (let i = 0; i < df.length; i++) if (df[i]! >= threshold) kept.push([counts.text(i), df[i]!]);
-    // Most frequent first; among equals, single tokens before bigrams (they generalise better), then by text.
-    const rank = (term: string): number => (term.startsWith(FIRST_TOKEN_PREFIX) || !term.includes(" ") ? 0 : 1);
-    kept.sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    kept.length = Math.min(kept.length, limit);
-    return {
-      version: 1,
-      kind: "vocabulary-tfidf",
-      labels: [...labels],
-      options: opts,
-      documents,
-      vocabulary: kept.map(([term]) => term),
-      idf: kept.map(([, n]) => Math.log((1 + documents) / (1 + n)) + 1),
-    };
+    const top = new TopTerms(featureLimit(this.opts, this.labels.length), this.opts.minDf);
+    for (const [term, df] of this.terms()) top.offer(term, df);
+    return specFromTerms(this.labels, this.opts, this.documents, top.result());
   }
+}
+
+/** How many terms a spec keeps: maxFeatures, and no more than maxWeights over the labels. */
+export const featureLimit = (options: FeatureOptions, labels: number): number =>
+  Math.min(options.maxFeatures, Math.floor(options.maxWeights / labels));
+
+/** The spec of the chosen terms (in vocabulary order, with their document frequencies among `documents`). */
+export function specFromTerms(
+  labels: readonly string[],
+  options: FeatureOptions,
+  documents: number,
+  kept: readonly TermCount[],
+): FeatureSpec {
+  return {
+    version: 1,
+    kind: "vocabulary-tfidf",
+    labels: [...labels],
+    options,
+    documents,
+    vocabulary: kept.map(([term]) => term),
+    idf: kept.map(([, n]) => Math.log((1 + documents) / (1 + n)) + 1),
+  };
 }
 
 /**

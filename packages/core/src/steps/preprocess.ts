@@ -44,12 +44,13 @@ export function fanOutOf(
  * whatever the corpus size (docs/adr/0007-feature-spec-from-a-sample.md). A row's split is a hash
  * of its normalized text (it never moves across runs), so the Map children split their own shards
  * as they read them; Preprocess reads curated shards in manifest order only until it has:
- * - the feature spec, counted on the training rows of the first shards, up to `specSampleRows`
- *   (curated shards are hash ranges of the text: their first ones are a uniform sample);
  * - up to `sampleRows` (100,000: selection's own bound) training rows and validation rows
- *   (selection, early stopping).
- * A dataset of at most that many rows is read whole: the spec and counts are then exact.
- * It writes those, and the shard list the Maps read (`shards.json`), under `prepared/`.
+ *   (selection, early stopping);
+ * - the feature spec, while at most `specSampleRows` training rows have been met.
+ * A dataset of at most that many rows is read whole: the spec and counts are then exact, and the
+ * spec is written here. Otherwise (`exact: false`) the CountTerms Map and MergeTerms count the
+ * exact spec over every shard, in `termParts` partitions of the terms (spec-terms.ts).
+ * It writes the samples and the shard list the Maps read (`shards.json`) under `prepared/`.
  * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json", scale });
  * @throws InvalidDatasetError when fewer than two labels (or more than 500), or a split would be empty.
  */
@@ -90,7 +91,8 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     }
     read++;
   }
-  const exact = read === manifest.shards.length;
+  // exact: every row read and every training row counted into the spec
+  const exact = read === manifest.shards.length && specRows === counts.train;
   const empty = SPLITS.filter((s) => counts[s] === 0);
   if (empty.length > 0) {
     throw new InvalidDatasetError(
@@ -104,7 +106,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     train: `${base}sample-train.jsonl`,
     validation: `${base}sample-validation.jsonl`,
   };
-  await ports.data.put(keys.featureSpecKey, JSON.stringify(spec.build()));
+  if (exact) await ports.data.put(keys.featureSpecKey, JSON.stringify(spec.build()));
   await ports.data.put(keys.shardsKey, JSON.stringify(shards));
   await ports.data.put(keys.train, encodeJsonLines(samples.train));
   await ports.data.put(keys.validation, encodeJsonLines(samples.validation));
@@ -117,5 +119,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     shardsKey: keys.shardsKey,
     samples: { train: keys.train, validation: keys.validation },
     fanOut: fanOutOf(shards, input.scale),
+    // one partition holds about the distinct terms of specSampleRows rows: the memory Preprocess's own count has
+    termParts: Math.max(1, Math.ceil(manifest.counts.valid / specSampleRows)),
   };
 }

@@ -1,7 +1,7 @@
 import { EtlArguments } from "@tollgate/core/contracts";
 import type { ObjectStore } from "@tollgate/core/ports";
 import { parseInput } from "@tollgate/core/steps/define";
-import { runEtl } from "../etl/index.ts";
+import { type EtlOptions, runEtl } from "../etl/index.ts";
 import type { GlueJobRun } from "./tasks.ts";
 
 /**
@@ -9,11 +9,11 @@ import type { GlueJobRun } from "./tasks.ts";
  * answers like `glue:startJobRun.sync` (the JobRun as GetJobRun returns it).
  * @example const run = await localGlueJob(store, "tollgate-etl")("jr_1", { dataset: "wordnet", raw_prefix: "raw/wordnet/", … });
  */
-export function localGlueJob(store: ObjectStore, jobName: string) {
+export function localGlueJob(store: ObjectStore, jobName: string, options: EtlOptions = {}) {
   return async (jobRunId: string, args: Record<string, string>): Promise<GlueJobRun> => {
     const startedOn = new Date();
     const parsed = parseInput(EtlArguments, args, "Etl");
-    await runEtl(store, parsed);
+    await runEtl(store, parsed, options);
     const completedOn = new Date();
     return {
       Id: jobRunId,

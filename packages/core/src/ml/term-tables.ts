@@ -1,0 +1,71 @@
+/**
+ * Exact document frequencies over every training shard, in bounded memory (ADR 0007): each child
+ * of the CountTerms Map counts its own shards and writes its table split into `parts` partitions by
+ * a hash of the term; MergeTerms then sums one partition at a time over all children (a term's
+ * counts are all in the same partition) and keeps the top terms in a bounded selection. Memory is
+ * one partition's distinct terms plus the selection, whatever the corpus size.
+ */
+
+/** The prefix of the first-token term ("^" is never part of a token). */
+export const FIRST_TOKEN_PREFIX = "^ ";
+
+/** A term and its document frequency. */
+export type TermCount = [term: string, df: number];
+
+/** FNV-1a (32 bit) of the term's UTF-16 code units: which partition it belongs to. */
+export function partitionOf(term: string, parts: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < term.length; i++) hash = Math.imul(hash ^ term.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % parts;
+}
+
+/** One partition's table as text: a `term<TAB>df` line per term (tokens never hold a tab or a newline). */
+export function encodeTermTable(entries: readonly TermCount[]): string {
+  return entries.map(([term, df]) => `${term}\t${df}\n`).join("");
+}
+
+export function* decodeTermTable(text: string): Generator<TermCount> {
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    const tab = line.lastIndexOf("\t");
+    yield [line.slice(0, tab), Number(line.slice(tab + 1))];
+  }
+}
+
+/** Single tokens (and first-token terms) before bigrams among terms of equal frequency: they generalise better. */
+const rank = (term: string): number => (term.startsWith(FIRST_TOKEN_PREFIX) || !term.includes(" ") ? 0 : 1);
+
+/** The vocabulary's order: most frequent first, then single tokens before bigrams, then by text. */
+export function termOrder(a: TermCount, b: TermCount): number {
+  return b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+}
+
+/**
+ * The first `limit` terms in {@link termOrder} among those offered with df ≥ `minDf`, in at most
+ * 2 × limit entries (sorted and cut whenever it fills). The order is total, so the result does not
+ * depend on the order terms are offered in.
+ */
+export class TopTerms {
+  private kept: TermCount[] = [];
+
+  constructor(
+    private readonly limit: number,
+    private readonly minDf: number,
+  ) {}
+
+  offer(term: string, df: number): void {
+    if (df < this.minDf) return;
+    this.kept.push([term, df]);
+    if (this.kept.length >= 2 * this.limit) this.cut();
+  }
+
+  result(): TermCount[] {
+    this.cut();
+    return this.kept;
+  }
+
+  private cut(): void {
+    this.kept.sort(termOrder);
+    this.kept.length = Math.min(this.kept.length, this.limit);
+  }
+}
