@@ -3,8 +3,10 @@
  * writes 3 curated shards (a shard-size limit), Preprocess reads too few of them for the spec, so the
  * CountTerms Map counts it (3 children) and MergeTerms writes the exact spec; Select chooses the
  * hyperparameters, the Train Map runs 3 children per round in worker processes, Merge averages them,
- * the Evaluate Map scores 3 shards and Score sums their counts.
+ * the Evaluate Map scores 3 shards and Score sums their counts. The CLI's progress printer shows each
+ * Map's children done out of total and the time left.
  */
+import { progressPrinter } from "@tollgate/cli/progress";
 import { CuratedRow, Manifest } from "@tollgate/core/contracts";
 import { readJson, readJsonLines } from "@tollgate/core/json-lines";
 import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
@@ -31,7 +33,14 @@ describe("a run over several curated shards", () => {
         .join("\n"),
     );
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
-    const execution = await (await tg.workflow.start("sharded-1", input)).done;
+    const printed: string[] = [];
+    const execution = await (
+      await tg.workflow.start(
+        "sharded-1",
+        input,
+        progressPrinter((l) => printed.push(l)),
+      )
+    ).done;
     expect(execution.status, execution.cause ?? "").toBe("SUCCEEDED");
 
     // The path: the spec counted by the CountTerms Map, Select before the Train Map
@@ -63,6 +72,16 @@ describe("a run over several curated shards", () => {
         const children = tg.stores.executions.list({ mapRunArn: run.mapRunArn });
         expect(children.map((c) => c.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
       }
+    }
+
+    // The terminal's progress: a line each time a Map child ends, with the time left while some remain
+    for (const state of ["CountTerms", "Train", "Evaluate"]) {
+      expect(printed, state).toContainEqual(
+        expect.stringMatching(new RegExp(`^  ↻ ${state}: 1/3 children done, [\\d.]+s, ~\\d+s left$`)),
+      );
+      expect(printed, state).toContainEqual(
+        expect.stringMatching(new RegExp(`^  ↻ ${state}: 3/3 children done, [\\d.]+s$`)),
+      );
     }
 
     // The spec is the exact one: a scan of every training row of the curated shards

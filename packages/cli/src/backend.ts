@@ -16,7 +16,7 @@ import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
 import type { GcReport } from "@tollgate/core/registry/retention";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
-import type { ExecutionRecord, HistoryEvent, NewHistoryEvent } from "@tollgate/core/workflow/executions";
+import type { ExecutionRecord, HistoryEvent, MapRunRecord, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import type { LoadedVersion } from "./batch/model.ts";
 import { type Ranked, topClasses } from "./batch/score-file.ts";
 
@@ -76,6 +76,8 @@ export async function predictTexts(model: LoadedVersion, texts: string[], topK =
 
 export interface RunProgress {
   onEvent?: (event: NewHistoryEvent) => void;
+  /** A Distributed Map's counts changed (locally: children started or ended). */
+  onMapRun?: (run: MapRunRecord) => void;
 }
 
 /** The model of the newest successful run, used when a command gets no `--model`. */

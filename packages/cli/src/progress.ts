@@ -1,15 +1,38 @@
+import type { MapRunRecord } from "@tollgate/core/workflow/executions";
 import type { NewHistoryEvent, RunProgress } from "./backend.ts";
+
+/**
+ * A Map Run's progress line: children ended out of total, failures, elapsed time and the time left
+ * at the pace so far, e.g. `  ↻ Train: 2/3 children done, 12.0s, ~6s left`.
+ */
+export function mapRunLine(run: MapRunRecord, now: number): string {
+  const c = run.executionCounts;
+  const failed = c.failed + c.timedOut + c.aborted;
+  const done = c.succeeded + failed;
+  const elapsed = Math.max(0, (now - Date.parse(run.startDate)) / 1000);
+  const left = done > 0 && done < c.total ? `, ~${Math.ceil((elapsed / done) * (c.total - done))}s left` : "";
+  return `  ↻ ${run.stateName}: ${done}/${c.total} children done${failed ? ` (${failed} failed)` : ""}, ${elapsed.toFixed(1)}s${left}`;
+}
 
 /**
  * Prints each state's start and end on stderr while a run goes (long steps show progress). A state
  * whose task failed (and was caught) ends with `✗ <state> (<s>s): <error>`, not with a tick; a failure
- * retried and then passed ends with a tick.
+ * retried and then passed ends with a tick. A Distributed Map prints a line each time a child ends
+ * ({@link mapRunLine}).
  */
 export function progressPrinter(write: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): RunProgress {
   const started = new Map<string, number>();
   let current: string | undefined;
   let failure: string | undefined;
+  const ended = new Map<string, number>();
   return {
+    onMapRun(run: MapRunRecord) {
+      const c = run.executionCounts;
+      const done = c.succeeded + c.failed + c.timedOut + c.aborted;
+      if (done === 0 || ended.get(run.mapRunArn) === done) return;
+      ended.set(run.mapRunArn, done);
+      write(mapRunLine(run, Date.now()));
+    },
     onEvent(event: NewHistoryEvent) {
       const entered = event.stateEnteredEventDetails as { name: string } | undefined;
       const exited = event.stateExitedEventDetails as { name: string } | undefined;
