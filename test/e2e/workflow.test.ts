@@ -120,7 +120,7 @@ describe("the retrain workflow on the embedded runtime", () => {
     const entered = again
       .filter((e) => e.type.endsWith("StateEntered"))
       .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-    expect(entered).toEqual(pathThrough(readAsl(), { Gate: "Approval", Approval: "Promote" }));
+    expect(entered).toEqual(pathThrough(readAsl(), { SpecCounted: "Sharded", Gate: "Approval", Approval: "Promote" }));
     expect(entered).toEqual(expect.arrayContaining(["Etl", "Preprocess", "Train", "Evaluate", "Gate", "Promote"]));
     expect(reopened.stores.executions.get("run-history")?.status).toBe("SUCCEEDED");
   });

@@ -16,7 +16,11 @@ export type FromWorker =
   | { type: "error"; message: string };
 
 let runtime: ChildRuntime | undefined;
-const send = (message: FromWorker) => process.send?.(message);
+// The parent may have gone (an app closed while this worker was still booting): an EPIPE then goes
+// to the callback, not to an unhandled "error" event; "disconnect" ends this process.
+const send = (message: FromWorker) => {
+  if (process.connected) process.send?.(message, undefined, {}, () => {});
+};
 
 process.on("message", (message: ToWorker) => {
   void handle(message).catch((err: unknown) => {
