@@ -150,10 +150,7 @@ export class WorkerPool {
 
   private async killWorkers(workers: Worker[]): Promise<void> {
     const exits = workers.map((w) => this.exited(w));
-    for (const w of workers) {
-      w.killed = true;
-      if (w.process.exitCode === null && w.process.signalCode === null) w.process.kill("SIGKILL");
-    }
+    for (const w of workers) this.sigkill(w);
     await Promise.all(exits);
   }
 
@@ -236,7 +233,7 @@ export class WorkerPool {
         this.dispatch();
       }
     });
-    // A send to a worker that has just died fails with EPIPE; its "exit" event settles its job.
+    // kill() on a process that is already gone emits "error"; its "exit" event settles its job.
     child.on("error", () => {});
     child.on("exit", (code, signal) => {
       clearTimeout(worker.idleTimer);
@@ -254,33 +251,40 @@ export class WorkerPool {
 
   private fail(worker: Worker, err: Error): void {
     this.release(worker)?.reject(err);
+    this.sigkill(worker);
+  }
+
+  private alive(worker: Worker): boolean {
+    return worker.process.exitCode === null && worker.process.signalCode === null;
+  }
+
+  /** Sends SIGKILL once to a live worker; its "exit" handler settles its job. */
+  private sigkill(worker: Worker): void {
+    if (worker.killed || !this.alive(worker)) return;
     worker.killed = true;
-    if (worker.process.exitCode === null) worker.process.kill("SIGKILL");
+    worker.process.kill("SIGKILL");
   }
 
   private exited(worker: Worker): Promise<void> {
-    if (worker.process.exitCode !== null || worker.process.signalCode !== null) return Promise.resolve();
+    if (!this.alive(worker)) return Promise.resolve();
     return new Promise((resolve) => worker.process.once("exit", () => resolve()));
   }
 
   private stop(worker: Worker): Promise<void> {
     const exited = this.exited(worker);
     // A killed worker (SIGKILL sent) only has its exit left to see; writing to it could fail with EPIPE.
-    if (!worker.killed && worker.process.exitCode === null && worker.process.signalCode === null) {
-      if (worker.process.connected) this.send(worker, { type: "exit" });
-      else worker.process.kill("SIGKILL");
-    }
+    if (!worker.killed && this.alive(worker)) this.send(worker, { type: "exit" });
     return exited;
   }
 
   /**
-   * Sends a message unless the channel is already closed. A worker can die between the check and
-   * the write (EPIPE): the error goes to the callback, and the worker's "exit" handler settles it.
+   * Sends a message, or kills the worker when it cannot get it: its channel is closed, or it died
+   * between the check and the write (EPIPE, given to the callback). Its "exit" handler settles it.
    */
   private send(worker: Worker, message: ToWorker): void {
-    if (!worker.process.connected) return;
+    if (!worker.process.connected) return this.sigkill(worker);
     worker.process.send(message, (err) => {
-      if (err && worker.process.exitCode === null) worker.process.kill("SIGKILL");
+      if (err) this.sigkill(worker);
     });
   }
 }
