@@ -282,7 +282,10 @@ export class WorkerPool {
    * between the check and the write (EPIPE, given to the callback). Its "exit" handler settles it.
    */
   private send(worker: Worker, message: ToWorker): void {
-    if (!worker.process.connected) return this.sigkill(worker);
+    if (!worker.process.connected) {
+      this.sigkill(worker);
+      return;
+    }
     worker.process.send(message, (err) => {
       if (err) this.sigkill(worker);
     });
