@@ -13,7 +13,8 @@ import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { splitOf } from "@tollgate/core/ml/split";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterAll, describe, expect, it } from "vitest";
-import { fixtureGate, tempHome, topicRows } from "../helpers/topics.ts";
+import { fixtureGate, tempHome } from "../helpers/topics.ts";
+import { addRaw } from "../reliability/inputs.ts";
 
 let tg: Tollgate | undefined;
 afterAll(() => tg?.close());
@@ -25,13 +26,7 @@ describe("a run over several curated shards", () => {
       etlLimits: { shardRows: 200 },
       scale: { rowsPerChild: 200, specSampleRows: 100 },
     });
-    const key = "raw/topics/sharded.jsonl";
-    await tg.portsFor("test").data.put(
-      key,
-      topicRows(600, 11)
-        .map((r) => JSON.stringify(r))
-        .join("\n"),
-    );
+    const key = await addRaw(tg, "sharded", 600, 11);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
     const printed: string[] = [];
     const execution = await (

@@ -8,7 +8,8 @@ import { openTollgate } from "@tollgate/local/app";
 import { STOP_POLL_MS } from "@tollgate/local/engine/runner";
 import { afterAll, describe, expect, it } from "vitest";
 import { localCli } from "../helpers/cli.ts";
-import { FIXTURE_ENV, fixtureGate, tempHome, topicRows } from "../helpers/topics.ts";
+import { FIXTURE_ENV, fixtureGate, tempHome } from "../helpers/topics.ts";
+import { addRaw } from "../reliability/inputs.ts";
 
 const home = tempHome();
 const cli = localCli({ ...FIXTURE_ENV, TOLLGATE_HOME: home });
@@ -40,13 +41,7 @@ afterAll(async () => {
 
 describe("tollgate stop", () => {
   it("stops a run another runtime is running: ABORTED, ExecutionAborted recorded once, audited, the live model untouched", async () => {
-    const key = "raw/topics/a.jsonl";
-    await tg.portsFor("test").data.put(
-      key,
-      topicRows(300, 1)
-        .map((r) => JSON.stringify(r))
-        .join("\n"),
-    );
+    const key = await addRaw(tg, "a", 300, 1);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.5), seed: 7, sources: [key] };
     const handle = await tg.workflow.start("run-held", input, { startedBy: "test" });
     await inPreprocess;
@@ -91,13 +86,7 @@ describe("tollgate stop", () => {
         },
       },
     });
-    const key = "raw/topics/a.jsonl";
-    await other.portsFor("test").data.put(
-      key,
-      topicRows(100, 1)
-        .map((r) => JSON.stringify(r))
-        .join("\n"),
-    );
+    const key = await addRaw(other, "a", 100, 1);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.5), seed: 7, sources: [key] };
     const handle = await other.workflow.start("run-closed", input, { startedBy: "test" });
     await entering;
