@@ -83,6 +83,8 @@ describe("the one settings schema", () => {
     expect(problem("abc")).toThrow(/^configuration is invalid: TOLLGATE_SEED \(seed\): "abc" is not a number$/);
     expect(problem("1.5")).toThrow(/: "1\.5" is not a whole number$/);
     expect(problem("-3")).toThrow(/: Too small: expected number to be >=0 \(got "-3"\)$/);
+    // A huge value is shown by its start, so the error stays one short line.
+    expect(problem("9".repeat(5000))).toThrow(/: "9{40}…" is not a number$/);
   });
 
   it("writes a deployed function's environment under the same keys", () => {

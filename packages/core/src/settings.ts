@@ -269,10 +269,15 @@ export function readSettings<S extends z.ZodObject>(
   throw new InvalidInputError(`${what} is invalid: ${problems.join("; ")}`);
 }
 
+/** How much of a bad value an error message shows. */
+const SHOWN_CHARS = 40;
+
 /** One setting's problem in a user's words, with the value it was given. */
 function problemOf(issue: z.core.$ZodIssue, value: unknown): string {
   if (value === undefined) return issue.code === "invalid_type" ? "not set (required)" : issue.message;
-  const given = JSON.stringify(typeof value === "string" ? value : String(value));
+  const text = String(value);
+  // A value pasted by mistake can be huge: the error line shows its start.
+  const given = JSON.stringify(text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS)}…` : text);
   if (issue.code === "invalid_type" && issue.expected === "number") return `${given} is not a number`;
   if (issue.code === "invalid_type" && issue.expected === "int") return `${given} is not a whole number`;
   return `${issue.message} (got ${given})`;
