@@ -4,7 +4,8 @@
  * CountTerms Map counts it (3 children) and MergeTerms writes the exact spec; Select chooses the
  * hyperparameters, the Train Map runs 3 children per round in worker processes, Merge averages them,
  * the Evaluate Map scores 3 shards and Score sums their counts. The CLI's progress printer shows each
- * Map's children done out of total and the time left.
+ * Map's children done out of total and the time left. `tollgate show` (the CLI on the same home) shows
+ * each Map state's child counts, lists a Map state's children (`--map`) and opens a child.
  */
 import { progressPrinter } from "@tollgate/cli/progress";
 import { CuratedRow, Manifest } from "@tollgate/core/contracts";
@@ -13,16 +14,18 @@ import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { splitOf } from "@tollgate/core/ml/split";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterAll, describe, expect, it } from "vitest";
-import { fixtureGate, tempHome } from "../helpers/topics.ts";
+import { localCli } from "../helpers/cli.ts";
+import { FIXTURE_ENV, fixtureGate, tempHome } from "../helpers/topics.ts";
 import { addRaw } from "../reliability/inputs.ts";
 
 let tg: Tollgate | undefined;
 afterAll(() => tg?.close());
+const home = tempHome();
 
 describe("a run over several curated shards", () => {
   it("counts the spec, selects, trains and evaluates in several Map children, and promotes", async () => {
     tg = openTollgate({
-      home: tempHome(),
+      home,
       etlLimits: { shardRows: 200 },
       scale: { rowsPerChild: 200, specSampleRows: 100 },
     });
@@ -102,5 +105,85 @@ describe("a run over several curated shards", () => {
     expect(output.evaluation.testRows).toBe(test);
     expect(output.decision.decision).toBe("promoted");
     expect(output.evaluation.accuracy).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+interface ShowJson {
+  execution: { name: string; mapRunArn?: string; input: unknown; output: unknown };
+  parent: { name: string; stateName: string; mapRunArn: string; index: number } | null;
+  states: { name: string; type: string; mapRunArn?: string }[];
+  mapRuns: {
+    mapRunArn: string;
+    stateName: string;
+    status: string;
+    executionCounts: { total: number; succeeded: number; failed: number; running: number; pending: number };
+    itemCounts: { total: number };
+    toleratedFailurePercentage: number;
+    resultWriter: { bucket: string; key: string } | null;
+    children?: { name: string; index: number; status: string; durationMs: number }[];
+  }[];
+}
+
+describe("tollgate show of a sharded run", () => {
+  const cli = localCli({ ...FIXTURE_ENV, TOLLGATE_HOME: home });
+
+  it("shows each Map state's child counts, lists a Map state's children and opens a child", async () => {
+    expect(tg, "the sharded run above ran first").toBeDefined();
+    const text = await cli.tollgate("show", "sharded-1");
+    expect(text).toMatch(/^CountTerms\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
+    expect(text).toMatch(/^Train\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
+    expect(text).toMatch(/^Evaluate\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
+
+    // --json: every Map Run with its counts and where its ResultWriter wrote
+    const shown = await cli.json<ShowJson>("show", "sharded-1");
+    expect(shown.parent).toBeNull();
+    const mapStates = shown.states.filter((s) => s.type === "Map");
+    expect(shown.mapRuns.map((r) => r.mapRunArn)).toEqual(mapStates.map((s) => s.mapRunArn));
+    for (const run of shown.mapRuns) {
+      expect(run).toMatchObject({ status: "SUCCEEDED", toleratedFailurePercentage: 0 });
+      expect(run.executionCounts).toMatchObject({ total: 3, succeeded: 3, failed: 0, running: 0, pending: 0 });
+      expect(run.resultWriter?.bucket).toBe("tollgate-data");
+      expect(run.resultWriter?.key).toMatch(/^runs\/sharded-1\/maps\/(terms|train|evaluate)\/.+\/manifest\.json$/);
+      expect(await tg?.stores.objects.data.exists(run.resultWriter?.key ?? "")).toBe(true);
+    }
+
+    // --map: the children of every Train round, each with its status and duration
+    const listed = await cli.tollgate("show", "sharded-1", "--map", "Train");
+    const rounds = shown.mapRuns.filter((r) => r.stateName === "Train").length;
+    expect(listed.match(/^Train map run \d+ of \d+ {3}SUCCEEDED {3}3 children: 3 ✓/gm)).toHaveLength(rounds);
+    const trainJson = await cli.json<ShowJson>("show", "sharded-1", "--map", "Train");
+    const firstRound = trainJson.mapRuns.find((r) => r.stateName === "Train");
+    const children = firstRound?.children ?? [];
+    expect(children.map((c) => [c.index, c.status])).toEqual([
+      [0, "SUCCEEDED"],
+      [1, "SUCCEEDED"],
+      [2, "SUCCEEDED"],
+    ]);
+    for (const c of children) {
+      expect(c.durationMs).toBeGreaterThan(0);
+      expect(listed).toMatch(new RegExp(`^${c.name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\s+SUCCEEDED\\s`, "m"));
+    }
+    await expect(cli.tollgate("show", "sharded-1", "--map", "Gate")).rejects.toThrow(
+      "run sharded-1 has no Map Run of state Gate (its Map states: CountTerms, Train, Evaluate)",
+    );
+
+    // a child opens on its own: its states, input and output, and its parent
+    const child = children[1]?.name ?? "";
+    const childText = await cli.tollgate("show", child);
+    expect(childText).toContain(`run       ${child}`);
+    expect(childText).toMatch(/^child of {2}sharded-1 {3}Map state Train, item 1 /m);
+    expect(childText).toMatch(/^TrainShard\s+Task\s+succeeded\s+[\d.]+s/m);
+    const childJson = await cli.json<ShowJson & { events: { type: string }[] }>("show", child);
+    expect(childJson.parent).toEqual({
+      name: "sharded-1",
+      stateName: "Train",
+      mapRunArn: firstRound?.mapRunArn,
+      index: 1,
+    });
+    expect(childJson.execution.mapRunArn).toBe(firstRound?.mapRunArn);
+    expect(childJson.execution.input).toMatchObject({ BatchInput: { runId: "sharded-1" }, Items: [{}] });
+    expect(childJson.execution.output).toMatchObject({ examples: expect.any(Number), key: expect.any(String) });
+    expect(childJson.events.map((e) => e.type)).toContain("TaskSucceeded");
+    expect(childJson.mapRuns).toEqual([]);
   });
 });

@@ -6,18 +6,23 @@
 import {
   DescribeExecutionCommand,
   type DescribeExecutionOutput,
+  DescribeMapRunCommand,
+  type DescribeMapRunOutput,
   ExecutionDoesNotExist,
   type ExecutionStatus,
   paginateGetExecutionHistory,
   paginateListExecutions,
+  paginateListMapRuns,
   RedriveExecutionCommand,
+  ResourceNotFound,
   type SFNClient,
   type HistoryEvent as SfnHistoryEvent,
   StartExecutionCommand,
   StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { ExecutionNotFoundError, ExecutionNotRunningError } from "@tollgate/core/errors";
-import type { ExecutionRecord, HistoryEvent } from "@tollgate/core/workflow/executions";
+import type { ExecutionRecord, HistoryEvent, MapRunCounts, MapRunRecord } from "@tollgate/core/workflow/executions";
+import { arnTail, type MapRunChild, toChild } from "@tollgate/core/workflow/map-runs";
 import type { ExecutionStarter } from "@tollgate/core/workflow/upload-trigger";
 
 /** An execution as DescribeExecution describes it (the local store records the same fields). */
@@ -31,6 +36,10 @@ export interface ListedExecution {
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+
+/** An execution's ARN: `name` itself when it is one (a Map Run's child), else the state machine's execution `name`. */
+const arnOf = (stateMachineArn: string, name: string) =>
+  name.startsWith("arn:") ? name : executionArn(stateMachineArn, name);
 
 /** The execution's ARN. @example executionArn("arn:aws:states:eu-west-1:1:stateMachine:Retrain", "r1") // "arn:aws:states:eu-west-1:1:execution:Retrain:r1" */
 export function executionArn(stateMachineArn: string, name: string): string {
@@ -52,6 +61,44 @@ export function toSummary(out: DescribeExecutionOutput): AwsExecutionSummary {
     startDate: iso(out.startDate) ?? "",
     stopDate: iso(out.stopDate),
     redriveCount: out.redriveCount ?? 0,
+    ...(out.mapRunArn ? { mapRunArn: out.mapRunArn } : {}),
+  };
+}
+
+const countsOf = (c: { [K in keyof MapRunCounts]?: number | undefined } | undefined): MapRunCounts => ({
+  pending: c?.pending ?? 0,
+  running: c?.running ?? 0,
+  succeeded: c?.succeeded ?? 0,
+  failed: c?.failed ?? 0,
+  timedOut: c?.timedOut ?? 0,
+  aborted: c?.aborted ?? 0,
+  total: c?.total ?? 0,
+  resultsWritten: c?.resultsWritten ?? 0,
+  failuresNotRedrivable: c?.failuresNotRedrivable ?? 0,
+  pendingRedrive: c?.pendingRedrive ?? 0,
+});
+
+/**
+ * DescribeMapRun's answer as the local store records a Map Run. `stateName` is the Map Run's label
+ * (`…:mapRun:<machine>/<label>:<id>`): the Map state's name unless the state sets a `Label`.
+ */
+export function toMapRun(out: DescribeMapRunOutput): MapRunRecord {
+  const arn = out.mapRunArn ?? "";
+  const machine = arn.split(":mapRun:")[1] ?? "";
+  return {
+    mapRunArn: arn,
+    executionArn: out.executionArn ?? "",
+    stateName: machine.slice(machine.indexOf("/") + 1, machine.lastIndexOf(":")),
+    status: out.status ?? "RUNNING",
+    startDate: iso(out.startDate) ?? "",
+    stopDate: iso(out.stopDate),
+    maxConcurrency: out.maxConcurrency ?? 0,
+    toleratedFailurePercentage: out.toleratedFailurePercentage ?? 0,
+    toleratedFailureCount: out.toleratedFailureCount ?? 0,
+    itemCounts: countsOf(out.itemCounts),
+    executionCounts: countsOf(out.executionCounts),
+    redriveCount: out.redriveCount ?? 0,
+    redriveDate: iso(out.redriveDate),
   };
 }
 
@@ -101,7 +148,7 @@ export class StepFunctionsRuns implements ExecutionStarter {
   async describe(name: string): Promise<AwsExecutionSummary> {
     try {
       return toSummary(
-        await this.sfn.send(new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) })),
+        await this.sfn.send(new DescribeExecutionCommand({ executionArn: arnOf(this.stateMachineArn, name) })),
       );
     } catch (err) {
       if (err instanceof ExecutionDoesNotExist || (err instanceof Error && err.name === "ExecutionDoesNotExist")) {
@@ -116,16 +163,61 @@ export class StepFunctionsRuns implements ExecutionStarter {
     const events: HistoryEvent[] = [];
     const pages = paginateGetExecutionHistory(
       { client: this.sfn, pageSize: 1000 },
-      { executionArn: executionArn(this.stateMachineArn, name), includeExecutionData: true },
+      { executionArn: arnOf(this.stateMachineArn, name), includeExecutionData: true },
     );
     for await (const page of pages) for (const e of page.events ?? []) events.push(toHistoryEvent(e));
     return events;
   }
 
+  /** ListMapRuns (all pages) then DescribeMapRun of each: the Map Runs of run `name`, oldest first. */
+  async mapRuns(name: string): Promise<MapRunRecord[]> {
+    const arns: string[] = [];
+    const pages = paginateListMapRuns(
+      { client: this.sfn, pageSize: 1000 },
+      { executionArn: arnOf(this.stateMachineArn, name) },
+    );
+    for await (const page of pages) for (const r of page.mapRuns ?? []) if (r.mapRunArn) arns.push(r.mapRunArn);
+    const runs = await Promise.all(arns.map((arn) => this.describeMapRun(arn)));
+    return runs.sort((a, b) => a.startDate.localeCompare(b.startDate));
+  }
+
+  /** DescribeMapRun. @throws ExecutionNotFoundError when there is no such Map Run. */
+  async describeMapRun(mapRunArn: string): Promise<MapRunRecord> {
+    try {
+      return toMapRun(await this.sfn.send(new DescribeMapRunCommand({ mapRunArn })));
+    } catch (err) {
+      if (err instanceof ResourceNotFound || (err instanceof Error && err.name === "ResourceNotFound")) {
+        throw new ExecutionNotFoundError(`no Map Run ${mapRunArn}`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  /** ListExecutions by Map Run (all pages): its children, oldest first, each named by its execution ARN. */
+  async mapRunChildren(mapRunArn: string): Promise<MapRunChild[]> {
+    const children: MapRunChild[] = [];
+    for await (const page of paginateListExecutions({ client: this.sfn, pageSize: 1000 }, { mapRunArn })) {
+      for (const e of page.executions ?? []) {
+        children.push(
+          toChild(
+            {
+              name: e.name ?? arnTail(e.executionArn ?? ""),
+              status: e.status === "PENDING_REDRIVE" || !e.status ? "RUNNING" : e.status,
+              startDate: iso(e.startDate) ?? "",
+              stopDate: iso(e.stopDate),
+            },
+            e.executionArn ?? "",
+          ),
+        );
+      }
+    }
+    return children.sort((a, b) => a.startDate.localeCompare(b.startDate));
+  }
+
   /** RedriveExecution: restarts a failed run from the state that failed (`ExecutionNotRedrivable` otherwise). */
   async redrive(name: string): Promise<void> {
     await this.describe(name);
-    await this.sfn.send(new RedriveExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }));
+    await this.sfn.send(new RedriveExecutionCommand({ executionArn: arnOf(this.stateMachineArn, name) }));
   }
 
   /** StopExecution: a running run ends ABORTED (`ExecutionNotRunningError` when it has already ended). */

@@ -17,6 +17,7 @@ import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-deta
 import type { GcReport } from "@tollgate/core/registry/retention";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 import type { ExecutionRecord, HistoryEvent, MapRunRecord, NewHistoryEvent } from "@tollgate/core/workflow/executions";
+import type { MapRunChild } from "@tollgate/core/workflow/map-runs";
 import type { LoadedVersion } from "./batch/model.ts";
 import { type Ranked, topClasses } from "./batch/score-file.ts";
 
@@ -24,7 +25,8 @@ import { type Ranked, topClasses } from "./batch/score-file.ts";
 export type ExecutionSummary = Pick<
   ExecutionRecord,
   "name" | "status" | "input" | "output" | "error" | "cause" | "startDate" | "stopDate" | "redriveCount"
->;
+> &
+  Pick<Partial<ExecutionRecord>, "mapRunArn">;
 
 export type { HistoryEvent, NewHistoryEvent };
 
@@ -103,6 +105,12 @@ export interface Backend {
   listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]>;
   describeExecution(name: string): Promise<ExecutionSummary>;
   history(name: string): Promise<HistoryEvent[]>;
+  /** ListMapRuns + DescribeMapRun: the Map Runs a run started, oldest first, with their counts. */
+  mapRuns(name: string): Promise<MapRunRecord[]>;
+  /** DescribeMapRun. @throws ExecutionNotFoundError when there is no such Map Run. */
+  describeMapRun(mapRunArn: string): Promise<MapRunRecord>;
+  /** ListExecutions by Map Run: its child executions (by item locally), each named as `show` opens it. */
+  mapRunChildren(mapRunArn: string): Promise<MapRunChild[]>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   listModels(modelName: string): Promise<{ versions: ModelVersionRecord[]; live: LivePointer | undefined }>;
   /** A version the gate did not pass needs a `reason` (core's promoteVersion). */

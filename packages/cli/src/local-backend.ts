@@ -12,6 +12,7 @@ import { compareVersions, modelDetail } from "@tollgate/core/registry/model-deta
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { collectModels } from "@tollgate/core/registry/retention";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
+import { toChild } from "@tollgate/core/workflow/map-runs";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
 import { runInput, runName } from "@tollgate/local/run-request";
@@ -87,6 +88,21 @@ export class LocalBackend implements Backend {
   async history(name: string) {
     await this.describeExecution(name);
     return this.tg.stores.executions.history(name);
+  }
+
+  async mapRuns(name: string) {
+    await this.describeExecution(name);
+    return this.tg.stores.mapRuns.list(name);
+  }
+
+  async describeMapRun(mapRunArn: string) {
+    const run = this.tg.stores.mapRuns.get(mapRunArn);
+    if (!run) throw new ExecutionNotFoundError(`no Map Run ${mapRunArn}`);
+    return run;
+  }
+
+  async mapRunChildren(mapRunArn: string) {
+    return this.tg.stores.executions.list({ mapRunArn }).map((e) => toChild(e));
   }
 
   getRun(runId: string) {

@@ -11,6 +11,16 @@ import { z } from "zod";
 export const jsonOption = () => new Option("--json", "print JSON");
 /** A parser that checks a name (dataset, model, run) before anything is read or written. */
 export const nameParser = (kind: NameKind, label: string) => (value: string) => checkName(kind, value, label);
+/**
+ * `show`'s argument: a run's name, or a Distributed Map child's — locally `<run>-<event id>/<item>`, on a
+ * stage its execution ARN (Step Functions names children by UUID under the Map's own state machine).
+ */
+export function executionRefParser(value: string): string {
+  if (/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:execution:\S+$/.test(value)) return value;
+  const child = /^(.+)-\d{1,9}\/\d{1,9}$/.exec(value);
+  checkName("run", child ? (child[1] ?? "") : value, "run");
+  return value;
+}
 export const modelOption = () =>
   new Option("--model <name>", "model name (default: that of the newest successful run)").argParser(
     nameParser("model", "--model"),

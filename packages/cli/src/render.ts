@@ -3,6 +3,7 @@
  * local store and a deployed stage's Step Functions history render the same way.
  */
 import type { AuditRecord, DecisionRecord, LivePointer, ModelVersionRecord, RunRecord } from "@tollgate/core/contracts";
+import { childCounts, type MapRunView, type ParentRun } from "@tollgate/core/workflow/map-runs";
 import { causeMessage, ms, runState, stateTimeline } from "@tollgate/core/workflow/timeline";
 import type { ExecutionSummary, HistoryEvent } from "./backend.ts";
 
@@ -96,11 +97,23 @@ function gateExtras(gate: NonNullable<RunOutput["gate"]>): string {
   return parts.length > 0 ? `   ${parts.join("   ")}` : "";
 }
 
-export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], run: RunRecord | undefined): string {
+export function renderShow(
+  execution: ExecutionSummary,
+  events: HistoryEvent[],
+  run: RunRecord | undefined,
+  mapRuns: MapRunView[] = [],
+  parent: ParentRun | null = null,
+): string {
   const timeline = stateTimeline(events);
   const out = runState(execution, events) as RunOutput;
+  const counts = new Map(mapRuns.map((r) => [r.mapRunArn, childCounts(r.executionCounts)]));
   const lines = [
     `run       ${execution.name}`,
+    ...(parent
+      ? [
+          `child of  ${parent.name}   Map state ${parent.stateName}${parent.index === null ? "" : `, item ${parent.index}`}   (\`tollgate show ${parent.name} --map ${parent.stateName}\` lists its siblings)`,
+        ]
+      : []),
     `status    ${execution.status}   started ${execution.startDate}   duration ${seconds(duration(execution))}${execution.redriveCount ? `   redriven ${execution.redriveCount}×` : ""}`,
     "",
     table(
@@ -110,9 +123,16 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
         r.type,
         r.status,
         seconds(r.durationMs),
-        [r.attempts > 1 ? `${r.attempts} attempts` : "", r.error ?? ""].filter(Boolean).join("; "),
+        [
+          r.mapRunArn ? (counts.get(r.mapRunArn) ?? "") : "",
+          r.attempts > 1 ? `${r.attempts} attempts` : "",
+          r.error ?? "",
+        ]
+          .filter(Boolean)
+          .join("; "),
       ]),
     ),
+    ...(counts.size > 0 ? [`(\`tollgate show ${execution.name} --map <state>\` lists a Map state's children)`] : []),
     "",
   ];
   if (out.prepared?.datasetVersion) {
@@ -143,6 +163,28 @@ export function renderShow(execution: ExecutionSummary, events: HistoryEvent[], 
   if (decision) lines.push(`decision  ${decision.toUpperCase()}: ${out.decision?.reason ?? run?.reason ?? ""}`);
   if (execution.status === "FAILED") lines.push(`error     ${execution.error ?? ""}: ${causeMessage(execution.cause)}`);
   return lines.join("\n");
+}
+
+/**
+ * The children of a Map state's runs (one per loop round or retry), each under a line with its counts,
+ * item counts, tolerance and where its ResultWriter wrote; each child's name opens it with `tollgate show`.
+ */
+export function renderMapChildren(run: string, state: string, mapRuns: MapRunView[]): string {
+  const ofState = mapRuns.filter((r) => r.stateName === state);
+  return ofState
+    .map((r, i) => {
+      const items = r.itemCounts;
+      const writer = r.resultWriter ? `   results s3://${r.resultWriter.bucket}/${r.resultWriter.key}` : "";
+      return [
+        `${state} map run ${i + 1} of ${ofState.length}   ${r.status}   ${childCounts(r.executionCounts)}   ${items.total} items   tolerated ${r.toleratedFailurePercentage}% / ${r.toleratedFailureCount}${r.redriveCount ? `   redriven ${r.redriveCount}×` : ""}${writer}`,
+        table(
+          ["CHILD", "STATUS", "STARTED", "DURATION"],
+          (r.children ?? []).map((c) => [c.name, c.status, c.startDate, seconds(c.durationMs)]),
+        ),
+      ].join("\n");
+    })
+    .concat(`(\`tollgate show <child>\` opens a child of ${run}: its own states, input and output)`)
+    .join("\n\n");
 }
 
 /** Decisions as a table, newest first: when, what, which version, who, why. */

@@ -131,6 +131,18 @@ export class AwsBackend implements Backend, EtlSource {
     return runs.history(name);
   }
 
+  async mapRuns(name: string) {
+    return (await this.use()).runs.mapRuns(name);
+  }
+
+  async describeMapRun(mapRunArn: string) {
+    return (await this.use()).runs.describeMapRun(mapRunArn);
+  }
+
+  async mapRunChildren(mapRunArn: string) {
+    return (await this.use()).runs.mapRunChildren(mapRunArn);
+  }
+
   async etlJobRun(events: HistoryEvent[]): Promise<EtlJobRun | undefined> {
     return etlFromGlue((await this.use()).ctx.clients.glue, events);
   }

@@ -2,7 +2,12 @@
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { S3Client } from "@aws-sdk/client-s3";
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListMapRunsCommand,
+  SFNClient,
+} from "@aws-sdk/client-sfn";
 import { DynamoDBDocumentClient, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach } from "vitest";
@@ -18,6 +23,7 @@ export const registryDoc = mockClient(DynamoDBDocumentClient);
 beforeEach(() => {
   for (const m of [sfn, glue, cloudTrail, s3, registryDoc]) m.reset();
   registryDoc.on(GetCommand).resolves({});
+  sfn.on(ListMapRunsCommand).resolves({ mapRuns: [] }); // the fixture run's history has no Map Run
 });
 
 /** Answers DescribeExecution and GetExecutionHistory (in pages of 7) for `name` with the fixture run. */

@@ -1,13 +1,20 @@
 /**
  * One history, two backends: a real run on the embedded runtime, then the same execution, history
- * (as GetExecutionHistory pages), run record and Glue job run served to the AWS backend through
+ * (as GetExecutionHistory pages), Map Runs (ListMapRuns, DescribeMapRun), run record and Glue job run served to the AWS backend through
  * mocked SDK clients. `show` must print the same text and the same JSON from both.
  */
 import { GetJobRunCommand, type JobRun } from "@aws-sdk/client-glue";
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from "@aws-sdk/client-sfn";
+import {
+  DescribeExecutionCommand,
+  DescribeMapRunCommand,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListMapRunsCommand,
+} from "@aws-sdk/client-sfn";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { jobRunInHistory } from "@tollgate/aws/glue";
+import type { MapRunRecord } from "@tollgate/core/workflow/executions";
 import { readConfig } from "@tollgate/local/config";
 import { openLocalStores } from "@tollgate/local/stores";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -48,6 +55,17 @@ function describeAnswer(e: ExecutionSummary & { executionArn?: string; stateMach
   };
 }
 
+/** What DescribeMapRun would answer for a local Map Run (dates as Date; no state name: its ARN carries the label). */
+function describeMapRunAnswer({ stateName: _, startDate, stopDate, redriveDate, ...rest }: MapRunRecord) {
+  return {
+    ...rest,
+    status: rest.status as "SUCCEEDED",
+    startDate: new Date(startDate),
+    ...(stopDate ? { stopDate: new Date(stopDate) } : {}),
+    ...(redriveDate ? { redriveDate: new Date(redriveDate) } : {}),
+  };
+}
+
 /** The local events as GetExecutionHistory events (timestamps as Date). */
 const historyAnswer = (events: LocalEvent[]) =>
   events.map(({ timestamp, ...rest }) => ({ ...rest, timestamp: new Date(timestamp) }) as HistoryEvent);
@@ -67,6 +85,18 @@ describe("show renders the same from the local store and from Step Functions", (
         .on(GetExecutionHistoryCommand, input)
         .resolves({ events: page.items, ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
     });
+    const mapRuns = await local.mapRuns(name);
+    expect(mapRuns.map((r) => r.stateName)).toEqual(["Train", "Evaluate"]);
+    sfn.on(ListMapRunsCommand).resolves({
+      mapRuns: mapRuns.map((r) => ({
+        executionArn: r.executionArn,
+        mapRunArn: r.mapRunArn,
+        stateMachineArn: `${r.executionArn}/${r.stateName}`,
+        startDate: new Date(r.startDate),
+      })),
+    });
+    for (const r of mapRuns)
+      sfn.on(DescribeMapRunCommand, { mapRunArn: r.mapRunArn }).resolves(describeMapRunAnswer(r));
     registryDoc
       .on(GetCommand, { Key: { pk: `RUN#${name}`, sk: "RUN" } })
       .resolves({ Item: { pk: `RUN#${name}`, sk: "RUN", ...run } });
@@ -100,5 +130,6 @@ describe("show renders the same from the local store and from Step Functions", (
       expect(localText).toContain(`\n${state} `);
     expect(localText).toMatch(/^etl\s+tollgate-etl jr_[0-9a-f]+\s+SUCCEEDED/m);
     expect(localText).toMatch(/^data\s+read 500\s+valid/m);
+    expect(localText).toMatch(/^Train\s+Map\s+succeeded\s+[\d.]+s\s+1 child: 1 ✓$/m);
   });
 });
