@@ -8,7 +8,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { StepFunctionsRuns } from "@tollgate/aws";
 import { tryJsonParse } from "@tollgate/core/json";
 import { logger as rootLogger } from "@tollgate/core/logger";
-import { GATE_SETTINGS, readSettings, Settings } from "@tollgate/core/settings";
+import { GATE_SETTINGS, readSettings, Settings, TRAINING_SETTINGS } from "@tollgate/core/settings";
 import {
   datasetOf,
   type ExecutionStarter,
@@ -27,6 +27,7 @@ export const TriggerLambdaSettings = Settings.pick({
   ...GATE_SETTINGS,
   seed: true,
   datasetSettings: true,
+  ...TRAINING_SETTINGS,
 });
 
 /** What the trigger handler needs; the Lambda builds it from its environment. */

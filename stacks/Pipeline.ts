@@ -10,6 +10,7 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from "aws-cdk-lib/aws-stepfunctions";
 import { type StackContext, use } from "sst/constructs";
 import { useProject } from "sst/project.js";
+import { trainingOptionsOf } from "../packages/core/src/settings.ts";
 import { type AslDefinition, type LambdaStep, lambdaSteps } from "../packages/core/src/workflow/asl.ts";
 import { type StoreAccess, storeStatements } from "./access.ts";
 import { etlJob } from "./etl.ts";
@@ -251,6 +252,8 @@ export function Pipeline({ stack }: StackContext) {
     MinAccuracy: String(settings.minAccuracy),
     MinGain: String(settings.minGain),
     Seed: String(settings.seed),
+    // the training options (tollgate.config.json `training`, JSON), for `run --stage` as for the trigger
+    TrainingOptions: JSON.stringify(trainingOptionsOf(settings)),
     // per-dataset gate and seed (tollgate.config.json `datasets`), for `run --stage` as for the trigger
     ...(Object.keys(settings.datasetSettings).length
       ? { DatasetSettings: JSON.stringify(settings.datasetSettings) }

@@ -5,7 +5,14 @@
  */
 // relative, not @tollgate/core: SST bundles local files into the config but loads packages with plain Node
 import { datasetRunSettings, withConfigFile } from "../packages/core/src/config-file.ts";
-import { GATE_SETTINGS, LogLevel, readSettings, Settings, settingsEnv } from "../packages/core/src/settings.ts";
+import {
+  GATE_SETTINGS,
+  LogLevel,
+  readSettings,
+  Settings,
+  settingsEnv,
+  TRAINING_SETTINGS,
+} from "../packages/core/src/settings.ts";
 
 export { settingsEnv };
 
@@ -13,6 +20,7 @@ export const DeploySettings = Settings.pick({
   coalesceSeconds: true,
   ...GATE_SETTINGS,
   seed: true,
+  ...TRAINING_SETTINGS,
   mapConcurrency: true,
   rowsPerChild: true,
   specSampleRows: true,

@@ -72,6 +72,14 @@ export function retrainTrigger(
       minTestRows: settings.minTestRows,
       approval: settings.approval,
       seed: settings.seed,
+      // the training options (tollgate.config.json `training`): each run's input carries them
+      selectionBudget: settings.selectionBudget,
+      learningRate: settings.learningRate,
+      l2: settings.l2,
+      ngramMax: settings.ngramMax,
+      minDf: settings.minDf,
+      maxEpochs: settings.maxEpochs,
+      patience: settings.patience,
       datasetSettings: Object.keys(settings.datasetSettings).length
         ? JSON.stringify(settings.datasetSettings)
         : undefined,

@@ -35,6 +35,7 @@ describe("deploy settings", () => {
       minTestRows: 200,
       approval: "auto",
       seed: 42,
+      selectionBudget: 3, // the training options: the budget only (nothing pinned)
       mapConcurrency: 100,
       rowsPerChild: 1_000_000,
       specSampleRows: 1_000_000,

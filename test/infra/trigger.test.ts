@@ -83,6 +83,7 @@ describe("planRuns", () => {
           modelName: "reviews",
           gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 200 },
           seed: 42,
+          trainingOptions: { selectionBudget: 3 },
           sources: ["s3://tollgate-data/raw/reviews/a.jsonl#v1", "s3://tollgate-data/raw/reviews/b.jsonl#v1"],
           force: false,
         },

@@ -11,6 +11,7 @@ const run = (over: Partial<RunInput> = {}): RunInput => ({
   modelName: "topics",
   gate: { minAccuracy: 0.5, minGain: 0, minTestRows: 1 },
   seed: 42,
+  trainingOptions: { selectionBudget: 3 },
   sources: [],
   force: false,
   ...over,

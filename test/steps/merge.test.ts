@@ -50,6 +50,7 @@ const input = (prepared: Awaited<ReturnType<typeof children>>["prepared"], n: nu
   children: n,
   results: results as Awaited<ReturnType<typeof putMapResults>>,
   training: STARTED,
+  trainingOptions: { selectionBudget: 3 },
 });
 
 describe("Merge", () => {

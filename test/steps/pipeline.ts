@@ -8,6 +8,7 @@ import {
   type PreprocessOutput,
   type ScaleSettings,
   ShardItem,
+  type TrainingOptions,
   type TrainingState,
   type TrainOutput,
 } from "@tollgate/core/contracts";
@@ -86,10 +87,22 @@ export async function countedSpec(
 }
 
 /** Select (when sharded), then rounds of the Train Map and Merge until Merge stops. */
-export async function trainRounds(ports: StepPorts, runId: string, prepared: PreprocessOutput, seed = 42) {
+export async function trainRounds(
+  ports: StepPorts,
+  runId: string,
+  prepared: PreprocessOutput,
+  seed = 42,
+  trainingOptions: TrainingOptions = { selectionBudget: 3 },
+) {
   let training =
     prepared.fanOut.children > 1
-      ? await select(ports, { runId, seed, featureSpecKey: prepared.featureSpecKey, samples: prepared.samples })
+      ? await select(ports, {
+          runId,
+          seed,
+          trainingOptions,
+          featureSpecKey: prepared.featureSpecKey,
+          samples: prepared.samples,
+        })
       : ONE_CHILD;
   const jobs = await batches(ports, prepared);
   do {
@@ -100,6 +113,7 @@ export async function trainRounds(ports: StepPorts, runId: string, prepared: Pre
         dataset: "topics",
         modelName: "topics",
         seed,
+        trainingOptions,
         featureSpecKey: prepared.featureSpecKey,
         validationSampleKey: prepared.samples.validation,
         training,
@@ -114,6 +128,7 @@ export async function trainRounds(ports: StepPorts, runId: string, prepared: Pre
       children: jobs.length,
       results,
       training,
+      trainingOptions,
     });
   } while (training.continue);
   return training;
@@ -135,7 +150,14 @@ export async function trainedCandidate(
   });
   await countedSpec(ports, runId, prepared, manifestKey, options.countPerShard);
   const training = await trainRounds(ports, runId, prepared);
-  const trained = await exportModel(ports, { runId, modelName: "topics", seed: 42, prepared, training });
+  const trained = await exportModel(ports, {
+    runId,
+    modelName: "topics",
+    seed: 42,
+    trainingOptions: { selectionBudget: 3 },
+    prepared,
+    training,
+  });
   return { prepared, training, trained };
 }
 

@@ -80,6 +80,7 @@ describe("Training with one child", () => {
       dataset: "topics",
       modelName: "topics",
       seed: 42,
+      trainingOptions: { selectionBudget: 3 },
       featureSpecKey: prepared.featureSpecKey,
       validationSampleKey: prepared.samples.validation,
       training: ONE_CHILD,

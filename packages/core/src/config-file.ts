@@ -12,7 +12,16 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { datasetName } from "./contracts.ts";
 import { InvalidInputError } from "./errors.ts";
-import { type DatasetRunSettings, GATE_SETTINGS, gateOf, readSettings, SETTINGS_ENV, Settings } from "./settings.ts";
+import {
+  type DatasetRunSettings,
+  GATE_SETTINGS,
+  gateOf,
+  readSettings,
+  SETTINGS_ENV,
+  Settings,
+  TRAINING_SETTINGS,
+  trainingOptionsOf,
+} from "./settings.ts";
 
 /** The settings a file may set (not the ones a deployment fills in, such as bucket names). */
 const FILE_SETTINGS = {
@@ -27,19 +36,34 @@ const FILE_SETTINGS = {
   maxBatchTexts: true,
 } as const;
 
-/** What a file may set for one dataset (`datasets.<name>`): a run's gate and training seed. */
+/** The file's `training` object: the selection budget and pinned hyperparameters. */
+const TrainingFile = Settings.pick(TRAINING_SETTINGS)
+  .partial()
+  .strict()
+  .describe("training: the selection budget and the hyperparameters to pin (unset ones are chosen on validation)");
+
+/** What a file may set for one dataset (`datasets.<name>`): a run's gate, training seed and `training`. */
 const DATASET_SETTINGS = { ...GATE_SETTINGS, seed: true } as const;
-export const DatasetOverrides = Settings.pick(DATASET_SETTINGS).partial().strict();
+export const DatasetOverrides = Settings.pick(DATASET_SETTINGS)
+  .partial()
+  .extend({ training: TrainingFile.optional() })
+  .strict();
+
+/** Every setting of a run of one dataset, flat (the file's `training` fields at the top). */
+const RUN_SETTINGS = { ...DATASET_SETTINGS, ...TRAINING_SETTINGS } as const;
 
 /** The file's schema: each field optional (absent: the environment or the default decides). */
 export const ConfigFile = Settings.pick(FILE_SETTINGS)
   .partial()
   .extend({
     $schema: z.string().optional().describe("the JSON Schema, for editors"),
+    training: TrainingFile.optional(),
     datasets: z
       .record(datasetName, DatasetOverrides)
       .optional()
-      .describe("per-dataset gate and seed: a run of that dataset takes them over the file's top-level values"),
+      .describe(
+        "per-dataset gate, seed and training: a run of that dataset takes them over the file's top-level values",
+      ),
   })
   .strict();
 export type ConfigFile = z.infer<typeof ConfigFile>;
@@ -84,11 +108,17 @@ export function readConfigFile(path: string): ConfigFile {
     const given = (o: unknown) => new Set(Object.keys(o as object));
     const only = <T extends object>(value: T, keys: Set<string>) =>
       Object.fromEntries(Object.entries(value).filter(([k]) => keys.has(k)));
-    const file = only(parsed.data, given(raw)) as ConfigFile;
+    type Level = { training?: object | undefined };
+    const onlyGiven = <T extends Level>(value: T, rawValue: unknown): T => {
+      const out = only(value, given(rawValue)) as T;
+      if (out.training) out.training = only(out.training, given((rawValue as Level).training));
+      return out;
+    };
+    const file: ConfigFile = onlyGiven(parsed.data, raw);
     const rawDatasets = (raw as { datasets?: Record<string, unknown> }).datasets ?? {};
     if (file.datasets)
       file.datasets = Object.fromEntries(
-        Object.entries(file.datasets).map(([name, o]) => [name, only(o, given(rawDatasets[name]))]),
+        Object.entries(file.datasets).map(([name, o]) => [name, onlyGiven(o, rawDatasets[name])]),
       );
     return file;
   }
@@ -107,8 +137,9 @@ export function withConfigFile(env: Env, cwd = process.cwd(), dataset?: string):
   const file = readConfigFile(path);
   const fromFile: Env = {};
   const overrides = dataset === undefined ? {} : (file.datasets?.[dataset] ?? {});
-  for (const [field, value] of Object.entries({ ...file, ...overrides })) {
-    if (field === "$schema" || field === "datasets" || value === undefined) continue;
+  const flat = { ...file, ...file.training, ...overrides, ...overrides.training };
+  for (const [field, value] of Object.entries(flat)) {
+    if (field === "$schema" || field === "datasets" || field === "training" || value === undefined) continue;
     fromFile[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]] = String(value);
   }
   return { ...fromFile, ...Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== "")) };
@@ -123,11 +154,11 @@ export function withConfigFile(env: Env, cwd = process.cwd(), dataset?: string):
 export function datasetRunSettings(env: Env, cwd = process.cwd()): DatasetRunSettings {
   const path = configPath(env, cwd);
   const datasets = path ? Object.keys(readConfigFile(path).datasets ?? {}) : [];
-  const schema = Settings.pick(DATASET_SETTINGS);
+  const schema = Settings.pick(RUN_SETTINGS);
   return Object.fromEntries(
     datasets.map((name) => {
       const s = readSettings(schema, withConfigFile(env, cwd, name), {}, `settings of dataset ${name}`);
-      return [name, { gate: gateOf(s), seed: s.seed }];
+      return [name, { gate: gateOf(s), seed: s.seed, trainingOptions: trainingOptionsOf(s) }];
     }),
   );
 }
@@ -151,11 +182,12 @@ export function effectiveSettings(
 ): { file: string | null; dataset: string | null; settings: EffectiveSetting[] } {
   const path = configPath(env, cwd);
   const file: ConfigFile = path ? readConfigFile(path) : {};
-  const perDataset = (dataset === undefined ? {} : (file.datasets?.[dataset] ?? {})) as Record<string, unknown>;
-  const schema = Settings.pick(FILE_SETTINGS);
+  const perDataset = (dataset === undefined ? {} : (file.datasets?.[dataset] ?? {})) as ConfigFile;
+  const fields = { ...FILE_SETTINGS, ...TRAINING_SETTINGS };
+  const schema = Settings.pick(fields);
   const merged = withConfigFile(env, cwd, dataset);
   const raw: Record<string, unknown> = {};
-  for (const field of Object.keys(FILE_SETTINGS)) {
+  for (const field of Object.keys(fields)) {
     const value = merged[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]];
     if (value !== undefined) raw[field] = value;
   }
@@ -167,20 +199,22 @@ export function effectiveSettings(
     throw new InvalidInputError(`settings are invalid: ${problems.join("; ")}`);
   }
   const values = parsed.data as Record<string, unknown>;
+  // a training setting is written `training.<name>` in the file, and shown so
+  const inFile = (level: ConfigFile, field: string) =>
+    (field in TRAINING_SETTINGS ? (level.training ?? {}) : level)[field as never] !== undefined;
   return {
     file: path ?? null,
     dataset: dataset ?? null,
-    settings: Object.keys(FILE_SETTINGS).map((setting) => {
-      const key = SETTINGS_ENV[setting as keyof typeof SETTINGS_ENV];
+    settings: Object.keys(fields).map((field) => {
+      const key = SETTINGS_ENV[field as keyof typeof SETTINGS_ENV];
+      const setting = field in TRAINING_SETTINGS ? `training.${field}` : field;
       const fromEnv = env[key] !== undefined && env[key] !== "";
-      const fromDataset = perDataset[setting] !== undefined;
-      const fromFile = (file as Record<string, unknown>)[setting] !== undefined;
-      const value = values[setting];
+      const value = values[field];
       const source = fromEnv
         ? "environment"
-        : fromDataset
+        : inFile(perDataset, field)
           ? "dataset"
-          : fromFile
+          : inFile(file, field)
             ? "file"
             : value === undefined
               ? "unset"

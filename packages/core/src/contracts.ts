@@ -59,12 +59,70 @@ export const GateConfig = z.object({
 });
 export type GateConfig = z.infer<typeof GateConfig>;
 
+/**
+ * The training settings a run carries besides its seed (tollgate.config.json `training`): the
+ * selection's budget and the hyperparameters a user pins. A pinned value is not searched; with every
+ * searched one pinned, or a budget of 1, Train fits once with the given values (the defaults for the
+ * rest). Built by {@link trainingFields} so that the settings (read from text) and the run input
+ * (JSON) check the same ranges.
+ */
+export function trainingFields<N extends z.ZodNumber | z.ZodCoercedNumber>(num: () => N) {
+  return {
+    selectionBudget: num()
+      .min(1)
+      .max(10)
+      .default(3)
+      .describe(
+        "training passes hyperparameter selection and the final fit may spend together, in units of one plain fit (1: no selection, one plain fit with the defaults and pinned values; 3: the default)",
+      ),
+    learningRate: num()
+      .gt(0)
+      .max(100)
+      .optional()
+      .describe("pin AdaGrad's base learning rate (unset: chosen on validation from 0.3, 1, 3)"),
+    l2: num().min(0).max(1).optional().describe("pin the L2 penalty (unset: chosen on validation from 1e-6, 1e-4)"),
+    ngramMax: num()
+      .int()
+      .min(1)
+      .max(2)
+      .optional()
+      .describe("pin the n-grams: 1 unigrams, 2 unigrams and bigrams (unset: chosen on validation)"),
+    minDf: num()
+      .int()
+      .min(2)
+      .max(1_000_000)
+      .optional()
+      .describe("pin the minimum document frequency of a term, at least 2 (unset: 2, Preprocess's own)"),
+    maxEpochs: num()
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .describe("most epochs of the final fit, and most rounds of sharded training (unset: 25 epochs, 10 rounds)"),
+    patience: num()
+      .int()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("epochs without a gain in validation loss before the final fit stops (unset: 1)"),
+  };
+}
+
+export const TrainingOptions = z.object(trainingFields(() => z.number())).strict();
+export type TrainingOptions = z.infer<typeof TrainingOptions>;
+
+/** The hyperparameters a user may pin (the rest of {@link TrainingOptions} is the budget and the stopping rule). */
+export const PINNABLE = ["learningRate", "l2", "ngramMax", "minDf"] as const;
+
 /** The execution input (what the trigger or `tollgate run` starts the state machine with). */
 export const RunInput = z.object({
   dataset: datasetName,
   modelName: datasetName,
   gate: GateConfig,
   seed: z.number().int().nonnegative().default(42),
+  trainingOptions: TrainingOptions.default({ selectionBudget: 3 }).describe(
+    "the selection budget and pinned hyperparameters (absent in inputs written before they existed: the defaults)",
+  ),
   /** The raw objects that caused this run (for lineage); informational. */
   sources: z.array(z.string()).default([]),
   force: z
@@ -151,6 +209,9 @@ export const CheckNewDataOutput = z.object({
   unchanged: z.boolean(),
   datasetVersion: z.string(),
   trainingSettings: z.string().describe("digest of the training settings this run would train with"),
+  trainingOptions: TrainingOptions.describe(
+    "the run's training options, defaults filled in (Select, Train, Merge, Export read them here)",
+  ),
   /** The live model's version, or null when nothing is live. */
   live: z.string().nullable(),
   reason: z.string(),
@@ -322,6 +383,7 @@ export type TrainingState = z.infer<typeof TrainingState>;
 export const SelectInput = z.object({
   runId: z.string(),
   seed: z.number().int().nonnegative(),
+  trainingOptions: TrainingOptions,
   featureSpecKey: z.string(),
   samples: PreprocessOutput.shape.samples,
 });
@@ -334,6 +396,7 @@ export const TrainShardInput = z.object({
     dataset: datasetName,
     modelName: datasetName,
     seed: z.number().int().nonnegative(),
+    trainingOptions: TrainingOptions,
     featureSpecKey: z.string(),
     validationSampleKey: z.string(),
     training: TrainingState.describe("where training stands: this round is its round + 1"),
@@ -358,6 +421,7 @@ export const MergeInput = z.object({
   children: z.number().int().positive().describe("how many children the round had"),
   results: MapResults,
   training: TrainingState,
+  trainingOptions: TrainingOptions,
 });
 export type MergeInput = z.infer<typeof MergeInput>;
 
@@ -365,6 +429,7 @@ export const ExportInput = z.object({
   runId: z.string(),
   modelName: datasetName,
   seed: z.number().int().nonnegative(),
+  trainingOptions: TrainingOptions,
   prepared: PreprocessOutput,
   training: TrainingState,
 });

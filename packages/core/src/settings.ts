@@ -8,13 +8,26 @@
  * imports to zod and files that import only zod.
  */
 import { z } from "zod";
-import { Approval, DEFAULT_MIN_TEST_ROWS, datasetName, GateConfig } from "./contracts.ts";
+import {
+  Approval,
+  DEFAULT_MIN_TEST_ROWS,
+  datasetName,
+  GateConfig,
+  TrainingOptions,
+  trainingFields,
+} from "./contracts.ts";
 import { InvalidInputError } from "./errors.ts";
 
-/** What a run of one dataset takes from the settings: its gate and training seed (per-dataset overrides). */
+/** What a run of one dataset takes from the settings: its gate, training seed and training options (per-dataset overrides). */
 export const DatasetRunSettings = z.record(
   datasetName,
-  z.object({ gate: GateConfig, seed: z.number().int().nonnegative() }).strict(),
+  z
+    .object({
+      gate: GateConfig,
+      seed: z.number().int().nonnegative(),
+      trainingOptions: TrainingOptions.default({ selectionBudget: 3 }),
+    })
+    .strict(),
 );
 export type DatasetRunSettings = z.infer<typeof DatasetRunSettings>;
 
@@ -31,6 +44,14 @@ export const DatasetSettingsJson = z.string().transform((text, ctx) => {
   const parsed = DatasetRunSettings.safeParse(tryParse(text));
   if (parsed.success) return parsed.data;
   ctx.addIssue({ code: "custom", message: `not a JSON object of dataset → { gate, seed }: ${parsed.error.message}` });
+  return z.NEVER;
+});
+
+/** {@link TrainingOptions} as JSON text (a stack output). */
+export const TrainingOptionsJson = z.string().transform((text, ctx) => {
+  const parsed = TrainingOptions.safeParse(tryParse(text));
+  if (parsed.success) return parsed.data;
+  ctx.addIssue({ code: "custom", message: `not a JSON object of training options: ${parsed.error.message}` });
   return z.NEVER;
 });
 
@@ -85,6 +106,8 @@ export const Settings = z.object({
     "gate: `auto` promotes a passing candidate at once; `required` leaves it pending `tollgate approve`",
   ),
   seed: z.coerce.number().int().nonnegative().default(42).describe("training seed"),
+  // Training (tollgate.config.json `training`; docs/config.md)
+  ...trainingFields(() => z.coerce.number()),
   datasetSettings: z
     .string()
     .default("{}")
@@ -189,6 +212,13 @@ export const SETTINGS_ENV = {
   minTestRows: "TOLLGATE_MIN_TEST_ROWS",
   approval: "TOLLGATE_APPROVAL",
   seed: "TOLLGATE_SEED",
+  selectionBudget: "TOLLGATE_SELECTION_BUDGET",
+  learningRate: "TOLLGATE_LEARNING_RATE",
+  l2: "TOLLGATE_L2",
+  ngramMax: "TOLLGATE_NGRAM_MAX",
+  minDf: "TOLLGATE_MIN_DF",
+  maxEpochs: "TOLLGATE_MAX_EPOCHS",
+  patience: "TOLLGATE_PATIENCE",
   datasetSettings: "TOLLGATE_DATASET_SETTINGS",
   mapConcurrency: "TOLLGATE_MAP_CONCURRENCY",
   rowsPerChild: "TOLLGATE_ROWS_PER_CHILD",
@@ -236,6 +266,31 @@ export function gateOf(s: GateSettings): GateConfig {
     approval: s.approval,
   };
 }
+
+/** The training settings (the file's `training` object), as a run's input carries them (`trainingOptions`). */
+export const TRAINING_SETTINGS = {
+  selectionBudget: true,
+  learningRate: true,
+  l2: true,
+  ngramMax: true,
+  minDf: true,
+  maxEpochs: true,
+  patience: true,
+} as const;
+export type TrainingSettings = Pick<Settings, keyof typeof TRAINING_SETTINGS>;
+
+/**
+ * A run's training options from the settings a process read (only the values set: an unset one is searched or defaulted).
+ * @example trainingOptionsOf(readSettings(Settings.pick(TRAINING_SETTINGS), { TOLLGATE_LEARNING_RATE: "0.5" })) // { selectionBudget: 3, learningRate: 0.5 }
+ */
+export function trainingOptionsOf(s: TrainingSettings): TrainingOptions {
+  return Object.fromEntries(
+    Object.keys(TRAINING_SETTINGS)
+      .map((k) => [k, s[k as keyof TrainingSettings]])
+      .filter(([, v]) => v !== undefined),
+  ) as TrainingOptions;
+}
+
 type Env = Record<string, string | undefined>;
 
 /**

@@ -1,7 +1,14 @@
 import { resolve } from "node:path";
 import { datasetRunSettings, withConfigFile } from "@tollgate/core/config-file";
 import { InvalidInputError } from "@tollgate/core/errors";
-import { type DatasetRunSettings, GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
+import {
+  type DatasetRunSettings,
+  GATE_SETTINGS,
+  readSettings,
+  SETTINGS_ENV,
+  Settings,
+  TRAINING_SETTINGS,
+} from "@tollgate/core/settings";
 import type { z } from "zod";
 
 /** The local runtime's settings: its fields of the one settings schema, read once from the environment. */
@@ -10,13 +17,14 @@ export const LocalConfig = Settings.pick({
   ...GATE_SETTINGS,
   faults: true,
   seed: true,
+  ...TRAINING_SETTINGS,
   mapConcurrency: true,
   rowsPerChild: true,
   specSampleRows: true,
   mapWorkers: true,
 });
 export type LocalConfig = z.infer<typeof LocalConfig> & {
-  /** Per-dataset gate and seed from tollgate.config.json's `datasets` (environment > dataset > file > defaults). */
+  /** Per-dataset gate, seed and training options from tollgate.config.json's `datasets` (environment > dataset > file > defaults). */
   datasets?: DatasetRunSettings;
   /** Set when the gate settings are invalid and were read with `gate: "when-used"`: what a run must refuse with. */
   gateProblem?: string;

@@ -4,11 +4,13 @@
  */
 import { InvalidInputError } from "@tollgate/core/errors";
 import { checkName } from "@tollgate/core/names";
-import { gateOf } from "@tollgate/core/settings";
+import { gateOf, type TrainingSettings, trainingOptionsOf } from "@tollgate/core/settings";
 import type { LocalConfig } from "./config.ts";
 
 /** The settings a run's input is made of. */
-export type RunSettings = Pick<LocalConfig, "seed" | "gateProblem" | "datasets"> & Parameters<typeof gateOf>[0];
+export type RunSettings = Pick<LocalConfig, "seed" | "gateProblem" | "datasets"> &
+  Parameters<typeof gateOf>[0] &
+  Partial<TrainingSettings>;
 
 /**
  * The execution input of a run on `raw/<dataset>/` (`sources`: the uploads that started it).
@@ -17,13 +19,14 @@ export type RunSettings = Pick<LocalConfig, "seed" | "gateProblem" | "datasets">
 export function runInput(settings: RunSettings, dataset: string, sources: string[], force = false) {
   checkName("dataset", dataset);
   if (settings.gateProblem) throw new InvalidInputError(`${settings.gateProblem}: fix it to start a run`);
-  // the dataset's own gate and seed (tollgate.config.json `datasets`), else the global ones
+  // the dataset's own gate, seed and training (tollgate.config.json `datasets`), else the global ones
   const own = settings.datasets?.[dataset];
   return {
     dataset,
     modelName: dataset,
     gate: own?.gate ?? gateOf(settings),
     seed: own?.seed ?? settings.seed,
+    trainingOptions: own?.trainingOptions ?? trainingOptionsOf({ selectionBudget: 3, ...settings }),
     sources,
     force,
   };

@@ -3,7 +3,7 @@
  * then the region, the clients and the stage's outputs, and the trigger's settings for `run`.
  */
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings } from "@tollgate/core/settings";
+import { GATE_SETTINGS, readSettings, SETTINGS_ENV, Settings, TRAINING_SETTINGS } from "@tollgate/core/settings";
 import { type TriggerSettings, triggerSettingsOf } from "@tollgate/core/workflow/upload-trigger";
 import { type AwsClients, makeClients, requireCredentials, requireRegion } from "../clients.ts";
 import { type Stage, stageFromCloudFormation, stageFromOutputsFile } from "./outputs.ts";
@@ -19,7 +19,12 @@ export interface StageContext {
 }
 
 /** The settings of `run --stage`: the trigger's, as `sst deploy` reads them (stacks/settings.ts). */
-export const StageRunSettings = Settings.pick({ coalesceSeconds: true, ...GATE_SETTINGS, seed: true });
+export const StageRunSettings = Settings.pick({
+  coalesceSeconds: true,
+  ...GATE_SETTINGS,
+  seed: true,
+  ...TRAINING_SETTINGS,
+});
 
 /** The trigger's settings: the stage's outputs when it publishes them, else the environment, else the defaults. */
 export function triggerSettings(stage: Stage, env: NodeJS.ProcessEnv): TriggerSettings {
@@ -31,7 +36,11 @@ export function triggerSettings(stage: Stage, env: NodeJS.ProcessEnv): TriggerSe
     seed: o.Seed,
   };
   const settings = triggerSettingsOf(readSettings(StageRunSettings, env, overrides, "stage settings"));
-  return { ...settings, datasets: o.DatasetSettings ?? {} };
+  return {
+    ...settings,
+    ...(o.TrainingOptions ? { trainingOptions: o.TrainingOptions } : {}),
+    datasets: o.DatasetSettings ?? {},
+  };
 }
 
 /**

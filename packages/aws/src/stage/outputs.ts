@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { type CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { DatasetSettingsJson, Settings } from "@tollgate/core/settings";
+import { DatasetSettingsJson, Settings, TrainingOptionsJson } from "@tollgate/core/settings";
 import { z } from "zod";
 import { StageNotFoundError } from "../errors.ts";
 
@@ -32,6 +32,9 @@ export const StageOutputs = z.object({
   MinAccuracy: Settings.shape.minAccuracy.unwrap().optional().describe("Pipeline: the gate's minimum accuracy"),
   MinGain: Settings.shape.minGain.unwrap().optional().describe("Pipeline: the gate's minimum gain"),
   Seed: Settings.shape.seed.unwrap().optional().describe("Pipeline: the training seed"),
+  TrainingOptions: TrainingOptionsJson.optional().describe(
+    "Pipeline: the training options (JSON: selection budget, pinned hyperparameters)",
+  ),
   DatasetSettings: DatasetSettingsJson.optional().describe(
     "Pipeline: per-dataset gate and seed (JSON), when tollgate.config.json has `datasets`",
   ),

@@ -71,6 +71,7 @@ describe("run", () => {
       modelName: "topics",
       gate: { minAccuracy: 0.8, minGain: 0, minTestRows: 200 },
       seed: 7,
+      trainingOptions: { selectionBudget: 3 },
       sources: [`s3://${OUTPUTS.DataBucket}/raw/topics/b.jsonl#vb`],
       force: false,
     });

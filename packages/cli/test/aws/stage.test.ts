@@ -41,6 +41,7 @@ describe("stage outputs", () => {
         EtlJobName,
         TriggerQueueUrl: "https://sqs/q",
         CoalesceSeconds: "60",
+        TrainingOptions: JSON.stringify({ selectionBudget: 2, learningRate: 0.5 }),
       }),
     );
     cfn
@@ -59,6 +60,8 @@ describe("stage outputs", () => {
       "prod-tollgate-Audit",
     ]);
     expect(triggerSettings(stage, {}).coalesceSeconds).toBe(60);
+    // the deployed file's training options reach the runs `run --stage` starts
+    expect(triggerSettings(stage, {}).trainingOptions).toEqual({ selectionBudget: 2, learningRate: 0.5 });
     expect(triggerSettings(stage, { TOLLGATE_MIN_ACCURACY: "0.7" }).gate).toEqual({
       minAccuracy: 0.7,
       minGain: 0,

@@ -35,6 +35,8 @@ export interface SelectionOptions {
   epochs?: number;
   /** The largest sample any rung trains on (default 100,000 rows). */
   maxSampleRows?: number;
+  /** Values the user pinned (tollgate.config.json `training`): each is the only one tried. */
+  pinned?: Partial<Candidate>;
 }
 
 export const DEFAULT_SELECTION = {
@@ -72,6 +74,8 @@ export interface SelectionReport {
   validationRows: number;
   candidates: CandidateResult[];
   chosen: Candidate;
+  /** The values the user pinned (not searched); the rest of `chosen` was chosen on validation. */
+  pinned?: Partial<Candidate>;
   /** The exact solver's race against the early-stopped SGD fit, on small data (`dual-cd.ts`). */
   exact?: ExactReport;
 }
@@ -110,7 +114,28 @@ export async function selectHyperparameters(
   log: Logger = logger,
 ): Promise<SelectionReport> {
   const started = performance.now();
-  const o = { ...DEFAULT_SELECTION, ...options };
+  const { pinned = {}, ...rest } = options;
+  const o = { ...DEFAULT_SELECTION, ...rest };
+  // A pinned value is the only one tried.
+  if (pinned.learningRate !== undefined) o.learningRates = [pinned.learningRate];
+  if (pinned.l2 !== undefined) o.l2s = [pinned.l2];
+  if (pinned.ngramMax !== undefined) o.ngrams = [pinned.ngramMax];
+  if (pinned.minDf !== undefined) o.minDfs = [pinned.minDf];
+  const only = onlyCandidate(spec, o, defaults);
+  if (only) {
+    // A budget of 1, or a single candidate: nothing to choose, the caller fits it.
+    return {
+      method: o.budget <= 1 ? "none (budget 1: one plain fit)" : "none (every searched value is pinned)",
+      budget: o.budget,
+      passes: 0,
+      seconds: (performance.now() - started) / 1000,
+      trainRows: data.trainSet.kind === "cached" ? data.trainSet.cache.count : 0,
+      validationRows: data.validationSet.kind === "cached" ? data.validationSet.cache.count : 0,
+      candidates: [],
+      chosen: only,
+      pinned,
+    };
+  }
   const rand = mulberry32(defaults.seed ^ 0x5e1ec7);
   const source = await sampleSource(spec, data.trainSet, o.maxSampleRows, rand);
   const validationSet: ExampleSet =
@@ -205,5 +230,22 @@ export async function selectHyperparameters(
     validationRows: validationSet.kind === "cached" ? (validationSet.subset?.length ?? validationSet.cache.count) : 0,
     candidates: results,
     chosen: { learningRate, l2, ngramMax, minDf },
+    pinned,
+  };
+}
+
+/** The one candidate to fit without a search (a budget of 1, or one value left in each grid), else undefined. */
+function onlyCandidate(spec: FeatureSpec, o: typeof DEFAULT_SELECTION, defaults: FitOptions): Candidate | undefined {
+  const ngrams = [...new Set(o.ngrams.filter((n) => n <= spec.options.ngramMax))];
+  const minDfs = [...new Set(o.minDfs.filter((m) => m >= spec.options.minDf))];
+  const grids = [o.learningRates, o.l2s, ngrams, minDfs];
+  if (o.budget > 1 && grids.some((grid) => grid.length > 1)) return undefined;
+  // each grid's only value (a pinned one), else the plain fit's default
+  const one = <T>(grid: T[], fallback: T) => (grid.length === 1 ? grid[0]! : fallback);
+  return {
+    learningRate: one(o.learningRates, defaults.learningRate),
+    l2: one(o.l2s, defaults.l2),
+    ngramMax: one(ngrams, spec.options.ngramMax),
+    minDf: one(minDfs, spec.options.minDf),
   };
 }

@@ -184,9 +184,11 @@ export async function trainLinear(
   let refit: { epochs: number; rows: number; solver?: string } | undefined;
   // Small data, with selection and refit: the exact solver on the widest features, chosen only if
   // more accurate on validation than the early-stopped fit, then refit on train + validation.
+  // Not when the user pinned a value or allowed no selection (budget 1): the race would override them.
+  const searched = selection !== undefined && selection.budget > 1 && Object.keys(selection.pinned ?? {}).length === 0;
   const exact =
-    selection && opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0
-      ? await raceWidest(widest, fit, selection, opts.seed)
+    searched && opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0
+      ? await raceWidest(widest, fit, selection!, opts.seed)
       : undefined;
   if (exact?.report.chosen) {
     const { c, passes } = exact.report.chosen;

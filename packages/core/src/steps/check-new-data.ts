@@ -13,13 +13,15 @@ import { nowIso, type StepPorts } from "./step-ports.ts";
  */
 export async function checkNewData(ports: StepPorts, input: CheckNewDataInput): Promise<CheckNewDataOutput> {
   const { datasetVersion } = await readJson(ports.data, input.manifestKey, Manifest);
-  const trainingSettings = trainingSettingsDigest(input.run.seed);
+  const { trainingOptions } = input.run;
+  const trainingSettings = trainingSettingsDigest(input.run.seed, trainingOptions);
   const pointer = await ports.registry.getLive(input.run.modelName);
   const live = pointer ? await ports.registry.getModelVersion(input.run.modelName, pointer.version) : undefined;
   const out = (unchanged: boolean, reason: string): CheckNewDataOutput => ({
     unchanged,
     datasetVersion,
     trainingSettings,
+    trainingOptions,
     live: pointer?.version ?? null,
     reason,
   });

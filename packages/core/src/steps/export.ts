@@ -63,7 +63,10 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
     rounds: training.rounds,
     bestRound: best.round,
     /** What, besides the data, decided this model (CheckNewData compares its digest). */
-    settings: { ...trainingSettings(input.seed), digest: trainingSettingsDigest(input.seed) },
+    settings: {
+      ...trainingSettings(input.seed, input.trainingOptions),
+      digest: trainingSettingsDigest(input.seed, input.trainingOptions),
+    },
     onnx: {
       key: modelKey,
       sizeBytes: onnx.byteLength,
@@ -84,7 +87,7 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
     cardKey,
     metricsKey: null,
     collected: null,
-    trainingSettings: trainingSettingsDigest(input.seed),
+    trainingSettings: trainingSettingsDigest(input.seed, input.trainingOptions),
     metrics: { validationAccuracy: best.validationAccuracy, testAccuracy: null, macroF1: null },
     createdAt,
   });

@@ -21,7 +21,8 @@ export const MAX_ROUNDS = 10;
  * number of children; the same children give the same bytes whatever order they finished in),
  * scores the result on the validation sample, and says whether another round may help: it stops,
  * keeping the best round, once a round lowers the validation loss by less than the trainer's
- * early-stopping tolerance (2%), after {@link MAX_ROUNDS}, or when one child fitted it all.
+ * early-stopping tolerance (2%), after {@link MAX_ROUNDS} (or the run's `maxEpochs`, if fewer), or when one
+ * child fitted it all.
  * @throws InvalidInputError when the round's results are missing or incomplete.
  * @example const training = await merge(ports, { runId, featureSpecKey, validationSampleKey, children, results, training });
  */
@@ -67,6 +68,7 @@ export async function merge(ports: StepPorts, input: MergeInput, log: Logger = l
     weightsKey: key,
     best,
     rounds: [...before.rounds, figures],
-    continue: outputs.length > 1 && gained && round < MAX_ROUNDS,
+    continue:
+      outputs.length > 1 && gained && round < Math.min(MAX_ROUNDS, input.trainingOptions.maxEpochs ?? MAX_ROUNDS),
   };
 }

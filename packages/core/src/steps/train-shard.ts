@@ -7,6 +7,7 @@ import { DEFAULT_TRAIN_OPTIONS } from "../ml/fit.ts";
 import { encodeModelState } from "../ml/model-state.ts";
 import { trainShardPass } from "../ml/pass.ts";
 import { trainLinear } from "../ml/trainer.ts";
+import { trainOptionsOf } from "../ml/training-settings.ts";
 import { childIndex, padded, splitRows } from "./shards.ts";
 import type { StepPorts } from "./step-ports.ts";
 import { childSeed, loadStart, trainingKeys, writeFitReport } from "./training.ts";
@@ -39,7 +40,13 @@ export async function trainShard(
   const { chosen } = job.training;
   if (!chosen) {
     const validation = () => readJsonLines(ports.data, [job.validationSampleKey], CuratedRow);
-    const fit = await trainLinear(spec, rows, validation, { seed: job.seed, selection: true }, log);
+    const fit = await trainLinear(
+      spec,
+      rows,
+      validation,
+      { seed: job.seed, ...trainOptionsOf(job.trainingOptions) },
+      log,
+    );
     const trainRows = Number(fit.params.trainRows);
     await ports.data.put(
       key,

@@ -13,10 +13,17 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { datasetName, GateConfig, type RunInput } from "../contracts.ts";
+import { datasetName, GateConfig, type RunInput, TrainingOptions } from "../contracts.ts";
 import { describeError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
-import { DatasetRunSettings, type GateSettings, gateOf, type Settings } from "../settings.ts";
+import {
+  DatasetRunSettings,
+  type GateSettings,
+  gateOf,
+  type Settings,
+  type TrainingSettings,
+  trainingOptionsOf,
+} from "../settings.ts";
 
 /** An S3 "Object Created" event as EventBridge delivers it (only the fields the trigger reads). */
 export const ObjectCreatedEvent = z.object({
@@ -41,7 +48,12 @@ export const TriggerSettings = z.object({
   coalesceSeconds: z.number().int().min(0).max(900).describe("window that coalesces a burst; 0: one run per object"),
   gate: GateConfig,
   seed: z.number().int().nonnegative(),
-  datasets: DatasetRunSettings.optional().describe("per-dataset gate and seed (tollgate.config.json `datasets`)"),
+  trainingOptions: TrainingOptions.optional().describe(
+    "the selection budget and pinned hyperparameters (tollgate.config.json `training`; absent: the defaults)",
+  ),
+  datasets: DatasetRunSettings.optional().describe(
+    "per-dataset gate, seed and training options (tollgate.config.json `datasets`)",
+  ),
 });
 export type TriggerSettings = z.infer<typeof TriggerSettings>;
 
@@ -50,14 +62,26 @@ export type TriggerSettings = z.infer<typeof TriggerSettings>;
  * @example const settings = triggerSettingsOf(readSettings(Settings.pick({ coalesceSeconds: true, … }), env));
  */
 export function triggerSettingsOf(
-  s: Pick<Settings, "coalesceSeconds" | "seed"> & GateSettings & { datasetSettings?: DatasetRunSettings },
+  s: Pick<Settings, "coalesceSeconds" | "seed"> &
+    GateSettings &
+    Partial<TrainingSettings> & { datasetSettings?: DatasetRunSettings },
 ): TriggerSettings {
-  return { coalesceSeconds: s.coalesceSeconds, gate: gateOf(s), seed: s.seed, datasets: s.datasetSettings ?? {} };
+  return {
+    coalesceSeconds: s.coalesceSeconds,
+    gate: gateOf(s),
+    seed: s.seed,
+    trainingOptions: trainingOptionsOf({ selectionBudget: 3, ...s }),
+    datasets: s.datasetSettings ?? {},
+  };
 }
 
-/** The gate and seed a run of `dataset` takes: its own (`datasets.<name>`), else the global ones. */
-export function runSettingsFor(settings: TriggerSettings, dataset: string): { gate: GateConfig; seed: number } {
-  return settings.datasets?.[dataset] ?? { gate: settings.gate, seed: settings.seed };
+/** The gate, seed and training options a run of `dataset` takes: its own (`datasets.<name>`), else the global ones. */
+export function runSettingsFor(
+  settings: TriggerSettings,
+  dataset: string,
+): { gate: GateConfig; seed: number; trainingOptions: TrainingOptions } {
+  const { gate, seed, trainingOptions = { selectionBudget: 3 } } = settings;
+  return settings.datasets?.[dataset] ?? { gate, seed, trainingOptions };
 }
 
 /** One execution to start, and the events (by id) that asked for it. */
