@@ -16,6 +16,9 @@ export { EXECUTION_STATUSES, type ExecutionStatus, type HistoryEvent } from "@to
 export type { AuditRecord, DecisionRecord, LivePointer, Metrics, ModelVersionRecord, RunRecord };
 
 import type { ExecutionStatus, HistoryEvent } from "@tollgate/core/workflow/executions";
+import type { MapRunChild, MapRunView, ParentRun } from "@tollgate/core/workflow/map-runs";
+
+export type { MapRunChild, MapRunView, ParentRun };
 
 /** What happened to a state in one run; `not-reached` for states the run never entered. */
 export type StateStatus = "succeeded" | "failed" | "caught" | "running" | "not-reached";
@@ -78,6 +81,8 @@ export interface StateView {
   cause: string | null;
   input: unknown;
   output: unknown;
+  /** A Distributed Map state's Map Run (see {@link RunView.mapRuns}). */
+  mapRunArn?: string;
 }
 
 /** The evaluation and the gate's numbers, from the run's state. */
@@ -111,6 +116,10 @@ export interface RunView {
   gate: GateView;
   record: RunRecord | null;
   audit: AuditRecord[];
+  /** The run's Map Runs, oldest first, with their counts and children (DescribeMapRun, ListExecutions). */
+  mapRuns: MapRunView[];
+  /** For a Map Run's child execution: its run, Map state, Map Run and item; else null. */
+  parent: ParentRun | null;
 }
 
 /** `GET /api/models`. */

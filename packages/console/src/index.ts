@@ -7,6 +7,7 @@ import { type Logger, logger as rootLogger } from "@tollgate/core/logger";
 import { DEFAULT_DEFINITION, openTollgate } from "@tollgate/local/app";
 import { readConfig } from "@tollgate/local/config";
 import type { RunSettings } from "@tollgate/local/run-request";
+import type { Graph } from "./api-types.ts";
 import { ensureBundle } from "./bundle.ts";
 import { ConsoleApi } from "./server/api.ts";
 import { AslDefinition, layoutGraph } from "./server/graph.ts";
@@ -35,6 +36,16 @@ export interface ConsoleOptions {
   logger?: Logger;
 }
 
+/** The graph of each Distributed Map state's ItemProcessor: what a child execution of that state runs. */
+function childGraphs(asl: AslDefinition): Record<string, Graph> {
+  const out: Record<string, Graph> = {};
+  for (const [name, state] of Object.entries(asl.States)) {
+    const processor = AslDefinition.safeParse((state as { ItemProcessor?: unknown }).ItemProcessor);
+    if (state.Type === "Map" && processor.success) out[name] = layoutGraph(processor.data);
+  }
+  return out;
+}
+
 /**
  * Builds the page if needed, opens the stores and serves the console until `close()`.
  * @example
@@ -47,7 +58,14 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   const asl = AslDefinition.parse(JSON.parse(readFileSync(options.definitionFile ?? DEFAULT_DEFINITION, "utf8")));
   const tollgate = openTollgate({ home: options.home });
   const settings = options.settings ?? readConfig(process.env, { gate: "when-used" });
-  const api = new ConsoleApi({ tollgate, graph: layoutGraph(asl), user: options.user, settings, logger });
+  const api = new ConsoleApi({
+    tollgate,
+    graph: layoutGraph(asl),
+    childGraphs: childGraphs(asl),
+    user: options.user,
+    settings,
+    logger,
+  });
   try {
     const server = await startHttp({
       api,

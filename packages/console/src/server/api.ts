@@ -10,6 +10,7 @@ import { lineageOf } from "@tollgate/core/registry/lineage";
 import { compareVersions } from "@tollgate/core/registry/model-detail";
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { baselineOfRun, dataQuality, quarantinedRows, takeQuarantined } from "@tollgate/core/workflow/data-quality";
+import { arnTail, childIndex, mapRunViews, toChild } from "@tollgate/core/workflow/map-runs";
 import type { Tollgate } from "@tollgate/local/app";
 import { type RunSettings, runInput, runName } from "@tollgate/local/run-request";
 import type { ExecutionFilter } from "@tollgate/local/stores";
@@ -21,6 +22,7 @@ import type {
   Lineage,
   ModelSummary,
   ModelView,
+  ParentRun,
   RejectResult,
   RunQuality,
   RunStarted,
@@ -46,6 +48,8 @@ const MetricsFile = z.object({
 export interface ConsoleApiDeps {
   tollgate: Tollgate;
   graph: Graph;
+  /** The graph of each Distributed Map state's ItemProcessor (a child execution's own state machine). */
+  childGraphs?: Record<string, Graph>;
   /** Who promotes and rolls back (audit principal and the live pointer's `by`), e.g. `console:alice`. */
   user: string;
   /** What the Start button starts runs with (the CLI's `run` reads the same settings). */
@@ -86,7 +90,23 @@ export class ConsoleApi {
       readAudit(this.stores.auditFile, { runId: name }),
     ]);
     const events = this.stores.executions.history(name);
-    return runView({ execution, events, record, audit, graph: this.deps.graph });
+    const parent = execution.mapRunArn ? this.parentOf(execution.name, execution.mapRunArn) : null;
+    // the same shapes as `tollgate show` (core's map-runs.ts): a run's Map Runs with their children
+    const mapRuns = parent
+      ? []
+      : mapRunViews(this.stores.mapRuns.list(name), events).map((r) => ({
+          ...r,
+          children: this.stores.executions.list({ mapRunArn: r.mapRunArn }).map((e) => toChild(e)),
+        }));
+    const graph = (parent && this.deps.childGraphs?.[parent.stateName]) || this.deps.graph;
+    return runView({ execution, events, record, audit, graph, mapRuns, parent });
+  }
+
+  /** A child execution's run, Map state, Map Run and item (DescribeMapRun of its Map Run). */
+  private parentOf(child: string, mapRunArn: string): ParentRun | null {
+    const mapRun = this.stores.mapRuns.get(mapRunArn);
+    if (!mapRun) return null;
+    return { name: arnTail(mapRun.executionArn), stateName: mapRun.stateName, mapRunArn, index: childIndex(child) };
   }
 
   /**

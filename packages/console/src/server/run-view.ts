@@ -12,6 +12,8 @@ import type {
   GateView,
   Graph,
   HistoryEvent,
+  MapRunView,
+  ParentRun,
   RunRecord,
   RunSummary,
   RunView,
@@ -103,6 +105,8 @@ export function runView(input: {
   record: RunRecord | undefined;
   audit: AuditRecord[];
   graph: Graph;
+  mapRuns: MapRunView[];
+  parent: ParentRun | null;
 }): RunView {
   const { execution, events, record, graph } = input;
   const states = stateViews(events, stateTimeline(events));
@@ -122,5 +126,7 @@ export function runView(input: {
     gate: gateView(runState(execution, events), record),
     record: record ?? null,
     audit: input.audit,
+    mapRuns: input.mapRuns,
+    parent: input.parent,
   };
 }

@@ -1,10 +1,17 @@
 /** The run's table views: one row per state entered, and the run's audit records. */
-import type { AuditRecord, StateView } from "../../src/api-types.ts";
+import { childCounts } from "@tollgate/core/workflow/map-runs";
+import type { AuditRecord, MapRunView, StateView } from "../../src/api-types.ts";
 import { duration, elapsed } from "../format.ts";
 import { StatusBadge } from "./badges.tsx";
 
-export function StatesTable(props: { states: StateView[]; selected: string | null; onSelect: (name: string) => void }) {
+export function StatesTable(props: {
+  states: StateView[];
+  mapRuns: MapRunView[];
+  selected: string | null;
+  onSelect: (name: string) => void;
+}) {
   if (props.states.length === 0) return <p class="empty">No state entered yet.</p>;
+  const counts = new Map(props.mapRuns.map((r) => [r.mapRunArn, childCounts(r.executionCounts)]));
   return (
     <table class="grid states-table">
       <thead>
@@ -15,6 +22,7 @@ export function StatesTable(props: { states: StateView[]; selected: string | nul
           <th>Started</th>
           <th class="num">Duration</th>
           <th class="num">Attempts</th>
+          <th>Children</th>
           <th>Error</th>
         </tr>
       </thead>
@@ -34,6 +42,7 @@ export function StatesTable(props: { states: StateView[]; selected: string | nul
             <td class="mono">{s.start}</td>
             <td class="num">{duration(s.durationMs ?? elapsed(s.start, null))}</td>
             <td class="num">{s.attempts || "–"}</td>
+            <td class="child-counts">{(s.mapRunArn && counts.get(s.mapRunArn)) ?? ""}</td>
             <td class="mono">{s.error ?? ""}</td>
           </tr>
         ))}

@@ -2,7 +2,8 @@
  * A run: summary and gate numbers, the graph with each state's status, the selected state's
  * input and output, and tabs for the states table, the event history, the data quality and the
  * audit records; Stop (running) or Redrive (failed) as on the runs list. Polls every second while
- * the execution is RUNNING.
+ * the execution is RUNNING (so a Map state's child counts move as children end). A Map state shows its
+ * Map Runs and children; a child opens here too (its parent run in the crumbs, its ItemProcessor's graph).
  */
 
 import { causeMessage } from "@tollgate/core/workflow/timeline";
@@ -13,6 +14,7 @@ import { DecisionBadge, ErrorLine, JsonView, Stat, StatusBadge } from "../compon
 import { GateBar } from "../components/charts.tsx";
 import { EventHistory } from "../components/events.tsx";
 import { GraphLegend, GraphView } from "../components/graph.tsx";
+import { MapRunsPanel } from "../components/map-runs.tsx";
 import { QualityPanel } from "../components/quality.tsx";
 import { AuditTable, StatesTable } from "../components/tables.tsx";
 import { duration, elapsed, ratio, time } from "../format.ts";
@@ -54,7 +56,17 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
   return (
     <section class="run" data-run={ex.name} data-status={ex.status}>
       <p class="crumbs">
-        <a href={href(["runs"])}>Runs</a> / {ex.name}
+        <a href={href(["runs"])}>Runs</a> /{" "}
+        {run.parent && (
+          <>
+            <a class="parent-link" href={href(["runs", run.parent.name], { state: run.parent.stateName })}>
+              {run.parent.name}
+            </a>{" "}
+            / {run.parent.stateName}
+            {run.parent.index === null ? "" : ` #${run.parent.index}`} /{" "}
+          </>
+        )}
+        {ex.name}
       </p>
       <div class="toolbar">
         <h1>{ex.name}</h1>
@@ -62,13 +74,16 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
         {gate.decision && gate.decision !== "failed" && <DecisionBadge decision={gate.decision} />}
         {ex.status === "RUNNING" && <span class="live-dot" title="updates every second" />}
         <span class="spacer" />
-        <RunActions
-          run={ex}
-          onDone={(o) => {
-            setOutcome(o);
-            refresh();
-          }}
-        />
+        {/* a child is stopped or redriven with its run */}
+        {!run.parent && (
+          <RunActions
+            run={ex}
+            onDone={(o) => {
+              setOutcome(o);
+              refresh();
+            }}
+          />
+        )}
       </div>
       <OutcomeLine outcome={outcome} />
       <ErrorLine error={error} />
@@ -81,43 +96,53 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
       <div class="stats">
         <Stat label="Started">{time(ex.startDate)}</Stat>
         <Stat label="Duration">{duration(ex.durationMs ?? elapsed(ex.startDate, null))}</Stat>
-        <Stat label="Model">
-          {ex.modelName ? (
-            <a href={href(["models", ex.modelName], { version: gate.candidateVersion })}>
-              {gate.candidateVersion ?? ex.modelName}
+        {run.parent ? (
+          <Stat label="Map Run of">
+            <a href={href(["runs", run.parent.name], { state: run.parent.stateName })}>
+              {run.parent.name} · {run.parent.stateName}
             </a>
-          ) : (
-            "–"
-          )}
-          {ex.modelName && gate.candidateVersion && (
-            <>
-              {" "}
-              ·{" "}
-              <a class="lineage-link" href={href(["models", ex.modelName, "lineage", gate.candidateVersion])}>
-                lineage
-              </a>
-            </>
-          )}
-        </Stat>
-        <Stat label="Rows (train/val/test)">
-          {gate.counts
-            ? `${gate.counts.train ?? "–"} / ${gate.counts.validation ?? "–"} / ${gate.counts.test ?? "–"}`
-            : "–"}
-        </Stat>
-        <Stat label="Validation accuracy">{ratio(gate.validationAccuracy)}</Stat>
-        <Stat label="Test accuracy">{ratio(gate.accuracy)}</Stat>
-        <Stat label="Macro-F1">{ratio(gate.macroF1)}</Stat>
-        <Stat label="Gate: min accuracy">{ratio(gate.minAccuracy)}</Stat>
-        <Stat
-          label="Gate: live + min gain"
-          hint={
-            gate.live
-              ? `live ${gate.live.version}: ${ratio(gate.live.accuracy)} + ${ratio(gate.minGain)}`
-              : "no live model at Evaluate"
-          }
-        >
-          {gate.live ? ratio(gate.live.threshold) : gate.accuracy === null ? "–" : "no live model"}
-        </Stat>
+          </Stat>
+        ) : (
+          <>
+            <Stat label="Model">
+              {ex.modelName ? (
+                <a href={href(["models", ex.modelName], { version: gate.candidateVersion })}>
+                  {gate.candidateVersion ?? ex.modelName}
+                </a>
+              ) : (
+                "–"
+              )}
+              {ex.modelName && gate.candidateVersion && (
+                <>
+                  {" "}
+                  ·{" "}
+                  <a class="lineage-link" href={href(["models", ex.modelName, "lineage", gate.candidateVersion])}>
+                    lineage
+                  </a>
+                </>
+              )}
+            </Stat>
+            <Stat label="Rows (train/val/test)">
+              {gate.counts
+                ? `${gate.counts.train ?? "–"} / ${gate.counts.validation ?? "–"} / ${gate.counts.test ?? "–"}`
+                : "–"}
+            </Stat>
+            <Stat label="Validation accuracy">{ratio(gate.validationAccuracy)}</Stat>
+            <Stat label="Test accuracy">{ratio(gate.accuracy)}</Stat>
+            <Stat label="Macro-F1">{ratio(gate.macroF1)}</Stat>
+            <Stat label="Gate: min accuracy">{ratio(gate.minAccuracy)}</Stat>
+            <Stat
+              label="Gate: live + min gain"
+              hint={
+                gate.live
+                  ? `live ${gate.live.version}: ${ratio(gate.live.accuracy)} + ${ratio(gate.minGain)}`
+                  : "no live model at Evaluate"
+              }
+            >
+              {gate.live ? ratio(gate.live.threshold) : gate.accuracy === null ? "–" : "no live model"}
+            </Stat>
+          </>
+        )}
       </div>
       {gate.accuracy !== null && <GateBar gate={gate} />}
       <div class="run-body">
@@ -150,6 +175,7 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
                   <strong>{selected.error}</strong>: {causeMessage(selected.cause)}
                 </p>
               )}
+              <MapRunsPanel state={selected.name} mapRuns={run.mapRuns} />
               <JsonView label="Input" value={selected.input} />
               <JsonView label="Output" value={selected.output} />
             </>
@@ -157,7 +183,7 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
         </div>
       </div>
       <div class="tabs" role="tablist">
-        {TABS.map(([id, label]) => (
+        {TABS.filter(([id]) => !run.parent || id !== "quality").map(([id, label]) => (
           <button
             key={id}
             type="button"
@@ -180,7 +206,12 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
         ) : tab === "audit" ? (
           <AuditTable records={run.audit} />
         ) : (
-          <StatesTable states={run.states} selected={selectedName} onSelect={(s) => setQuery({ state: s })} />
+          <StatesTable
+            states={run.states}
+            mapRuns={run.mapRuns}
+            selected={selectedName}
+            onSelect={(s) => setQuery({ state: s })}
+          />
         )}
       </div>
     </section>
