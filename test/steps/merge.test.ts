@@ -11,6 +11,7 @@ import { FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { decodeModelState, encodeModelState } from "@tollgate/core/ml/model-state";
 import { mulberry32 } from "@tollgate/core/ml/random";
 import { merge, preprocess, type StepPorts } from "@tollgate/core/steps";
+import { writeFitReport } from "@tollgate/core/steps/training";
 import { describe, expect, it } from "vitest";
 import { topicRows } from "../helpers/topics.ts";
 import { freshPorts, putCurated, putMapResults } from "./fixtures.ts";
@@ -144,6 +145,26 @@ describe("Merge", () => {
 
     // Assess
     expect(out).toMatchObject({ round: 1, continue: false, chosen: CHOSEN });
+  });
+
+  it("passes the only child's state through as the round's, with its held-out figures, when it fitted it all", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const { prepared, outputs } = await children(ports, 1);
+    const { state: _, ...only } = outputs[0]!;
+    const results = await putMapResults(ports, "runs/run-1/maps/a", [{ ...only, chosen: CHOSEN }]);
+    await writeFitReport(ports, "run-1", { validation: { loss: 0.25, accuracy: 0.875 } });
+
+    // Act
+    const out = await merge(ports, { ...input(prepared, 1, results), training: { ...STARTED, chosen: null } });
+
+    // Assess
+    expect(out).toMatchObject({
+      weightsKey: only.key,
+      best: { round: 1, key: only.key, validationLoss: 0.25, validationAccuracy: 0.875 },
+      rounds: [{ round: 1, children: 1, examples: only.examples, trainLoss: null, validationLoss: 0.25 }],
+    });
+    expect(await ports.data.exists("runs/run-1/train/round-001/merged.state")).toBe(false);
   });
 
   it("refuses a round whose results are fewer than its children", async () => {

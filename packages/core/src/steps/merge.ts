@@ -1,4 +1,11 @@
-import { CuratedRow, type MergeInput, type RoundFigures, type TrainingState, TrainShardOutput } from "../contracts.ts";
+import {
+  CuratedRow,
+  type Hyperparameters,
+  type MergeInput,
+  type RoundFigures,
+  type TrainingState,
+  TrainShardOutput,
+} from "../contracts.ts";
 import { InvalidInputError } from "../errors.ts";
 import { readJson, readJsonLines } from "../json-lines.ts";
 import { type Logger, logger } from "../logger.ts";
@@ -32,26 +39,21 @@ export async function merge(ports: StepPorts, input: MergeInput, log: Logger = l
   const outputs = await readMapOutputs(ports.data, input.results, TrainShardOutput, input.children);
   const chosen = before.chosen ?? outputs[0]?.chosen;
   if (!chosen) throw new InvalidInputError("no hyperparameters: neither Select nor the single child chose them");
-  const { state } = await mergeStates(outputs, async (key) => decodeModelState(await ports.data.get(key)));
-  const key = trainingKeys(input.runId).merged(round);
-  await ports.data.put(key, encodeModelState(state));
-  const spec = specFor(await readJson(ports.data, input.featureSpecKey, FeatureSpec), chosen);
   // A single child that fitted it all refit on train + validation: its held-out figures are those of
-  // its early-stopped fit (the fit report), not the refit model scored on rows it trained on.
-  const heldOut =
-    !before.chosen && outputs.length === 1 ? (await readFitReport(ports, input.runId)).validation : undefined;
-  const validation =
-    heldOut ??
-    (await evaluate(state, {
-      kind: "streamed",
-      rows: () => readJsonLines(ports.data, [input.validationSampleKey], CuratedRow),
-      encode: encoder(spec),
-    }));
+  // its early-stopped fit (the fit report), not the refit model scored on rows it trained on; and
+  // there is nothing to average, so its state is the round's (no copy, no re-scoring).
+  const only = !before.chosen && outputs.length === 1 ? outputs[0] : undefined;
+  const heldOut = only ? (await readFitReport(ports, input.runId)).validation : undefined;
+  const merged =
+    only && heldOut
+      ? { key: only.key, examples: only.examples, loss: Number.NaN, validation: heldOut }
+      : await mergeRound(ports, input, outputs, round, chosen);
+  const { key, validation } = merged;
   const figures: RoundFigures = {
     round,
     children: outputs.length,
-    examples: state.examples,
-    trainLoss: Number.isFinite(state.loss) ? state.loss : null,
+    examples: merged.examples,
+    trainLoss: Number.isFinite(merged.loss) ? merged.loss : null,
     validationLoss: validation.loss,
     validationAccuracy: validation.accuracy,
   };
@@ -71,4 +73,24 @@ export async function merge(ports: StepPorts, input: MergeInput, log: Logger = l
     continue:
       outputs.length > 1 && gained && round < Math.min(MAX_ROUNDS, input.trainingOptions.maxEpochs ?? MAX_ROUNDS),
   };
+}
+
+/** Averages the round's children into its merged state, writes it and scores it on the validation sample. */
+async function mergeRound(
+  ports: StepPorts,
+  input: MergeInput,
+  outputs: TrainShardOutput[],
+  round: number,
+  chosen: Hyperparameters,
+) {
+  const { state } = await mergeStates(outputs, async (key) => decodeModelState(await ports.data.get(key)));
+  const key = trainingKeys(input.runId).merged(round);
+  await ports.data.put(key, encodeModelState(state));
+  const spec = specFor(await readJson(ports.data, input.featureSpecKey, FeatureSpec), chosen);
+  const validation = await evaluate(state, {
+    kind: "streamed",
+    rows: () => readJsonLines(ports.data, [input.validationSampleKey], CuratedRow),
+    encode: encoder(spec),
+  });
+  return { key, examples: state.examples, loss: state.loss, validation };
 }
