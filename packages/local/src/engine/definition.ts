@@ -101,11 +101,20 @@ export function assertSupported(definition: AslDefinition): void {
   }
 }
 
+/**
+ * Definitions (as JSON) already found valid in this process: asl-validator compiles its schema on
+ * every call (0.3–0.8 s), and each CLI command opens the app, so the same file is checked once.
+ */
+const validDefinitions = new Set<string>();
+
 /** Checks the definition against the States Language schema (asl-validator), as Step Functions would. */
 export function assertValid(definition: AslDefinition): void {
+  const json = JSON.stringify(definition);
+  if (validDefinitions.has(json)) return;
   // The validator writes QueryLanguage into every state: give it a copy.
   const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkArn: false, checkPaths: true });
   if (!isValid) throw new UnsupportedAslFeatureError(`the definition is not valid ASL: ${errorsText("; ")}`);
+  validDefinitions.add(json);
 }
 
 /** Parses, substitutes, validates and checks a definition's text. */

@@ -42,6 +42,20 @@ describe("the loader and Distributed Map fields", () => {
     expect(() => assertSupported(definition as never)).not.toThrow();
   });
 
+  it("checks a definition once per process, and still refuses a changed one that is not valid ASL", () => {
+    // Prepare
+    const definition = withMap({ ItemReader: reader, MaxConcurrency: 4 });
+    const changed = withMap({ ItemReader: reader, MaxConcurrency: "four" });
+
+    // Act
+    assertValid(definition as never);
+
+    // Assess
+    expect(() => assertValid(definition as never)).not.toThrow();
+    expect(() => assertValid(changed as never)).toThrow(/not valid ASL/);
+    expect(() => assertValid(changed as never)).toThrow(UnsupportedAslFeatureError);
+  });
+
   it.each([
     ["a CSV ItemReader", { ItemReader: { ...reader, ReaderConfig: { InputType: "CSV" } } }, /InputType CSV/],
     [
