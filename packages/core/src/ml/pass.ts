@@ -58,12 +58,21 @@ export async function evaluate(
   let loss = 0;
   let correct = 0;
   let count = 0;
-  for await (const { x, y } of eachExample(set)) {
-    loss += exampleGradientRange(model.weights, model.bias, x.ids, x.values, 0, x.ids.length, y, p);
+  const score = (ids: Int32Array, values: Float64Array, start: number, end: number, y: number) => {
+    loss += exampleGradientRange(model.weights, model.bias, ids, values, start, end, y, p);
     p[y]! += 1; // back to probabilities
     if (argmax(p) === y) correct++;
     count++;
-  }
+  };
+  if (set.kind === "cached") {
+    // A plain loop over the flat arrays, in the set's order (no generator, no per-example objects).
+    const { ids, values, offsets, classes } = set.cache;
+    const n = set.subset?.length ?? set.cache.count;
+    for (let k = 0; k < n; k++) {
+      const i = set.subset ? set.subset[k]! : k;
+      score(ids, values, offsets[i]!, offsets[i + 1]!, classes[i]!);
+    }
+  } else for await (const { x, y } of eachExample(set)) score(x.ids, x.values, 0, x.ids.length, y);
   return { loss: count ? loss / count : Number.NaN, accuracy: count ? correct / count : 0, count };
 }
 
