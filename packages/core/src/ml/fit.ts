@@ -62,6 +62,8 @@ export async function fitLinear(
   validation: ExampleSet,
   opts: FitOptions,
   log: Logger = logger,
+  /** Called as each epoch starts (the refit beside it may start its own: `refit-beside.ts`). */
+  onEpoch?: (epoch: number) => void,
 ): Promise<FitResult> {
   const optimizer = new AdaGrad(spec.vocabulary.length, spec.labels.length, opts);
   const rand = mulberry32(opts.seed);
@@ -75,6 +77,7 @@ export async function fitLinear(
   let lastGain = 0;
   for (epoch = 1; epoch <= opts.epochs; epoch++) {
     if (opts.average && epoch === averageFrom) optimizer.restartAverage();
+    onEpoch?.(epoch);
     const pass = await runPass(optimizer, train, rand, opts.shuffleBuffer);
     if (pass.count === 0) throw new InvalidDatasetError("the training split is empty");
     seen += pass.count;

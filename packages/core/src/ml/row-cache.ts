@@ -16,6 +16,18 @@ export class VectorCache {
 
   constructor(readonly limitBytes: number) {}
 
+  /** A cache over arrays another one holds (e.g. sent to a worker thread); no byte limit. */
+  static from(parts: Pick<VectorCache, "ids" | "values" | "offsets" | "classes" | "count">): VectorCache {
+    const cache = new VectorCache(Number.POSITIVE_INFINITY);
+    cache.ids = parts.ids;
+    cache.values = parts.values;
+    cache.offsets = parts.offsets;
+    cache.classes = parts.classes;
+    cache.count = parts.count;
+    cache.nnz = parts.offsets[parts.count]!;
+    return cache;
+  }
+
   /** Bytes held by the arrays. */
   get bytes(): number {
     return this.ids.byteLength + this.values.byteLength + this.offsets.byteLength + this.classes.byteLength;

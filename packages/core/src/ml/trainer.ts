@@ -19,13 +19,14 @@
  */
 
 import { type Logger, logger } from "../logger.ts";
-import { fitDualCd, raceExact } from "./dual-cd.ts";
+import { DEFAULT_EXACT, fitDualCd, raceExact } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, type FitResult, fitLinear } from "./fit.ts";
 import type { LinearModel } from "./linear-model.ts";
 import { mulberry32 } from "./random.ts";
 import { refitLinear, unionSet } from "./refit.ts";
+import { RefitBeside } from "./refit-beside.ts";
 import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
@@ -178,7 +179,16 @@ export async function trainLinear(
       validationSet = narrow(validationSet, validation);
     }
   }
-  const fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log);
+  // Large data (no exact race): the refit runs beside the fit, epoch for epoch, on a second core.
+  const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts);
+  let fit: FitResult;
+  let refitted: Awaited<ReturnType<typeof refitLinear>> | undefined;
+  try {
+    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside && ((e) => beside.worker.allow(e)));
+    if (fit.validationRows > 0 && fit.bestEpoch > 0) refitted = await beside?.worker.weightsAfter(fit.bestEpoch);
+  } finally {
+    await beside?.worker.close();
+  }
   let { weights, bias } = fit;
   let validationFigures = fit.validation;
   let refit: { epochs: number; rows: number; solver?: string } | undefined;
@@ -200,15 +210,16 @@ export async function trainLinear(
     refit = { epochs: out.passes, rows: exact.all.cache.count, solver: `dual coordinate descent, c = ${c}` };
     log.debug(refit, "exact solver chosen on validation; refit on train + validation");
   } else if (opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0) {
-    const all = await unionSet(
-      { set: trainSet, rows: train },
-      { set: validationSet, rows: validation },
-      trainSet.kind === "streamed" ? trainSet.encode : encoder(finalSpec),
-    );
-    const out = await refitLinear(finalSpec.vocabulary.length, C, all, fit.bestEpoch, opts);
+    const all = async () =>
+      unionSet(
+        { set: trainSet, rows: train },
+        { set: validationSet, rows: validation },
+        trainSet.kind === "streamed" ? trainSet.encode : encoder(finalSpec),
+      );
+    const out = refitted ?? (await refitLinear(finalSpec.vocabulary.length, C, await all(), fit.bestEpoch, opts));
     ({ weights, bias } = out);
     refit = { epochs: out.passes, rows: out.rows };
-    log.debug(refit, "refit on train + validation");
+    log.debug({ ...refit, beside: refitted !== undefined }, "refit on train + validation");
   }
   const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights, bias };
   return {
@@ -236,4 +247,27 @@ export async function trainLinear(
       validationRows: fit.validationRows,
     },
   };
+}
+
+/**
+ * The refit beside the fit (`refit-beside.ts`), when it will surely be needed and the data is
+ * cached: refit on, and above the exact race's size bound (below it the race may replace the refit,
+ * and small data gains little from a second thread).
+ */
+async function startBeside(
+  spec: FeatureSpec,
+  trainSet: ExampleSet,
+  validationSet: ExampleSet,
+  classes: number,
+  opts: FitOptions,
+) {
+  if (!opts.refit || trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
+  if (validationSet.cache.count === 0 || trainSet.cache.count * classes <= DEFAULT_EXACT.maxPairs) return undefined;
+  const all = (await unionSet(
+    { set: trainSet, rows: () => [] },
+    { set: validationSet, rows: () => [] },
+    encoder(spec),
+  )) as ExampleSet & { kind: "cached" };
+  const worker = RefitBeside.start(spec.vocabulary.length, classes, all.cache, opts);
+  return worker ? { worker } : undefined;
 }

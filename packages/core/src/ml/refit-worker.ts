@@ -1,0 +1,68 @@
+/**
+ * The worker thread of `refit-beside.ts`: the refit on train + validation (`refitLinear`'s loop,
+ * the same optimiser, seed and order, so the same weights), one epoch at a time as the parent
+ * allows, keeping the averaged weights of the last `keep` epochs until the parent asks for one.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { AdaGrad } from "./adagrad.ts";
+import type { FitOptions } from "./fit.ts";
+import { runPass } from "./pass.ts";
+import { mulberry32 } from "./random.ts";
+import { VectorCache } from "./row-cache.ts";
+
+export interface RefitWorkerData {
+  features: number;
+  classes: number;
+  cache: Pick<VectorCache, "ids" | "values" | "offsets" | "classes" | "count">;
+  opts: FitOptions;
+  /** Epochs whose weights are kept (the early-stopped fit's best is at most patience epochs back). */
+  keep: number;
+}
+
+/** From the parent: run up to epoch `upTo`; send the weights after epoch `want`. */
+export type ToRefitWorker = { upTo: number } | { want: number };
+
+const data = workerData as RefitWorkerData & { entry: string };
+const port = parentPort!;
+const optimizer = new AdaGrad(data.features, data.classes, data.opts);
+const rand = mulberry32(data.opts.seed);
+const set = { kind: "cached" as const, cache: VectorCache.from(data.cache) };
+const kept = new Map<number, { weights: Float32Array; bias: Float32Array }>();
+let allowed = 0;
+let done = 0;
+let want: number | undefined;
+let running = false;
+let sent = false;
+
+async function pump(): Promise<void> {
+  if (running) return;
+  running = true;
+  while (want === undefined || done < want) {
+    if (done >= allowed) break;
+    const epoch = done + 1;
+    if (data.opts.average && epoch === (data.opts.averageFrom ?? 1)) optimizer.restartAverage();
+    await runPass(optimizer, set, rand, data.opts.shuffleBuffer);
+    done = epoch;
+    kept.set(epoch, optimizer.snapshot());
+    kept.delete(epoch - data.keep);
+  }
+  running = false;
+  if (want !== undefined && done >= want && !sent) {
+    sent = true;
+    const weights = kept.get(want);
+    port.postMessage(
+      { epoch: want, rows: set.cache.count, weights },
+      weights ? [weights.weights.buffer as ArrayBuffer, weights.bias.buffer as ArrayBuffer] : [],
+    );
+  }
+}
+
+port.on("message", (message: ToRefitWorker) => {
+  if ("upTo" in message) allowed = Math.max(allowed, message.upTo);
+  else {
+    want = message.want;
+    allowed = Math.max(allowed, want);
+  }
+  void pump().catch((err: Error) => port.postMessage({ error: { name: err.name, message: err.message } }));
+});
+port.postMessage({ ready: true });
