@@ -84,14 +84,19 @@ describe("tollgate.config.json", () => {
   });
 
   it("tollgate config prints the effective settings and their sources", async () => {
-    const path = configFile({ minGain: 0.01 });
+    const path = configFile({ minGain: 0.01, training: { learningRate: 0.5, ngramMax: 1 } });
     const { stdout } = await promisify(execFile)("node", ["--import", "tsx", "packages/cli/src/main.ts", "config"], {
-      env: { ...process.env, TOLLGATE_CONFIG: path, TOLLGATE_SEED: "9" },
+      env: { ...process.env, TOLLGATE_CONFIG: path, TOLLGATE_SEED: "9", TOLLGATE_NGRAM_MAX: "2" },
     });
     expect(stdout).toContain(`config file: ${path}`);
     expect(stdout).toMatch(/^minGain\s+0\.01\s+file\s+TOLLGATE_MIN_GAIN$/m);
     expect(stdout).toMatch(/^seed\s+9\s+environment\s+TOLLGATE_SEED$/m);
     expect(stdout).toMatch(/^minAccuracy\s+0\.5\s+default\s+TOLLGATE_MIN_ACCURACY$/m);
+    // the training settings: the file's `training` object, each overridden by its variable
+    expect(stdout).toMatch(/^training\.selectionBudget\s+3\s+default\s+TOLLGATE_SELECTION_BUDGET$/m);
+    expect(stdout).toMatch(/^training\.learningRate\s+0\.5\s+file\s+TOLLGATE_LEARNING_RATE$/m);
+    expect(stdout).toMatch(/^training\.ngramMax\s+2\s+environment\s+TOLLGATE_NGRAM_MAX$/m);
+    expect(stdout).toMatch(/^training\.l2\s+-\s+unset\s+TOLLGATE_L2$/m);
   });
 
   describe("per-dataset overrides (datasets.<name>)", () => {

@@ -1,7 +1,7 @@
 /** Text output of `models show` and `models compare`. */
 import type { Metrics } from "@tollgate/core/contracts";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
-import { table } from "./render.ts";
+import { hyperparameters, table } from "./render.ts";
 
 const f4 = (n: unknown) => (typeof n === "number" ? n.toFixed(4) : "-");
 const signed = (n: number) => `${n >= 0 ? "+" : ""}${n.toFixed(4)}`;
@@ -59,18 +59,23 @@ export function renderModelDetail(d: ModelDetail): string {
       features?: number;
       selection?: { candidates?: unknown[]; chosen?: { ngramMax?: number; minDf?: number } };
     };
-    settings?: { features?: { ngramMax?: number; minDf?: number } };
+    settings?: { features?: { ngramMax?: number; minDf?: number }; pinned?: Record<string, number> };
     validation?: { accuracy?: number; loss?: number };
   };
   const t = card.training ?? {};
   const features = { ...card.settings?.features, ...t.selection?.chosen };
+  const pinned = Object.keys(card.settings?.pinned ?? {});
   const lines = [
     `${d.record.modelName}@${d.record.version}  ${d.record.status}${d.record.statusReason ? ` (${d.record.statusReason})` : ""}`,
     `run          ${d.record.runId}  created ${d.record.createdAt}`,
     `data         dataset version ${card.datasetVersion ?? d.record.datasetVersion}`,
     `splits       train ${card.counts?.train ?? "-"}  validation ${card.counts?.validation ?? "-"}  test ${card.counts?.test ?? "-"}`,
-    `training     learning rate ${t.learningRate ?? "-"}  L2 ${t.l2 ?? "-"}  n-grams 1–${features.ngramMax ?? "?"}  min df ${features.minDf ?? "-"}  features ${t.features ?? "-"}  epochs ${t.epochsRun ?? "-"}` +
-      (t.selection?.candidates ? `  (best of ${t.selection.candidates.length} candidates on validation)` : ""),
+    `training     ${hyperparameters({ ...t, ...features }, pinned)}  features ${t.features ?? "-"}  epochs ${t.epochsRun ?? "-"}` +
+      (t.selection?.candidates?.length
+        ? `  (best of ${t.selection.candidates.length} candidates on validation)`
+        : t.selection
+          ? "  (no search: every value pinned, or selection budget 1)"
+          : ""),
     `validation   accuracy ${f4(card.validation?.accuracy)}  loss ${f4(card.validation?.loss)}`,
   ];
   if (!d.test) return [...lines, "test         not evaluated (the run stopped before Evaluate)"].join("\n");

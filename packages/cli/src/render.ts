@@ -61,6 +61,30 @@ export function outcomeOf(execution: ExecutionSummary): string | undefined {
   return undefined;
 }
 
+/**
+ * A model's hyperparameters, each marked "(pinned)" when the user set it (tollgate.config.json
+ * `training`): the others were chosen on validation, or are the plain fit's defaults.
+ * @example hyperparameters({ learningRate: 0.5, l2: 1e-6, ngramMax: 2, minDf: 2 }, ["learningRate"]) // "learning rate 0.5 (pinned)   L2 0.000001   n-grams 1–2   min df 2"
+ */
+export function hyperparameters(
+  v: {
+    learningRate?: number | undefined;
+    l2?: number | undefined;
+    ngramMax?: number | undefined;
+    minDf?: number | undefined;
+  },
+  pinned: readonly string[],
+  gap = "  ",
+): string {
+  const mark = (name: string) => (pinned.includes(name) ? " (pinned)" : "");
+  return [
+    `learning rate ${v.learningRate ?? "-"}${mark("learningRate")}`,
+    `L2 ${v.l2 ?? "-"}${mark("l2")}`,
+    `n-grams 1–${v.ngramMax ?? "?"}${mark("ngramMax")}`,
+    `min df ${v.minDf ?? "-"}${mark("minDf")}`,
+  ].join(gap);
+}
+
 interface RunOutput {
   check?: { unchanged: boolean; reason: string };
   prepared?: { datasetVersion?: string; counts?: Record<string, number> };
@@ -75,6 +99,8 @@ interface RunOutput {
       minDf: number;
       candidates: number;
       passes: number;
+      budget?: number;
+      pinned?: string[];
     };
   };
   evaluation?: {
@@ -147,9 +173,13 @@ export function renderShow(
     );
     const s = out.trained.selection;
     if (s) {
-      lines.push(
-        `chosen    learning rate ${s.learningRate}   L2 ${s.l2}   n-grams 1–${s.ngramMax}   min df ${s.minDf}   (best of ${s.candidates} on validation, ${s.passes} passes)`,
-      );
+      const how =
+        s.candidates > 0
+          ? `best of ${s.candidates} on validation, ${s.passes} passes`
+          : s.budget !== undefined && s.budget <= 1
+            ? "no search: selection budget 1"
+            : "no search: every value pinned";
+      lines.push(`chosen    ${hyperparameters(s, s.pinned ?? [], "   ")}   (${how})`);
     }
   }
   if (out.evaluation && out.gate) {

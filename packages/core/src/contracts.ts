@@ -439,6 +439,14 @@ export type ExportInput = z.infer<typeof ExportInput>;
 export const TrainSelection = Hyperparameters.extend({
   candidates: z.number().int().describe("candidate fits scored on validation"),
   passes: z.number().describe("training passes the selection spent, over the full training split"),
+  budget: z
+    .number()
+    .optional()
+    .describe("the run's selection budget (tollgate.config.json `training.selectionBudget`)"),
+  pinned: z
+    .array(z.enum(PINNABLE))
+    .default([])
+    .describe("the values the user pinned (`training.*`), not searched; the others were chosen on validation"),
 });
 export type TrainSelection = z.infer<typeof TrainSelection>;
 

@@ -1,10 +1,20 @@
 /** Uploads under raw/ reach the trigger: bucket → EventBridge rule → delaying queue → trigger Lambda → state machine. */
+
+import { readSettings } from "@tollgate/core/settings";
+import { runSettingsFor, triggerSettingsOf } from "@tollgate/core/workflow/upload-trigger";
 import { describe, expect, it } from "vitest";
+import { TriggerLambdaSettings } from "../../../functions/trigger.ts";
 import { DeploySettings } from "../../../stacks/settings.ts";
 import type { Synthesized } from "../synth.ts";
 import { arnOf, lambdaId, only, refOf, resolveImport } from "../template.ts";
 
 const DEFAULTS = DeploySettings.parse({});
+
+/** The tollgate.config.json app.test.ts synthesizes with: training options and one dataset's overrides. */
+export const DEPLOYED_CONFIG = {
+  training: { selectionBudget: 2, learningRate: 0.5 },
+  datasets: { reviews: { minAccuracy: 0.9, seed: 7, training: { ngramMax: 1 } } },
+};
 
 export function describeTrigger(app: () => Synthesized): void {
   describe("retrain trigger", () => {
@@ -78,6 +88,29 @@ export function describeTrigger(app: () => Synthesized): void {
         TOLLGATE_MIN_ACCURACY: String(DEFAULTS.minAccuracy),
         TOLLGATE_MIN_GAIN: String(DEFAULTS.minGain),
       });
+    });
+
+    it("gives the trigger the deployed file's training options and per-dataset settings, and publishes them for `run --stage`", () => {
+      const t = pipeline();
+      const vars = t.toJSON().Resources[lambdaId(t, "functions/trigger.handler")].Properties.Environment.Variables;
+      expect(vars).toMatchObject({ TOLLGATE_SELECTION_BUDGET: "2", TOLLGATE_LEARNING_RATE: "0.5" });
+      expect(vars).not.toHaveProperty("TOLLGATE_NGRAM_MAX"); // not pinned at the top level
+      const reviews = {
+        gate: { minAccuracy: 0.9, minGain: DEFAULTS.minGain, minTestRows: DEFAULTS.minTestRows, approval: "auto" },
+        seed: 7,
+        trainingOptions: { selectionBudget: 2, learningRate: 0.5, ngramMax: 1 },
+      };
+      expect(JSON.parse(vars.TOLLGATE_DATASET_SETTINGS)).toEqual({ reviews });
+      // what the trigger Lambda makes of that environment: a run of reviews, and of another dataset
+      const settings = triggerSettingsOf(readSettings(TriggerLambdaSettings, { ...vars, STATE_MACHINE_ARN: "arn:x" }));
+      expect(runSettingsFor(settings, "reviews")).toEqual(reviews);
+      expect(runSettingsFor(settings, "other")).toMatchObject({
+        seed: DEFAULTS.seed,
+        trainingOptions: { selectionBudget: 2, learningRate: 0.5 },
+      });
+      const outputs = t.toJSON().Outputs as Record<string, { Value: string }>;
+      expect(JSON.parse(outputs.TrainingOptions!.Value)).toEqual({ selectionBudget: 2, learningRate: 0.5 });
+      expect(JSON.parse(outputs.DatasetSettings!.Value)).toEqual({ reviews });
     });
   });
 }

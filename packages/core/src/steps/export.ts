@@ -1,4 +1,4 @@
-import type { ExportInput, TrainOutput } from "../contracts.ts";
+import type { ExportInput, Hyperparameters, TrainOutput } from "../contracts.ts";
 import { InvalidInputError } from "../errors.ts";
 import { readJson } from "../json-lines.ts";
 import { type Logger, logger } from "../logger.ts";
@@ -8,7 +8,7 @@ import type { LinearModel } from "../ml/linear-model.ts";
 import { decodeModelState } from "../ml/model-state.ts";
 import { exportOnnx } from "../ml/onnx/export.ts";
 import type { SelectionReport } from "../ml/selection.ts";
-import { trainingSettings, trainingSettingsDigest } from "../ml/training-settings.ts";
+import { pinnedOf, trainingSettings, trainingSettingsDigest } from "../ml/training-settings.ts";
 import { modelPrefix, modelVersionFor } from "./model-keys.ts";
 import { nowIso, type StepPorts } from "./step-ports.ts";
 import { readFitReport } from "./training.ts";
@@ -108,6 +108,8 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
           minDf: chosen.minDf,
           candidates: selection.candidates.length + (selection.exact?.candidates.length ?? 0),
           passes: Number((selection.passes + (selection.exact?.passes ?? 0)).toFixed(3)),
+          budget: input.trainingOptions.selectionBudget,
+          pinned: Object.keys(pinnedOf(input.trainingOptions)) as Array<keyof Hyperparameters>,
         }
       : null,
   };
