@@ -5,6 +5,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { renderMapChildren, renderShow } from "@tollgate/cli/render";
+import { mapRunViews, toChild } from "@tollgate/core/workflow/map-runs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tempHome } from "../helpers/topics.ts";
 import { addRaw, expectConsistent, input, open } from "./helpers.ts";
@@ -68,6 +70,20 @@ describe("a fault in one child of a Distributed Map", () => {
         ["FAILED", "InjectedFaultError"],
       ]);
       expect(await expectConsistent(tg)).toBe(liveBefore);
+
+      // `tollgate show`: the failed Map row with its counts and error, the children with the failed one
+      const events = tg.stores.executions.history("fan-out-fault");
+      const [view] = mapRunViews(tg.stores.mapRuns.list("fan-out-fault"), events);
+      expect(renderShow(run, events, undefined, view ? [view] : [])).toMatch(
+        /^Shards\s+Map\s+failed\s+[\d.]+s\s+3 children: 2 ✓ 1 ✗; States\.ExceedToleratedFailureThreshold$/m,
+      );
+      const listed = renderMapChildren("fan-out-fault", "Shards", [
+        { ...view!, children: children.map((c) => toChild(c)) },
+      ]);
+      expect(listed).toMatch(
+        /^Shards map run 1 of 1 {3}FAILED {3}3 children: 2 ✓ 1 ✗ {3}3 items {3}tolerated 0% \/ 0$/m,
+      );
+      expect(listed).toMatch(new RegExp(`^${children[2]!.name.replace("/", "\\/")}\\s+FAILED\\s`, "m"));
     } finally {
       tg.close();
     }
