@@ -67,6 +67,9 @@ describe("a run's Distributed Map states in the console", () => {
         "SUCCEEDED",
       ]);
     }
+    // the graph's Map nodes: the last Map Run's children ended out of total
+    for (const state of ["CountTerms", "Train", "Evaluate"])
+      expect(await page.locator(`.graph [data-state="${state}"] .node-sub`).textContent()).toBe("Map · 3/3 children");
     await screenshot(page, "run-map");
 
     // a child opens in the run view, at its own URL

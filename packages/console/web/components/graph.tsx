@@ -17,11 +17,13 @@ export interface GraphViewProps {
   status: Record<string, StateStatus>;
   errors: Record<string, string>;
   selected: string | null;
+  /** A Distributed Map state's last Map Run, for its node: children ended out of total, and every count in the tooltip. */
+  mapCounts?: Record<string, { ended: number; total: number; text: string }>;
   /** The link that selects a state. */
   linkFor: (state: string) => string;
 }
 
-export function GraphView({ graph, status, errors, selected, linkFor }: GraphViewProps) {
+export function GraphView({ graph, status, errors, selected, mapCounts = {}, linkFor }: GraphViewProps) {
   return (
     <svg
       class="graph"
@@ -62,6 +64,7 @@ export function GraphView({ graph, status, errors, selected, linkFor }: GraphVie
         })}
       {graph.nodes.map((n) => {
         const s = status[n.name] ?? "not-reached";
+        const map = mapCounts[n.name];
         return (
           <a
             key={n.name}
@@ -71,13 +74,17 @@ export function GraphView({ graph, status, errors, selected, linkFor }: GraphVie
             data-status={s}
           >
             <g transform={`translate(${n.x} ${n.y})`}>
-              <title>{`${n.name} (${n.type}): ${STATUS_TEXT[s]}${errors[n.name] ? ` — ${errors[n.name]}` : ""}${n.comment ? `\n${n.comment}` : ""}`}</title>
+              <title>{`${n.name} (${n.type}): ${STATUS_TEXT[s]}${errors[n.name] ? ` — ${errors[n.name]}` : ""}${map ? `\n${map.text}` : ""}${n.comment ? `\n${n.comment}` : ""}`}</title>
               <rect width={n.width} height={n.height} rx={n.type === "Choice" ? 22 : 6} />
               <text class="node-name" x={n.width / 2} y={n.height / 2 - 3}>
                 {n.name}
               </text>
               <text class="node-sub" x={n.width / 2} y={n.height / 2 + 12}>
-                {errors[n.name] ? `${errors[n.name]}` : `${n.type} · ${STATUS_TEXT[s]}`}
+                {errors[n.name]
+                  ? `${errors[n.name]}`
+                  : map
+                    ? `${n.type} · ${map.ended}/${map.total} children`
+                    : `${n.type} · ${STATUS_TEXT[s]}`}
               </text>
             </g>
           </a>

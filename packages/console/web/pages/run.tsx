@@ -6,6 +6,7 @@
  * Map Runs and children; a child opens here too (its parent run in the crumbs, its ItemProcessor's graph).
  */
 
+import { childCounts } from "@tollgate/core/workflow/map-runs";
 import { causeMessage } from "@tollgate/core/workflow/timeline";
 import { useState } from "preact/hooks";
 import type { RunView, StateView } from "../../src/api-types.ts";
@@ -53,6 +54,12 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
   const selectedName = state ?? defaultState(run.states);
   const selected = run.states.findLast((s) => s.name === selectedName);
   const errors = Object.fromEntries(run.states.filter((s) => s.error).map((s) => [s.name, s.error!]));
+  const mapCounts = Object.fromEntries(
+    run.mapRuns.map(({ stateName, executionCounts: c }) => [
+      stateName,
+      { ended: c.succeeded + c.failed + c.timedOut + c.aborted, total: c.total, text: childCounts(c) },
+    ]),
+  );
   return (
     <section class="run" data-run={ex.name} data-status={ex.status}>
       <p class="crumbs">
@@ -152,6 +159,7 @@ export function RunPage({ name, state, tab, reason }: RunPageProps) {
             graph={run.graph}
             status={run.stateStatus}
             errors={errors}
+            mapCounts={mapCounts}
             selected={selectedName}
             linkFor={(s) => href(["runs", ex.name], { state: s, tab })}
           />
