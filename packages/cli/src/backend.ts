@@ -15,11 +15,11 @@ import { tryJsonParse } from "@tollgate/core/json";
 import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
 import type { GcReport } from "@tollgate/core/registry/retention";
+import { predictionsOf, type Ranked, topClasses } from "@tollgate/core/serving/prediction";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 import type { ExecutionRecord, HistoryEvent, MapRunRecord, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import type { MapRunChild } from "@tollgate/core/workflow/map-runs";
 import type { LoadedVersion } from "./batch/model.ts";
-import { type Ranked, topClasses } from "./batch/score-file.ts";
 
 /** What the CLI shows of an execution (DescribeExecution's fields it renders). */
 export type ExecutionSummary = Pick<
@@ -58,19 +58,16 @@ export const TOP_K = 3;
  */
 export async function predictTexts(model: LoadedVersion, texts: string[], topK = TOP_K): Promise<Prediction[]> {
   try {
-    const { labels, probabilities } = await model.predict(texts);
-    const known = await model.knownTerms(probabilities);
-    return texts.map((text, i) => {
-      const probs = probabilities[i] as Float32Array;
-      return {
-        text,
-        label: labels[i] as string,
-        probability: Math.max(...probs),
-        modelVersion: model.version,
-        knownTokens: known[i] ?? true,
-        top: topClasses(model.labels, probs, topK),
-      };
-    });
+    const output = await model.predict(texts);
+    const known = await model.knownTerms(output.probabilities);
+    return predictionsOf(model.labels, output, known).map(({ label, probability, probabilities, knownTokens }, i) => ({
+      text: texts[i] as string,
+      label,
+      probability,
+      modelVersion: model.version,
+      knownTokens,
+      top: topClasses(model.labels, probabilities, topK),
+    }));
   } finally {
     await model.release();
   }

@@ -3,10 +3,11 @@
  * The model is a stand-in that labels each text by its length: what is tested is the streaming.
  */
 import { Readable, Writable } from "node:stream";
+import { topClasses } from "@tollgate/core/serving/prediction";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { describe, expect, it } from "vitest";
-import { BATCH_ROWS, csvRecord, scoreFile, topClasses } from "../src/batch/score-file.ts";
+import { BATCH_ROWS, csvRecord, scoreFile } from "../src/batch/score-file.ts";
 
 const model = {
   version: "v-test",

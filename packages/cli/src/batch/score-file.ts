@@ -6,6 +6,7 @@
  */
 import { once } from "node:events";
 import type { Readable, Writable } from "node:stream";
+import { predictionsOf, type Ranked, topClasses } from "@tollgate/core/serving/prediction";
 import { type FileFormat, type InputRow, readRows } from "./rows.ts";
 
 /** Rows scored per onnxruntime call batch (the classifier splits it further by length). */
@@ -38,17 +39,6 @@ export interface ScoreFileSummary {
   failed: number;
   modelVersion: string;
   seconds: number;
-}
-
-export interface Ranked {
-  label: string;
-  probability: number;
-}
-
-/** The `k` most likely classes, most likely first. */
-export function topClasses(labels: readonly string[], probabilities: Float32Array, k: number): Ranked[] {
-  const order = Array.from(probabilities.keys()).sort((a, b) => (probabilities[b] ?? 0) - (probabilities[a] ?? 0));
-  return order.slice(0, k).map((i) => ({ label: labels[i] as string, probability: probabilities[i] as number }));
 }
 
 /** Where one output row's prediction goes. */
@@ -127,16 +117,12 @@ export async function scoreFile(model: BatchModel, options: ScoreFileOptions): P
 
   const flush = async () => {
     if (batch.length === 0) return;
-    const { labels, probabilities } = await model.predict(batch.map((r) => r.text));
+    const scored = predictionsOf(model.labels, await model.predict(batch.map((r) => r.text)));
     let out = "";
     batch.forEach(({ fields }, i) => {
-      const probs = probabilities[i] as Float32Array;
-      const prediction: Prediction = {
-        label: labels[i] as string,
-        probability: Math.max(...probs),
-        modelVersion: model.version,
-      };
-      if (topK > 0) prediction.top = topClasses(model.labels, probs, topK);
+      const { label, probability, probabilities } = scored[i]!;
+      const prediction: Prediction = { label, probability, modelVersion: model.version };
+      if (topK > 0) prediction.top = topClasses(model.labels, probabilities, topK);
       if (outputFormat === "jsonl") out += jsonLine(fields, prediction);
       else {
         if (!columns) {

@@ -18,6 +18,7 @@ export {
 } from "./errors.ts";
 export { type HttpRequest, type HttpResponse, httpHandler } from "./http.ts";
 export { LiveModelCache, type LoadedModel, type ModelLease, type ModelSource } from "./live-model.ts";
+export { predictionsOf, type Ranked, type ScoredText, topClasses } from "./prediction.ts";
 export {
   type Prediction,
   type PredictRequest,

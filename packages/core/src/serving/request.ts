@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { InvalidInputError } from "../errors.ts";
 import { PayloadTooLargeError, type RequestLimits } from "./errors.ts";
+import { predictionsOf } from "./prediction.ts";
 
 /**
  * One text's prediction: the top label, its probability, and every label's probability.
@@ -103,15 +104,13 @@ export function toPredictResponse(
   output: { labels: string[]; probabilities: Float32Array[] },
   known: readonly boolean[] = [],
 ): PredictResponse {
-  const predictions = output.labels.map((label, i) => {
-    const row = output.probabilities[i]!;
-    const probabilities: Record<string, number> = {};
-    let probability = 0;
-    classes.forEach((name, c) => {
-      probabilities[name] = row[c]!;
-      if (name === label) probability = row[c]!;
-    });
-    return { label, probability, probabilities, knownTokens: known[i] ?? true };
-  });
+  const predictions = predictionsOf(classes, output, known).map(
+    ({ label, probability, probabilities, knownTokens }) => ({
+      label,
+      probability,
+      probabilities: Object.fromEntries(classes.map((name, c) => [name, probabilities[c]!])),
+      knownTokens,
+    }),
+  );
   return { modelVersion, predictions };
 }
