@@ -7,11 +7,13 @@
  */
 import type { RunView } from "@tollgate/console";
 import { openTollgate } from "@tollgate/local/app";
+import { executionArn, mapRunArn, STATE_MACHINE_ARN } from "@tollgate/local/engine/runner";
+import { emptyCounts } from "@tollgate/local/stores/map-run-store";
 import { describe, expect, it } from "vitest";
 import { fixtureGate, tempHome } from "../helpers/topics.ts";
 import { addRaw } from "../reliability/inputs.ts";
 import { screenshot } from "./browser.ts";
-import { browserSession } from "./fixtures.ts";
+import { browserSession, openHome } from "./fixtures.ts";
 
 const RUN = "run-sharded";
 
@@ -98,5 +100,61 @@ describe("a run's Distributed Map states in the console", () => {
     await page.locator(`.run[data-run="${child?.name}"]`).waitFor();
     await page.locator(".crumbs a.parent-link").click();
     await page.locator(`.run[data-run="${RUN}"] .state-panel[data-selected-state="Train"]`).waitFor();
+  });
+
+  it("updates a running Map state's child counts without a reload", async () => {
+    const { page, server } = session;
+    const tg = openHome(session.seeded.home);
+    const name = "run-live-map";
+    const at = () => new Date().toISOString();
+    const input = JSON.stringify({ dataset: "topics", modelName: "topics" });
+    const arn = mapRunArn(name, "Train", 3);
+    const counts = (running: number, succeeded: number, failed = 0) => ({
+      ...emptyCounts(),
+      total: 3,
+      pending: 3 - running - succeeded - failed,
+      running,
+      succeeded,
+      failed,
+    });
+    try {
+      tg.stores.executions.tryCreate({
+        executionArn: executionArn(name),
+        name,
+        stateMachineArn: STATE_MACHINE_ARN,
+        input,
+        startDate: at(),
+      });
+      tg.stores.executions.appendEvents(name, [
+        { timestamp: at(), type: "ExecutionStarted", executionStartedEventDetails: { input } },
+        { timestamp: at(), type: "MapStateEntered", stateEnteredEventDetails: { name: "Train", input } },
+        { timestamp: at(), type: "MapRunStarted", mapRunStartedEventDetails: { mapRunArn: arn } },
+      ]);
+      tg.stores.mapRuns.start(
+        {
+          mapRunArn: arn,
+          executionArn: executionArn(name),
+          stateName: "Train",
+          startDate: at(),
+          maxConcurrency: 2,
+          toleratedFailurePercentage: 0,
+          toleratedFailureCount: 0,
+          itemCounts: counts(2, 0),
+          executionCounts: counts(2, 0),
+        },
+        name,
+      );
+      await page.goto(`${server.url}#/runs/${name}?state=Train`);
+      const sub = page.locator('.graph [data-state="Train"] .node-sub');
+      await expect.poll(() => sub.textContent(), soon).toBe("Map · 0/3 children");
+      expect(await page.locator(".state-panel .child-counts").textContent()).toBe("3 children: 2 running 1 pending");
+
+      tg.stores.mapRuns.count(arn, counts(1, 1, 1), counts(1, 1, 1));
+      await expect.poll(() => sub.textContent(), soon).toBe("Map · 2/3 children");
+      expect(await page.locator(".state-panel .child-counts").textContent()).toBe("3 children: 1 ✓ 1 ✗ 1 running");
+    } finally {
+      tg.stores.executions.finish(name, { status: "ABORTED" });
+      tg.close();
+    }
   });
 });
