@@ -92,6 +92,12 @@ const NOT_EXERCISED: { role: (r: DeployedRole) => boolean; action: RegExp; reaso
       "the CountTerms Map and MergeTerms run only when Preprocess did not read every row (more training rows than specSampleRows); the test's runs are small. Their reads and writes (curated/, runs/, prepared/) are TrainShard's and Preprocess's, which run here",
   },
   {
+    role: (r) => r.key === "Merge",
+    action: /^s3:PutObject$/,
+    reason:
+      "Merge writes a merged state only for a round of several children (sharded training, Select's runs); the test's runs have one shard, and a single child's state passes through as the round's",
+  },
+  {
     role: (r) => r.key === "Trigger",
     action: /^sqs:/,
     reason: "Lambda's SQS poller receives and deletes the trigger's messages with its role; no poller runs here",
