@@ -16,7 +16,7 @@ import { FIXTURE_ENV, tempHome, topicRows, writeJsonl } from "../helpers/topics.
 const home = tempHome();
 const env = { TOLLGATE_HOME: home, TOLLGATE_MIN_ACCURACY: "0.8", ...FIXTURE_ENV };
 
-const { tollgate } = localCli(env);
+const { tollgate, json } = localCli(env);
 
 /** The real command in a child process. */
 async function cli(args: string[], extraEnv: Record<string, string> = {}) {
@@ -116,6 +116,32 @@ describe("runs", () => {
     await expect(tollgate("runs", "--status", "done")).rejects.toThrow(
       "--status done is not one of RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT",
     );
+  });
+
+  it("filters as the console does: --name (any case), --from/--to (a day or an ISO time), --offset with --limit", async () => {
+    await tollgate("run", "--dataset", "topics"); // the same data again: a quick "no new data" run
+    const list = async (...args: string[]) =>
+      (await json<{ runs: { name: string; startDate: string }[] }>("runs", ...args)).runs;
+    const all = await list(); // newest first
+    expect(all).toHaveLength(2);
+    const [newer, older] = all as [(typeof all)[0], (typeof all)[0]];
+    const names = async (...args: string[]) => (await list(...args)).map((r) => r.name);
+
+    expect(await names("--name", "INGEST-topics")).toEqual([older.name]);
+    expect(await names("--limit", "1")).toEqual([newer.name]);
+    expect(await names("--limit", "1", "--offset", "1")).toEqual([older.name]);
+    expect(await names("--from", older.startDate, "--to", newer.startDate)).toEqual([older.name]);
+    expect(await names("--from", newer.startDate)).toEqual([newer.name]);
+    expect(await names("--from", older.startDate.slice(0, 10), "--to", newer.startDate.slice(0, 10))).toEqual(
+      all.map((r) => r.name),
+    );
+    expect(await tollgate("runs", "--to", "2000-01-01", "--name", "topics")).toBe(
+      "no runs named *topics* before 2000-01-02T00:00:00.000Z (`tollgate runs` lists runs of every status)",
+    );
+    await expect(tollgate("runs", "--from", "yesterday")).rejects.toThrow(
+      "--from yesterday: a date (2026-11-30) or an ISO time (2026-11-30T16:00:00Z)",
+    );
+    await expect(tollgate("runs", "--offset", "x")).rejects.toThrow("--offset x is not a whole number ≥ 0");
   });
 });
 

@@ -23,6 +23,7 @@ import {
 import { ExecutionNotFoundError, ExecutionNotRunningError } from "@tollgate/core/errors";
 import type { ExecutionRecord, HistoryEvent, MapRunCounts, MapRunRecord } from "@tollgate/core/workflow/executions";
 import { arnTail, type MapRunChild, toChild } from "@tollgate/core/workflow/map-runs";
+import { matchesRun, type RunFilter } from "@tollgate/core/workflow/run-filter";
 import type { ExecutionStarter } from "@tollgate/core/workflow/upload-trigger";
 
 /** An execution as DescribeExecution describes it (the local store records the same fields). */
@@ -123,12 +124,18 @@ export class StepFunctionsRuns implements ExecutionStarter {
     readonly stateMachineArn: string,
   ) {}
 
-  /** Newest first, at most `limit`, optionally of one status (pages of up to 1,000). */
-  async list(filter: { status?: string; limit?: number } = {}): Promise<ListedExecution[]> {
+  /**
+   * Newest first, at most `limit` after skipping `offset`, optionally of one status (ListExecutions'
+   * own filter) and of a name part and start-date range (checked here, page by page: ListExecutions
+   * answers newest first, so the listing stops at the first execution older than `startedFrom`).
+   */
+  async list(filter: RunFilter = {}): Promise<ListedExecution[]> {
     const limit = filter.limit ?? 50;
+    let skip = filter.offset ?? 0;
+    const narrowed = Boolean(filter.nameContains || filter.startedFrom || filter.startedBefore || skip);
     const out: ListedExecution[] = [];
     const pages = paginateListExecutions(
-      { client: this.sfn, pageSize: Math.min(Math.max(limit, 1), 1000) },
+      { client: this.sfn, pageSize: narrowed ? 1000 : Math.min(Math.max(limit, 1), 1000) },
       {
         stateMachineArn: this.stateMachineArn,
         ...(filter.status ? { statusFilter: filter.status as ExecutionStatus } : {}),
@@ -137,7 +144,11 @@ export class StepFunctionsRuns implements ExecutionStarter {
     for await (const page of pages) {
       for (const e of page.executions ?? []) {
         if (out.length >= limit) return out;
-        out.push({ name: e.name ?? "", status: e.status ?? "", startDate: iso(e.startDate) ?? "" });
+        const listed = { name: e.name ?? "", status: e.status ?? "", startDate: iso(e.startDate) ?? "" };
+        if (filter.startedFrom && Date.parse(listed.startDate) < Date.parse(filter.startedFrom)) return out;
+        if (!matchesRun(filter, listed)) continue;
+        if (skip > 0) skip--;
+        else out.push(listed);
       }
       if (out.length >= limit) break;
     }

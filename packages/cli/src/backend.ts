@@ -19,6 +19,7 @@ import { predictionsOf, type Ranked, topClasses } from "@tollgate/core/serving/p
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
 import type { ExecutionRecord, HistoryEvent, MapRunRecord, NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import type { MapRunChild } from "@tollgate/core/workflow/map-runs";
+import type { RunFilter } from "@tollgate/core/workflow/run-filter";
 import type { LoadedVersion } from "./batch/model.ts";
 
 /** What the CLI shows of an execution (DescribeExecution's fields it renders). */
@@ -99,7 +100,8 @@ export interface Backend {
   redrive(name: string, progress: RunProgress): Promise<StartResult>;
   /** StopExecution: a RUNNING run ends ABORTED. @throws ExecutionNotRunningError when it has ended. */
   stop(name: string): Promise<ExecutionSummary>;
-  listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]>;
+  /** Newest first, those that pass `filter` (the console's run filters). */
+  listExecutions(filter: RunFilter): Promise<ExecutionSummary[]>;
   describeExecution(name: string): Promise<ExecutionSummary>;
   history(name: string): Promise<HistoryEvent[]>;
   /** ListMapRuns + DescribeMapRun: the Map Runs a run started, oldest first, with their counts. */

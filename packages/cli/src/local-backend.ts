@@ -13,6 +13,7 @@ import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@to
 import { collectModels } from "@tollgate/core/registry/retention";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
 import { toChild } from "@tollgate/core/workflow/map-runs";
+import type { RunFilter } from "@tollgate/core/workflow/run-filter";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import type { LocalConfig } from "@tollgate/local/config";
 import { runInput, runName } from "@tollgate/local/run-request";
@@ -75,7 +76,7 @@ export class LocalBackend implements Backend {
     return this.tg.workflow.stop(name, { stoppedBy: user() });
   }
 
-  async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {
+  async listExecutions(filter: RunFilter): Promise<ExecutionSummary[]> {
     return this.tg.stores.executions.list(filter);
   }
 

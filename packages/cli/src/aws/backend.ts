@@ -27,6 +27,7 @@ import { compareVersions, modelDetail } from "@tollgate/core/registry/model-deta
 import { approveVersion, promoteVersion, rejectVersion, rollbackLive } from "@tollgate/core/registry/promotion";
 import { collectModels } from "@tollgate/core/registry/retention";
 import { dataQuality, quarantinedRows } from "@tollgate/core/workflow/data-quality";
+import type { RunFilter } from "@tollgate/core/workflow/run-filter";
 import {
   type Backend,
   type ExecutionSummary,
@@ -115,7 +116,7 @@ export class AwsBackend implements Backend, EtlSource {
     return runs.describe(name);
   }
 
-  async listExecutions(filter: { status?: string; limit?: number }): Promise<ExecutionSummary[]> {
+  async listExecutions(filter: RunFilter): Promise<ExecutionSummary[]> {
     const { runs } = await this.use();
     const listed = await runs.list(filter);
     return mapLimit(listed, this.options.concurrency ?? 8, (e) => runs.describe(e.name));

@@ -3,6 +3,7 @@
  * {@link ConsoleApi} method.
  */
 import { InvalidInputError } from "@tollgate/core/errors";
+import { runInstant } from "@tollgate/core/workflow/run-filter";
 import { z } from "zod";
 import { EXECUTION_STATUSES } from "../api-types.ts";
 import type { ConsoleApi } from "./api.ts";
@@ -21,25 +22,11 @@ export interface Route {
   handle(api: ConsoleApi, input: RouteInput): Promise<unknown>;
 }
 
-/** A day (`2026-11-30`) or an ISO time, as an ISO time; a day `to` ends at the next midnight (UTC). */
-const instant = (end: boolean) =>
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/, "a date (2026-11-30) or an ISO time (2026-11-30T16:00:00Z)")
-    .transform((s, ctx) => {
-      const day = s.length === 10;
-      const t = Date.parse(day ? `${s}T00:00:00Z` : s.endsWith("Z") ? s : `${s}Z`);
-      if (Number.isNaN(t)) {
-        ctx.addIssue({ code: "custom", message: `${s} is not a date` });
-        return z.NEVER;
-      }
-      return new Date(t + (day && end ? 86_400_000 : 0)).toISOString();
-    });
 const RunsQuery = z.object({
   status: z.enum(EXECUTION_STATUSES).optional(),
   name: z.string().max(80).optional(),
-  from: instant(false).optional(),
-  to: instant(true).optional(),
+  from: runInstant(false).optional(),
+  to: runInstant(true).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });

@@ -5,6 +5,7 @@ import type {
   HistoryEvent,
   NewHistoryEvent,
 } from "@tollgate/core/workflow/executions";
+import type { RunFilter } from "@tollgate/core/workflow/run-filter";
 import { migrateToLatest } from "./schema.ts";
 import { connect, type SqliteDb } from "./sqlite.ts";
 
@@ -19,18 +20,9 @@ export type NewExecution = Omit<
   itemIndex?: number;
 };
 
-export interface ExecutionFilter {
-  status?: string;
-  limit?: number;
-  /** Skips this many (paging, with `limit`). */
-  offset?: number;
+/** The run filters (core `workflow/run-filter.ts`), or with `mapRunArn` a Map Run's children. */
+export interface ExecutionFilter extends RunFilter {
   mapRunArn?: string;
-  /** Only executions whose name contains this (case-insensitive). */
-  nameContains?: string;
-  /** Only executions started at or after this ISO time. */
-  startedFrom?: string;
-  /** Only executions started before this ISO time. */
-  startedBefore?: string;
 }
 
 /** Persistent executions and their histories. */
