@@ -363,4 +363,43 @@ describe("tollgate --stage against the emulator", () => {
       [1, live],
     ]);
   });
+
+  it("stop: a RUNNING execution on the emulator ends ABORTED by StopExecution; a second stop is refused", async () => {
+    // its own state machine, whose Etl waits (moto's interpreter ends the Pass-state stand-in at once),
+    // and the stage outputs naming it, so `stop` addresses it as a deployed stage's run
+    const sfn = new SFNClient(moto.clientConfig());
+    const held = standInDefinition();
+    held.States.Etl = { Type: "Wait", Seconds: 600, Next: "CheckNewData" };
+    const { stateMachineArn = "" } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: "emu-Held",
+        roleArn: "arn:aws:iam::123456789012:role/emu-retrain",
+        definition: JSON.stringify(held),
+      }),
+    );
+    const input = { dataset: MODEL, modelName: MODEL, gate: { minAccuracy: 0.5, minGain: 0 }, seed: 7, sources: [] };
+    const { executionArn = "" } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: "topics-held", input: JSON.stringify(input) }),
+    );
+    const outputs = JSON.parse(readFileSync(process.env.TOLLGATE_STAGE_OUTPUTS ?? "", "utf8"));
+    outputs[`${STAGE}-tollgate-Pipeline`].StateMachineArn = stateMachineArn;
+    const heldOutputs = join(tempHome(), "outputs.json");
+    writeFileSync(heldOutputs, JSON.stringify(outputs));
+    const before = process.env.TOLLGATE_STAGE_OUTPUTS;
+    process.env.TOLLGATE_STAGE_OUTPUTS = heldOutputs;
+    try {
+      expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe("RUNNING");
+
+      const stopped = JSON.parse(await tollgate(stage(), "stop", "topics-held", "--json"));
+
+      expect(stopped).toMatchObject({ schemaVersion: 1, name: "topics-held", status: "ABORTED" });
+      expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe("ABORTED");
+      await expect(tollgate(stage(), "stop", "topics-held")).rejects.toThrow(
+        "run topics-held is ABORTED: only RUNNING runs can be stopped",
+      );
+    } finally {
+      process.env.TOLLGATE_STAGE_OUTPUTS = before;
+      sfn.destroy();
+    }
+  });
 });
