@@ -6,7 +6,6 @@ import { InvalidDatasetError } from "../errors.ts";
 import { type Logger, logger } from "../logger.ts";
 import { AdaGrad } from "./adagrad.ts";
 import type { ExampleSet } from "./examples.ts";
-import type { FeatureSpec } from "./feature-spec.ts";
 import { evaluate, runPass } from "./pass.ts";
 import { mulberry32 } from "./random.ts";
 
@@ -57,7 +56,7 @@ export interface FitResult {
  * @throws InvalidDatasetError on an empty training set.
  */
 export async function fitLinear(
-  spec: FeatureSpec,
+  spec: { vocabulary: { length: number }; labels: { length: number } },
   train: ExampleSet,
   validation: ExampleSet,
   opts: FitOptions,

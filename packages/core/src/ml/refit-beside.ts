@@ -7,24 +7,11 @@
  * waiting for it. Without a worker (one core, or no worker module beside this one, as in a bundled
  * Lambda) or when it fails, the caller refits after the fit as before.
  */
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { FitOptions } from "./fit.ts";
 import type { RefitWorkerData, ToRefitWorker } from "./refit-worker.ts";
 import type { VectorCache } from "./row-cache.ts";
-
-/** The worker's boot and module beside this file, or undefined where they are not (a bundle). */
-function workerFiles(): { boot: URL; entry: URL } | undefined {
-  try {
-    const boot = new URL("./refit-worker-boot.mjs", import.meta.url);
-    const entry = new URL("./refit-worker.ts", import.meta.url);
-    return existsSync(fileURLToPath(boot)) && existsSync(fileURLToPath(entry)) ? { boot, entry } : undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { startWorker } from "./threads.ts";
 
 type Reply =
   | { ready: true }
@@ -57,11 +44,8 @@ export class RefitBeside {
    * @example const beside = RefitBeside.start(F, C, all.cache, opts); … beside?.allow(epoch) … await beside?.weightsAfter(E)
    */
   static start(features: number, classes: number, set: VectorCache, opts: FitOptions): RefitBeside | undefined {
-    const files = availableParallelism() < 2 ? undefined : workerFiles();
-    if (!files) return undefined;
     const { ids, values, offsets, classes: labels, count } = set;
-    const data: RefitWorkerData & { entry: string } = {
-      entry: files.entry.href,
+    const data: RefitWorkerData = {
       features,
       classes,
       cache: { ids, values, offsets, classes: labels, count },
@@ -70,7 +54,8 @@ export class RefitBeside {
     };
     // The arrays move to the worker (no copy): `set` is unusable here afterwards.
     const transferList = [ids.buffer, values.buffer, offsets.buffer, labels.buffer] as ArrayBuffer[];
-    return new RefitBeside(new Worker(files.boot, { workerData: data, transferList }));
+    const worker = startWorker("./refit-worker.ts", data, transferList);
+    return worker && new RefitBeside(worker);
   }
 
   /** The fit has started its epoch `epoch`: the worker may run its own up to that one. */

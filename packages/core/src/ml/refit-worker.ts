@@ -9,11 +9,12 @@ import type { FitOptions } from "./fit.ts";
 import { runPass } from "./pass.ts";
 import { mulberry32 } from "./random.ts";
 import { VectorCache } from "./row-cache.ts";
+import type { CacheParts } from "./threads.ts";
 
 export interface RefitWorkerData {
   features: number;
   classes: number;
-  cache: Pick<VectorCache, "ids" | "values" | "offsets" | "classes" | "count">;
+  cache: CacheParts;
   opts: FitOptions;
   /** Epochs whose weights are kept (the early-stopped fit's best is at most patience epochs back). */
   keep: number;
@@ -22,7 +23,7 @@ export interface RefitWorkerData {
 /** From the parent: run up to epoch `upTo`; send the weights after epoch `want`. */
 export type ToRefitWorker = { upTo: number } | { want: number };
 
-const data = workerData as RefitWorkerData & { entry: string };
+const data = workerData as RefitWorkerData;
 const port = parentPort!;
 const optimizer = new AdaGrad(data.features, data.classes, data.opts);
 const rand = mulberry32(data.opts.seed);

@@ -16,10 +16,11 @@
  */
 import { performance } from "node:perf_hooks";
 import { type Logger, logger } from "../logger.ts";
-import type { ExactReport } from "./dual-cd.ts";
+import { DEFAULT_EXACT, type ExactReport } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { type FitOptions, fitLinear } from "./fit.ts";
+import { FitThread } from "./fit-thread.ts";
 import { mulberry32, permutation } from "./random.ts";
 
 export interface SelectionOptions {
@@ -93,6 +94,8 @@ async function sampleSource(spec: FeatureSpec, set: ExampleSet, size: number, ra
   const total = set.cache.count;
   return { set: { kind: "cached" as const, cache: set.cache, subset: permutation(total, rand) }, total };
 }
+
+type Cached = ExampleSet & { kind: "cached" };
 
 const better = (a: CandidateResult, b: CandidateResult) =>
   a.validationAccuracy !== b.validationAccuracy
@@ -184,21 +187,26 @@ export async function selectHyperparameters(
     const share = passesPerRung / (candidates.length * o.epochs);
     const rows = Math.max(1, Math.min(source.set.subset.length, o.maxSampleRows, Math.ceil(share * source.total)));
     const out: CandidateResult[] = [];
-    for (const c of candidates) {
+    const fitOf = (c: Candidate) => {
       const v = variant(c, rows);
-      const fit = await fitLinear(
-        v.spec,
-        v.train,
-        v.validation,
-        {
-          ...defaults,
-          learningRate: c.learningRate,
-          l2: c.l2,
-          epochs: o.epochs,
-          evaluateFrom: o.epochs,
-        },
-        log,
-      );
+      const opts = { ...defaults, learningRate: c.learningRate, l2: c.l2, epochs: o.epochs, evaluateFrom: o.epochs };
+      return { v, opts, here: () => fitLinear(v.spec, v.train, v.validation, opts, log) };
+    };
+    // With a second thread, every other candidate is fitted there while this thread fits the rest.
+    const beside = candidates.map((c, k) => {
+      if (!thread || k % 2 === 0) return undefined;
+      const { v, opts, here } = fitOf(c);
+      const shape = { features: v.spec.vocabulary.length, classes: v.spec.labels.length };
+      return thread.fit(shape, v.train as Cached, v.validation as Cached, opts).catch((err: Error) => {
+        log.debug({ err: err.message }, "selection candidate: the second thread failed, fitted here");
+        return here();
+      });
+    });
+    const fits: { validation: { loss: number; accuracy: number }; epochsRun: number }[] = [];
+    for (const [k, c] of candidates.entries()) if (!beside[k]) fits[k] = await fitOf(c).here();
+    for (const [k, fit] of beside.entries()) if (fit) fits[k] = await fit;
+    for (const [k, c] of candidates.entries()) {
+      const fit = fits[k]!;
       passes += (fit.epochsRun * rows) / source.total;
       out.push({
         ...c,
@@ -213,12 +221,20 @@ export async function selectHyperparameters(
     results.push(...out);
     return out.sort(better);
   };
-  const first = await runRung(0, rung0);
-  const survivors = first.slice(0, Math.max(1, Math.ceil(first.length / 3)));
-  const rung1 = survivors.flatMap((s) =>
-    o.l2s.map((l2) => ({ learningRate: s.learningRate, l2, ngramMax: s.ngramMax, minDf: s.minDf })),
-  );
-  const second = await runRung(1, rung1);
+  // Large data (the exact race's size bound, as for the refit beside the fit): a second thread.
+  const thread = source.total * spec.labels.length > DEFAULT_EXACT.maxPairs ? FitThread.start() : undefined;
+  log.debug({ thread: thread !== undefined }, "selection: a second thread for candidates");
+  let second: CandidateResult[];
+  try {
+    const first = await runRung(0, rung0);
+    const survivors = first.slice(0, Math.max(1, Math.ceil(first.length / 3)));
+    const rung1 = survivors.flatMap((s) =>
+      o.l2s.map((l2) => ({ learningRate: s.learningRate, l2, ngramMax: s.ngramMax, minDf: s.minDf })),
+    );
+    second = await runRung(1, rung1);
+  } finally {
+    await thread?.close();
+  }
   const { learningRate, l2, ngramMax, minDf } = second[0]!;
   return {
     method:
