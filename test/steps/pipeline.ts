@@ -139,8 +139,14 @@ export async function trainedCandidate(
   ports: StepPorts,
   runId: string,
   rows = topicRows(400, 5),
-  options: { shards?: number; scale?: Partial<ScaleSettings>; countPerShard?: boolean } = {},
+  options: {
+    shards?: number;
+    scale?: Partial<ScaleSettings>;
+    countPerShard?: boolean;
+    trainingOptions?: TrainingOptions;
+  } = {},
 ): Promise<{ prepared: PreprocessOutput; training: TrainingState; trained: TrainOutput }> {
+  const { trainingOptions = { selectionBudget: 3 } } = options;
   const manifestKey = await putCurated(ports, "topics", rows, options.shards);
   const prepared = await preprocess(ports, {
     runId,
@@ -149,12 +155,12 @@ export async function trainedCandidate(
     scale: { ...SCALE, ...options.scale },
   });
   await countedSpec(ports, runId, prepared, manifestKey, options.countPerShard);
-  const training = await trainRounds(ports, runId, prepared);
+  const training = await trainRounds(ports, runId, prepared, 42, trainingOptions);
   const trained = await exportModel(ports, {
     runId,
     modelName: "topics",
     seed: 42,
-    trainingOptions: { selectionBudget: 3 },
+    trainingOptions,
     prepared,
     training,
   });

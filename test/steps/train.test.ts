@@ -140,6 +140,26 @@ describe("Training with many children", () => {
     expect(report.selection.chosen).toEqual(training.chosen);
   });
 
+  it("takes the run's training options: pinned values are not searched by Select, and maxEpochs caps the rounds", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const trainingOptions = { selectionBudget: 1, learningRate: 0.5, maxEpochs: 1 };
+
+    // Act
+    const { training, trained } = await trainedCandidate(ports, "run-1", topicRows(800, 5, 0.2), {
+      ...sharded,
+      trainingOptions,
+    });
+
+    // Assess
+    expect(training.rounds).toHaveLength(1);
+    expect(training.rounds[0]?.children).toBe(4);
+    expect(training.chosen).toMatchObject({ learningRate: 0.5, l2: 1e-6 });
+    const report = decode(await ports.data.get(trainingKeys("run-1").report));
+    expect(report.selection).toMatchObject({ candidates: [], passes: 0, budget: 1, pinned: { learningRate: 0.5 } });
+    expect(trained.selection).toMatchObject({ learningRate: 0.5, candidates: 0, budget: 1, pinned: ["learningRate"] });
+  });
+
   it("scores as well as the single child on the same data", async () => {
     // Prepare
     const [one, many] = [freshPorts(), freshPorts()];
