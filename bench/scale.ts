@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:scale [--factor N] [--shards K] [--files F] [--single]`: the whole local workflow
+ * `pnpm bench:scale [--factor N] [--shards K] [--files F] [--spec-sample-rows R] [--single]`: the whole local workflow
  * (upload → Etl → Preprocess → Select → Train Map ⇄ Merge → Export → Evaluate Map → Score → Gate →
  * Promote) on a corpus N× WordNet 3.1 (default N = 100: ~11.8M rows, > 1 GB), written once by
  * bench/scale/corpus.ts (seeded word-level perturbations; every copy of a gloss in its gloss's
@@ -7,6 +7,9 @@
  *
  * - `--shards K`: K children per Map (rowsPerChild = ⌈curated rows / K⌉); default: the settings'
  *   rowsPerChild (1M rows a child).
+ * - `--spec-sample-rows R`: training rows Preprocess counts the spec on itself (default: the
+ *   settings', 1M); a corpus with more takes the CountTerms → MergeTerms → SelectTerms path (100×
+ *   does; `--spec-sample-rows 100000` sends 10× there too).
  * - `--single`: also trains the single-child model on the same data (a second run with one child:
  *   `run --force` with rowsPerChild = ∞) and prints its accuracy beside the sharded one. Default:
  *   on for N ≤ 10 (a single child on 100× WordNet is what the Maps exist to avoid: record its
@@ -32,6 +35,7 @@ const { values } = parseArgs({
     files: { type: "string", default: "10" },
     seed: { type: "string", default: "42" },
     single: { type: "boolean" },
+    "spec-sample-rows": { type: "string" },
   },
 });
 const factor = Number(values.factor);
@@ -128,8 +132,10 @@ log(
 );
 const home = await mkdtemp(join(tmpdir(), "tollgate-bench-scale-"));
 const rowsPerChild = values.shards ? Math.ceil(corpus.rows / Number(values.shards)) : undefined;
+const specSampleRows = values["spec-sample-rows"] ? Number(values["spec-sample-rows"]) : undefined;
+const scale = { ...(rowsPerChild ? { rowsPerChild } : {}), ...(specSampleRows ? { specSampleRows } : {}) };
 const sampler = rssSampler();
-const tg = openTollgate({ home, ...(rowsPerChild ? { scale: { rowsPerChild } } : {}) });
+const tg = openTollgate({ home, scale });
 const wallStart = performance.now();
 const uploadStart = performance.now();
 const sources: string[] = [];
@@ -154,6 +160,7 @@ const trainRows = Math.round(corpus.rows * 0.8);
 const rounds = (out.trained?.rounds as number | undefined) ?? 1;
 const rowsOf: Record<string, number> = {
   Etl: corpus.rows,
+  CountTerms: corpus.rows,
   Preprocess: prepared.counts.train + prepared.counts.validation + prepared.counts.test,
   Train: trainRows * rounds,
   Evaluate: Math.round(corpus.rows * 0.1),
@@ -176,7 +183,7 @@ log(`\nsharded: ${prepared.fanOut.children} children, ${rounds} round(s), test a
 let accuracySingle: number | null = null;
 if (single) {
   tg.close();
-  const one = openTollgate({ home, scale: { rowsPerChild: 1_000_000_000 } });
+  const one = openTollgate({ home, scale: { ...scale, rowsPerChild: 1_000_000_000 } });
   const outSingle = await runOnce(one, "scale-single", [], true);
   accuracySingle = outSingle.evaluation.accuracy as number;
   const s = stagesOf(one, "scale-single");

@@ -53,8 +53,15 @@ export const STEPS = {
     access: { data: { read: ["curated/", "runs/"], write: ["runs/"] } },
     mapChild: true,
   },
-  // the children's term tables, one partition at a time → the feature spec under prepared/
-  MergeTerms: {
+  // a child of the MergeTerms Map: its partitions of every CountTerms child's tables → its top terms under runs/
+  MergeTermParts: {
+    memorySize: 3008,
+    timeoutSeconds: MAX_TIMEOUT,
+    access: { data: { read: ["runs/"], write: ["runs/"] } },
+    mapChild: true,
+  },
+  // the MergeTerms children's top terms → the feature spec under prepared/
+  SelectTerms: {
     memorySize: 3008,
     timeoutSeconds: MAX_TIMEOUT,
     access: { data: { read: ["runs/"], write: ["prepared/"] } },

@@ -73,7 +73,7 @@ describe("workflows/retrain.asl.json", () => {
 
   it("leaves a failed Map child uncaught, so that an AWS redrive restarts at its Map Run (not at Fail)", () => {
     const maps = Object.entries(asl.States).filter(([, state]) => state.Type === "Map");
-    expect(maps.map(([name]) => name)).toEqual(["CountTerms", "Train", "Evaluate"]);
+    expect(maps.map(([name]) => name)).toEqual(["CountTerms", "MergeTerms", "Train", "Evaluate"]);
     for (const [name, state] of maps) {
       // ItemReader/ResultWriter failures are caught (nothing ran: a redrive has nothing to rerun) …
       const caught = ((state.Catch ?? []) as { ErrorEquals: string[] }[]).flatMap((c) => c.ErrorEquals);
@@ -96,6 +96,25 @@ describe("workflows/retrain.asl.json", () => {
         ResultWriter: { Resource: "arn:aws:states:::s3:putObject" },
       });
     }
+    // the exact spec: CountTerms → MergeTerms (a Map over the term partitions) → SelectTerms → Sharded
+    expect(asl.States.MergeTerms, "MergeTerms").toMatchObject({
+      ItemReader: {
+        Resource: "arn:aws:states:::s3:getObject",
+        Parameters: { "Key.$": "$.prepared.termMerge.partsKey" },
+      },
+      ItemBatcher: {
+        MaxItemsPerBatchPath: "$.prepared.termMerge.partsPerChild",
+        BatchInput: { "results.$": "$.terms" },
+      },
+      MaxConcurrencyPath: "$.prepared.fanOut.maxConcurrency",
+      ResultWriter: { Resource: "arn:aws:states:::s3:putObject" },
+    });
+    expect(asl.States.CountTerms?.Next).toBe("MergeTerms");
+    expect(asl.States.MergeTerms?.Next).toBe("SelectTerms");
+    expect(asl.States.SelectTerms).toMatchObject({
+      Parameters: { Payload: { "children.$": "$.prepared.termMerge.children", "results.$": "$.terms" } },
+      Next: "Sharded",
+    });
     // the round loop: Train → Merge → MoreRounds → Train | Export
     expect(asl.States.Train?.Next).toBe("Merge");
     expect(asl.States.Merge?.Next).toBe("MoreRounds");

@@ -86,10 +86,10 @@ const NOT_EXERCISED: { role: (r: DeployedRole) => boolean; action: RegExp; reaso
       "Select runs only when the data makes more than one Train child (more than one curated shard, over 100k rows); the test's runs have one shard. Its reads and writes are Merge's (prepared/, runs/), which runs here",
   },
   {
-    role: (r) => r.key === "CountShardTerms" || r.key === "MergeTerms",
+    role: (r) => ["CountShardTerms", "MergeTermParts", "SelectTerms"].includes(r.key),
     action: /./,
     reason:
-      "the CountTerms Map and MergeTerms run only when Preprocess did not read every row (more training rows than specSampleRows); the test's runs are small. Their reads and writes (curated/, runs/, prepared/) are TrainShard's and Preprocess's, which run here",
+      "the CountTerms and MergeTerms Maps and SelectTerms run only when Preprocess did not read every row (more training rows than specSampleRows); the test's runs are small. Their reads and writes (curated/, runs/, prepared/) are TrainShard's and Preprocess's, which run here",
   },
   {
     role: (r) => r.key === "Merge",
@@ -307,7 +307,7 @@ describe("the deployed policies on the emulator, IAM enforced", () => {
       stepRoles()
         .map((r) => r.key)
         .sort(),
-    ).toEqual(["CheckNewData", "CountShardTerms", "MergeTerms", "Select", ...RUN_STEPS].sort());
+    ).toEqual(["CheckNewData", "CountShardTerms", "MergeTermParts", "SelectTerms", "Select", ...RUN_STEPS].sort());
     expect(role("TrainShard").env).toMatchObject({
       DATA_BUCKET: NAMES.dataBucket,
       MODEL_BUCKET: NAMES.modelBucket,

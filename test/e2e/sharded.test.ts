@@ -1,7 +1,8 @@
 /**
  * A run that fans out, end to end through the real engine and the real ASL file: the local Glue job
  * writes 3 curated shards (a shard-size limit), Preprocess reads too few of them for the spec, so the
- * CountTerms Map counts it (3 children) and MergeTerms writes the exact spec; Select chooses the
+ * CountTerms Map counts it (3 children), the MergeTerms Map sums its 5–6 term partitions (3 children,
+ * 2 partitions each) and SelectTerms writes the exact spec; Select chooses the
  * hyperparameters, the Train Map runs 3 children per round in worker processes, Merge averages them,
  * the Evaluate Map scores 3 shards and Score sums their counts. The CLI's progress printer shows each
  * Map's children done out of total and the time left. `tollgate show` (the CLI on the same home) shows
@@ -27,7 +28,7 @@ describe("a run over several curated shards", () => {
     tg = openTollgate({
       home,
       etlLimits: { shardRows: 200 },
-      scale: { rowsPerChild: 200, specSampleRows: 100 },
+      scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 },
     });
     const key = await addRaw(tg, "sharded", 600, 11);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
@@ -46,7 +47,7 @@ describe("a run over several curated shards", () => {
       .history("sharded-1")
       .filter((e) => e.type.endsWith("StateEntered"))
       .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-    expect(entered.slice(0, 9)).toEqual([
+    expect(entered.slice(0, 10)).toEqual([
       "Etl",
       "CheckNewData",
       "NewData",
@@ -54,6 +55,7 @@ describe("a run over several curated shards", () => {
       "SpecCounted",
       "CountTerms",
       "MergeTerms",
+      "SelectTerms",
       "Sharded",
       "Select",
     ]);
@@ -63,7 +65,7 @@ describe("a run over several curated shards", () => {
     // Every Map Run had 3 children, each its own execution with its own history
     const runs = tg.stores.mapRuns.list("sharded-1");
     const byState = (state: string) => runs.filter((r) => r.stateName === state);
-    for (const state of ["CountTerms", "Train", "Evaluate"]) {
+    for (const state of ["CountTerms", "MergeTerms", "Train", "Evaluate"]) {
       expect(byState(state).length, state).toBeGreaterThan(0);
       for (const run of byState(state)) {
         expect(run.executionCounts, state).toMatchObject({ total: 3, succeeded: 3, failed: 0 });
@@ -73,7 +75,7 @@ describe("a run over several curated shards", () => {
     }
 
     // The terminal's progress: a line each time a Map child ends, with the time left while some remain
-    for (const state of ["CountTerms", "Train", "Evaluate"]) {
+    for (const state of ["CountTerms", "MergeTerms", "Train", "Evaluate"]) {
       expect(printed, state).toContainEqual(
         expect.stringMatching(new RegExp(`^  ↻ ${state}: 1/3 children done, [\\d.]+s, ~\\d+s left$`)),
       );
@@ -98,6 +100,7 @@ describe("a run over several curated shards", () => {
       else if (splitOf(row.text) === "test") test++;
     const spec = await readJson(data, output.prepared.featureSpecKey, FeatureSpec);
     expect(output.prepared.exact).toBe(false);
+    expect(output.prepared.termMerge).toMatchObject({ partsPerChild: 2, children: 3 });
     expect(spec).toEqual(await buildFeatureSpec(train, Object.keys(manifest.labels).sort()));
 
     // Sharded training chose its hyperparameters in Select, and the model went live

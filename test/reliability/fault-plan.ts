@@ -11,11 +11,11 @@ import { checkConsistency } from "./consistency.ts";
 import { addRaw, input, PERMISSIVE_GATE } from "./inputs.ts";
 
 /** States a run of small data never reaches. */
-const SMALL_DATA_SKIPS = ["Select", "CountTerms", "MergeTerms"];
+const SMALL_DATA_SKIPS = ["Select", "CountTerms", "MergeTerms", "SelectTerms"];
 
 /**
  * The Task states of the deployed ASL a run of the bench's data passes, in file order (Select runs
- * only when the data makes more than one Train child, MergeTerms only when Preprocess did not read
+ * only when the data makes more than one Train child, CountTerms, MergeTerms and SelectTerms only when Preprocess did not read
  * every row; the bench's data is one small shard).
  */
 export function taskStates(file = "workflows/retrain.asl.json"): string[] {

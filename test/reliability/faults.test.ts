@@ -156,7 +156,7 @@ describe("redrive refuses what AWS refuses", () => {
 describe("fault names", () => {
   it("refuses a fault that names no point of the definition, listing the points, before opening anything", () => {
     expect(() => open({ home: tempHome(), faults: ["Score", "Evalute", "Train:after-write:0"] })).toThrow(
-      /^TOLLGATE_FAULTS names no fault point: Evalute, Train:after-write:0; points are a Task state \(.*Score.*\), <state>:after-write:<n>, <state>:after-return, Promote:between-writes, <map>\[<index>\] \(CountTerms, Train, Evaluate\)$/,
+      /^TOLLGATE_FAULTS names no fault point: Evalute, Train:after-write:0; points are a Task state \(.*Score.*\), <state>:after-write:<n>, <state>:after-return, Promote:between-writes, <map>\[<index>\] \(CountTerms, MergeTerms, Train, Evaluate\)$/,
     );
   });
 });

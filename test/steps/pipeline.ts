@@ -18,11 +18,12 @@ import {
   evaluateShard,
   exportModel,
   merge,
-  mergeTerms,
+  mergeTermParts,
   preprocess,
   type StepPorts,
   score,
   select,
+  selectTerms,
   trainShard,
 } from "@tollgate/core/steps";
 import { z } from "zod";
@@ -55,9 +56,50 @@ export async function batches(ports: StepPorts, prepared: PreprocessOutput): Pro
   return out;
 }
 
+/** How the spec's Maps are run by {@link termSpec}: partitions, partitions per MergeTerms child, children's order. */
+export interface TermRun {
+  termParts: number;
+  partsPerChild: number;
+  /** Lists each Map's children last to first in its results (they may finish in any order). */
+  reversed?: boolean;
+}
+
 /**
- * When Preprocess did not read every row (SpecCounted → CountTerms): the CountTerms Map's children
- * and MergeTerms, which write the exact spec. Returns what MergeTerms returns, or null when exact.
+ * The CountTerms Map's children over `jobs`, the MergeTerms Map's children over the partitions and
+ * SelectTerms, which writes the spec to `featureSpecKey`. Returns what SelectTerms returns.
+ */
+export async function termSpec(
+  ports: StepPorts,
+  ids: { runId: string; manifestKey: string; featureSpecKey: string },
+  jobs: ShardItem[][],
+  run: TermRun,
+) {
+  const { runId, manifestKey } = ids;
+  const order = <T>(list: T[]) => (run.reversed ? list.reverse() : list);
+  const counted = [];
+  for (const Items of jobs)
+    counted.push(await countShardTerms(ports, { BatchInput: { runId, manifestKey, termParts: run.termParts }, Items }));
+  const results = await putMapResults(ports, `runs/${runId}/maps/terms`, order(counted));
+  const merged = [];
+  for (let first = 0; first < run.termParts; first += run.partsPerChild) {
+    const Items = Array.from({ length: Math.min(run.partsPerChild, run.termParts - first) }, (_, i) => ({
+      part: first + i,
+    }));
+    merged.push(
+      await mergeTermParts(ports, { BatchInput: { runId, manifestKey, children: jobs.length, results }, Items }),
+    );
+  }
+  return selectTerms(ports, {
+    ...ids,
+    children: merged.length,
+    results: await putMapResults(ports, `runs/${runId}/maps/term-merge`, order(merged)),
+  });
+}
+
+/**
+ * When Preprocess did not read every row (SpecCounted → CountTerms): the CountTerms Map, the
+ * MergeTerms Map and SelectTerms, which write the exact spec. Returns what SelectTerms returns, or
+ * null when exact.
  */
 export async function countedSpec(
   ports: StepPorts,
@@ -67,22 +109,12 @@ export async function countedSpec(
   perShard = false,
 ) {
   if (prepared.exact) return null;
-  const outputs = [];
   const jobs = perShard
     ? (await batches(ports, prepared)).flat().map((item) => [item])
     : await batches(ports, prepared);
-  for (const Items of jobs)
-    outputs.push(
-      await countShardTerms(ports, { BatchInput: { runId, manifestKey, termParts: prepared.termParts }, Items }),
-    );
-  const results = await putMapResults(ports, `runs/${runId}/maps/terms`, outputs);
-  return mergeTerms(ports, {
-    runId,
-    manifestKey,
-    featureSpecKey: prepared.featureSpecKey,
+  return termSpec(ports, { runId, manifestKey, featureSpecKey: prepared.featureSpecKey }, jobs, {
     termParts: prepared.termParts,
-    children: outputs.length,
-    results,
+    partsPerChild: prepared.termMerge.partsPerChild,
   });
 }
 

@@ -1,17 +1,19 @@
 /**
- * core/steps/spec-terms.ts: the CountTerms Map's children and MergeTerms give the exact spec (the
- * one a single scan of every training row gives) when Preprocess did not read every row, whatever
- * the number of term partitions and the order the children are listed in.
+ * core/steps/spec-terms.ts: the CountTerms Map's children, the MergeTerms Map's children and
+ * SelectTerms give the exact spec (the one a single scan of every training row gives) when
+ * Preprocess did not read every row, whatever the number of term partitions, of partitions per
+ * MergeTerms child, and the order the children of both Maps are listed in.
  */
 import { CuratedRow } from "@tollgate/core/contracts";
 import { readJson, readJsonLines } from "@tollgate/core/json-lines";
 import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { splitOf } from "@tollgate/core/ml/split";
-import { countShardTerms, mergeTerms, preprocess, termTableKey } from "@tollgate/core/steps";
+import { partitionOf, type TermCount, TopTerms } from "@tollgate/core/ml/term-tables";
+import { countShardTerms, preprocess, termCandidatesKey, termTableKey } from "@tollgate/core/steps";
 import { describe, expect, it } from "vitest";
-import { topicRows } from "../helpers/topics.ts";
-import { freshPorts, putCurated, putMapResults } from "./fixtures.ts";
-import { batches, countedSpec, SCALE } from "./pipeline.ts";
+import { rng, topicRows } from "../helpers/topics.ts";
+import { freshPorts, putCurated } from "./fixtures.ts";
+import { batches, countedSpec, SCALE, termSpec } from "./pipeline.ts";
 
 const LABELS = ["animal", "food", "sport"];
 
@@ -63,18 +65,52 @@ describe("the exact spec of a corpus Preprocess did not read whole", () => {
     expect(new Set(lines.flat().map((l) => l.split("\t")[0])).size).toBe(lines.flat().length);
   });
 
-  it("does not depend on the children's order or on the number of partitions", async () => {
+  it("does not depend on the children's order, the number of partitions or of partitions per merge child", async () => {
     const { ports, manifestKey, out, exact } = await prepared(100);
     const jobs = await batches(ports, out);
-    for (const termParts of [1, 7]) {
-      const runId = `run-parts-${termParts}`;
-      const outputs = [];
-      for (const Items of jobs)
-        outputs.push(await countShardTerms(ports, { BatchInput: { runId, manifestKey, termParts }, Items }));
-      const results = await putMapResults(ports, `runs/${runId}/maps/terms`, outputs.reverse());
+    const runs = [
+      { termParts: 1, partsPerChild: 1 },
+      { termParts: 7, partsPerChild: 1, reversed: true },
+      { termParts: 7, partsPerChild: 3, reversed: true },
+      { termParts: 5, partsPerChild: 5 },
+    ];
+    for (const run of runs) {
+      const runId = `run-${run.termParts}-${run.partsPerChild}`;
       const featureSpecKey = `prepared/${runId}/features.json`;
-      await mergeTerms(ports, { runId, manifestKey, featureSpecKey, termParts, children: jobs.length, results });
-      expect(await readJson(ports.data, featureSpecKey, FeatureSpec), `${termParts} partitions`).toEqual(exact);
+      await termSpec(ports, { runId, manifestKey, featureSpecKey }, jobs, run);
+      expect(await readJson(ports.data, featureSpecKey, FeatureSpec), JSON.stringify(run)).toEqual(exact);
+    }
+    // the merge child of partitions 3–5 wrote the terms of its partitions only
+    const candidates = new TextDecoder().decode(await ports.data.get(termCandidatesKey("run-7-3", 3)));
+    const parts = candidates
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => partitionOf(line.split("\t")[0] ?? "", 7));
+    expect(parts.length).toBeGreaterThan(0);
+    expect(new Set(parts)).toEqual(new Set([3, 4, 5]));
+  });
+
+  it("selects the same top terms from the merge children's cut candidate lists as from every term", () => {
+    // the step's cap (100k terms) is far above these fixtures' vocabularies: cut at 50 here, as a child does at the cap
+    const random = rng(3);
+    const terms: TermCount[] = Array.from({ length: 2000 }, (_, i) => [`t${i}`, 1 + Math.floor(random() * 40)]);
+    const all = new TopTerms(50, 2);
+    for (const [term, df] of terms) all.offer(term, df);
+    for (const [parts, perChild] of [
+      [7, 1],
+      [7, 3],
+      [16, 5],
+    ] as const) {
+      const final = new TopTerms(50, 2);
+      for (let first = 0; first < parts; first += perChild) {
+        const child = new TopTerms(50, 2);
+        for (const [term, df] of terms) {
+          const part = partitionOf(term, parts);
+          if (part >= first && part < first + perChild) child.offer(term, df);
+        }
+        for (const [term, df] of child.result().reverse()) final.offer(term, df);
+      }
+      expect(final.result(), `${parts} partitions, ${perChild} a child`).toEqual(all.result());
     }
   });
 

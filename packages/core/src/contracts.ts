@@ -273,6 +273,18 @@ export const FanOut = z.object({
 });
 export type FanOut = z.infer<typeof FanOut>;
 
+/** A term partition: an item of the MergeTerms Map. */
+export const TermPart = z.object({ part: z.number().int().nonnegative() });
+export type TermPart = z.infer<typeof TermPart>;
+
+/** How the MergeTerms Map fans out over the term partitions (when Preprocess did not read every row). */
+export const TermFanOut = z.object({
+  partsKey: z.string().describe("a JSON array of TermPart: what the MergeTerms Map reads with ItemReader"),
+  partsPerChild: z.number().int().positive().describe("ItemBatcher's MaxItemsPerBatch"),
+  children: z.number().int().positive().describe("children of the MergeTerms Map"),
+});
+export type TermFanOut = z.infer<typeof TermFanOut>;
+
 export const PreprocessOutput = z.object({
   datasetVersion: z.string(),
   counts: SplitCounts.describe("rows per split among the rows Preprocess read (all of them when `exact`)"),
@@ -294,7 +306,8 @@ export const PreprocessOutput = z.object({
     .number()
     .int()
     .positive()
-    .describe("partitions of the CountTerms Map's term tables (when not exact): MergeTerms holds one at a time"),
+    .describe("partitions of the CountTerms Map's term tables (when not exact): a MergeTerms child sums one at a time"),
+  termMerge: TermFanOut,
 });
 export type PreprocessOutput = z.infer<typeof PreprocessOutput>;
 
@@ -328,22 +341,41 @@ export const CountShardTermsOutput = z.object({
 });
 export type CountShardTermsOutput = z.infer<typeof CountShardTermsOutput>;
 
-export const MergeTermsInput = z.object({
+/** A child of the MergeTerms Map: sums its partitions over every CountTerms child's tables. */
+export const MergeTermPartsInput = z.object({
+  BatchInput: z.object({
+    runId: z.string(),
+    manifestKey: z.string().describe("the run's manifest (the labels: the vocabulary cap depends on their number)"),
+    children: z.number().int().positive().describe("children of the CountTerms Map"),
+    results: MapResults.describe("the CountTerms Map's results"),
+  }),
+  Items: z.array(TermPart).min(1),
+});
+export type MergeTermPartsInput = z.infer<typeof MergeTermPartsInput>;
+
+export const MergeTermPartsOutput = z.object({
+  index: z.number().int().describe("its first partition: its candidates are runs/<run>/terms/top-<index>.tsv"),
+  documents: z.number().int().describe("training rows the CountTerms children counted (all of them)"),
+  candidates: z.number().int().describe("terms in its candidate list (at most the vocabulary cap)"),
+});
+export type MergeTermPartsOutput = z.infer<typeof MergeTermPartsOutput>;
+
+/** The final selection over the MergeTerms children's candidates: writes the feature spec. */
+export const SelectTermsInput = z.object({
   runId: z.string(),
   manifestKey: z.string(),
   featureSpecKey: z.string().describe("where the spec is written"),
-  termParts: z.number().int().positive(),
-  children: z.number().int().positive(),
-  results: MapResults,
+  children: z.number().int().positive().describe("children of the MergeTerms Map"),
+  results: MapResults.describe("the MergeTerms Map's results"),
 });
-export type MergeTermsInput = z.infer<typeof MergeTermsInput>;
+export type SelectTermsInput = z.infer<typeof SelectTermsInput>;
 
-export const MergeTermsOutput = z.object({
+export const SelectTermsOutput = z.object({
   featureSpecKey: z.string(),
   documents: z.number().int(),
   features: z.number().int(),
 });
-export type MergeTermsOutput = z.infer<typeof MergeTermsOutput>;
+export type SelectTermsOutput = z.infer<typeof SelectTermsOutput>;
 
 // ---- Train: Select, the Train Map's children, Merge, Export ------------------------------------------
 

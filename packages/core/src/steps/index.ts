@@ -16,7 +16,7 @@ export { fanOutOf, MAX_CLASSES, preprocess } from "./preprocess.ts";
 export { score } from "./score.ts";
 export { select } from "./select.ts";
 export { childIndex, readMapOutputs, splitRows } from "./shards.ts";
-export { countShardTerms, mergeTerms, termTableKey } from "./spec-terms.ts";
+export { countShardTerms, mergeTermParts, selectTerms, termCandidatesKey, termTableKey } from "./spec-terms.ts";
 export { nowIso, type StepPorts } from "./step-ports.ts";
 export { trainShard } from "./train-shard.ts";
 export { childSeed, trainingKeys } from "./training.ts";

@@ -7,6 +7,8 @@ import {
   type ScaleSettings,
   type ShardItem,
   type SplitCounts,
+  type TermFanOut,
+  type TermPart,
 } from "../contracts.ts";
 import { InvalidDatasetError } from "../errors.ts";
 import { encodeJsonLines, readJson, readJsonLines } from "../json-lines.ts";
@@ -40,6 +42,16 @@ export function fanOutOf(
 }
 
 /**
+ * How the MergeTerms Map fans out over `termParts` partitions: at most `mapConcurrency` children
+ * (one wave), each summing ⌈termParts / mapConcurrency⌉ partitions one after another.
+ * @example termFanOutOf(2000, 300, "prepared/d/v/term-parts.json") // { partsPerChild: 7, children: 286, … }
+ */
+export function termFanOutOf(termParts: number, mapConcurrency: number, partsKey: string): TermFanOut {
+  const partsPerChild = Math.ceil(termParts / mapConcurrency);
+  return { partsKey, partsPerChild, children: Math.ceil(termParts / partsPerChild) };
+}
+
+/**
  * Prepares a dataset for the Train and Evaluate Maps, in memory and time bounded by its samples,
  * whatever the corpus size (docs/adr/0007-feature-spec-from-a-sample.md). A row's split is a hash
  * of its normalized text (it never moves across runs), so the Map children split their own shards
@@ -50,7 +62,8 @@ export function fanOutOf(
  * A dataset of at most that many rows is read whole: the spec and counts are then exact, and the
  * spec is written here. Otherwise (`exact: false`) the CountTerms Map and MergeTerms count the
  * exact spec over every shard, in `termParts` partitions of the terms (spec-terms.ts).
- * It writes the samples and the shard list the Maps read (`shards.json`) under `prepared/`.
+ * It writes the samples and the lists the Maps read (`shards.json`; `term-parts.json` when not
+ * exact) under `prepared/`.
  * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json", scale });
  * @throws InvalidDatasetError when fewer than two labels (or more than 500), or a split would be empty.
  */
@@ -105,8 +118,15 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     shardsKey: `${base}shards.json`,
     train: `${base}sample-train.jsonl`,
     validation: `${base}sample-validation.jsonl`,
+    termParts: `${base}term-parts.json`,
   };
+  // one partition holds about the distinct terms of specSampleRows rows: the memory Preprocess's own count has
+  const termParts = Math.max(1, Math.ceil(manifest.counts.valid / specSampleRows));
   if (exact) await ports.data.put(keys.featureSpecKey, JSON.stringify(spec.build()));
+  else {
+    const parts: TermPart[] = Array.from({ length: termParts }, (_, part) => ({ part }));
+    await ports.data.put(keys.termParts, JSON.stringify(parts));
+  }
   await ports.data.put(keys.shardsKey, JSON.stringify(shards));
   await ports.data.put(keys.train, encodeJsonLines(samples.train));
   await ports.data.put(keys.validation, encodeJsonLines(samples.validation));
@@ -119,7 +139,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     shardsKey: keys.shardsKey,
     samples: { train: keys.train, validation: keys.validation },
     fanOut: fanOutOf(shards, input.scale),
-    // one partition holds about the distinct terms of specSampleRows rows: the memory Preprocess's own count has
-    termParts: Math.max(1, Math.ceil(manifest.counts.valid / specSampleRows)),
+    termParts,
+    termMerge: termFanOutOf(termParts, input.scale.mapConcurrency, keys.termParts),
   };
 }
