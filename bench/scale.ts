@@ -1,5 +1,5 @@
 /**
- * `pnpm bench:scale [--factor N] [--shards K] [--files F] [--spec-sample-rows R] [--single]`: the whole local workflow
+ * `pnpm bench:scale [--factor N] [--shards K] [--files F] [--spec-sample-rows R] [--single] [--data DIR]`: the whole local workflow
  * (upload → Etl → Preprocess → Select → Train Map ⇄ Merge → Export → Evaluate Map → Score → Gate →
  * Promote) on a corpus N× WordNet 3.1 (default N = 100: ~11.8M rows, > 1 GB), written once by
  * bench/scale/corpus.ts (seeded word-level perturbations; every copy of a gloss in its gloss's
@@ -10,6 +10,8 @@
  * - `--spec-sample-rows R`: training rows Preprocess counts the spec on itself (default: the
  *   settings', 1M); a corpus with more takes the CountTerms → MergeTerms → SelectTerms path (100×
  *   does; `--spec-sample-rows 100000` sends 10× there too).
+ * - `--data DIR`: where corpora are cached (default bench/.data/scale); `--corpus-only` writes the
+ *   corpus and stops (100×: ~1.2 GB, several minutes: write it ahead of a timed run).
  * - `--single`: also trains the single-child model on the same data (a second run with one child:
  *   `run --force` with rowsPerChild = ∞) and prints its accuracy beside the sharded one. Default:
  *   on for N ≤ 10 (a single child on 100× WordNet is what the Maps exist to avoid: record its
@@ -36,11 +38,13 @@ const { values } = parseArgs({
     seed: { type: "string", default: "42" },
     single: { type: "boolean" },
     "spec-sample-rows": { type: "string" },
+    data: { type: "string" },
+    "corpus-only": { type: "boolean" },
   },
 });
 const factor = Number(values.factor);
 const single = values.single ?? factor <= 10;
-const DATA = join(import.meta.dirname, ".data", "scale");
+const DATA = values.data ?? join(import.meta.dirname, ".data", "scale");
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Peak RSS (VmHWM) of this process and every descendant seen, sampled until stopped. */
@@ -130,6 +134,7 @@ const corpus = await writeCorpus(DATA, { factor, seed: Number(values.seed), file
 log(
   `corpus ${corpus.dir}: ${corpus.rows} rows, ${(corpus.bytes / 2 ** 20).toFixed(0)} MiB in ${corpus.files.length} files (${corpus.seconds.toFixed(0)} s to write once)`,
 );
+if (values["corpus-only"]) process.exit(0);
 const home = await mkdtemp(join(tmpdir(), "tollgate-bench-scale-"));
 const rowsPerChild = values.shards ? Math.ceil(corpus.rows / Number(values.shards)) : undefined;
 const specSampleRows = values["spec-sample-rows"] ? Number(values["spec-sample-rows"]) : undefined;
