@@ -5,8 +5,9 @@
  * 2 partitions each) and SelectTerms writes the exact spec; Select chooses the
  * hyperparameters, the Train Map runs 3 children per round in worker processes, Merge averages them,
  * the Evaluate Map scores 3 shards and Score sums their counts. The CLI's progress printer shows each
- * Map's children done out of total and the time left. `tollgate show` (the CLI on the same home) shows
- * each Map state's child counts, lists a Map state's children (`--map`) and opens a child.
+ * Map's children done out of total, the rows per second and the time left. `tollgate show` (the CLI on
+ * the same home) shows each Map state's child counts, lists a Map state's children (`--map`) and opens
+ * a child.
  */
 import { progressPrinter } from "@tollgate/cli/progress";
 import { CuratedRow, Manifest } from "@tollgate/core/contracts";
@@ -75,12 +76,14 @@ describe("a run over several curated shards", () => {
     }
 
     // The terminal's progress: a line each time a Map child ends, with the time left while some remain
+    // and the rows per second of the children that report rows (not MergeTerms': it sums tables)
     for (const state of ["CountTerms", "MergeTerms", "Train", "Evaluate"]) {
+      const rate = state === "MergeTerms" ? "" : ", \\d+ rows/s";
       expect(printed, state).toContainEqual(
-        expect.stringMatching(new RegExp(`^  ↻ ${state}: 1/3 children done, [\\d.]+s, ~\\d+s left$`)),
+        expect.stringMatching(new RegExp(`^  ↻ ${state}: 1/3 children done, [\\d.]+s${rate}, ~\\d+s left$`)),
       );
       expect(printed, state).toContainEqual(
-        expect.stringMatching(new RegExp(`^  ↻ ${state}: 3/3 children done, [\\d.]+s$`)),
+        expect.stringMatching(new RegExp(`^  ↻ ${state}: 3/3 children done, [\\d.]+s${rate}$`)),
       );
     }
 

@@ -17,7 +17,13 @@ import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-deta
 import type { GcReport } from "@tollgate/core/registry/retention";
 import { predictionsOf, type Ranked, topClasses } from "@tollgate/core/serving/prediction";
 import type { DataQuality } from "@tollgate/core/workflow/data-quality";
-import type { ExecutionRecord, HistoryEvent, MapRunRecord, NewHistoryEvent } from "@tollgate/core/workflow/executions";
+import type {
+  ExecutionRecord,
+  HistoryEvent,
+  MapRunProgress,
+  MapRunRecord,
+  NewHistoryEvent,
+} from "@tollgate/core/workflow/executions";
 import type { MapRunChild } from "@tollgate/core/workflow/map-runs";
 import type { RunFilter } from "@tollgate/core/workflow/run-filter";
 import type { LoadedVersion } from "./batch/model.ts";
@@ -76,8 +82,8 @@ export async function predictTexts(model: LoadedVersion, texts: string[], topK =
 
 export interface RunProgress {
   onEvent?: (event: NewHistoryEvent) => void;
-  /** A Distributed Map's counts changed (locally: children started or ended). */
-  onMapRun?: (run: MapRunRecord) => void;
+  /** A Distributed Map's counts changed (locally: children started or ended, with a succeeded child's output). */
+  onMapRun?: MapRunProgress;
 }
 
 /** The model of the newest successful run, used when a command gets no `--model`. */

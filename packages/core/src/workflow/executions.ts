@@ -75,3 +75,9 @@ export interface MapRunRecord {
   redriveCount: number;
   redriveDate: string | null;
 }
+
+/**
+ * Progress of a Map Run: its record whenever its counts change, and the output of the child that
+ * just succeeded (when one did: the caller may read a row count from it).
+ */
+export type MapRunProgress = (run: MapRunRecord, ended?: { output: unknown }) => void;

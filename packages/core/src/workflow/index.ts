@@ -11,6 +11,7 @@ export {
   type HistoryEvent,
   MAP_RUN_STATUSES,
   type MapRunCounts,
+  type MapRunProgress,
   type MapRunRecord,
   type MapRunStatus,
   type NewHistoryEvent,

@@ -12,9 +12,9 @@ import {
 } from "@tollgate/core/errors";
 import { logger } from "@tollgate/core/logger";
 import type { AuditLog } from "@tollgate/core/ports";
+import type { MapRunProgress } from "@tollgate/core/workflow";
 import { walkStates } from "@tollgate/core/workflow/asl";
 import type { ExecutionRecord, HistoryEvent, SqliteExecutionStore } from "../stores/execution-store.ts";
-import type { MapRunRecord } from "../stores/map-run-store.ts";
 import { HistoryRecorder } from "./asl/events.ts";
 import { type Outcome, type RestartPoint, runExecution } from "./asl/execution.ts";
 import type { Bindings, MapRunBinding } from "./asl/interpreter.ts";
@@ -42,7 +42,7 @@ export interface WorkflowDeps {
   /** The in-process targets for one run (ports carry the run id for auditing). */
   targetsFor(runId: string): LocalTargets;
   /** The map runners of the definition's Distributed Map states, for one run. */
-  mapRunnersFor?(runId: string, onProgress?: (run: MapRunRecord) => void): Record<string, MapRunBinding>;
+  mapRunnersFor?(runId: string, onProgress?: MapRunProgress): Record<string, MapRunBinding>;
   /**
    * Called when an execution ends without success (FAILED, TIMED_OUT, ABORTED), as EventBridge's
    * "Execution Status Change" rule is on AWS (stacks/Pipeline.ts). Its errors are logged, never the run's.
@@ -55,8 +55,8 @@ export interface StartOptions {
   startedBy?: string;
   /** Called with every history event as it is recorded (for progress output). */
   onEvent?: (event: HistoryEvent) => void;
-  /** Called whenever a Map Run's counts change (children started, done). */
-  onMapRun?: (run: MapRunRecord) => void;
+  /** Called whenever a Map Run's counts change (children started, done), with a succeeded child's output. */
+  onMapRun?: MapRunProgress;
 }
 
 export interface RunHandle {

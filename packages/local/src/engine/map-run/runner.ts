@@ -6,7 +6,7 @@
  * writes the ResultWriter files, and on a redrive reruns only the children that did not succeed.
  */
 import { availableParallelism } from "node:os";
-import type { ExecutionRecord, MapRunCounts, MapRunRecord } from "@tollgate/core/workflow";
+import type { ExecutionRecord, MapRunCounts, MapRunProgress } from "@tollgate/core/workflow";
 import type { SqliteExecutionStore } from "../../stores/execution-store.ts";
 import { emptyCounts, type SqliteMapRunStore } from "../../stores/map-run-store.ts";
 import { States, StatesError } from "../asl/errors.ts";
@@ -36,8 +36,8 @@ export interface MapRunnerDeps {
   parent: { name: string; stateMachineArn: string; stateMachineName: string };
   /** At most this many worker processes of its own (default: the number of cores). */
   workers?: number;
-  /** Called whenever the Map Run's counts change (progress output). */
-  onProgress?: (run: MapRunRecord) => void;
+  /** Called whenever the Map Run's counts change, with the output of a child that just succeeded (progress output). */
+  onProgress?: MapRunProgress;
 }
 
 type Status = "pending" | "running" | "succeeded" | "failed" | "timedOut" | "aborted";
@@ -143,11 +143,11 @@ export class LocalMapRunner implements MapRunBinding {
       );
     }
     const counts = () => this.count(jobs, status);
-    const report = () => {
+    const report = (ended?: { output: unknown }) => {
       const [itemCounts, executionCounts] = counts();
       deps.mapRuns.count(mapRunArn, itemCounts, executionCounts);
       const record = deps.mapRuns.get(mapRunArn);
-      if (record) deps.onProgress?.(record);
+      if (record) deps.onProgress?.(record, ended);
     };
     const exceeded = () => {
       const [itemCounts] = counts();
@@ -195,7 +195,7 @@ export class LocalMapRunner implements MapRunBinding {
           }
           status[job.index] = STATUS_OF[outcome.status] ?? "failed";
           if (outcome.status === "SUCCEEDED") results[job.index] = outcome.output;
-          report();
+          report(outcome.status === "SUCCEEDED" ? { output: outcome.output } : undefined);
           if (outcome.status !== "SUCCEEDED" && exceeded()) stop("exceeded");
         }),
       );
