@@ -137,6 +137,7 @@ describe("tollgate show of a sharded run", () => {
     expect(tg, "the sharded run above ran first").toBeDefined();
     const text = await cli.tollgate("show", "sharded-1");
     expect(text).toMatch(/^CountTerms\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
+    expect(text).toMatch(/^MergeTerms\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
     expect(text).toMatch(/^Train\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
     expect(text).toMatch(/^Evaluate\s+Map\s+succeeded\s+[\d.]+s\s+3 children: 3 ✓$/m);
 
@@ -149,7 +150,7 @@ describe("tollgate show of a sharded run", () => {
       expect(run).toMatchObject({ status: "SUCCEEDED", toleratedFailurePercentage: 0 });
       expect(run.executionCounts).toMatchObject({ total: 3, succeeded: 3, failed: 0, running: 0, pending: 0 });
       expect(run.resultWriter?.bucket).toBe("tollgate-data");
-      expect(run.resultWriter?.key).toMatch(/^runs\/sharded-1\/maps\/(terms|train|evaluate)\/.+\/manifest\.json$/);
+      expect(run.resultWriter?.key).toMatch(/^runs\/sharded-1\/maps\/(terms|term-merge|train|evaluate)\/.+\/manifest\.json$/);
       expect(await tg?.stores.objects.data.exists(run.resultWriter?.key ?? "")).toBe(true);
     }
 
@@ -170,7 +171,7 @@ describe("tollgate show of a sharded run", () => {
       expect(listed).toMatch(new RegExp(`^${c.name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\s+SUCCEEDED\\s`, "m"));
     }
     await expect(cli.tollgate("show", "sharded-1", "--map", "Gate")).rejects.toThrow(
-      "run sharded-1 has no Map Run of state Gate (its Map states: CountTerms, Train, Evaluate)",
+      "run sharded-1 has no Map Run of state Gate (its Map states: CountTerms, MergeTerms, Train, Evaluate)",
     );
 
     // a child opens on its own: its states, input and output, and its parent
