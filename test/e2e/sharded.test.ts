@@ -150,7 +150,9 @@ describe("tollgate show of a sharded run", () => {
       expect(run).toMatchObject({ status: "SUCCEEDED", toleratedFailurePercentage: 0 });
       expect(run.executionCounts).toMatchObject({ total: 3, succeeded: 3, failed: 0, running: 0, pending: 0 });
       expect(run.resultWriter?.bucket).toBe("tollgate-data");
-      expect(run.resultWriter?.key).toMatch(/^runs\/sharded-1\/maps\/(terms|term-merge|train|evaluate)\/.+\/manifest\.json$/);
+      expect(run.resultWriter?.key).toMatch(
+        /^runs\/sharded-1\/maps\/(terms|term-merge|train|evaluate)\/.+\/manifest\.json$/,
+      );
       expect(await tg?.stores.objects.data.exists(run.resultWriter?.key ?? "")).toBe(true);
     }
 
