@@ -17,10 +17,14 @@ import { browserSession, openHome } from "./fixtures.ts";
 
 const RUN = "run-sharded";
 
-/** One run of the workflow over 3 curated shards: CountTerms, Train (every round) and Evaluate have 3 children. */
+/** One run of the workflow over 3 curated shards: CountTerms, MergeTerms (6 term partitions, 2 a child), Train (every round) and Evaluate have 3 children. */
 async function seedSharded() {
   const home = tempHome();
-  const tg = openTollgate({ home, etlLimits: { shardRows: 200 }, scale: { rowsPerChild: 200, specSampleRows: 100 } });
+  const tg = openTollgate({
+    home,
+    etlLimits: { shardRows: 200 },
+    scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 },
+  });
   try {
     const key = await addRaw(tg, "sharded", 600, 11);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
@@ -43,7 +47,12 @@ describe("a run's Distributed Map states in the console", () => {
     const view = await api(RUN);
     const train = view.mapRuns.filter((r) => r.stateName === "Train");
     expect(train.length).toBeGreaterThan(0);
-    expect(view.mapRuns.map((r) => r.stateName)).toEqual(["CountTerms", ...train.map(() => "Train"), "Evaluate"]);
+    expect(view.mapRuns.map((r) => r.stateName)).toEqual([
+      "CountTerms",
+      "MergeTerms",
+      ...train.map(() => "Train"),
+      "Evaluate",
+    ]);
 
     // the states table: a Map row's children, nothing on other rows
     await page.goto(`${server.url}#/runs/${RUN}?state=Train&tab=states`);
@@ -51,6 +60,7 @@ describe("a run's Distributed Map states in the console", () => {
     const countsOf = (state: string) =>
       page.locator(`.states-table tr[data-state-row="${state}"] td.child-counts`).allTextContents();
     expect(await countsOf("CountTerms")).toEqual(["3 children: 3 ✓"]);
+    expect(await countsOf("MergeTerms")).toEqual(["3 children: 3 ✓"]);
     expect(await countsOf("Train")).toEqual(train.map(() => "3 children: 3 ✓"));
     expect(await countsOf("Evaluate")).toEqual(["3 children: 3 ✓"]);
     expect(await countsOf("Merge")).toEqual(train.map(() => ""));
@@ -70,7 +80,7 @@ describe("a run's Distributed Map states in the console", () => {
       ]);
     }
     // the graph's Map nodes: the last Map Run's children ended out of total
-    for (const state of ["CountTerms", "Train", "Evaluate"])
+    for (const state of ["CountTerms", "MergeTerms", "Train", "Evaluate"])
       expect(await page.locator(`.graph [data-state="${state}"] .node-sub`).textContent()).toBe("Map · 3/3 children");
     await screenshot(page, "run-map");
 
