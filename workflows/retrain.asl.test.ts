@@ -81,6 +81,8 @@ describe("workflows/retrain.asl.json", () => {
       // … a child's failure (States.ExceedToleratedFailureThreshold) ends the run at the Map
       expect(caught, name).not.toContain("States.ALL");
       expect(state.ToleratedFailurePercentage ?? 0, name).toBe(0);
+      // no Retry on the Map: a retry would start a new Map Run (every child again), not redrive this one
+      expect(state.Retry, name).toBeUndefined();
       expect(state.ItemProcessor, name).toMatchObject({ ProcessorConfig: { Mode: "DISTRIBUTED" } });
       const children = Object.values((state.ItemProcessor as AslDefinition).States);
       for (const child of children) expect(child.Catch, name).toBeUndefined();

@@ -196,3 +196,69 @@ describe("tollgate show of a sharded run", () => {
     expect(childJson.mapRuns).toEqual([]);
   });
 });
+
+describe("a failed child of the MergeTerms Map (issue 12 item 8)", () => {
+  it("fails the run at MergeTerms, recorded failed; the redrive reruns only the children that did not succeed", async () => {
+    const faultHome = tempHome();
+    const options = {
+      home: faultHome,
+      etlLimits: { shardRows: 200 },
+      scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 },
+    };
+    const failing = openTollgate({ ...options, faults: ["MergeTerms[1]"] });
+    const mergeChildren = (tg: Tollgate) => {
+      const [mapRun] = tg.stores.mapRuns.list("merge-fault").filter((r) => r.stateName === "MergeTerms");
+      return { mapRun, children: tg.stores.executions.list({ mapRunArn: mapRun?.mapRunArn ?? "" }) };
+    };
+    let succeededFirst: { name: string; stopDate: string | null }[] = [];
+    try {
+      const key = await addRaw(failing, "sharded", 600, 11);
+      const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
+      const run = await (await failing.workflow.start("merge-fault", input)).done;
+      expect(run).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });
+      // left uncaught at the Map (so that an AWS redrive reaches the Map Run), recorded failed all the same
+      const entered = failing.stores.executions
+        .history("merge-fault")
+        .filter((e) => e.type === "MapStateEntered" || e.type === "TaskStateEntered")
+        .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+      expect(entered.at(-1)).toBe("MergeTerms");
+      expect(entered).not.toContain("RecordFailure");
+      expect((await failing.stores.registry.getRun("merge-fault"))?.decision).toBe("failed");
+      expect(await failing.stores.registry.getLive("topics")).toBeUndefined();
+      const { children } = mergeChildren(failing);
+      expect(children.find((c) => c.name.endsWith("/1"))).toMatchObject({
+        status: "FAILED",
+        error: "InjectedFaultError",
+      });
+      // (a child running beside the failed one is stopped with the Map Run: it is redriven too)
+      succeededFirst = children
+        .filter((c) => c.status === "SUCCEEDED")
+        .map((c) => ({ name: c.name, stopDate: c.stopDate }));
+    } finally {
+      failing.close();
+    }
+    const again = openTollgate(options);
+    try {
+      const run = await (await again.workflow.redrive("merge-fault")).done;
+      expect(run).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+      const history = again.stores.executions.history("merge-fault");
+      const redriven = history.findIndex((e) => e.type === "ExecutionRedriven");
+      expect(history[redriven + 1]?.stateEnteredEventDetails).toMatchObject({ name: "MergeTerms" });
+      expect(history.filter((e) => e.type === "MapRunRedriven")).toHaveLength(1);
+      // the MergeTerms Map Run: every child succeeded; the failed one was redriven, those that had
+      // succeeded were not run again (same end, redriveCount 0)
+      const { mapRun, children } = mergeChildren(again);
+      expect(mapRun).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+      expect(children.map((c) => c.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+      expect(children.find((c) => c.name.endsWith("/1"))?.redriveCount).toBe(1);
+      for (const first of succeededFirst)
+        expect(children.find((c) => c.name === first.name)).toMatchObject({
+          redriveCount: 0,
+          stopDate: first.stopDate,
+        });
+      expect((await again.stores.registry.getRun("merge-fault"))?.decision).toBe("promoted");
+    } finally {
+      again.close();
+    }
+  });
+});

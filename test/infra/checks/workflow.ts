@@ -69,6 +69,9 @@ export function describeWorkflow(app: () => Synthesized): void {
           .ReservedConcurrentExecutions;
       expect(reserved("functions/train-shard.handler")).toBe(100);
       expect(reserved("functions/evaluate-shard.handler")).toBe(100);
+      expect(reserved("functions/count-shard-terms.handler")).toBe(100);
+      expect(reserved("functions/merge-term-parts.handler")).toBe(100);
+      expect(reserved("functions/select-terms.handler")).toBeUndefined();
       expect(reserved("functions/merge.handler")).toBeUndefined();
       expect(asl).toContain('"MaxConcurrencyPath": "$.prepared.fanOut.maxConcurrency"');
     });
