@@ -210,7 +210,5 @@ console.log(
     peak_rss_mb: Math.round(peaks[0]?.mb ?? 0),
     accuracy,
     accuracy_single: accuracySingle,
-    rounds,
-    load: machine().load,
   }),
 );
