@@ -3,11 +3,10 @@
  * promoted, a rejected and a failed run. Screenshots go to test-results/console/.
  */
 import type { ConsoleServer } from "@tollgate/console";
-import { executionArn, STATE_MACHINE_ARN } from "@tollgate/local/engine/runner";
 import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { screenshot, type TestBrowser } from "./browser.ts";
-import { browserSession, openHome, type SeededHome, seedRuns } from "./fixtures.ts";
+import { browserSession, openHome, type SeededHome, seedRuns, startRunning } from "./fixtures.ts";
 
 const session = browserSession(seedRuns);
 let seeded: SeededHome;
@@ -149,14 +148,7 @@ describe("the console in a browser", () => {
     const at = () => new Date().toISOString();
     const input = JSON.stringify({ dataset: "topics", modelName: "topics" });
     try {
-      tg.stores.executions.tryCreate({
-        executionArn: executionArn(name),
-        name,
-        stateMachineArn: STATE_MACHINE_ARN,
-        input,
-        startDate: at(),
-      });
-      tg.stores.executions.appendEvents(name, [
+      startRunning(tg, name, input, [
         { timestamp: at(), type: "ExecutionStarted", executionStartedEventDetails: { input } },
         { timestamp: at(), type: "TaskStateEntered", stateEnteredEventDetails: { name: "Etl", input } },
         { timestamp: at(), type: "TaskScheduled", taskScheduledEventDetails: {} },

@@ -3,6 +3,7 @@
  * made by the real workflow as in test/e2e/workflow.test.ts, and a console serving it.
  */
 import { type ConsoleServer, startConsole } from "@tollgate/console";
+import type { NewHistoryEvent } from "@tollgate/core/workflow/executions";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { executionArn, STATE_MACHINE_ARN } from "@tollgate/local/engine/runner";
 import type { Page } from "playwright-core";
@@ -63,6 +64,21 @@ export function serveConsole(home: string): Promise<ConsoleServer> {
 /** Opens the stores of `home` for a test to read or write directly. */
 export function openHome(home: string): Tollgate {
   return openTollgate({ home });
+}
+
+/**
+ * A RUNNING execution written into the stores as the engine would start it (created, then these
+ * first events), for the views that follow a run while it goes; the test appends the rest.
+ */
+export function startRunning(tg: Tollgate, name: string, input: string, events: NewHistoryEvent[]): void {
+  tg.stores.executions.tryCreate({
+    executionArn: executionArn(name),
+    name,
+    stateMachineArn: STATE_MACHINE_ARN,
+    input,
+    startDate: new Date().toISOString(),
+  });
+  tg.stores.executions.appendEvents(name, events);
 }
 
 /** The home {@link seedDailyHome} makes. */

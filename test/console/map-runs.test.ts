@@ -7,13 +7,13 @@
  */
 import type { RunView } from "@tollgate/console";
 import { openTollgate } from "@tollgate/local/app";
-import { executionArn, mapRunArn, STATE_MACHINE_ARN } from "@tollgate/local/engine/runner";
+import { executionArn, mapRunArn } from "@tollgate/local/engine/runner";
 import { emptyCounts } from "@tollgate/local/stores/map-run-store";
 import { describe, expect, it } from "vitest";
 import { fixtureGate, tempHome } from "../helpers/topics.ts";
 import { addRaw } from "../reliability/inputs.ts";
 import { screenshot } from "./browser.ts";
-import { browserSession, openHome } from "./fixtures.ts";
+import { browserSession, openHome, startRunning } from "./fixtures.ts";
 
 const RUN = "run-sharded";
 
@@ -128,14 +128,7 @@ describe("a run's Distributed Map states in the console", () => {
       failed,
     });
     try {
-      tg.stores.executions.tryCreate({
-        executionArn: executionArn(name),
-        name,
-        stateMachineArn: STATE_MACHINE_ARN,
-        input,
-        startDate: at(),
-      });
-      tg.stores.executions.appendEvents(name, [
+      startRunning(tg, name, input, [
         { timestamp: at(), type: "ExecutionStarted", executionStartedEventDetails: { input } },
         { timestamp: at(), type: "MapStateEntered", stateEnteredEventDetails: { name: "Train", input } },
         { timestamp: at(), type: "MapRunStarted", mapRunStartedEventDetails: { mapRunArn: arn } },
