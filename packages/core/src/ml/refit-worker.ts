@@ -1,13 +1,13 @@
 /**
- * The worker thread of `refit-beside.ts`: the refit on train + validation (`refitLinear`'s loop,
- * the same optimiser, seed and order, so the same weights), one epoch at a time as the parent
+ * The worker thread of `refit-beside.ts`: the refit on train + validation (`refitLinear`'s epoch,
+ * `refitEpoch`, with the same optimiser, seed and order, so the same weights), one epoch at a time as the parent
  * allows, keeping the averaged weights of the last `keep` epochs until the parent asks for one.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { AdaGrad } from "./adagrad.ts";
 import type { FitOptions } from "./fit.ts";
-import { runPass } from "./pass.ts";
 import { mulberry32 } from "./random.ts";
+import { refitEpoch } from "./refit.ts";
 import { VectorCache } from "./row-cache.ts";
 import type { CacheParts } from "./threads.ts";
 
@@ -41,8 +41,7 @@ async function pump(): Promise<void> {
   while (want === undefined || done < want) {
     if (done >= allowed) break;
     const epoch = done + 1;
-    if (data.opts.average && epoch === (data.opts.averageFrom ?? 1)) optimizer.restartAverage();
-    await runPass(optimizer, set, rand, data.opts.shuffleBuffer);
+    await refitEpoch(optimizer, set, rand, data.opts, epoch);
     done = epoch;
     kept.set(epoch, optimizer.snapshot());
     kept.delete(epoch - data.keep);

@@ -55,9 +55,21 @@ export async function refitLinear(
   const optimizer = new AdaGrad(features, classes, opts);
   const rand = mulberry32(opts.seed);
   let rows = sizeOf(set) ?? 0;
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    if (opts.average && epoch === (opts.averageFrom ?? 1)) optimizer.restartAverage();
-    rows = (await runPass(optimizer, set, rand, opts.shuffleBuffer)).count;
-  }
+  for (let epoch = 1; epoch <= epochs; epoch++) rows = await refitEpoch(optimizer, set, rand, opts, epoch);
   return { ...optimizer.snapshot(), rows, passes: epochs };
+}
+
+/**
+ * Epoch `epoch` (from 1) of the refit: the one loop body `refitLinear` and the refit beside the
+ * fit (`refit-worker.ts`) both run, so the two give the same weights. Returns the rows visited.
+ */
+export async function refitEpoch(
+  optimizer: AdaGrad,
+  set: ExampleSet,
+  rand: () => number,
+  opts: FitOptions,
+  epoch: number,
+): Promise<number> {
+  if (opts.average && epoch === (opts.averageFrom ?? 1)) optimizer.restartAverage();
+  return (await runPass(optimizer, set, rand, opts.shuffleBuffer)).count;
 }
