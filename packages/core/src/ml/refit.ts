@@ -28,15 +28,20 @@ export async function unionSet(
   encode: (row: Row) => Example,
 ): Promise<ExampleSet> {
   if (train.set.kind === "cached" && validation.set.kind === "cached") {
-    const cache = new VectorCache(Number.POSITIVE_INFINITY);
-    for (const set of [train.set, validation.set]) cache.append(set.cache, set.subset);
-    return { kind: "cached", cache };
+    return { kind: "cached", cache: unionCache(train.set, validation.set) };
   }
   const rows = async function* () {
     yield* train.rows();
     yield* validation.rows();
   };
   return { kind: "streamed", rows, encode };
+}
+
+/** One cache holding the examples of cached sets, in order (each set's subset only). */
+export function unionCache(...sets: (ExampleSet & { kind: "cached" })[]): VectorCache {
+  const cache = new VectorCache(Number.POSITIVE_INFINITY);
+  for (const set of sets) cache.append(set.cache, set.subset);
+  return cache;
 }
 
 /**

@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { ExampleSet } from "./examples.ts";
+import { unionCache } from "./refit.ts";
 import { VectorCache } from "./row-cache.ts";
 
 /** A cache's arrays, as sent to a worker. */
@@ -30,10 +31,7 @@ export function startWorker(entry: string, workerData: object, transferList: Arr
 
 /** The examples of a cached set (its subset's, in that order) as compact arrays to send. */
 export function cacheParts(set: ExampleSet & { kind: "cached" }): CacheParts {
-  if (!set.subset) return set.cache;
-  const compact = new VectorCache(Number.POSITIVE_INFINITY);
-  compact.append(set.cache, set.subset);
-  return compact;
+  return set.subset ? unionCache(set) : set.cache;
 }
 
 /** A cached set over arrays a worker received. */

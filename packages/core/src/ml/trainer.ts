@@ -25,7 +25,7 @@ import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, type FitResult, fitLinear } from "./fit.ts";
 import type { LinearModel } from "./linear-model.ts";
 import { mulberry32 } from "./random.ts";
-import { refitLinear, unionSet } from "./refit.ts";
+import { refitLinear, unionCache, unionSet } from "./refit.ts";
 import { RefitBeside } from "./refit-beside.ts";
 import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
 
@@ -180,14 +180,14 @@ export async function trainLinear(
     }
   }
   // Large data (no exact race): the refit runs beside the fit, epoch for epoch, on a second core.
-  const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts);
+  const beside = startBeside(finalSpec, trainSet, validationSet, C, opts);
   let fit: FitResult;
   let refitted: Awaited<ReturnType<typeof refitLinear>> | undefined;
   try {
-    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside && ((e) => beside.worker.allow(e)));
-    if (fit.validationRows > 0 && fit.bestEpoch > 0) refitted = await beside?.worker.weightsAfter(fit.bestEpoch);
+    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside && ((e) => beside.allow(e)));
+    if (fit.validationRows > 0 && fit.bestEpoch > 0) refitted = await beside?.weightsAfter(fit.bestEpoch);
   } finally {
-    await beside?.worker.close();
+    await beside?.close();
   }
   let { weights, bias } = fit;
   let validationFigures = fit.validation;
@@ -254,20 +254,14 @@ export async function trainLinear(
  * cached: refit on, and above the exact race's size bound (below it the race may replace the refit,
  * and small data gains little from a second thread).
  */
-async function startBeside(
+function startBeside(
   spec: FeatureSpec,
   trainSet: ExampleSet,
   validationSet: ExampleSet,
   classes: number,
   opts: FitOptions,
-) {
+): RefitBeside | undefined {
   if (!opts.refit || trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
   if (validationSet.cache.count === 0 || trainSet.cache.count * classes <= DEFAULT_EXACT.maxPairs) return undefined;
-  const all = (await unionSet(
-    { set: trainSet, rows: () => [] },
-    { set: validationSet, rows: () => [] },
-    encoder(spec),
-  )) as ExampleSet & { kind: "cached" };
-  const worker = RefitBeside.start(spec.vocabulary.length, classes, all.cache, opts);
-  return worker ? { worker } : undefined;
+  return RefitBeside.start(spec.vocabulary.length, classes, unionCache(trainSet, validationSet), opts);
 }
