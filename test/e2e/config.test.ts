@@ -52,6 +52,18 @@ describe("tollgate.config.json", () => {
     expect(readDeploySettings({ TOLLGATE_CONFIG: path })).toMatchObject({ minAccuracy: 0.9, approval: "required" });
   });
 
+  it("names a bad environment value in a user's words, as every other reader of the settings does", () => {
+    expect(() => effectiveSettings({ TOLLGATE_SELECTION_BUDGET: "abc", TOLLGATE_NGRAM_MAX: "3" })).toThrow(
+      'configuration is invalid: TOLLGATE_SELECTION_BUDGET (selectionBudget): "abc" is not a number; TOLLGATE_NGRAM_MAX (ngramMax): Too big: expected number to be <=2 (got "3")',
+    );
+    // an empty variable is unset (the default), not 0
+    const { settings } = effectiveSettings({ TOLLGATE_SELECTION_BUDGET: "" });
+    expect(settings.find((s) => s.setting === "training.selectionBudget")).toMatchObject({
+      value: 3,
+      source: "default",
+    });
+  });
+
   it("refuses a file with a bad value or an unknown setting, naming them", () => {
     expect(() => withConfigFile({ TOLLGATE_CONFIG: configFile({ minAccuracy: 2 }) })).toThrow(
       /tollgate\.config\.json is invalid: minAccuracy: .*<=1/,

@@ -173,6 +173,7 @@ export interface EffectiveSetting {
 
 /**
  * The effective value and source of every setting a file may set.
+ * @throws InvalidInputError "configuration is invalid: KEY (field): problem; …" (readSettings' message).
  * @example effectiveSettings(process.env) // [{ setting: "minAccuracy", env: "TOLLGATE_MIN_ACCURACY", value: 0.5, source: "default" }, …]
  */
 export function effectiveSettings(
@@ -185,20 +186,7 @@ export function effectiveSettings(
   const perDataset = (dataset === undefined ? {} : (file.datasets?.[dataset] ?? {})) as ConfigFile;
   const fields = { ...FILE_SETTINGS, ...TRAINING_SETTINGS };
   const schema = Settings.pick(fields);
-  const merged = withConfigFile(env, cwd, dataset);
-  const raw: Record<string, unknown> = {};
-  for (const field of Object.keys(fields)) {
-    const value = merged[SETTINGS_ENV[field as keyof typeof SETTINGS_ENV]];
-    if (value !== undefined) raw[field] = value;
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (i) => `${SETTINGS_ENV[String(i.path[0]) as keyof typeof SETTINGS_ENV]}: ${i.message}`,
-    );
-    throw new InvalidInputError(`settings are invalid: ${problems.join("; ")}`);
-  }
-  const values = parsed.data as Record<string, unknown>;
+  const values = readSettings(schema, withConfigFile(env, cwd, dataset)) as Record<string, unknown>;
   // a training setting is written `training.<name>` in the file, and shown so
   const inFile = (level: ConfigFile, field: string) =>
     (field in TRAINING_SETTINGS ? (level.training ?? {}) : level)[field as never] !== undefined;
