@@ -4,7 +4,9 @@
  * with the input it had, and a Distributed Map there redrives its Map Run (only the unsuccessful
  * children rerun). One local difference (docs/local-runtime.md): when that state is a Fail state
  * reached after a caught failure (Catch → … → Fail), AWS restarts at the Fail state and fails
- * again; locally the redrive restarts at the state whose failure was caught.
+ * again; locally the redrive restarts at the state whose failure was caught. An execution that
+ * ended before it entered any state (a Map Run child whose worker was stopped right after the
+ * child was created) restarts at StartAt with the execution's input.
  */
 import { ExecutionNotRedrivableError } from "@tollgate/core/errors";
 import type { RestartPoint } from "./asl/execution.ts";
@@ -25,9 +27,10 @@ interface Span {
 
 /**
  * The top-level state to restart from, its original input, and the Map Runs to redrive.
+ * @param input the execution's input (JSON text), where it restarts when it entered no state
  * @throws ExecutionNotRedrivableError when every state the execution entered has exited.
  */
-export function redriveStart(definition: AslDefinition, events: readonly Event[]): RestartPoint {
+export function redriveStart(definition: AslDefinition, events: readonly Event[], input: string): RestartPoint {
   const spans: Span[] = [];
   let current: Span | undefined;
   for (const e of events) {
@@ -49,6 +52,7 @@ export function redriveStart(definition: AslDefinition, events: readonly Event[]
       if (started) current.mapRunArn = started.mapRunArn;
     }
   }
+  if (spans.length === 0) return { state: definition.StartAt, input: JSON.parse(input) as unknown, redrivenMaps: {} };
   const unsuccessful = [...spans].reverse().find((s) => !s.exited);
   if (!unsuccessful) throw new ExecutionNotRedrivableError("every state of the execution exited: nothing to redrive");
   let restart = unsuccessful;

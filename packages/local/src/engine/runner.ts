@@ -132,7 +132,7 @@ export class LocalWorkflow {
     const before = executions.get(name);
     if (!before) throw new ExecutionNotFoundError(`no run named ${name}`);
     if (before.status === "SUCCEEDED" || before.status === "RUNNING") throw notRedrivable(name, before.status);
-    const restart = redriveStart(this.deps.definition, executions.history(name));
+    const restart = redriveStart(this.deps.definition, executions.history(name), before.input);
     if (!executions.claimRedrive(name)) throw notRedrivable(name, before.status);
     const execution = executions.get(name) as ExecutionRecord;
     return { execution, started: true, done: this.execute(execution, options, restart) };

@@ -301,6 +301,49 @@ describe("a failed child", () => {
     });
   });
 
+  it("a redrive reruns a child that was stopped before it entered a state (from StartAt, with its input)", async () => {
+    const flow = distributed(definition(), new MemoryObjectStore());
+    writeFileSync(join(flow.home, "fail-items"), "s1\n");
+    const failed = await flow.run("early-stop", { shards: shardKeys(3) });
+    expect(failed.status).toBe("FAILED");
+    const mapRunArn = mapRunArnOf(failed.history);
+    const [first] = flow.executions.list({ mapRunArn });
+    expect(flow.executions.list({ mapRunArn }).map((c) => c.status)).toEqual(["SUCCEEDED", "FAILED"]);
+    // What the runner leaves when a worker is stopped right after it created child 2 (before its
+    // ExecutionStarted): an ABORTED child with no state entered.
+    const name = first!.name.replace(/\/0$/, "/2");
+    flow.executions.tryCreate({
+      name,
+      executionArn: first!.executionArn.replace(/\/0$/, "/2"),
+      stateMachineArn: first!.stateMachineArn,
+      input: JSON.stringify({ key: "s2" }),
+      startDate: new Date().toISOString(),
+      mapRunArn,
+      itemIndex: 2,
+    });
+    flow.executions.appendEvents(name, [
+      {
+        timestamp: new Date().toISOString(),
+        type: "ExecutionAborted",
+        previousEventId: 0,
+        executionAbortedEventDetails: { error: "States.Aborted", cause: "the Map Run was stopped" },
+      },
+    ]);
+    flow.executions.finish(name, { status: "ABORTED", error: "States.Aborted", cause: "the Map Run was stopped" });
+
+    rmSync(join(flow.home, "fail-items"));
+    const redriven = await (await flow.workflow.redrive("early-stop")).done;
+    expect(redriven).toMatchObject({ status: "SUCCEEDED", redriveCount: 1 });
+    expect(flow.executions.list({ mapRunArn }).map((c) => [c.status, c.redriveCount])).toEqual([
+      ["SUCCEEDED", 0],
+      ["SUCCEEDED", 1],
+      ["SUCCEEDED", 1],
+    ]);
+    const child = flow.executions.history(name);
+    expect(types(child).slice(0, 3)).toEqual(["ExecutionAborted", "ExecutionRedriven", "TaskStateEntered"]);
+    expect(child[2]?.stateEnteredEventDetails).toMatchObject({ name: "Shard", input: JSON.stringify({ key: "s2" }) });
+  });
+
   it("within ToleratedFailureCount leaves the Map Run succeeded, with null for the failed item", async () => {
     const flow = distributed(definition({ ToleratedFailureCount: 1 }), new MemoryObjectStore());
     writeFileSync(join(flow.home, "fail-items"), "s1\n");

@@ -50,7 +50,7 @@ export async function runChild(runtime: ChildRuntime, child: ChildRun): Promise<
   let restart: ReturnType<typeof redriveStart> | undefined;
   if (existing) {
     if (existing.status === "SUCCEEDED") return { status: "SUCCEEDED", output: JSON.parse(existing.output ?? "null") };
-    restart = redriveStart(child.processor, executions.history(child.name));
+    restart = redriveStart(child.processor, executions.history(child.name), existing.input);
     if (!executions.claimRedrive(child.name))
       return { status: "FAILED", error: "ExecutionNotRedrivable", cause: `child ${child.name} is ${existing.status}` };
   } else {
