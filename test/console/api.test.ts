@@ -168,6 +168,11 @@ describe("the console API", () => {
     const best = body.curve.find((p) => p.step === body.best);
     expect(best?.validationLoss).toBe(Math.min(...body.curve.map((p) => p.validationLoss)));
     expect(best?.validationAccuracy).toBe(body.validation.accuracy);
+    expect(body.pinned).toEqual({});
+    // the failed run's version was fitted once with a pinned learning rate (selection budget 1)
+    const pinned = await api<VersionTraining>(`/api/models/topics/versions/${seeded.versions.failed}/training`);
+    expect(pinned.body).toMatchObject({ pinned: { learningRate: 0.25 }, candidates: [] });
+    expect(pinned.body.chosen?.learningRate).toBe(0.25);
     const unknown = await api<{ error: string }>("/api/models/topics/versions/v0/training");
     expect([unknown.status, unknown.body.error]).toEqual([404, "ModelNotFoundError"]);
   });

@@ -142,6 +142,17 @@ describe("the console in a browser", () => {
     expect(await page.locator("[data-outcome]").textContent()).toBe(`topics@${promoted} is live (was ${rejected})`);
   });
 
+  it("marks the values a version was fitted with that the user pinned (no search)", async () => {
+    await page.goto(`${server.url}#/models/topics?version=${seeded.versions.failed}`);
+    const chosen = page.locator(".training p.chosen");
+    await expect.poll(() => chosen.textContent(), soon).toMatch(/^fitted with: learning rate 0\.25 \(pinned\) · L2/);
+    expect(await chosen.locator(".pinned").count()).toBe(1);
+    expect(await chosen.textContent()).toContain("(no search: every value pinned, or selection budget 1)");
+    await page.goto(`${server.url}#/models/topics?version=${seeded.versions.rejected}`);
+    await expect.poll(() => chosen.textContent(), soon).toMatch(/^chosen on validation: /);
+    expect(await chosen.locator(".pinned").count()).toBe(0);
+  });
+
   it("updates a running execution's view without a reload", async () => {
     const tg = openHome(seeded.home);
     const name = "run-live";

@@ -28,12 +28,13 @@ async function runOnce(
   rows: Row[],
   lines = rows.map((r) => JSON.stringify(r)),
   dataset = "topics",
+  trainingOptions?: { selectionBudget: number; learningRate?: number },
 ): Promise<string> {
   const tg = openTollgate({ home, faults });
   try {
     const key = `raw/${dataset}/${name}.jsonl`;
     await tg.portsFor("test").data.put(key, lines.join("\n"));
-    const input = { dataset, modelName: dataset, gate: GATE, seed: 7, sources: [key] };
+    const input = { dataset, modelName: dataset, gate: GATE, seed: 7, sources: [key], trainingOptions };
     const done = await (await tg.workflow.start(name, input, { startedBy: "test" })).done;
     const record = await tg.stores.registry.getRun(name);
     if (!record?.modelVersion) throw new Error(`run ${name} ended ${done.status} without a model version`);
@@ -45,13 +46,17 @@ async function runOnce(
 
 /**
  * A clean run (promoted: nothing was live), a run on random labels (rejected under minAccuracy
- * 0.8) and a run with a fault injected into Score (failed, caught, recorded).
+ * 0.8) and a run with a fault injected into Score (failed, caught, recorded), which trains with a
+ * pinned learning rate and no search (selection budget 1).
  */
 export async function seedRuns(home = tempHome()): Promise<SeededHome> {
   const runs = { promoted: "run-clean", rejected: "run-noisy", failed: "run-fault" };
   const promoted = await runOnce(home, [], runs.promoted, topicRows(600, 1));
   const rejected = await runOnce(home, [], runs.rejected, topicRows(1200, 3, 1));
-  const failed = await runOnce(home, ["Score"], runs.failed, topicRows(300, 5));
+  const failed = await runOnce(home, ["Score"], runs.failed, topicRows(300, 5), undefined, "topics", {
+    selectionBudget: 1,
+    learningRate: 0.25,
+  });
   return { home, runs, versions: { promoted, rejected, failed } };
 }
 

@@ -159,7 +159,10 @@ export interface TrainingCandidate {
 
 /** `GET /api/models/:name/versions/:version/training`: how the version was trained (its model card). */
 export interface VersionTraining {
+  /** The values the model was fitted with: chosen on validation, or pinned (no search) */
   chosen: { learningRate: number; l2: number; ngramMax: number; minDf: number } | null;
+  /** The values the user pinned (tollgate.config.json `training.*`): not searched */
+  pinned: Partial<Record<"learningRate" | "l2" | "ngramMax" | "minDf", number>>;
   method: string | null;
   budget: number | null;
   passes: number | null;

@@ -1,7 +1,8 @@
 /**
  * How a version was trained, from its model card (written by the Train step): the hyperparameters
  * chosen on validation, every candidate the selection tried with its validation scores, and the
- * validation loss per epoch of the final fit (or per round once training is sharded).
+ * validation loss per epoch of the final fit (or per round once training is sharded), and the
+ * values the user pinned (tollgate.config.json `training.*`), which were not searched.
  */
 import { z } from "zod";
 import type { VersionTraining } from "../api-types.ts";
@@ -10,7 +11,7 @@ const Chosen = z.object({ learningRate: z.number(), l2: z.number(), ngramMax: z.
 
 /** The parts of the model card this view reads; the rest is ignored. */
 export const TrainingCard = z.object({
-  training: z.object({
+  training: Chosen.partial().extend({
     selection: z
       .object({
         method: z.string(),
@@ -54,6 +55,7 @@ export const TrainingCard = z.object({
     )
     .default([]),
   bestRound: z.number().optional(),
+  settings: z.object({ pinned: z.partialRecord(Chosen.keyof(), z.number()).optional() }).optional(),
 });
 
 /**
@@ -61,10 +63,13 @@ export const TrainingCard = z.object({
  * @example trainingView(TrainingCard.parse(JSON.parse(cardText))).candidates.length // 10
  */
 export function trainingView(card: z.infer<typeof TrainingCard>): VersionTraining {
-  const { selection, bestEpoch, refit } = card.training;
+  const { selection, bestEpoch, refit, learningRate, l2, ngramMax, minDf } = card.training;
   const sharded = card.rounds.length > 0 && card.curve.length === 0;
+  // Without a search (budget 1, or every value pinned) the card still has the values it fitted with.
+  const fitted = Chosen.safeParse({ learningRate, l2, ngramMax, minDf });
   return {
-    chosen: selection?.chosen ?? null,
+    chosen: selection?.chosen ?? (fitted.success ? fitted.data : null),
+    pinned: card.settings?.pinned ?? {},
     method: selection?.method ?? null,
     budget: selection?.budget ?? null,
     passes: selection?.passes ?? null,

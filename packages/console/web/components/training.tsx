@@ -146,16 +146,27 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
 export function TrainingSummary({ training }: { training: VersionTraining }) {
   const { chosen, candidates } = training;
   const isChosen = chosenTest(training);
+  const mark = (name: keyof VersionTraining["pinned"]) =>
+    training.pinned[name] === undefined ? null : <span class="pinned"> (pinned)</span>;
   return (
     <div class="training" data-candidates={candidates.length}>
       <h3>Training</h3>
       <p class="chosen">
         {chosen ? (
           <>
-            chosen on validation: learning rate <strong>{num(chosen.learningRate)}</strong> · L2{" "}
-            <strong>{num(chosen.l2)}</strong> · n-grams <strong>{ngrams(chosen.ngramMax)}</strong> · min df{" "}
-            <strong>{chosen.minDf}</strong> (best of {candidates.length}, {training.passes} passes,{" "}
-            {training.seconds?.toFixed(1)} s)
+            {candidates.length > 0 ? "chosen on validation" : "fitted with"}: learning rate{" "}
+            <strong>{num(chosen.learningRate)}</strong>
+            {mark("learningRate")} · L2 <strong>{num(chosen.l2)}</strong>
+            {mark("l2")} · n-grams <strong>{ngrams(chosen.ngramMax)}</strong>
+            {mark("ngramMax")} · min df <strong>{chosen.minDf}</strong>
+            {mark("minDf")}{" "}
+            {candidates.length > 0 ? (
+              <>
+                (best of {candidates.length}, {training.passes} passes, {training.seconds?.toFixed(1)} s)
+              </>
+            ) : (
+              <span class="muted">(no search: every value pinned, or selection budget 1)</span>
+            )}
           </>
         ) : (
           <span class="muted">no hyperparameter selection recorded</span>
