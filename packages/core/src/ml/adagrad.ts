@@ -74,16 +74,21 @@ export class AdaGrad {
     const U = this.accW;
     const active = this.active;
     const lag = this.steps++;
+    const B = this.bias;
+    const GB = this.sumSqB;
+    const UB = this.accB;
     let m = 0;
     let g2 = 0;
     for (let c = 0; c < C; c++) {
       const g = grad[c]!;
-      g2 += g * g;
+      const gg = g * g;
+      g2 += gg;
       if (g >= minGradient || -g >= minGradient) active[m++] = c;
-      this.sumSqB[c]! += g * g;
-      const delta = (-eta * g) / Math.sqrt(this.sumSqB[c]! + 1e-12);
-      this.bias[c]! += delta;
-      if (this.accB) this.accB[c]! += lag * delta;
+      const s = GB[c]! + gg;
+      GB[c] = s;
+      const delta = (-eta * g) / Math.sqrt(s + 1e-12);
+      B[c]! += delta;
+      if (UB) UB[c]! += lag * delta;
     }
     if (m === 0) return; // every class is within minGradient of its target: the weights stay
     for (let k = start; k < end; k++) {

@@ -54,13 +54,52 @@ export function logitsOfRange(
   out: Float64Array,
 ): void {
   const C = bias.length;
-  for (let c = 0; c < C; c++) out[c] = bias[c]!;
-  for (let k = start; k < end; k++) {
-    const row = ids[k]! * C;
-    const v = values[k]!;
-    for (let c = 0; c < C; c++) out[c]! += v * weights[row + c]!;
+  const m = end - start;
+  if (rowStarts.length < m) rowStarts = new Int32Array(2 ** Math.ceil(Math.log2(m)));
+  const rows = rowStarts;
+  for (let k = 0; k < m; k++) rows[k] = ids[start + k]! * C;
+  // Eight classes at a time, each summed in a register over the features in order: the same sums
+  // as feature by feature (`bias[c] + v₀·w₀c + v₁·w₁c + …`, same order), with a fraction of the loads and stores.
+  let c = 0;
+  for (; c + 8 <= C; c += 8) {
+    let z0 = bias[c]!;
+    let z1 = bias[c + 1]!;
+    let z2 = bias[c + 2]!;
+    let z3 = bias[c + 3]!;
+    let z4 = bias[c + 4]!;
+    let z5 = bias[c + 5]!;
+    let z6 = bias[c + 6]!;
+    let z7 = bias[c + 7]!;
+    for (let k = 0; k < m; k++) {
+      const r = rows[k]! + c;
+      const v = values[start + k]!;
+      z0 += v * weights[r]!;
+      z1 += v * weights[r + 1]!;
+      z2 += v * weights[r + 2]!;
+      z3 += v * weights[r + 3]!;
+      z4 += v * weights[r + 4]!;
+      z5 += v * weights[r + 5]!;
+      z6 += v * weights[r + 6]!;
+      z7 += v * weights[r + 7]!;
+    }
+    out[c] = z0;
+    out[c + 1] = z1;
+    out[c + 2] = z2;
+    out[c + 3] = z3;
+    out[c + 4] = z4;
+    out[c + 5] = z5;
+    out[c + 6] = z6;
+    out[c + 7] = z7;
+  }
+  for (; c < C; c++) {
+    let z = bias[c]!;
+    for (let k = 0; k < m; k++) z += values[start + k]! * weights[rows[k]! + c]!;
+    out[c] = z;
   }
 }
+
+/** Scratch for `logitsOfRange`: the weight row offset of each feature of the example. */
+let rowStarts = new Int32Array(256);
 
 /**
  * Softmax in place; returns the log-sum-exp (so the loss of class y is `lse - z[y]` before the call).
