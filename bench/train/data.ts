@@ -177,9 +177,19 @@ export async function writeFiles(dir: string, ds: Dataset): Promise<Files> {
 export const TENFOLD = 10;
 
 /**
- * The memory check's training data: the `fit` rows and 9 perturbed copies, all distinct. In
- * copy k ≥ 1 every word is, with probability 0.3 (seeded), replaced by itself with the suffix
- * `x<k>`, so the vocabulary and the bigrams grow with the copies as they would with new text,
+ * Copy k of a text: each word suffixed with `x<k>` with probability 0.3; when no word drew the
+ * suffix (1–3-word glosses often: 0.7^n), the first word gets it (or ` x<k>` is appended to a text
+ * without letters), so that no copy repeats its original.
+ */
+function perturb(text: string, k: number, rand: () => number): string {
+  const copy = text.replace(/\p{L}+/gu, (w) => (rand() < 0.3 ? `${w}x${k}` : w));
+  if (copy !== text) return copy;
+  return /\p{L}/u.test(text) ? text.replace(/\p{L}+/u, (w) => `${w}x${k}`) : `${text} x${k}`;
+}
+
+/**
+ * The memory check's training data: the `fit` rows and 9 perturbed copies, all distinct
+ * (`perturb`), so the vocabulary and the bigrams grow with the copies as they would with new text,
  * and labels stay meaningful. Written as shards next to the others; returns their keys.
  */
 export async function writeTenfoldShards(files: Files, ds: Dataset): Promise<string[]> {
@@ -194,7 +204,7 @@ export async function writeTenfoldShards(files: Files, ds: Dataset): Promise<str
   };
   for (let k = 0; k < TENFOLD; k++) {
     for (const r of ds.fit) {
-      const text = k === 0 ? r.text : r.text.replace(/\p{L}+/gu, (w) => (rand() < 0.3 ? `${w}x${k}` : w));
+      const text = k === 0 ? r.text : perturb(r.text, k, rand);
       buffer.push(JSON.stringify({ text, label: r.label }));
       if (buffer.length >= SHARD_ROWS) await flush();
     }
