@@ -36,7 +36,7 @@ describe("the second thread for selection candidates", () => {
     // Prepare
     const { spec, train, validation, opts, shape } = await candidate();
     const here = await fitLinear(spec, train, validation, opts);
-    const thread = FitThread.start();
+    const thread = await FitThread.start();
     if (availableParallelism() < 2) return void expect(thread).toBeUndefined();
 
     // Act
@@ -50,7 +50,7 @@ describe("the second thread for selection candidates", () => {
   it("refuses once closed", async () => {
     // Prepare
     const { train, validation, opts, shape } = await candidate();
-    const thread = FitThread.start();
+    const thread = await FitThread.start();
     if (availableParallelism() < 2) return void expect(thread).toBeUndefined();
 
     // Act

@@ -38,7 +38,7 @@ describe("the refit beside the fit", () => {
     const F = spec.vocabulary.length;
     const C = spec.labels.length;
     const expected = await refitLinear(F, C, all, 2, opts);
-    const beside = RefitBeside.start(F, C, all.cache, opts);
+    const beside = await RefitBeside.start(F, C, all.cache, opts);
     if (availableParallelism() < 2) return void expect(beside).toBeUndefined();
 
     // Act
@@ -56,7 +56,7 @@ describe("the refit beside the fit", () => {
   it("gives nothing once closed, so the caller refits after the fit instead", async () => {
     // Prepare
     const { spec, all, opts } = await prepared();
-    const beside = RefitBeside.start(spec.vocabulary.length, spec.labels.length, all.cache, opts);
+    const beside = await RefitBeside.start(spec.vocabulary.length, spec.labels.length, all.cache, opts);
     if (availableParallelism() < 2) return void expect(beside).toBeUndefined();
 
     // Act

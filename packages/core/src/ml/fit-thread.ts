@@ -31,8 +31,8 @@ export class FitThread {
   }
 
   /** A started thread, or undefined on one core or without the worker module (a bundle). */
-  static start(): FitThread | undefined {
-    const worker = startWorker("./fit-worker.ts", {});
+  static async start(): Promise<FitThread | undefined> {
+    const worker = await startWorker("./fit-worker.ts", {});
     return worker && new FitThread(worker);
   }
 

@@ -41,9 +41,14 @@ export class RefitBeside {
   /**
    * Starts the worker on `set` (train + validation, cached; its arrays move to the worker), or
    * undefined when it cannot help or run.
-   * @example const beside = RefitBeside.start(F, C, all.cache, opts); … beside?.allow(epoch) … await beside?.weightsAfter(E)
+   * @example const beside = await RefitBeside.start(F, C, all.cache, opts); … beside?.allow(epoch) … await beside?.weightsAfter(E)
    */
-  static start(features: number, classes: number, set: VectorCache, opts: FitOptions): RefitBeside | undefined {
+  static async start(
+    features: number,
+    classes: number,
+    set: VectorCache,
+    opts: FitOptions,
+  ): Promise<RefitBeside | undefined> {
     const { ids, values, offsets, classes: labels, count } = set;
     const data: RefitWorkerData = {
       features,
@@ -54,7 +59,7 @@ export class RefitBeside {
     };
     // The arrays move to the worker (no copy): `set` is unusable here afterwards.
     const transferList = [ids.buffer, values.buffer, offsets.buffer, labels.buffer] as ArrayBuffer[];
-    const worker = startWorker("./refit-worker.ts", data, transferList);
+    const worker = await startWorker("./refit-worker.ts", data, transferList);
     return worker && new RefitBeside(worker);
   }
 

@@ -222,7 +222,7 @@ export async function selectHyperparameters(
     return out.sort(better);
   };
   // Large data (the exact race's size bound, as for the refit beside the fit): a second thread.
-  const thread = source.total * spec.labels.length > DEFAULT_EXACT.maxPairs ? FitThread.start() : undefined;
+  const thread = source.total * spec.labels.length > DEFAULT_EXACT.maxPairs ? await FitThread.start() : undefined;
   log.debug({ thread: thread !== undefined }, "selection: a second thread for candidates");
   let second: CandidateResult[];
   try {

@@ -28,6 +28,7 @@ import { mulberry32 } from "./random.ts";
 import { refitLinear, unionCache, unionSet } from "./refit.ts";
 import { RefitBeside } from "./refit-beside.ts";
 import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
+import { prepareWorkers } from "./threads.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
 
@@ -152,6 +153,8 @@ export async function trainLinear(
   const encode = encoder(spec);
   const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * spec.vocabulary.length * C);
   const trainCache = await fillCache(train, cacheBytes, encode);
+  // Large data will use a second thread (selection, the refit beside the fit): its module bundles meanwhile.
+  if (trainCache && trainCache.count * C > DEFAULT_EXACT.maxPairs) prepareWorkers();
   const validationCache = await fillCache(validation, cacheBytes - (trainCache?.bytes ?? 0), encode);
   let trainSet: ExampleSet = trainCache
     ? { kind: "cached", cache: trainCache }
@@ -180,7 +183,7 @@ export async function trainLinear(
     }
   }
   // Large data (no exact race): the refit runs beside the fit, epoch for epoch, on a second core.
-  const beside = startBeside(finalSpec, trainSet, validationSet, C, opts);
+  const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts);
   let fit: FitResult;
   let refitted: Awaited<ReturnType<typeof refitLinear>> | undefined;
   try {
@@ -254,13 +257,13 @@ export async function trainLinear(
  * cached: refit on, and above the exact race's size bound (below it the race may replace the refit,
  * and small data gains little from a second thread).
  */
-function startBeside(
+async function startBeside(
   spec: FeatureSpec,
   trainSet: ExampleSet,
   validationSet: ExampleSet,
   classes: number,
   opts: FitOptions,
-): RefitBeside | undefined {
+): Promise<RefitBeside | undefined> {
   if (!opts.refit || trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
   if (validationSet.cache.count === 0 || trainSet.cache.count * classes <= DEFAULT_EXACT.maxPairs) return undefined;
   return RefitBeside.start(spec.vocabulary.length, classes, unionCache(trainSet, validationSet), opts);
