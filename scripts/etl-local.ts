@@ -5,7 +5,8 @@
  *   pnpm exec tsx scripts/etl-local.ts --store_root DIR --run_id x --dataset NAME --raw_prefix raw/NAME/ \
  *     --curated_prefix curated/NAME/ --quarantine_prefix quarantine/NAME/ --manifest_key runs/x/manifest.json
  *
- * Optional, for tests and benchmarks: --workers N (0: inline), --shard_rows, --shard_bytes, --quarantine_rows.
+ * Optional, for tests and benchmarks: --memory_bytes N (the small-input cap; 0: always the bounded path),
+ * --workers N (the bounded path's threads; 0: inline), --shard_rows, --shard_bytes, --quarantine_rows.
  * Prints the manifest as JSON on stdout; exits 2 with the message on stderr for InvalidDatasetError.
  */
 import { parseArgs } from "node:util";
@@ -15,7 +16,7 @@ import { type EtlOptions, runEtl } from "../packages/local/src/etl/index.ts";
 import { FolderObjectStore } from "../packages/local/src/stores/object-store.ts";
 
 const names = ["store_root", "run_id", "dataset", "raw_prefix", "curated_prefix", "quarantine_prefix", "manifest_key"];
-const numbers = ["workers", "shard_rows", "shard_bytes", "quarantine_rows"];
+const numbers = ["memory_bytes", "workers", "shard_rows", "shard_bytes", "quarantine_rows"];
 const { values } = parseArgs({
   options: Object.fromEntries([...names, ...numbers].map((n) => [n, { type: "string" }])),
 });
@@ -30,6 +31,7 @@ const limits = {
 const options: EtlOptions = {
   limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
   ...(values.workers === undefined ? {} : { workers: Number(values.workers) }),
+  ...(values.memory_bytes === undefined ? {} : { memoryBytes: Number(values.memory_bytes) }),
 };
 try {
   const manifest = await runEtl(new FolderObjectStore(values.store_root as string), args, options);

@@ -39,9 +39,10 @@ def _command_args(root, limits=None):
 
 
 def _local_runner(root, limits=None, workers=None):
+    """The local runner: with `workers`, its bounded path on that many threads; else its in-memory path."""
     pnpm = shutil.which("pnpm")
     assert pnpm, "pnpm is needed to run the local runner (scripts/etl-local.ts)"
-    extra = [] if workers is None else ["--workers", str(workers)]
+    extra = [] if workers is None else ["--workers", str(workers), "--memory_bytes", "0"]
     return subprocess.Popen(
         [pnpm, "exec", "tsx", "scripts/etl-local.ts", *_command_args(root, limits), *extra],
         cwd=REPO,
@@ -78,13 +79,21 @@ def _without_created_at(data):
 
 
 def test_glue_job_and_local_runner_agree_shard_for_shard(spark, tmp_path, capsys):
-    local, glue = tmp_path / "local", tmp_path / "glue"
+    local, memory, glue = tmp_path / "local", tmp_path / "memory", tmp_path / "glue"
     _raw_folder(local)
     copy_tree(local / "raw", glue / "raw")
+    copy_tree(local / "raw", memory / "raw")
     proc = _local_runner(local, LIMITS, workers=2)  # runs while Spark works
     glue_stdout = _glue_job(glue, capsys, LIMITS)
     out, err = proc.communicate(timeout=600)
     assert proc.returncode == 0, f"local runner failed:\n{err.decode(errors='replace')[-4000:]}"
+    in_memory = _local_runner(memory, LIMITS)  # the small-input path: the same files, byte for byte
+    memory_out, memory_err = in_memory.communicate(timeout=600)
+    assert in_memory.returncode == 0, memory_err.decode(errors="replace")[-4000:]
+    assert {k: v for k, v in _files(memory).items() if not k.endswith("manifest.json")} == {
+        k: v for k, v in _files(local).items() if not k.endswith("manifest.json")
+    }
+    assert _without_created_at(memory_out) == _without_created_at(out)
 
     local_files, glue_files = _files(local), _files(glue)
     assert sorted(local_files) == sorted(glue_files)

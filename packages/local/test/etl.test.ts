@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type EtlArguments, Manifest, QuarantineRecord } from "@tollgate/core/contracts";
 import { InvalidDatasetError } from "@tollgate/core/errors";
+import { createLogger } from "@tollgate/core/logger";
 import { describe, expect, it } from "vitest";
-import { type EtlOptions, runEtl } from "../src/etl/index.ts";
+import { type EtlOptions, MEMORY_BYTES, runEtl } from "../src/etl/index.ts";
 import { ETL_FIXTURES, loadVectors, readFolder } from "./helpers/etl-vectors.ts";
 import { MemoryObjectStore } from "./helpers/memory-store.ts";
 
@@ -92,8 +93,8 @@ describe("runEtl on the raw fixture folder", () => {
     const files = fixtureFiles();
     const runs: [boolean, EtlOptions][] = [
       [false, { limits: fixture.small.limits }],
-      [true, { limits: fixture.small.limits, workers: 2 }],
-      [false, { limits: fixture.small.limits, workers: 1, segmentBytes: 40 }],
+      [true, { limits: fixture.small.limits, workers: 2, memoryBytes: 0 }],
+      [false, { limits: fixture.small.limits, workers: 1, segmentBytes: 40, memoryBytes: 0 }],
     ];
     const results = [];
     for (const [reverse, options] of runs) {
@@ -103,6 +104,93 @@ describe("runEtl on the raw fixture folder", () => {
     }
     expect(results[1]).toEqual(results[0]);
     expect(results[2]).toEqual(results[0]);
+  });
+});
+
+describe("the small-input path (in memory) and the bounded path", () => {
+  const row = (text: string, label: string) => JSON.stringify({ text, label });
+  /** The fixture folder plus duplicates, conflicting labels and malformed rows spread over several files. */
+  const files = () =>
+    new Map<string, Uint8Array | string>([
+      ...fixtureFiles(),
+      [
+        "more/a.jsonl",
+        [row("dup", "x"), row("  dup ", "x"), "{oops", row("clash", "x"), row("b\tc", "y"), ""].join("\n"),
+      ],
+      [
+        "more/b.jsonl",
+        [row("dup", "x"), row("clash", "z"), row("", "x"), row("clash", "x"), row("b c", "y")].join("\n"),
+      ],
+      ["more/c.csv", 'text,label\n"clash",z\ndup,x\nfine,y\n"open,y\n'],
+      ["more/d.jsonl", `${row("lost", "x")}\n\0`],
+      ["more/e.jsonl", ""],
+      ["more/f.parquet", "PAR1"],
+    ]);
+
+  /** Runs both paths on the same files; returns each one's outputs, manifest (or error) and the path it logged. */
+  async function both(input: Map<string, Uint8Array | string>, options: EtlOptions) {
+    const results = [];
+    for (const memoryBytes of [Number.POSITIVE_INFINITY, 0]) {
+      const lines: string[] = [];
+      const { logger: log } = createLogger({ level: "info", destination: { write: (l) => lines.push(l) } });
+      const store = storeWith(input);
+      const manifest = await runEtl(store, args, { ...options, memoryBytes, log }).catch((e: unknown) => e);
+      const path = lines.map((l) => JSON.parse(l)).find((l) => l.msg === "etl started")?.path;
+      const result = manifest instanceof Error ? manifest : { ...(manifest as Manifest), createdAt: "" };
+      results.push({ path, outputs: outputs(store), manifest: result });
+    }
+    return results as [(typeof results)[0], (typeof results)[0]];
+  }
+
+  it("write the same shards, version, counts, quarantine and manifest, with small and default limits", async () => {
+    for (const options of [{ limits: { shardRows: 3, quarantineRows: 4 } }, { workers: 2, segmentBytes: 64 }]) {
+      const [memory, bounded] = await both(files(), options);
+      expect([memory.path, bounded.path]).toEqual(["memory", "bounded"]);
+      expect(memory.outputs).toEqual(bounded.outputs);
+      expect(memory.manifest).toEqual(bounded.manifest);
+      const manifest = Manifest.parse(bounded.manifest);
+      const more = `${args.raw_prefix}more/`;
+      const fromMore = manifest.sources.filter((s) => s.key.startsWith(more));
+      expect(fromMore.map((s) => [s.key.slice(more.length), s.rows, s.quarantined])).toEqual([
+        ["a.jsonl", 5, 2], // {oops, clash
+        ["b.jsonl", 5, 3], // empty text, both clash rows
+        ["c.csv", 4, 2], // clash, the quote left open
+        ["d.jsonl", 1, 1], // binary_file: its row before the NUL is dropped
+        ["e.jsonl", 0, 0],
+        ["f.parquet", 1, 1], // unsupported_format
+      ]);
+      const quarantine = manifest.quarantineKeys.flatMap((k) => lines(memory.outputs[k] ?? ""));
+      const clashes = quarantine.map((q) => JSON.parse(q)).filter((q) => q.reason === "conflicting_labels");
+      expect(clashes.filter((q) => q.source.startsWith(more)).map((q) => q.raw)).toEqual([
+        row("clash", "x"),
+        row("clash", "z"),
+        row("clash", "x"),
+        '"clash",z',
+      ]);
+    }
+  });
+
+  it("fail the same way, with the same quarantine, when no row is valid", async () => {
+    const input = new Map([
+      ["a.jsonl", '{"text":"x"}\nnot json\n{"text":"t","label":"a"}\n{"text":"t","label":"b"}\n'],
+    ]);
+    const [memory, bounded] = await both(input, {});
+    expect([memory.path, bounded.path]).toEqual(["memory", "bounded"]);
+    expect(memory.manifest).toBeInstanceOf(InvalidDatasetError);
+    expect((memory.manifest as Error).message).toBe((bounded.manifest as Error).message);
+    expect(Object.keys(memory.outputs)).toHaveLength(1);
+    expect(memory.outputs).toEqual(bounded.outputs);
+  });
+
+  it("takes the memory path up to MEMORY_BYTES of raw input, the bounded path above (a bucket with no curated row too)", async () => {
+    const body = `${row("a".repeat(50_000), "x")}\n`; // long rows, so that 16 MiB is few rows; all the same
+    const [small] = await both(new Map([["a.jsonl", body]]), {});
+    expect(small.path).toBe("memory");
+    const lines: string[] = [];
+    const { logger: log } = createLogger({ level: "info", destination: { write: (l) => lines.push(l) } });
+    const big = storeWith(new Map([["a.jsonl", body.repeat(Math.ceil(MEMORY_BYTES / body.length) + 1)]]));
+    await runEtl(big, args, { log });
+    expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === "etl started")?.path).toBe("bounded");
   });
 });
 
@@ -169,7 +257,7 @@ describe("large files", () => {
         ["b.jsonl", binary],
       ]),
     );
-    const manifest = await runEtl(store, args, { segmentBytes: 64, workers: 2 });
+    const manifest = await runEtl(store, args, { segmentBytes: 64, workers: 2, memoryBytes: 0 });
     expect(manifest.counts).toEqual({ read: 51, valid: 49, duplicates: 0, quarantined: 2 });
     const quarantine = lines(store.text(manifest.quarantineKeys[0]!)).map((l) => JSON.parse(l));
     expect(quarantine.map((q) => [q.source, q.line, q.reason])).toEqual([

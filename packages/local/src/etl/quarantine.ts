@@ -4,7 +4,7 @@
  * into shards of `quarantineRows` records. Streaming: one record per input in memory, one shard out.
  */
 import { hash } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { QuarantineRecord } from "@tollgate/core/contracts";
 import { readSpill } from "./spill.ts";
 import { spillPath } from "./tasks.ts";
@@ -18,9 +18,10 @@ export interface QuarantineSource {
   segments: { segIdx: number; offset: number }[];
 }
 
-type Entry = [srcIdx: number, line: number, reason: string, raw: string];
+/** A quarantine record before it is written: its source's index, line, reason and raw text. */
+export type QuarantineEntry = [srcIdx: number, line: number, reason: string, raw: string];
 
-function* segmentRecords(dir: string, sources: readonly QuarantineSource[]): Generator<Entry> {
+function* segmentRecords(dir: string, sources: readonly QuarantineSource[]): Generator<QuarantineEntry> {
   for (const [srcIdx, source] of sources.entries()) {
     if (source.fileReason) {
       yield [srcIdx, 0, source.fileReason, ""];
@@ -38,7 +39,7 @@ function* segmentRecords(dir: string, sources: readonly QuarantineSource[]): Gen
   }
 }
 
-function* conflictRecords(path: string): Generator<Entry> {
+function* conflictRecords(path: string): Generator<QuarantineEntry> {
   for (const line of readSpill(path)) {
     if (line === "") continue;
     const [srcIdx, n, raw] = JSON.parse(line) as [number, number, string];
@@ -46,11 +47,11 @@ function* conflictRecords(path: string): Generator<Entry> {
   }
 }
 
-const before = (a: Entry, b: Entry) => a[0] - b[0] || a[1] - b[1];
+const before = (a: QuarantineEntry, b: QuarantineEntry) => a[0] - b[0] || a[1] - b[1];
 
 /** Merges sorted streams (a binary heap of their heads). */
-function* merge(streams: Iterator<Entry>[]): Generator<Entry> {
-  type Head = { head: Entry; rest: Iterator<Entry> };
+function* merge(streams: Iterator<QuarantineEntry>[]): Generator<QuarantineEntry> {
+  type Head = { head: QuarantineEntry; rest: Iterator<QuarantineEntry> };
   const heap: Head[] = [];
   const at = (i: number) => heap[i] as Head;
   const less = (i: number, j: number) => before(at(i).head, at(j).head) < 0;
@@ -82,33 +83,38 @@ function* merge(streams: Iterator<Entry>[]): Generator<Entry> {
   }
 }
 
-/** What the quarantine merge wrote to the spill folder. */
+/** A file the ETL puts into the store: its sha256, and its bytes when they are put. */
+export interface OutputFile {
+  sha256: string;
+  read(): Uint8Array;
+}
+
+/** The quarantine shards, in order. */
 export interface QuarantineShards {
-  /** Temporary files, in order, and each one's sha256. */
-  files: { path: string; sha256: string }[];
+  files: OutputFile[];
   records: number;
   byReason: Map<string, number>;
 }
 
-/** Writes the quarantine shards (`qshard-<i>.jsonl`) to the spill folder. */
-export function writeQuarantine(
-  dir: string,
-  sources: readonly QuarantineSource[],
-  buckets: number,
+/**
+ * Cuts the quarantine list (entries sorted by source then line) into shards of `quarantineRows`
+ * records; `keep` holds each shard's bytes (a spill file, or memory) and returns how to read them.
+ */
+export function cutQuarantine(
+  entries: Iterable<QuarantineEntry>,
+  keys: readonly string[],
   quarantineRows: number,
+  keep: (body: Buffer, index: number) => () => Uint8Array,
 ): QuarantineShards {
-  const conflicts = Array.from({ length: buckets }, (_, b) => spillPath.conflicts(dir, b)).filter((p) => existsSync(p));
   const out: QuarantineShards = { files: [], records: 0, byReason: new Map() };
   let lines: string[] = [];
   const flush = () => {
     const body = Buffer.from(lines.join(""));
-    const path = `${dir}/qshard-${out.files.length}.jsonl`;
-    writeFileSync(path, body);
-    out.files.push({ path, sha256: hash("sha256", body, "hex") });
+    out.files.push({ sha256: hash("sha256", body, "hex"), read: keep(body, out.files.length) });
     lines = [];
   };
-  for (const [srcIdx, line, reason, raw] of merge([segmentRecords(dir, sources), ...conflicts.map(conflictRecords)])) {
-    const record: QuarantineRecord = { source: (sources[srcIdx] as QuarantineSource).key, line, reason, raw };
+  for (const [srcIdx, line, reason, raw] of entries) {
+    const record: QuarantineRecord = { source: keys[srcIdx] as string, line, reason, raw };
     lines.push(`${JSON.stringify(record)}\n`);
     out.records++;
     out.byReason.set(reason, (out.byReason.get(reason) ?? 0) + 1);
@@ -116,4 +122,21 @@ export function writeQuarantine(
   }
   if (lines.length > 0) flush();
   return out;
+}
+
+/** Writes the quarantine shards (`qshard-<i>.jsonl`) to the spill folder, merged from the spills. */
+export function writeQuarantine(
+  dir: string,
+  sources: readonly QuarantineSource[],
+  buckets: number,
+  quarantineRows: number,
+): QuarantineShards {
+  const conflicts = Array.from({ length: buckets }, (_, b) => spillPath.conflicts(dir, b)).filter((p) => existsSync(p));
+  const entries = merge([segmentRecords(dir, sources), ...conflicts.map(conflictRecords)]);
+  const keys = sources.map((s) => s.key);
+  return cutQuarantine(entries, keys, quarantineRows, (body, i) => {
+    const path = `${dir}/qshard-${i}.jsonl`;
+    writeFileSync(path, body);
+    return () => readFileSync(path);
+  });
 }

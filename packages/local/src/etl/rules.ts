@@ -84,6 +84,8 @@ export const WHITESPACE_PATTERN =
 export const LABEL_PATTERN = "^[\\p{L}\\p{N}][\\p{L}\\p{M}\\p{N} ._:/+#-]*$";
 
 const WHITESPACE_RE = new RegExp(WHITESPACE_PATTERN, "gu");
+/** What normalising changes: whitespace other than a single space, two spaces, a space at either end. */
+const TO_NORMALIZE_RE = new RegExp(`${WHITESPACE_PATTERN.replace(" ", "").slice(0, -1)}|  |^ | $`, "u");
 const LABEL_RE = new RegExp(LABEL_PATTERN, "u");
 /** A lone surrogate (only reachable through a JSON `\uD800`-style escape) or NUL. */
 const INVALID_CHAR_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\0/;
@@ -111,6 +113,7 @@ export function isIgnoredKey(relativeKey: string): boolean {
 
 /** Collapses every run of whitespace to one space and trims both ends. */
 export function normalizeWhitespace(value: string): string {
+  if (!TO_NORMALIZE_RE.test(value)) return value; // most texts: single spaces between words
   return value.replace(WHITESPACE_RE, " ").replace(/^ | $/g, "");
 }
 

@@ -249,12 +249,18 @@ export function curatedLine(text: string, label: string): string {
 /** Characters where UTF-16 order and code point order can disagree (surrogates vs U+E000–U+FFFF). */
 const HIGH = /[\uD800-\uFFFF]/;
 
-interface ShardRow {
+/** A curated row of a shard. */
+export interface ShardRow {
   text: string;
   label: string;
   /** The curated line without its LF. */
   line: string;
   high: boolean;
+}
+
+/** A shard row from its curated line (without the LF) and fields. */
+export function shardRow(text: string, label: string, line = curatedLine(text, label).slice(0, -1)): ShardRow {
+  return { text, label, line, high: HIGH.test(text) };
 }
 
 /** Text then label in code point order; JavaScript's own order where that is the same (no high characters). */
@@ -266,7 +272,23 @@ function byText(a: ShardRow, b: ShardRow): number {
   return compareCodePoints(a.label, b.label);
 }
 
-/** Sorts the shard's rows by text then label (code point order) and writes them to `shard-<s>.jsonl`. */
+/** Sorts a shard's rows (text then label, code point order) into its file's bytes and numbers. */
+export function shardBody(shard: number, rows: ShardRow[]): { result: ShardResult; body: Buffer } {
+  rows.sort(byText);
+  const labels = new Map<string, number>();
+  for (const { label } of rows) labels.set(label, (labels.get(label) ?? 0) + 1);
+  const body = Buffer.from(rows.map((r) => `${r.line}\n`).join(""));
+  const result = {
+    shard,
+    rows: rows.length,
+    bytes: body.length,
+    sha256: hash("sha256", body, "hex"),
+    labels: Object.fromEntries([...labels].sort((a, b) => compareCodePoints(a[0], b[0]))),
+  };
+  return { result, body };
+}
+
+/** Writes shard `shard-<s>.jsonl`: the rows of the buckets' dedup files that fall in its hash range. */
 export function writeShard(task: ShardTask): ShardResult {
   const rows: ShardRow[] = [];
   for (const file of task.files) {
@@ -276,21 +298,12 @@ export function writeShard(task: ShardTask): ShardResult {
       if (shardOf(Number(line.slice(0, tab)), task.k) !== task.shard) continue;
       const curated = line.slice(tab + 1);
       const { text, label } = JSON.parse(curated) as { text: string; label: string };
-      rows.push({ text, label, line: curated, high: HIGH.test(text) });
+      rows.push(shardRow(text, label, curated));
     }
   }
-  rows.sort(byText);
-  const labels = new Map<string, number>();
-  for (const { label } of rows) labels.set(label, (labels.get(label) ?? 0) + 1);
-  const body = Buffer.from(rows.map((r) => `${r.line}\n`).join(""));
+  const { result, body } = shardBody(task.shard, rows);
   writeFileSync(spillPath.shard(task.dir, task.shard), body);
-  return {
-    shard: task.shard,
-    rows: rows.length,
-    bytes: body.length,
-    sha256: hash("sha256", body, "hex"),
-    labels: Object.fromEntries([...labels].sort((a, b) => compareCodePoints(a[0], b[0]))),
-  };
+  return result;
 }
 
 /** The tasks by name (what a worker can be asked to run). */
