@@ -3,8 +3,10 @@
  * and a check that every feature the definition uses is one the local interpreter runs. What it
  * cannot run is refused here, by name, never ignored at run time.
  */
-import { readFileSync } from "node:fs";
+import { hash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
 import { walkStates } from "@tollgate/core/workflow/asl";
 import type { AslDefinition, AslState } from "./asl/types.ts";
@@ -106,29 +108,44 @@ export function assertSupported(definition: AslDefinition): void {
  * every call (0.3–0.8 s), and each CLI command opens the app, so the same file is checked once.
  */
 const validDefinitions = new Set<string>();
+const VALIDATOR = `asl-validator@${(createRequire(import.meta.url)("asl-validator/package.json") as { version: string }).version}`;
 
-/** Checks the definition against the States Language schema (asl-validator), as Step Functions would. */
-export function assertValid(definition: AslDefinition): void {
+/**
+ * Checks the definition against the States Language schema (asl-validator), as Step Functions would.
+ * With `cacheDir`, a definition found valid there before (by another process: a marker named by the
+ * sha256 of the validator's version and the definition) is not checked again: each CLI command is a
+ * process, and the check was most of its start-up.
+ */
+export function assertValid(definition: AslDefinition, cacheDir?: string): void {
   const json = JSON.stringify(definition);
   if (validDefinitions.has(json)) return;
+  const marker = cacheDir && join(cacheDir, `asl-valid-${hash("sha256", `${VALIDATOR}\n${json}`, "hex")}`);
+  if (marker && existsSync(marker)) return void validDefinitions.add(json);
   // The validator writes QueryLanguage into every state: give it a copy.
   const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkArn: false, checkPaths: true });
   if (!isValid) throw new UnsupportedAslFeatureError(`the definition is not valid ASL: ${errorsText("; ")}`);
   validDefinitions.add(json);
+  if (!marker) return;
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(marker, `${VALIDATOR}\n`);
+  } catch {
+    // a home we cannot write to: the next process checks again
+  }
 }
 
-/** Parses, substitutes, validates and checks a definition's text. */
-export function parseDefinition(text: string, substitutions: Record<string, string>): AslDefinition {
+/** Parses, substitutes, validates and checks a definition's text (`cacheDir`: see {@link assertValid}). */
+export function parseDefinition(text: string, substitutions: Record<string, string>, cacheDir?: string): AslDefinition {
   const definition = JSON.parse(substitute(text, substitutions)) as AslDefinition;
-  assertValid(definition);
+  assertValid(definition, cacheDir);
   assertSupported(definition);
   return definition;
 }
 
 /**
  * Reads an ASL file, applies the substitutions and checks it is runnable locally.
- * @example const def = loadDefinition("workflows/retrain.asl.json", localSubstitutions);
+ * @example const def = loadDefinition("workflows/retrain.asl.json", localSubstitutions, "node_modules/.cache/tollgate");
  */
-export function loadDefinition(file: string, substitutions: Record<string, string>): AslDefinition {
-  return parseDefinition(readFileSync(file, "utf8"), substitutions);
+export function loadDefinition(file: string, substitutions: Record<string, string>, cacheDir?: string): AslDefinition {
+  return parseDefinition(readFileSync(file, "utf8"), substitutions, cacheDir);
 }

@@ -3,6 +3,10 @@
  * (other emulators ignore such fields silently; their users then meet the difference at run time),
  * and the S3 Inventory manifest reader.
  */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { UnsupportedAslFeatureError } from "@tollgate/core/errors";
 import { describe, expect, it } from "vitest";
 import { assertSupported, assertValid } from "../../src/engine/definition.ts";
@@ -54,6 +58,40 @@ describe("the loader and Distributed Map fields", () => {
     expect(() => assertValid(definition as never)).not.toThrow();
     expect(() => assertValid(changed as never)).toThrow(/not valid ASL/);
     expect(() => assertValid(changed as never)).toThrow(UnsupportedAslFeatureError);
+  });
+
+  it("remembers a definition found valid in a cache folder, for the next process, and nothing else", () => {
+    // Prepare
+    const cache = mkdtempSync(join(tmpdir(), "tollgate-asl-cache-"));
+    const definition = withMap({ ItemReader: reader, MaxConcurrency: 3 });
+    const changed = withMap({ ItemReader: reader, MaxConcurrency: "three" });
+
+    // Act
+    assertValid(definition as never, cache);
+
+    // Assess
+    const markers = readdirSync(cache);
+    expect(markers).toEqual([expect.stringMatching(/^asl-valid-[0-9a-f]{64}$/)]);
+    expect(readFileSync(join(cache, markers[0]!), "utf8")).toMatch(/^asl-validator@\d+\.\d+\.\d+\n$/);
+    expect(() => assertValid(changed as never, cache)).toThrow(/not valid ASL/);
+    expect(readdirSync(cache)).toEqual(markers);
+    rmSync(cache, { recursive: true });
+  });
+
+  it("skips asl-validator in a new process for a definition its cache folder marks valid", () => {
+    const cache = mkdtempSync(join(tmpdir(), "tollgate-asl-cache-"));
+    const script = `
+      import { assertValid } from ${JSON.stringify(new URL("../../src/engine/definition.ts", import.meta.url).href)};
+      assertValid(${JSON.stringify(withMap({ ItemReader: reader, MaxConcurrency: 2 }))}, ${JSON.stringify(cache)});`;
+    const run = () => execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script]);
+    run();
+    const marker = readdirSync(cache);
+    expect(marker).toHaveLength(1);
+    // a second process finds the marker and does not run the validator (which would write the marker again)
+    writeFileSync(join(cache, marker[0]!), "asl-validator@0.0.0\n");
+    run();
+    expect(readFileSync(join(cache, marker[0]!), "utf8")).toBe("asl-validator@0.0.0\n");
+    rmSync(cache, { recursive: true });
   });
 
   it.each([
