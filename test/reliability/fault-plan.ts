@@ -5,13 +5,27 @@
  * unchanged unless the fault came after Promote's swap, and a redrive that ends the run as it should.
  */
 import { readFileSync } from "node:fs";
-import { openTollgate } from "@tollgate/local/app";
+import type { ExecutionRecord } from "@tollgate/core/workflow";
+import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { rng } from "../helpers/topics.ts";
 import { checkConsistency } from "./consistency.ts";
 import { addRaw, input, PERMISSIVE_GATE } from "./inputs.ts";
 
 /** States a run of small data never reaches. */
 const SMALL_DATA_SKIPS = ["Select", "CountTerms", "MergeTerms", "SelectTerms"];
+
+/**
+ * A run that reaches the spec's Maps (CountTerms, MergeTerms): shards of 200 rows, and Preprocess
+ * counting the spec on at most 100 training rows, so that 600 rows need the exact count by Map
+ * (3 CountTerms children, MergeTerms over the term partitions), as test/e2e/sharded.test.ts runs it.
+ */
+export const SHARDED = {
+  rows: 600,
+  options: { etlLimits: { shardRows: 200 }, scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 } },
+};
+
+/** A failed child of each Map only a sharded run reaches (issue 12 item 8: "add these cases"). */
+export const SHARDED_MAP_FAULTS = ["CountTerms[0]", "MergeTerms[0]"];
 
 /**
  * The Task states of the deployed ASL a run of the bench's data passes, in file order (Select runs
@@ -51,8 +65,17 @@ export interface FaultOutcome {
   consistent: boolean;
   /** Live unchanged, or (after the swap) live = this run's candidate. */
   liveAsExpected: boolean;
-  /** The redrive ended as it should: promoted; rejected for Reject; failed (recorded) for RecordFailure. */
+  /**
+   * The redrive ended as it should: promoted; rejected for Reject; failed (recorded) for RecordFailure;
+   * for a Map's child, rerunning only the children that had not succeeded.
+   */
   redriveAsExpected: boolean;
+}
+
+/** The children of the run's Map Run of `map`: name, status, end and redrives. */
+function mapChildren(tg: Tollgate, run: string, map: string) {
+  const [mapRun] = tg.stores.mapRuns.list(run).filter((r) => r.stateName === map);
+  return tg.stores.executions.list({ mapRunArn: mapRun?.mapRunArn ?? "" });
 }
 
 /**
@@ -60,19 +83,29 @@ export interface FaultOutcome {
  * redrive without it. Reject is reached with a gate no candidate passes (minGain 1); RecordFailure
  * after a fault in Export.
  */
-export async function runFaultCase(home: string, fault: string, name: string, seed: number): Promise<FaultOutcome> {
+export async function runFaultCase(
+  home: string,
+  fault: string,
+  name: string,
+  seed: number,
+  sharded?: typeof SHARDED,
+): Promise<FaultOutcome> {
   const state = fault.split(":")[0] ?? fault;
   const gate = state === "Reject" ? { ...PERMISSIVE_GATE, minAccuracy: 0.5, minGain: 1 } : PERMISSIVE_GATE;
   const faults = state === "RecordFailure" ? ["Export", fault] : [fault];
-  const tg = openTollgate({ home, faults });
+  const options = { home, ...sharded?.options };
+  const map = /^(\w+)\[\d+\]$/.exec(fault)?.[1];
+  let succeeded: ExecutionRecord[] = [];
+  const tg = openTollgate({ ...options, faults });
   let outcome: FaultOutcome;
   try {
     const before = await checkConsistency(tg);
     const dataset = `fault-${name}`;
-    const key = await addRaw(tg, name, 80, seed, dataset);
+    const key = await addRaw(tg, name, sharded?.rows ?? 80, seed, dataset);
     const run = await (await tg.workflow.start(name, input([key], gate, dataset))).done;
     const after = await checkConsistency(tg);
     const candidate = (await tg.stores.registry.listModelVersions("topics")).find((v) => v.runId === name)?.version;
+    succeeded = map ? mapChildren(tg, name, map).filter((c) => c.status === "SUCCEEDED") : [];
     outcome = {
       fault,
       failed: run.status === "FAILED",
@@ -83,7 +116,7 @@ export async function runFaultCase(home: string, fault: string, name: string, se
   } finally {
     tg.close();
   }
-  const again = openTollgate({ home });
+  const again = openTollgate(options);
   try {
     const redriven = await (await again.workflow.redrive(name)).done;
     const decision = (await again.stores.registry.getRun(name))?.decision;
@@ -91,14 +124,25 @@ export async function runFaultCase(home: string, fault: string, name: string, se
       state === "RecordFailure"
         ? redriven.status === "FAILED" && decision === "failed"
         : redriven.status === "SUCCEEDED" && decision === (state === "Reject" ? "rejected" : "promoted");
-    outcome.redriveAsExpected = expected && (await checkConsistency(again)).problems.length === 0;
+    const children = map ? mapChildren(again, name, map) : [];
+    const onlyUnfinished =
+      children.every((c) => c.status === "SUCCEEDED") &&
+      succeeded.every((s) =>
+        children.some((c) => c.name === s.name && c.redriveCount === 0 && c.stopDate === s.stopDate),
+      ) &&
+      children.some((c) => c.redriveCount === 1);
+    outcome.redriveAsExpected =
+      expected && (!map || onlyUnfinished) && (await checkConsistency(again)).problems.length === 0;
   } finally {
     again.close();
   }
   return outcome;
 }
 
-/** `reps` repetitions over every Task state (each fault drawn with the repetition's seed) and every Map's child. */
+/**
+ * `reps` repetitions over every Task state (each fault drawn with the repetition's seed) and a child of
+ * every Map (CountTerms and MergeTerms on a sharded run of their own).
+ */
 export async function faultPlan(home: string, reps: number) {
   const outcomes: FaultOutcome[] = [];
   const states = taskStates();
@@ -109,6 +153,9 @@ export async function faultPlan(home: string, reps: number) {
     }
     for (const [i, fault] of mapChildFaults().entries()) {
       outcomes.push(await runFaultCase(home, fault, `f${rep}-m${i}`, rep * 100 + 50 + i));
+    }
+    for (const [i, fault] of SHARDED_MAP_FAULTS.entries()) {
+      outcomes.push(await runFaultCase(home, fault, `f${rep}-s${i}`, rep * 100 + 60 + i, SHARDED));
     }
   }
   return outcomes;
