@@ -56,6 +56,9 @@ export function drawFault(state: string, random: () => number): string {
   return `${state}${kinds[Math.floor(random() * kinds.length)]}`;
 }
 
+/** What a redriven run decides when the fault was in these states (others: promoted). */
+const DECISION_AFTER: Record<string, string> = { Reject: "rejected", RequestApproval: "pending-approval" };
+
 /** Whether `fault` lands after Promote's commit point (its swap is its 2nd write: run record, swap, run record). */
 const afterSwap = (fault: string) => /^Promote:after-(write:[23]|return)$/.test(fault);
 
@@ -80,8 +83,8 @@ function mapChildren(tg: Tollgate, run: string, map: string) {
 
 /**
  * Runs one fault case on `home` (which has a live `topics` model): the run with the fault, then a
- * redrive without it. Reject is reached with a gate no candidate passes (minGain 1); RecordFailure
- * after a fault in Export.
+ * redrive without it. Reject is reached with a gate no candidate passes (minGain 1), RequestApproval
+ * with a gate that requires approval; RecordFailure after a fault in Export.
  */
 export async function runFaultCase(
   home: string,
@@ -91,7 +94,12 @@ export async function runFaultCase(
   sharded?: typeof SHARDED,
 ): Promise<FaultOutcome> {
   const state = fault.split(":")[0] ?? fault;
-  const gate = state === "Reject" ? { ...PERMISSIVE_GATE, minAccuracy: 0.5, minGain: 1 } : PERMISSIVE_GATE;
+  const gate =
+    state === "Reject"
+      ? { ...PERMISSIVE_GATE, minAccuracy: 0.5, minGain: 1 }
+      : state === "RequestApproval"
+        ? { ...PERMISSIVE_GATE, approval: "required" as const }
+        : PERMISSIVE_GATE;
   const faults = state === "RecordFailure" ? ["Export", fault] : [fault];
   const options = { home, ...sharded?.options };
   const map = /^(\w+)\[\d+\]$/.exec(fault)?.[1];
@@ -123,7 +131,7 @@ export async function runFaultCase(
     const expected =
       state === "RecordFailure"
         ? redriven.status === "FAILED" && decision === "failed"
-        : redriven.status === "SUCCEEDED" && decision === (state === "Reject" ? "rejected" : "promoted");
+        : redriven.status === "SUCCEEDED" && decision === (DECISION_AFTER[state] ?? "promoted");
     const children = map ? mapChildren(again, name, map) : [];
     const onlyUnfinished =
       children.every((c) => c.status === "SUCCEEDED") &&
