@@ -15,10 +15,12 @@ import {
   SFNClient,
 } from "@aws-sdk/client-sfn";
 import { ExecutionNotFoundError } from "@tollgate/core/errors";
+import type { MapRunRecord } from "@tollgate/core/workflow/executions";
 import { childCounts, mapRunViews } from "@tollgate/core/workflow/map-runs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOTO_ACCOUNT, type MotoServer, startMoto } from "../../../test/moto/server.ts";
+import { followRun } from "../src/stage/follow.ts";
 import { StepFunctionsRuns } from "../src/step-functions.ts";
 
 const DEFINITION = {
@@ -89,6 +91,31 @@ describe("Map Runs on the emulator", () => {
 
     expect(await runs.describeMapRun(run?.mapRunArn ?? "")).toEqual(run);
     // (an unknown Map Run: moto answers an HTML 500, so that case is below with Step Functions' ResourceNotFound)
+  });
+
+  it("follows a run with its Map Runs' counts (the progress line of `ingest`/`run` on a stage), once per change", async () => {
+    // Prepare
+    const reported: MapRunRecord[] = [];
+    const events: string[] = [];
+    await runs.start("fan-2", { items: [1, 2, 3, 4] });
+
+    // Act: poll every 50 ms until it ends
+    const done = await followRun(
+      runs,
+      "fan-2",
+      { onEvent: (e) => events.push(e.type), onMapRun: (r) => reported.push(r) },
+      { intervalMs: 50, startTimeoutMs: 0 },
+    );
+
+    // Assess
+    expect(done.status).toBe("SUCCEEDED");
+    expect(events).toContain("MapRunStarted");
+    const last = reported.at(-1);
+    expect(last).toMatchObject({ status: "SUCCEEDED", executionArn: done.executionArn });
+    expect(last?.executionCounts).toMatchObject({ total: 4, succeeded: 4 });
+    // each report is a change: no two in a row with the same status and counts
+    const states = reported.map((r) => JSON.stringify([r.status, r.executionCounts]));
+    expect(new Set(states).size).toBe(states.length);
   });
 });
 

@@ -5,13 +5,15 @@
  */
 
 import { ExecutionNotFoundError } from "@tollgate/core/errors";
-import type { ExecutionRecord, HistoryEvent } from "@tollgate/core/workflow/executions";
+import type { ExecutionRecord, HistoryEvent, MapRunRecord } from "@tollgate/core/workflow/executions";
 import { RunNotStartedError } from "../errors.ts";
 import type { StepFunctionsRuns } from "../step-functions.ts";
 
-/** Told each new history event of a followed run. */
+/** Told each new history event of a followed run, and each change of its Map Runs' counts. */
 export interface RunProgress {
   onEvent?: (event: HistoryEvent) => void;
+  /** A Map Run's counts (DescribeMapRun), each time they changed since the last poll. */
+  onMapRun?: (run: MapRunRecord) => void;
 }
 
 /** Polling settings. */
@@ -54,7 +56,10 @@ export async function waitForRun(runs: StepFunctionsRuns, names: string[], poll:
   }
 }
 
-/** Follows a run to its end, passing every new history event to `progress`; returns it closed. */
+/**
+ * Follows a run to its end, passing every new history event to `progress`, and with `onMapRun` the
+ * counts of its Map Runs (ListMapRuns + DescribeMapRun each poll) when they changed; returns it closed.
+ */
 export async function followRun(
   runs: StepFunctionsRuns,
   name: string,
@@ -70,9 +75,19 @@ export async function followRun(
       progress.onEvent?.(e);
     }
   };
+  const seen = new Map<string, string>(); // Map Run ARN → its status and counts last reported
+  const reportMapRuns = async () => {
+    for (const run of await runs.mapRuns(name)) {
+      const state = JSON.stringify([run.status, run.executionCounts]);
+      if (seen.get(run.mapRunArn) === state) continue;
+      seen.set(run.mapRunArn, state);
+      progress.onMapRun?.(run);
+    }
+  };
   for (;;) {
     const execution = await runs.describe(name);
     if (progress.onEvent) emit(await runs.history(name));
+    if (progress.onMapRun) await reportMapRuns();
     if (execution.status !== "RUNNING") return execution;
     await sleep(poll.intervalMs);
   }
