@@ -21,9 +21,12 @@ export interface Measured {
 
 /** Thrown when a measured command exits non-zero. */
 export class CommandFailedError extends Error {
-  constructor(cmd: string, code: number | null, stderr: string) {
+  /** Everything the command printed (stdout, then stderr), e.g. to say where a killed command was. */
+  readonly output: string;
+  constructor(cmd: string, code: number | null, stderr: string, output = stderr) {
     super(`${cmd} exited ${code}: ${stderr.trim().split("\n").slice(-8).join("\n")}`);
     this.name = "CommandFailedError";
+    this.output = output;
   }
 }
 
@@ -61,7 +64,10 @@ export function measure(
       clearTimeout(timer);
       const wallS = (performance.now() - started) / 1000;
       const stderr = Buffer.concat(err).toString("utf8");
-      if (timedOut) return reject(new CommandFailedError(`${cmd} (killed after ${options.timeoutS} s)`, code, ""));
+      if (timedOut) {
+        const output = `${Buffer.concat(out).toString("utf8")}\n${stderr}`;
+        return reject(new CommandFailedError(`${cmd} (killed after ${options.timeoutS} s)`, code, "", output));
+      }
       if (code !== 0) return reject(new CommandFailedError(`${cmd} ${args.join(" ")}`, code, stderr));
       const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       const seconds = (what: string) => Number(new RegExp(`${what} time \\(seconds\\): ([\\d.]+)`).exec(stderr)?.[1]);

@@ -9,7 +9,7 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { computeMetrics } from "@tollgate/core/ml/metrics";
 import { type Files, fasttextLabel } from "./data.ts";
-import { lastJson, type Measured, measure } from "./measure.ts";
+import { CommandFailedError, lastJson, type Measured, measure } from "./measure.ts";
 
 export const THREADS = cpus().length;
 
@@ -246,7 +246,11 @@ const fasttextAutotune: Peer = {
         ...["-autotune-validation", files.fasttext.validation, "-autotune-duration", String(AUTOTUNE_S)],
       ],
       { timeoutS: AUTOTUNE_S * AUTOTUNE_LIMIT },
-    );
+    ).catch((err: unknown) => {
+      // Killed at the cap: say which arguments autotune had chosen and was training with, if it got that far.
+      if (!(err instanceof CommandFailedError) || !err.output.includes("Best selected args")) throw err;
+      throw new Error(`${err.message.split("\n")[0]}; it was retraining with ${bestArgs(err.output).join(" ")}`);
+    });
     const args = bestArgs(search.stdout + search.stderr);
     const final = await measure("fasttext", [
       "supervised",
