@@ -251,3 +251,6 @@ for (const c of cases)
 log(`cases        ${cases.filter((c) => c.ok).length} of ${cases.length} ok`);
 log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 process.stdout.write(`${JSON.stringify({ bench: "reliability", quick, ...measured, cases })}\n`);
+// The cases run the CLI in this process, and a command whose run failed (as some cases mean it to) sets
+// process.exitCode: the bench's own exit code says whether every case held.
+process.exitCode = cases.every((c) => c.ok) ? 0 : 1;
