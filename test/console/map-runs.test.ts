@@ -11,7 +11,7 @@ import { executionArn, mapRunArn } from "@tollgate/local/engine/runner";
 import { emptyCounts } from "@tollgate/local/stores/map-run-store";
 import { describe, expect, it } from "vitest";
 import { fixtureGate, tempHome } from "../helpers/topics.ts";
-import { addRaw } from "../reliability/inputs.ts";
+import { addRaw, SHARDED } from "../reliability/inputs.ts";
 import { screenshot } from "./browser.ts";
 import { browserSession, openHome, startRunning } from "./fixtures.ts";
 
@@ -20,13 +20,9 @@ const RUN = "run-sharded";
 /** One run of the workflow over 3 curated shards: CountTerms, MergeTerms (6 term partitions, 2 a child), Train (every round) and Evaluate have 3 children. */
 async function seedSharded() {
   const home = tempHome();
-  const tg = openTollgate({
-    home,
-    etlLimits: { shardRows: 200 },
-    scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 },
-  });
+  const tg = openTollgate({ home, ...SHARDED.options });
   try {
-    const key = await addRaw(tg, "sharded", 600, 11);
+    const key = await addRaw(tg, "sharded", SHARDED.rows, 11);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
     const done = await (await tg.workflow.start(RUN, input, { startedBy: "test" })).done;
     if (done.status !== "SUCCEEDED") throw new Error(`${RUN} ended ${done.status}: ${done.cause}`);

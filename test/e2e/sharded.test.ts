@@ -18,7 +18,7 @@ import { openTollgate, type Tollgate } from "@tollgate/local/app";
 import { afterAll, describe, expect, it } from "vitest";
 import { localCli } from "../helpers/cli.ts";
 import { FIXTURE_ENV, fixtureGate, tempHome } from "../helpers/topics.ts";
-import { addRaw } from "../reliability/inputs.ts";
+import { addRaw, mapRunChildren, SHARDED } from "../reliability/inputs.ts";
 
 let tg: Tollgate | undefined;
 afterAll(() => tg?.close());
@@ -26,12 +26,8 @@ const home = tempHome();
 
 describe("a run over several curated shards", () => {
   it("counts the spec, selects, trains and evaluates in several Map children, and promotes", async () => {
-    tg = openTollgate({
-      home,
-      etlLimits: { shardRows: 200 },
-      scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 },
-    });
-    const key = await addRaw(tg, "sharded", 600, 11);
+    tg = openTollgate({ home, ...SHARDED.options });
+    const key = await addRaw(tg, "sharded", SHARDED.rows, 11);
     const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
     const printed: string[] = [];
     const execution = await (
@@ -200,19 +196,12 @@ describe("tollgate show of a sharded run", () => {
 describe("a failed child of the MergeTerms Map (issue 12 item 8)", () => {
   it("fails the run at MergeTerms, recorded failed; the redrive reruns only the children that did not succeed", async () => {
     const faultHome = tempHome();
-    const options = {
-      home: faultHome,
-      etlLimits: { shardRows: 200 },
-      scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 },
-    };
+    const options = { home: faultHome, ...SHARDED.options };
     const failing = openTollgate({ ...options, faults: ["MergeTerms[1]"] });
-    const mergeChildren = (tg: Tollgate) => {
-      const [mapRun] = tg.stores.mapRuns.list("merge-fault").filter((r) => r.stateName === "MergeTerms");
-      return { mapRun, children: tg.stores.executions.list({ mapRunArn: mapRun?.mapRunArn ?? "" }) };
-    };
+    const mergeChildren = (tg: Tollgate) => mapRunChildren(tg, "merge-fault", "MergeTerms");
     let succeededFirst: { name: string; stopDate: string | null }[] = [];
     try {
-      const key = await addRaw(failing, "sharded", 600, 11);
+      const key = await addRaw(failing, "sharded", SHARDED.rows, 11);
       const input = { dataset: "topics", modelName: "topics", gate: fixtureGate(0.8), seed: 7, sources: [key] };
       const run = await (await failing.workflow.start("merge-fault", input)).done;
       expect(run).toMatchObject({ status: "FAILED", error: "States.ExceedToleratedFailureThreshold" });

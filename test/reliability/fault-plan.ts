@@ -6,23 +6,13 @@
  */
 import { readFileSync } from "node:fs";
 import type { ExecutionRecord } from "@tollgate/core/workflow";
-import { openTollgate, type Tollgate } from "@tollgate/local/app";
+import { openTollgate } from "@tollgate/local/app";
 import { rng } from "../helpers/topics.ts";
 import { checkConsistency } from "./consistency.ts";
-import { addRaw, input, PERMISSIVE_GATE } from "./inputs.ts";
+import { addRaw, input, mapRunChildren, PERMISSIVE_GATE, SHARDED } from "./inputs.ts";
 
 /** States a run of small data never reaches. */
 const SMALL_DATA_SKIPS = ["Select", "CountTerms", "MergeTerms", "SelectTerms"];
-
-/**
- * A run that reaches the spec's Maps (CountTerms, MergeTerms): shards of 200 rows, and Preprocess
- * counting the spec on at most 100 training rows, so that 600 rows need the exact count by Map
- * (3 CountTerms children, MergeTerms over the term partitions), as test/e2e/sharded.test.ts runs it.
- */
-export const SHARDED = {
-  rows: 600,
-  options: { etlLimits: { shardRows: 200 }, scale: { rowsPerChild: 200, specSampleRows: 100, mapConcurrency: 4 } },
-};
 
 /** A failed child of each Map only a sharded run reaches (issue 12 item 8: "add these cases"). */
 export const SHARDED_MAP_FAULTS = ["CountTerms[0]", "MergeTerms[0]"];
@@ -75,12 +65,6 @@ export interface FaultOutcome {
   redriveAsExpected: boolean;
 }
 
-/** The children of the run's Map Run of `map`: name, status, end and redrives. */
-function mapChildren(tg: Tollgate, run: string, map: string) {
-  const [mapRun] = tg.stores.mapRuns.list(run).filter((r) => r.stateName === map);
-  return tg.stores.executions.list({ mapRunArn: mapRun?.mapRunArn ?? "" });
-}
-
 /**
  * Runs one fault case on `home` (which has a live `topics` model): the run with the fault, then a
  * redrive without it. Reject is reached with a gate no candidate passes (minGain 1), RequestApproval
@@ -116,7 +100,7 @@ export async function runFaultCase(
     const run = await (await tg.workflow.start(name, input([key], gate, dataset))).done;
     const after = await checkConsistency(tg);
     const candidate = (await tg.stores.registry.listModelVersions("topics")).find((v) => v.runId === name)?.version;
-    succeeded = map ? mapChildren(tg, name, map).filter((c) => c.status === "SUCCEEDED") : [];
+    succeeded = map ? mapRunChildren(tg, name, map).children.filter((c) => c.status === "SUCCEEDED") : [];
     outcome = {
       fault,
       failed: run.status === "FAILED",
@@ -135,7 +119,7 @@ export async function runFaultCase(
       state === "RecordFailure"
         ? redriven.status === "FAILED" && decision === "failed"
         : redriven.status === "SUCCEEDED" && decision === (DECISION_AFTER[state] ?? "promoted");
-    const children = map ? mapChildren(again, name, map) : [];
+    const children = map ? mapRunChildren(again, name, map).children : [];
     const onlyUnfinished =
       children.every((c) => c.status === "SUCCEEDED") &&
       succeeded.every((s) =>
