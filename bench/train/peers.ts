@@ -226,12 +226,13 @@ function bestArgs(output: string): string[] {
 
 const AUTOTUNE_S = 120;
 /**
- * The search is stopped (and reported as failed) after this many times its duration (30 min): a
+ * The search is stopped (and reported as failed) after this many times its duration (2 h): a
  * safety net, not a budget. Autotune's last trial and its retraining with the best arguments run
- * past `-autotune-duration`, by many minutes on long documents on a loaded machine (4×, 480 s, cut
- * it short on SpamAssassin at load 13 in session 2).
+ * past `-autotune-duration`, by many minutes on long documents on a loaded machine: on
+ * SpamAssassin it can retrain a character-n-gram model for up to 100 epochs at ~22 s each alone
+ * and ~74 s at load 6–11, so 480 s (session 2) and 30 min (session 5) both cut it short there.
  */
-const AUTOTUNE_LIMIT = 15;
+const AUTOTUNE_LIMIT = 60;
 
 const fasttextAutotune: Peer = {
   name: `fasttext autotune ${AUTOTUNE_S} s`,
