@@ -35,6 +35,33 @@ describe("TokenTable.scan gives the ids of tokenize's tokens", () => {
     expect(table.get("dog")).toBe(table.intern("dog"));
   });
 
+  it("on random mixes of ASCII, accented, cased, CJK, astral, combining, lone-surrogate and NUL characters", () => {
+    const alphabet = [
+      ..."aZ09 ,.-_\t\nÇçÉßİıΣσςΟΔ東京ж\u0301\u00b2\u2028\ufffd\ud800\udc00\u0000",
+      "𝐀",
+      "😀",
+      "𐐀",
+      "Ǆ",
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const table = new TokenTable();
+    for (let k = 0; k < 400; k++) {
+      const text = Array.from(
+        { length: 1 + Math.floor(next() * 40) },
+        () => alphabet[Math.floor(next() * alphabet.length)],
+      ).join("");
+      const n = table.scan(text, true);
+      expect(
+        Array.from(table.ids.subarray(0, n), (id) => table.tokens[id]),
+        JSON.stringify(text),
+      ).toEqual(tokenize(text));
+    }
+  });
+
   it("on many tokens (the table grows and rehashes)", () => {
     const table = new TokenTable();
     const text = Array.from({ length: 5000 }, (_, i) => `Word${i}`).join(" ");

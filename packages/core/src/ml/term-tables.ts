@@ -40,10 +40,20 @@ export function termOrder(a: TermCount, b: TermCount): number {
   return b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 }
 
+/** Sorts in {@link termOrder}, each term's rank computed once (not twice per comparison). */
+function sortInTermOrder(entries: TermCount[]): TermCount[] {
+  const decorated = entries.map((entry) => ({ entry, rank: rank(entry[0]) }));
+  decorated.sort(
+    (a, b) =>
+      b.entry[1] - a.entry[1] || a.rank - b.rank || (a.entry[0] < b.entry[0] ? -1 : a.entry[0] > b.entry[0] ? 1 : 0),
+  );
+  return decorated.map((d) => d.entry);
+}
+
 /**
  * The first `limit` terms in {@link termOrder} among those offered with df ≥ `minDf`, in at most
- * 2 × limit entries (sorted and cut whenever it fills). The order is total, so the result does not
- * depend on the order terms are offered in.
+ * 2 × limit entries (cut whenever it fills). The order is total, so the result does not depend on
+ * the order terms are offered in.
  */
 export class TopTerms {
   private kept: TermCount[] = [];
@@ -61,11 +71,23 @@ export class TopTerms {
 
   result(): TermCount[] {
     this.cut();
+    this.kept = sortInTermOrder(this.kept);
     return this.kept;
   }
 
+  /**
+   * Keeps the first `limit` in {@link termOrder} without sorting them all: every term above the
+   * limit-th largest df stays; only the terms at that df are sorted (by rank, then text) to fill
+   * the rest. The same terms as a full sort and cut, in a fraction of its time on long documents
+   * (millions of candidates, most of them at the smallest df).
+   */
   private cut(): void {
-    this.kept.sort(termOrder);
-    this.kept.length = Math.min(this.kept.length, this.limit);
+    const kept = this.kept;
+    if (kept.length <= this.limit) return;
+    const dfs = Int32Array.from(kept, (k) => k[1]).sort();
+    const at = dfs[kept.length - this.limit]!;
+    const above = kept.filter((k) => k[1] > at);
+    const tied = sortInTermOrder(kept.filter((k) => k[1] === at));
+    this.kept = above.concat(tied.slice(0, this.limit - above.length));
   }
 }

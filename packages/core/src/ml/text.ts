@@ -65,6 +65,26 @@ export function normalize(text: string): string {
   return out;
 }
 
+const TOKEN_CHAR = new RegExp(`^${TOKEN_RE.source.slice(0, -1)}$`, "u");
+let bmpTokenChars: Uint8Array | undefined;
+
+/**
+ * Whether code point `cp` belongs to a token (the class of {@link TOKEN_PATTERN}); the Basic
+ * Multilingual Plane is tabulated on first use, other planes asked of the same regex.
+ * @example
+ * isTokenCodePoint(0xe7) // true ("ç"); isTokenCodePoint(0x2c) // false (",")
+ */
+export function isTokenCodePoint(cp: number): boolean {
+  if (cp > 0xffff) return TOKEN_CHAR.test(String.fromCodePoint(cp));
+  if (!bmpTokenChars) {
+    bmpTokenChars = new Uint8Array(0x10000);
+    for (let c = 0; c < 0x10000; c++) {
+      if ((c < 0xd800 || c > 0xdfff) && TOKEN_CHAR.test(String.fromCharCode(c))) bmpTokenChars[c] = 1;
+    }
+  }
+  return bmpTokenChars[cp] === 1;
+}
+
 /**
  * Normalises and splits text into tokens: maximal runs of letters, marks and digits
  * (`[\p{L}\p{M}\p{N}]+` as onnxruntime's RE2 knows them), as the exported graph's Tokenizer does.

@@ -1,11 +1,12 @@
 /**
  * Token strings ↔ dense ids, and the ids of a text's tokens without building its token strings.
- * For ASCII text (most of it) `scan` lowercases and splits in one loop over the characters,
- * hashing each token as it goes and comparing it in place with the table's entry: no substring,
- * no array of tokens, no string hashing. Other text goes through `tokenize` (the exact
- * onnxruntime-compatible tables). Both give the tokens of `tokenize`, in order.
+ * `scan` lowercases and splits in one loop over the characters, hashing each token as it goes and
+ * comparing it in place with the table's entry: no substring, no array of tokens, no string
+ * hashing. ASCII text (most of it) is scanned as it is; other text is first normalized exactly as
+ * the exported graph does (`normalize`), then scanned with the token class of `isTokenCodePoint`.
+ * Both give the tokens of `tokenize`, in order.
  */
-import { isAscii, tokenize } from "./text.ts";
+import { isAscii, isTokenCodePoint, normalize } from "./text.ts";
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
@@ -47,32 +48,38 @@ export class TokenTable {
    * const n = table.scan("A small dog", true); table.ids.subarray(0, n) // [0, 1, 2]
    */
   scan(text: string, add: boolean): number {
-    if (!isAscii(text)) {
-      const tokens = tokenize(text);
-      this.reserve(tokens.length);
-      for (let i = 0; i < tokens.length; i++) this.ids[i] = add ? this.intern(tokens[i]!) : this.get(tokens[i]!);
-      return tokens.length;
-    }
+    // Other text: normalized first (its tokens' characters are then stored as they are).
+    const ascii = isAscii(text);
+    const s = ascii ? text : normalize(text);
     let n = 0;
     let start = -1;
     let h = 0;
-    const length = text.length;
+    const length = s.length;
     for (let i = 0; i <= length; i++) {
-      let c = i < length ? text.charCodeAt(i) : 0;
+      let c = i < length ? s.charCodeAt(i) : 0;
       if (c >= 65 && c <= 90) c += 32;
-      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      let token = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+      // A surrogate pair is one code point (normalize left no lone surrogate).
+      let pair = false;
+      if (c >= 0x80) {
+        pair = c >= 0xd800 && c <= 0xdbff && i + 1 < length;
+        token = isTokenCodePoint(pair ? s.codePointAt(i)! : c);
+      }
+      if (token) {
         if (start < 0) {
           start = i;
           h = FNV_OFFSET;
         }
         h = Math.imul(h ^ c, FNV_PRIME);
+        if (pair) h = Math.imul(h ^ s.charCodeAt(++i), FNV_PRIME);
         continue;
       }
       if (start >= 0) {
         if (n === this.ids.length) this.reserve(2 * n);
-        this.ids[n++] = this.find(text, start, i, h, add, undefined);
+        this.ids[n++] = this.find(s, start, i, h, add, !ascii);
         start = -1;
       }
+      if (pair) i++;
       if (c === 0) break; // the end, or a NUL character: like onnxruntime's string tensors, the text ends there
     }
     return n;
@@ -86,8 +93,11 @@ export class TokenTable {
     this.ids = next;
   }
 
-  /** The id of `text[start, end)` lowercased (its hash `h`); when absent, added as `token` (default: that slice, lowercased) or −1. */
-  private find(text: string, start: number, end: number, h: number, add: boolean, token: string | undefined): number {
+  /**
+   * The id of `text[start, end)` lowercased (its hash `h`); when absent, added (else −1) as `token`:
+   * the token itself, `true` for the slice as it is (normalized text), `false` for the ASCII slice lowercased.
+   */
+  private find(text: string, start: number, end: number, h: number, add: boolean, token: string | boolean): number {
     const slots = this.slots;
     const mask = slots.length / 4 - 1;
     const length = end - start;
@@ -106,7 +116,8 @@ export class TokenTable {
     }
     if (!add) return -1;
     const id = this.tokens.length;
-    const stored = token ?? text.slice(start, end).toLowerCase();
+    const stored =
+      typeof token === "string" ? token : token ? text.slice(start, end) : text.slice(start, end).toLowerCase();
     this.tokens.push(stored);
     if (this.used + length > this.chars.length) {
       const next = new Uint16Array(2 * (this.used + length));
