@@ -3,7 +3,7 @@
  * submitted/succeeded/failed events carry the JobRun), and on AWS read fresh with GetJobRun for
  * its state, duration, DPU-seconds and error message (the CLI's `show` prints it for both backends).
  */
-import { GetJobRunCommand, type GlueClient, type JobRun } from "@aws-sdk/client-glue";
+import type { GlueClient, JobRun } from "@aws-sdk/client-glue";
 import { tryJsonParse } from "@tollgate/core/json";
 import type { HistoryEvent } from "@tollgate/core/workflow/executions";
 
@@ -89,6 +89,8 @@ export function etlFromHistory(events: HistoryEvent[]): EtlJobRun | undefined {
 export async function etlFromGlue(glue: GlueClient, events: HistoryEvent[]): Promise<EtlJobRun | undefined> {
   const found = jobRunInHistory(events);
   if (!found) return undefined;
+  // imported here: `show` on the local runtime reads the job run from the history without the SDK
+  const { GetJobRunCommand } = await import("@aws-sdk/client-glue");
   const { JobRun: run } = await glue.send(new GetJobRunCommand({ JobName: found.jobName, RunId: found.runId }));
   return run ? fromJobRun(run) : etlFromHistory(events);
 }

@@ -14,8 +14,8 @@ export interface Io {
 
 export interface CommandContext {
   io: Io;
-  /** The backend of this invocation (opened on first use). */
-  backend(): Backend;
+  /** The backend of this invocation (opened on first use; its modules are imported then). */
+  backend(): Promise<Backend>;
   /** Prints `value` as the `--json` document (json-output.ts: schemaVersion first) with `--json`, else `text()`. */
   print(json: boolean | undefined, value: object, text: () => string): void;
   /**
@@ -32,7 +32,7 @@ export const NO_MODEL_YET =
   "no run has succeeded yet, so there is no model to default to: pass --model <name>, or ingest data first";
 
 /** The context of one program: `backend` builds the backend once, on first use. */
-export function commandContext(io: Io, backend: () => Backend): CommandContext {
+export function commandContext(io: Io, backend: () => Promise<Backend>): CommandContext {
   const print = (json: boolean | undefined, value: object, text: () => string) =>
     io.out(json ? jsonDocument(value) : text());
   return {
@@ -41,7 +41,7 @@ export function commandContext(io: Io, backend: () => Backend): CommandContext {
     print,
     async modelOf(model) {
       if (model) return model;
-      const found = await backend().defaultModel();
+      const found = await (await backend()).defaultModel();
       if (!found) throw new InvalidInputError(NO_MODEL_YET);
       io.err(`model ${found.modelName} (that of the newest successful run, ${found.run}; --model chooses another)`);
       return found.modelName;

@@ -29,7 +29,6 @@ import { runsCommand } from "./commands/runs.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { showCommand } from "./commands/show.ts";
 import { stopCommand } from "./commands/stop.ts";
-import { LocalBackend } from "./local-backend.ts";
 
 export type { Io } from "./command-context.ts";
 
@@ -68,9 +67,10 @@ const COMMANDS = [
  */
 export function buildProgram(
   io: Io,
-  backendFactory: () => Backend = () => new LocalBackend(readConfig(process.env, { gate: "when-used" })),
+  backendFactory: () => Backend | Promise<Backend> = async () =>
+    new (await import("./local-backend.ts")).LocalBackend(readConfig(process.env, { gate: "when-used" })),
 ): Command<[], { stage?: string }> {
-  let backend: Backend | undefined;
+  let backend: Promise<Backend> | undefined;
   const program = new Command("tollgate")
     .description("gated retraining of a text classifier: local runtime of the tollgate workflow")
     .version(VERSION, "-V, --version", "print the version")
@@ -82,8 +82,10 @@ export function buildProgram(
     .addOption(
       new Option("--stage <name>", "operate a deployed AWS stage (sst deploy --stage <name>)").env(SETTINGS_ENV.stage),
     )
-    .hook("postAction", () => backend?.close());
-  const ctx = commandContext(io, () => (backend ??= stageBackend(program.opts().stage, io) ?? backendFactory()));
+    .hook("postAction", async () => (await backend)?.close());
+  // each backend's modules (the AWS SDK, the local runtime) load only when a command uses it
+  const open = async () => (await stageBackend(program.opts().stage, io)) ?? backendFactory();
+  const ctx = commandContext(io, () => (backend ??= open()));
   // as `program.command()` would: each command inherits the root's settings (help after an error, …)
   for (const command of COMMANDS) program.addCommand(command(ctx).copyInheritedSettings(program));
   program.addCommand(completionCommand(ctx, () => program).copyInheritedSettings(program));

@@ -89,6 +89,24 @@ describe("tollgate", () => {
     ]);
   });
 
+  it("loads a backend's modules only when a command uses it: a local command never imports the AWS SDK, the console or onnxruntime-node", async () => {
+    // a loader hook (before tsx's) prints every module URL the process loads
+    const hook = new URL("./log-loads.mjs", import.meta.url).href;
+    const home = mkdtempSync(join(tmpdir(), "tollgate-lazy-"));
+    const loaded = await new Promise<string[]>((resolve, reject) =>
+      execFile(
+        "node",
+        ["--import", hook, "--import", "tsx", "packages/cli/src/main.ts", "runs", "--json"],
+        { env: { ...process.env, TOLLGATE_HOME: home } },
+        (err, _stdout, stderr) =>
+          err ? reject(err) : resolve(stderr.split("\n").flatMap((l) => (l.startsWith("LOADED ") ? [l.slice(7)] : []))),
+      ),
+    );
+    expect(loaded.some((url) => url.endsWith("/packages/local/src/app.ts"))).toBe(true); // the local backend opened
+    for (const heavy of ["@aws-sdk", "onnxruntime-node", "/packages/console/", "/packages/local/src/server/"])
+      expect(loaded.filter((url) => url.includes(heavy))).toEqual([]);
+  });
+
   it("completes commands, subcommands and options in bash from the program's own definition", () => {
     const out: string[] = [];
     const program = buildProgram({ out: (t) => out.push(t), err: () => {} });

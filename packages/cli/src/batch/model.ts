@@ -4,7 +4,7 @@
  * (where the model is read from the model bucket and scored on this machine).
  */
 import { ModelNotFoundError, ServiceUnavailableError } from "@tollgate/core/errors";
-import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
+import { loadClassifier } from "@tollgate/core/ml/onnx/load";
 import type { ObjectStore, Registry } from "@tollgate/core/ports";
 import { notCollected } from "@tollgate/core/registry/promotion";
 import type { BatchModel } from "./score-file.ts";
@@ -36,7 +36,7 @@ export async function loadVersion(
   const record = await registry.getModelVersion(modelName, wanted);
   if (!record) throw new ModelNotFoundError(`model ${modelName} has no version ${wanted}`);
   notCollected(record);
-  const classifier = await OnnxTextClassifier.load(await models.get(record.modelKey));
+  const classifier = await loadClassifier(await models.get(record.modelKey));
   return {
     version: wanted,
     labels: classifier.labels,

@@ -14,7 +14,7 @@ export const approveCommand = (ctx: CommandContext) =>
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (version, opts) => {
-      const live = await ctx.backend().approve(await ctx.modelOf(opts.model), version, opts.reason);
+      const live = await (await ctx.backend()).approve(await ctx.modelOf(opts.model), version, opts.reason);
       ctx.print(
         opts.json,
         live,
@@ -30,6 +30,6 @@ export const rejectCommand = (ctx: CommandContext) =>
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (version, opts) => {
-      const record = await ctx.backend().reject(await ctx.modelOf(opts.model), version, opts.reason);
+      const record = await (await ctx.backend()).reject(await ctx.modelOf(opts.model), version, opts.reason);
       ctx.print(opts.json, record, () => `${record.modelName}@${record.version} ${record.statusReason ?? "rejected"}`);
     });

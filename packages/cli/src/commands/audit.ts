@@ -10,7 +10,7 @@ export const auditCommand = (ctx: CommandContext) =>
     .argument("<run>", "the run's name (see `tollgate runs`)", nameParser("run", "run"))
     .addOption(jsonOption())
     .action(async (runId, opts) => {
-      const backend = ctx.backend();
+      const backend = await ctx.backend();
       await backend.describeExecution(runId);
       const records = await backend.audit(runId);
       ctx.print(opts.json, { run: runId, records }, () => renderAudit(records));

@@ -1,7 +1,6 @@
 /** `tollgate console [--port] [--host]`: the local console web page over the stores under TOLLGATE_HOME. */
 import { userInfo } from "node:os";
 import { Command } from "@commander-js/extra-typings";
-import { startConsole } from "@tollgate/console";
 import { logger } from "@tollgate/core/logger";
 import { readConfig } from "@tollgate/local/config";
 import type { CommandContext } from "../command-context.ts";
@@ -18,6 +17,8 @@ export const consoleCommand = (ctx: CommandContext) =>
     .option("--host <address>", "address to listen on (keep it on loopback: the console has no login)", "127.0.0.1")
     .action(async (opts) => {
       const settings = readConfig(process.env, { gate: "when-used" });
+      // the console server (and its page build) loads only for this command
+      const { startConsole } = await import("@tollgate/console");
       const server = await startConsole({
         home: settings.home,
         settings,

@@ -59,7 +59,7 @@ export const gcCommand = (ctx: CommandContext) =>
     .action(async (opts) => {
       const dryRun = opts.dryRun ?? false;
       const raw = opts.raw ?? false;
-      const reports = await ctx.backend().gc({ model: opts.model, keep: opts.keep, dryRun, raw });
+      const reports = await (await ctx.backend()).gc({ model: opts.model, keep: opts.keep, dryRun, raw });
       const bytes = reports.reduce((n, r) => n + r.bytes, 0);
       ctx.print(opts.json, { dryRun, keep: opts.keep, raw, bytes, models: reports }, () =>
         reports.length === 0

@@ -13,5 +13,8 @@ export const ingestCommand = (ctx: CommandContext) =>
     .addOption(jsonOption())
     .action(async (file, opts) => {
       await checkInputFile(file);
-      ctx.printRun(opts.json, await ctx.backend().ingest(file, opts.dataset, opts.json ? {} : progressPrinter()));
+      ctx.printRun(
+        opts.json,
+        await (await ctx.backend()).ingest(file, opts.dataset, opts.json ? {} : progressPrinter()),
+      );
     });

@@ -49,6 +49,6 @@ export const lineageCommand = (ctx: CommandContext) =>
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (version, opts) => {
-      const lineage = await ctx.backend().lineage(await ctx.modelOf(opts.model), version);
+      const lineage = await (await ctx.backend()).lineage(await ctx.modelOf(opts.model), version);
       ctx.print(opts.json, lineage, () => renderLineage(lineage));
     });

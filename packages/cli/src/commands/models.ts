@@ -17,7 +17,7 @@ const showCommand = (ctx: CommandContext) =>
     .argument("<version>")
     .action(async (version, _opts, cmd) => {
       const opts = shared(cmd);
-      const detail = await ctx.backend().modelDetail(await ctx.modelOf(opts.model), version);
+      const detail = await (await ctx.backend()).modelDetail(await ctx.modelOf(opts.model), version);
       ctx.print(opts.json, detail, () => renderModelDetail(detail));
     });
 
@@ -29,7 +29,7 @@ const compareCommand = (ctx: CommandContext) =>
     .option("--on <datasetVersion>", "the dataset version whose test split to use (default: the newer version's)")
     .action(async (a, b, own, cmd) => {
       const opts = { ...shared(cmd), ...own };
-      const comparison = await ctx.backend().compareModels(await ctx.modelOf(opts.model), a, b, opts.on);
+      const comparison = await (await ctx.backend()).compareModels(await ctx.modelOf(opts.model), a, b, opts.on);
       ctx.print(opts.json, comparison, () => renderComparison(comparison));
     });
 
@@ -42,7 +42,7 @@ export const modelsCommand = (ctx: CommandContext) =>
     .addCommand(compareCommand(ctx))
     .action(async (opts) => {
       const name = await ctx.modelOf(opts.model);
-      const backend = ctx.backend();
+      const backend = await ctx.backend();
       const [{ versions, live }, decisions] = await Promise.all([backend.listModels(name), backend.decisions(name)]);
       ctx.print(opts.json, { modelName: name, live: live ?? null, versions, decisions }, () =>
         renderModels(name, versions, live, decisions),

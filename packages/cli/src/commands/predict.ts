@@ -47,7 +47,7 @@ export const predictCommand = (ctx: CommandContext) =>
         throw new InvalidInputError("nothing to classify: pass texts or --file <path>");
       const name = await ctx.modelOf(opts.model);
       if (opts.file === undefined) {
-        const predictions = (await ctx.backend().predict(name, texts, opts.topK ?? TOP_K)).map((p) =>
+        const predictions = (await (await ctx.backend()).predict(name, texts, opts.topK ?? TOP_K)).map((p) =>
           p.knownTokens === false ? { ...p, warning: NO_KNOWN_TOKEN } : p,
         );
         ctx.print(opts.json, { predictions }, () =>
@@ -66,7 +66,7 @@ export const predictCommand = (ctx: CommandContext) =>
       const outputFormat: FileFormat = opts.outFormat ?? formatOfPath(opts.out) ?? inputFormat;
       const input = opts.file === "-" ? process.stdin : createReadStream(opts.file);
       const output = opts.out === "-" ? process.stdout : createWriteStream(opts.out);
-      const model = await ctx.backend().loadVersion(name);
+      const model = await (await ctx.backend()).loadVersion(name);
       const bar =
         opts.file === "-" ? undefined : progressBar(process.stderr, statSync(opts.file).size, () => input.bytesRead);
       let printed = 0;

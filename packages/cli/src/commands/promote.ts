@@ -22,7 +22,7 @@ export const promoteCommand = (ctx: CommandContext) =>
     .action(async (version, opts) => {
       if ((version === undefined) === (opts.toPrevious === undefined))
         throw new InvalidInputError("name a version or pass --to-previous <n> (one of them)");
-      const backend = ctx.backend();
+      const backend = await ctx.backend();
       const model = await ctx.modelOf(opts.model);
       const live =
         version === undefined

@@ -19,7 +19,7 @@ export const quarantineCommand = (ctx: CommandContext) =>
     .addOption(limitOption(100))
     .addOption(jsonOption())
     .action(async (run, opts) => {
-      const { total, rows } = await takeQuarantined(ctx.backend().quarantine(run), opts);
+      const { total, rows } = await takeQuarantined((await ctx.backend()).quarantine(run), opts);
       ctx.print(opts.json, { run, total, rows }, () =>
         total === 0
           ? `run ${run} quarantined no rows${opts.reason ? ` for ${opts.reason}` : ""}`

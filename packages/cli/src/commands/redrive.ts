@@ -10,5 +10,5 @@ export const redriveCommand = (ctx: CommandContext) =>
     .argument("<run>", "the run's name (see `tollgate runs`)", nameParser("run", "run"))
     .addOption(jsonOption())
     .action(async (name, opts) =>
-      ctx.printRun(opts.json, await ctx.backend().redrive(name, opts.json ? {} : progressPrinter())),
+      ctx.printRun(opts.json, await (await ctx.backend()).redrive(name, opts.json ? {} : progressPrinter())),
     );

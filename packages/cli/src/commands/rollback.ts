@@ -10,7 +10,7 @@ export const rollbackCommand = (ctx: CommandContext) =>
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (opts) => {
-      const live = await ctx.backend().rollback(await ctx.modelOf(opts.model), opts.reason);
+      const live = await (await ctx.backend()).rollback(await ctx.modelOf(opts.model), opts.reason);
       ctx.print(
         opts.json,
         live,

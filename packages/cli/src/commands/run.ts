@@ -16,6 +16,8 @@ export const runCommand = (ctx: CommandContext) =>
     .action(async (opts) =>
       ctx.printRun(
         opts.json,
-        await ctx.backend().run(opts.dataset, opts.json ? {} : progressPrinter(), { force: opts.force ?? false }),
+        await (await ctx.backend()).run(opts.dataset, opts.json ? {} : progressPrinter(), {
+          force: opts.force ?? false,
+        }),
       ),
     );

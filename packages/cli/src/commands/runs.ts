@@ -66,7 +66,7 @@ export const runsCommand = (ctx: CommandContext) =>
     .addOption(new Option("--offset <n>", "skip this many matching runs (paging, with --limit)").argParser(offsetOf))
     .addOption(jsonOption())
     .action(async (opts) => {
-      const backend = ctx.backend();
+      const backend = await ctx.backend();
       const filter: RunFilter = {
         ...(opts.status ? { status: opts.status } : {}),
         ...(opts.name ? { nameContains: opts.name } : {}),

@@ -5,9 +5,7 @@ import { logger } from "@tollgate/core/logger";
 import { servingConfigFromEnv } from "@tollgate/core/serving/config";
 import { SETTINGS_ENV } from "@tollgate/core/settings";
 import { readConfig } from "@tollgate/local/config";
-import { serveLocal } from "@tollgate/local/server";
 import { type CommandContext, NO_MODEL_YET } from "../command-context.ts";
-import { LocalBackend } from "../local-backend.ts";
 import { nameParser, pointerTtlOption, portOption } from "../options.ts";
 import { stopSignal } from "../stop-signal.ts";
 
@@ -18,7 +16,7 @@ import { stopSignal } from "../stop-signal.ts";
 async function modelNameOf(ctx: CommandContext, model: string | undefined, env: NodeJS.ProcessEnv) {
   if (model) return model;
   if (env[SETTINGS_ENV.modelName]) return undefined;
-  const backend = new LocalBackend(readConfig(env));
+  const backend = new (await import("../local-backend.ts")).LocalBackend(readConfig(env));
   try {
     const found = await backend.defaultModel();
     if (!found) throw new InvalidInputError(`${NO_MODEL_YET} (or set ${SETTINGS_ENV.modelName})`);
@@ -50,6 +48,8 @@ export const serveCommand = (ctx: CommandContext) =>
         ...(opts.pointerTtl !== undefined ? { pointerTtlMs: opts.pointerTtl } : {}),
       });
       const home = readConfig(process.env).home;
+      // the server (onnxruntime-node, the registry) loads only for this command
+      const { serveLocal } = await import("@tollgate/local/server");
       const server = await serveLocal({ home, config, host: opts.host, port: opts.port });
       const state =
         "modelVersion" in server.live

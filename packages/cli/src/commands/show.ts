@@ -31,7 +31,7 @@ export const showCommand = (ctx: CommandContext) =>
     .option("--map <state>", "list the child executions of this Distributed Map state (each opens with `show`)")
     .addOption(jsonOption())
     .action(async (name, opts) => {
-      const backend = ctx.backend();
+      const backend = await ctx.backend();
       const [execution, events, run] = await Promise.all([
         backend.describeExecution(name),
         backend.history(name),

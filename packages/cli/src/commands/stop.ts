@@ -9,6 +9,6 @@ export const stopCommand = (ctx: CommandContext) =>
     .argument("<run>", "the run's name (see `tollgate runs`)", nameParser("run", "run"))
     .addOption(jsonOption())
     .action(async (name, opts) => {
-      const execution = await ctx.backend().stop(name);
+      const execution = await (await ctx.backend()).stop(name);
       ctx.print(opts.json, execution, () => `run ${name} is ${execution.status} (redrive it to resume)`);
     });

@@ -7,7 +7,7 @@ import { Manifest, type Metrics, type ModelVersionRecord, runManifestKey } from 
 import { InvalidInputError, ModelNotFoundError, ObjectNotFoundError } from "../errors.ts";
 import { readJson } from "../json-lines.ts";
 import { computeMetrics } from "../ml/metrics.ts";
-import { OnnxTextClassifier } from "../ml/onnx/runtime.ts";
+import { loadClassifier } from "../ml/onnx/load.ts";
 import { pairedDifference } from "../ml/paired.ts";
 import type { ObjectStore, Registry } from "../ports.ts";
 import { splitRows } from "../steps/shards.ts";
@@ -95,7 +95,7 @@ async function curatedShards(
 }
 
 async function predictions(models: ObjectStore, record: ModelVersionRecord, texts: string[]) {
-  const classifier = await OnnxTextClassifier.load(await models.get(record.modelKey));
+  const classifier = await loadClassifier(await models.get(record.modelKey));
   try {
     return { labels: classifier.labels, predicted: (await classifier.predict(texts)).labels };
   } finally {
