@@ -19,6 +19,7 @@ import { LocalMapRunner } from "./engine/map-run/runner.ts";
 import { LocalWorkflow, STATE_MACHINE_ARN, STATE_MACHINE_NAME } from "./engine/runner.ts";
 import type { EtlLimits } from "./etl/rules.ts";
 import { checkFaults } from "./fault-points.ts";
+import { INSTALL_CACHE } from "./install-cache.ts";
 import { LOCAL_NAMES, type LocalStores, openLocalStores } from "./stores/index.ts";
 import { auditedPorts, ETL_JOB_NAME, lambdaArn, localBuckets, localTargets } from "./targets.ts";
 
@@ -28,11 +29,6 @@ export { ETL_JOB_NAME };
 const CHILD_RUNTIME_MODULE = new URL("./child-runtime.ts", import.meta.url).href;
 
 export const DEFAULT_DEFINITION = fileURLToPath(new URL("../../../workflows/retrain.asl.json", import.meta.url));
-/**
- * Where the loader remembers the definitions asl-validator found valid: a cache of the install
- * (node_modules/.cache, as other tools keep theirs), not of a home, so a new home starts fast too.
- */
-const DEFINITION_CACHE = fileURLToPath(new URL("../node_modules/.cache/tollgate/", import.meta.url));
 
 /** The workflow's Lambda steps, as the ASL file names them (nested states included). */
 export function readLambdaSteps(definitionFile: string = DEFAULT_DEFINITION): LambdaStep[] {
@@ -141,7 +137,7 @@ export function openTollgate(options: OpenOptions): Tollgate {
   const definitionFile = options.definitionFile ?? DEFAULT_DEFINITION;
   const steps = readLambdaSteps(definitionFile);
   const substitutions = localSubstitutions(steps, { ...DEFAULT_SCALE, ...options.scale });
-  const definition = loadDefinition(definitionFile, substitutions, DEFINITION_CACHE);
+  const definition = loadDefinition(definitionFile, substitutions, INSTALL_CACHE);
   checkFaults(faults, definition.States, steps);
   const stores = openLocalStores(options.home);
   const portsFor = (principal: string, runId?: string) => auditedPorts(stores, principal, runId);

@@ -25,7 +25,9 @@ const loadedSteps = new Map<string, Promise<Step>>();
 function stepOf(handlerFile: string): Promise<Step> {
   let step = loadedSteps.get(handlerFile);
   if (!step) {
-    step = import(`@tollgate/functions/${handlerFile}`).then((module: { step: Step }) => module.step);
+    // @tollgate/functions/<file> by a path relative to this file: a bundler (the Map worker's,
+    // engine/map-run/bundle.ts) can follow it and include every handler
+    step = import(`../../../functions/${handlerFile}.ts`).then((module: { step: Step }) => module.step);
     loadedSteps.set(handlerFile, step);
   }
   return step;

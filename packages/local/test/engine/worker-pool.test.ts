@@ -5,11 +5,13 @@
  * group) to the next, each group keeps to its own limit, and killing one group spares the others.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Outcome } from "../../src/engine/asl/execution.ts";
+import { bundleReady, workerBundle } from "../../src/engine/map-run/bundle.ts";
 import type { ChildRun } from "../../src/engine/map-run/child.ts";
 import { WorkerPool } from "../../src/engine/map-run/pool.ts";
 import { lambdaTask } from "../helpers/workflow.ts";
@@ -57,6 +59,19 @@ function child(name: string): ChildRun {
 }
 
 describe("WorkerPool", () => {
+  it("forks its workers on the bundle of the worker and its runtime module once built: no tsx loader there", async () => {
+    const worker = fileURLToPath(new URL("../../src/engine/map-run/worker.ts", import.meta.url));
+    const bundle = await bundleReady(worker, fileURLToPath(RUNTIME));
+    expect(bundle?.worker).toMatch(
+      /\/node_modules\/\.cache\/tollgate\/map-worker-[0-9a-f]{16}-[0-9a-f]{16}\/worker\.mjs$/,
+    );
+    expect(workerBundle(worker, fileURLToPath(RUNTIME))).toEqual(bundle);
+    const outcome = await poolOf(1).run(shard("bundled"));
+    const argv = readFileSync(`/proc/${pidOf(outcome)}/cmdline`, "utf8").split("\0");
+    expect(argv).toContain(bundle?.worker);
+    expect(argv.join(" ")).not.toMatch(/tsx/);
+  });
+
   it("closes cleanly when its worker was killed and the exit is not yet seen", async () => {
     const home = mkdtempSync(join(tmpdir(), "tollgate-pool-"));
     homes.push(home);

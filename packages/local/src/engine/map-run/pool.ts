@@ -4,13 +4,15 @@
  * app, so a worker booted for a run's Train Map also runs its Evaluate Map and the next run's:
  * the process boot, the step modules and the JIT stay warm. Each Map Run takes a {@link PoolGroup}
  * (its MaxConcurrency; `kill` stops only its own children). Idle workers do not keep the process
- * alive and exit after `idleMs`; `close` stops them all.
+ * alive and exit after `idleMs`; `close` stops them all. A worker boots from the bundle of the
+ * worker and its runtime module (bundle.ts) when there is one, else through tsx.
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, fork, type StdioOptions } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Outcome } from "../asl/execution.ts";
+import { workerBundle } from "./bundle.ts";
 import type { ChildRun } from "./child.ts";
 import type { FromWorker, ToWorker } from "./worker.ts";
 
@@ -22,7 +24,7 @@ export interface WorkerRuntimeSpec {
 }
 
 const WORKER = fileURLToPath(new URL("./worker.ts", import.meta.url));
-/** Workers load TypeScript through tsx's loader, found next to this package. */
+/** Without a bundle, workers load TypeScript through tsx's loader, found next to this package. */
 const TSX_LOADER = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve("tsx/package.json")), "dist", "loader.mjs"),
 ).href;
@@ -205,10 +207,12 @@ export class WorkerPool {
   }
 
   private spawn(): Worker {
-    const child = fork(WORKER, [], {
-      execArgv: ["--import", TSX_LOADER],
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const { module } = this.runtime;
+    const bundle = module.startsWith("file:") ? workerBundle(WORKER, fileURLToPath(module)) : undefined;
+    const stdio: StdioOptions = ["ignore", "inherit", "inherit", "ipc"];
+    const child = bundle
+      ? fork(bundle.worker, [], { execArgv: [], stdio })
+      : fork(WORKER, [], { execArgv: ["--import", TSX_LOADER], stdio });
     let markReady: () => void = () => {};
     let markFailed: (err: Error) => void = () => {};
     const worker: Worker = {
@@ -245,7 +249,7 @@ export class WorkerPool {
       this.release(worker)?.reject(err);
       if (!this.closed) this.dispatch();
     });
-    this.send(worker, { type: "init", module: this.runtime.module, options: this.runtime.options });
+    this.send(worker, { type: "init", module: bundle?.runtime ?? module, options: this.runtime.options });
     return worker;
   }
 
