@@ -49,6 +49,23 @@ export class RefitBeside {
     set: VectorCache,
     opts: FitOptions,
   ): Promise<RefitBeside | undefined> {
+    const beside = await RefitBeside.boot();
+    beside?.begin(features, classes, set, opts);
+    return beside;
+  }
+
+  /**
+   * Starts the thread before its data exists (it boots while the caller featurizes and selects:
+   * off the critical path); `begin` hands it the data. Undefined when it cannot run.
+   * @example const booting = RefitBeside.boot(); … (await booting)?.begin(F, C, all.cache, opts)
+   */
+  static async boot(): Promise<RefitBeside | undefined> {
+    const worker = await startWorker("./refit-worker.ts", {});
+    return worker && new RefitBeside(worker);
+  }
+
+  /** Hands the booted thread its data: `set` (train + validation, cached; its arrays move to the worker, unusable here afterwards). */
+  begin(features: number, classes: number, set: VectorCache, opts: FitOptions): void {
     const { ids, values, offsets, classes: labels, count } = set;
     const data: RefitWorkerData = {
       features,
@@ -57,10 +74,8 @@ export class RefitBeside {
       opts: { ...opts, selection: undefined } as FitOptions,
       keep: Math.max(2, opts.patience + 1),
     };
-    // The arrays move to the worker (no copy): `set` is unusable here afterwards.
     const transferList = [ids.buffer, values.buffer, offsets.buffer, labels.buffer] as ArrayBuffer[];
-    const worker = await startWorker("./refit-worker.ts", data, transferList);
-    return worker && new RefitBeside(worker);
+    if (!this.failed) this.worker.postMessage({ data } satisfies ToRefitWorker, transferList);
   }
 
   /** The fit has started its epoch `epoch`: the worker may run its own up to that one. */

@@ -20,15 +20,27 @@ export interface RefitWorkerData {
   keep: number;
 }
 
-/** From the parent: run up to epoch `upTo`; send the weights after epoch `want`. */
-export type ToRefitWorker = { upTo: number } | { want: number };
+/**
+ * From the parent: the data (first, unless the thread started with it as its `workerData`: a thread
+ * booted before the fit's options were known gets them this way); run up to epoch `upTo`; send
+ * the weights after epoch `want`.
+ */
+export type ToRefitWorker = { data: RefitWorkerData } | { upTo: number } | { want: number };
 
-const data = workerData as RefitWorkerData;
 const port = parentPort!;
-const optimizer = new AdaGrad(data.features, data.classes, data.opts);
-const rand = mulberry32(data.opts.seed);
-const set = { kind: "cached" as const, cache: VectorCache.from(data.cache) };
+let data: RefitWorkerData;
+let optimizer: AdaGrad;
+let rand: () => number;
+let set: { kind: "cached"; cache: VectorCache };
 const kept = new Map<number, { weights: Float32Array; bias: Float32Array }>();
+
+function begin(received: RefitWorkerData): void {
+  data = received;
+  optimizer = new AdaGrad(data.features, data.classes, data.opts);
+  rand = mulberry32(data.opts.seed);
+  set = { kind: "cached", cache: VectorCache.from(data.cache) };
+}
+if ((workerData as RefitWorkerData | undefined)?.cache) begin(workerData as RefitWorkerData);
 let allowed = 0;
 let done = 0;
 let want: number | undefined;
@@ -58,6 +70,7 @@ async function pump(): Promise<void> {
 }
 
 port.on("message", (message: ToRefitWorker) => {
+  if ("data" in message) return begin(message.data);
   if ("upTo" in message) allowed = Math.max(allowed, message.upTo);
   else {
     want = message.want;

@@ -19,7 +19,7 @@ import { type Logger, logger } from "../logger.ts";
 import { DEFAULT_EXACT, type ExactReport } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
-import { type FitOptions, fitLinear } from "./fit.ts";
+import { DEFAULT_TRAIN_OPTIONS, type FitOptions, fitLinear } from "./fit.ts";
 import { FitThread } from "./fit-thread.ts";
 import { mulberry32, permutation } from "./random.ts";
 
@@ -111,19 +111,18 @@ const better = (a: CandidateResult, b: CandidateResult) =>
  */
 export async function selectHyperparameters(
   spec: FeatureSpec,
-  data: { trainSet: ExampleSet; validationSet: ExampleSet },
+  data: {
+    trainSet: ExampleSet;
+    validationSet: ExampleSet;
+    /** A second thread the caller booted early (the caller closes it); else one is started on large data. */
+    thread?: Promise<FitThread | undefined> | undefined;
+  },
   defaults: FitOptions,
   options: SelectionOptions = {},
   log: Logger = logger,
 ): Promise<SelectionReport> {
   const started = performance.now();
-  const { pinned = {}, ...rest } = options;
-  const o = { ...DEFAULT_SELECTION, ...rest };
-  // A pinned value is the only one tried.
-  if (pinned.learningRate !== undefined) o.learningRates = [pinned.learningRate];
-  if (pinned.l2 !== undefined) o.l2s = [pinned.l2];
-  if (pinned.ngramMax !== undefined) o.ngrams = [pinned.ngramMax];
-  if (pinned.minDf !== undefined) o.minDfs = [pinned.minDf];
+  const { o, pinned } = grids(options);
   const only = onlyCandidate(spec, o, defaults);
   if (only) {
     // A budget of 1, or a single candidate: nothing to choose, the caller fits it.
@@ -222,7 +221,8 @@ export async function selectHyperparameters(
     return out.sort(better);
   };
   // Large data (the exact race's size bound, as for the refit beside the fit): a second thread.
-  const thread = source.total * spec.labels.length > DEFAULT_EXACT.maxPairs ? await FitThread.start() : undefined;
+  const own = !data.thread && source.total * spec.labels.length > DEFAULT_EXACT.maxPairs;
+  const thread = own ? await FitThread.start() : await data.thread;
   log.debug({ thread: thread !== undefined }, "selection: a second thread for candidates");
   let second: CandidateResult[];
   try {
@@ -233,7 +233,7 @@ export async function selectHyperparameters(
     );
     second = await runRung(1, rung1);
   } finally {
-    await thread?.close();
+    if (own) await thread?.close();
   }
   const { learningRate, l2, ngramMax, minDf } = second[0]!;
   return {
@@ -248,6 +248,23 @@ export async function selectHyperparameters(
     chosen: { learningRate, l2, ngramMax, minDf },
     pinned,
   };
+}
+
+/** The grids searched: the defaults, the caller's, and each pinned value as the only one tried. */
+function grids(options: SelectionOptions) {
+  const { pinned = {}, ...rest } = options;
+  const o = { ...DEFAULT_SELECTION, ...rest };
+  if (pinned.learningRate !== undefined) o.learningRates = [pinned.learningRate];
+  if (pinned.l2 !== undefined) o.l2s = [pinned.l2];
+  if (pinned.ngramMax !== undefined) o.ngrams = [pinned.ngramMax];
+  if (pinned.minDf !== undefined) o.minDfs = [pinned.minDf];
+  return { o, pinned };
+}
+
+/** Whether `selectHyperparameters` will search (fit candidates) under these options, rather than return the only candidate. */
+export function searches(spec: FeatureSpec, options: SelectionOptions): boolean {
+  const { o } = grids(options);
+  return onlyCandidate(spec, o, { ...DEFAULT_TRAIN_OPTIONS, seed: 0 }) === undefined;
 }
 
 /** The one candidate to fit without a search (a budget of 1, or one value left in each grid), else undefined. */

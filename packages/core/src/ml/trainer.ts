@@ -23,11 +23,12 @@ import { DEFAULT_EXACT, fitDualCd, raceExact } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, type FitResult, fitLinear } from "./fit.ts";
+import { FitThread } from "./fit-thread.ts";
 import type { LinearModel } from "./linear-model.ts";
 import { mulberry32 } from "./random.ts";
 import { refitLinear, unionCache, unionSet } from "./refit.ts";
 import { RefitBeside } from "./refit-beside.ts";
-import { type SelectionOptions, type SelectionReport, selectHyperparameters } from "./selection.ts";
+import { type SelectionOptions, type SelectionReport, searches, selectHyperparameters } from "./selection.ts";
 import { prepareWorkers } from "./threads.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
@@ -122,6 +123,15 @@ async function raceWidest(
   return { report, all };
 }
 
+/** A trained model, its held-out validation figures, parameters, loss curve and selection report. */
+export interface Trained {
+  model: LinearModel;
+  validation: { accuracy: number; loss: number };
+  params: Record<string, unknown>;
+  curve: EpochFigures[];
+  selection?: SelectionReport;
+}
+
 /** The smallest default cache bound (bytes), whatever the model size. */
 const MIN_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -141,13 +151,27 @@ export async function trainLinear(
   validation: Rows,
   options: TrainOptions,
   log: Logger = logger,
-): Promise<{
-  model: LinearModel;
-  validation: { accuracy: number; loss: number };
-  params: Record<string, unknown>;
-  curve: EpochFigures[];
-  selection?: SelectionReport;
-}> {
+): Promise<Trained> {
+  // Large data by Preprocess's document count: the second threads boot now, while this one featurizes.
+  const early = bootThreads(spec, options);
+  try {
+    return await trainWith(spec, train, validation, options, log, early);
+  } finally {
+    // Closed where used; here also when not reached (a bad row, an empty split), or the process would not exit.
+    await early.fit?.then((thread) => thread?.close());
+    await early.refit?.then((beside) => beside?.close());
+  }
+}
+
+/** `trainLinear`'s work, with the threads it booted. */
+async function trainWith(
+  spec: FeatureSpec,
+  train: Rows,
+  validation: Rows,
+  options: TrainOptions,
+  log: Logger,
+  early: EarlyThreads,
+): Promise<Trained> {
   let opts: FitOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const C = spec.labels.length;
   const encode = encoder(spec);
@@ -167,7 +191,17 @@ export async function trainLinear(
   let selection: SelectionReport | undefined;
   if (options.selection) {
     const settings = options.selection === true ? {} : options.selection;
-    selection = await selectHyperparameters(spec, { trainSet, validationSet }, opts, settings, log);
+    try {
+      selection = await selectHyperparameters(
+        spec,
+        { trainSet, validationSet, thread: early.fit },
+        opts,
+        settings,
+        log,
+      );
+    } finally {
+      void early.fit?.then((thread) => thread?.close());
+    }
     const { ngramMax, minDf, learningRate, l2 } = selection.chosen;
     opts = { ...opts, learningRate, l2 };
     const restricted = restrictSpec(spec, { ngramMax, minDf });
@@ -183,7 +217,7 @@ export async function trainLinear(
     }
   }
   // Large data (no exact race): the refit runs beside the fit, epoch for epoch, on a second core.
-  const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts);
+  const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts, early.refit);
   let fit: FitResult;
   let refitted: Awaited<ReturnType<typeof refitLinear>> | undefined;
   try {
@@ -225,6 +259,7 @@ export async function trainLinear(
     log.debug({ ...refit, beside: refitted !== undefined }, "refit on train + validation");
   }
   const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights, bias };
+  // biome-ignore format: the indentation of the try block
   return {
     model,
     validation: validationFigures,
@@ -263,8 +298,32 @@ async function startBeside(
   validationSet: ExampleSet,
   classes: number,
   opts: FitOptions,
+  booted: Promise<RefitBeside | undefined> | undefined,
 ): Promise<RefitBeside | undefined> {
-  if (!opts.refit || trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
-  if (validationSet.cache.count === 0 || trainSet.cache.count * classes <= DEFAULT_EXACT.maxPairs) return undefined;
-  return RefitBeside.start(spec.vocabulary.length, classes, unionCache(trainSet, validationSet), opts);
+  const unused = async () => void (await booted)?.close();
+  if (!opts.refit || trainSet.kind !== "cached" || validationSet.kind !== "cached") return unused();
+  if (validationSet.cache.count === 0 || trainSet.cache.count * classes <= DEFAULT_EXACT.maxPairs) return unused();
+  const set = unionCache(trainSet, validationSet);
+  const beside = await booted;
+  if (!beside) return RefitBeside.start(spec.vocabulary.length, classes, set, opts);
+  beside.begin(spec.vocabulary.length, classes, set, opts);
+  return beside;
+}
+
+type EarlyThreads = { fit?: Promise<FitThread | undefined>; refit?: Promise<RefitBeside | undefined> };
+
+/**
+ * The second threads, booted before featurizing when Preprocess's document count says the data is
+ * large (above the exact race's size bound, where `startBeside` and selection use them): the
+ * worker modules bundle and the threads start while this thread featurizes, off the critical path.
+ * The selection thread only when a search will run. The callers close what they do not use.
+ */
+function bootThreads(spec: FeatureSpec, options: TrainOptions): EarlyThreads {
+  if (spec.documents * spec.labels.length <= DEFAULT_EXACT.maxPairs) return {};
+  prepareWorkers();
+  const settings = options.selection === true ? {} : options.selection;
+  return {
+    ...(settings && searches(spec, settings) ? { fit: FitThread.start() } : {}),
+    ...((options.refit ?? DEFAULT_TRAIN_OPTIONS.refit) ? { refit: RefitBeside.boot() } : {}),
+  };
 }
