@@ -3,9 +3,10 @@ import { type ExampleSet, encoder, fillCache, restrictCache, restrictSpec } from
 import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
 import { featurizer } from "../src/ml/featurizer.ts";
 import { DEFAULT_TRAIN_OPTIONS } from "../src/ml/fit.ts";
+import { FitThread } from "../src/ml/fit-thread.ts";
 import { scoreTexts } from "../src/ml/linear-model.ts";
 import { trainShardPass } from "../src/ml/pass.ts";
-import { selectHyperparameters } from "../src/ml/selection.ts";
+import { firstRungSample, selectHyperparameters, startFirstRung } from "../src/ml/selection.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
@@ -58,6 +59,27 @@ describe("hyperparameter selection", () => {
     expect(chosen.validationAccuracy).toBe(best.validationAccuracy);
     const other = await selectHyperparameters(spec, data, { ...defaults, seed: 4 });
     expect(other.candidates.map((c) => c.validationLoss)).not.toEqual(a.candidates.map((c) => c.validationLoss));
+  });
+
+  it("gives the same report when rung 0 started on its sample before the training cache was complete", async () => {
+    // Prepare: rung 0's sample featurized alone, in the seeded order, as the Train step does on large data
+    const spec = await buildFeatureSpec(train, FIXTURE_LABELS, { minDf: 1 });
+    const data = { trainSet: await cached(spec, train), validationSet: await cached(spec, validation) };
+    const defaults = { ...DEFAULT_TRAIN_OPTIONS, seed: 3 };
+    const plan = firstRungSample(spec, train.length, defaults, {})!;
+    const rows = Array.from(plan.subset.subarray(0, plan.rows), (i) => train[i]!);
+    const sample = (await fillCache(() => rows, Number.POSITIVE_INFINITY, encoder(spec)))!;
+    const thread = await FitThread.start();
+
+    // Act
+    const early = startFirstRung(spec, plan.subset, sample, data.validationSet, defaults, {}, thread);
+    const got = await selectHyperparameters(spec, { ...data, early }, defaults);
+    await thread?.close();
+    const want = await selectHyperparameters(spec, data, defaults);
+
+    // Assess
+    expect(plan.rows).toBe(want.candidates[0]!.rows);
+    expect({ ...got, seconds: 0 }).toEqual({ ...want, seconds: 0 });
   });
 
   it("trains the final model with the chosen values and spec (a unigram choice drops the bigram terms)", async () => {

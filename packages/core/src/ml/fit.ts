@@ -77,6 +77,8 @@ export async function fitLinear(
   for (epoch = 1; epoch <= opts.epochs; epoch++) {
     if (opts.average && epoch === averageFrom) optimizer.restartAverage();
     onEpoch?.(epoch);
+    // Messages from other threads (a selection candidate's figures, `rung.ts`) are handled between epochs.
+    await new Promise((resolve) => setImmediate(resolve));
     const pass = await runPass(optimizer, train, rand, opts.shuffleBuffer);
     if (pass.count === 0) throw new InvalidDatasetError("the training split is empty");
     seen += pass.count;

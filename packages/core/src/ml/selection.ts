@@ -17,11 +17,13 @@
 import { performance } from "node:perf_hooks";
 import { type Logger, logger } from "../logger.ts";
 import { DEFAULT_EXACT, type ExactReport } from "./dual-cd.ts";
-import { type ExampleSet, encoder, fillCache, type Rows, reservoir, restrictCache, restrictSpec } from "./examples.ts";
+import { type ExampleSet, encoder, fillCache, type Rows, reservoir } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
-import { DEFAULT_TRAIN_OPTIONS, type FitOptions, fitLinear } from "./fit.ts";
+import { DEFAULT_TRAIN_OPTIONS, type FitOptions } from "./fit.ts";
 import { FitThread } from "./fit-thread.ts";
 import { mulberry32, permutation } from "./random.ts";
+import type { VectorCache } from "./row-cache.ts";
+import { type Candidate, RungFits } from "./rung.ts";
 
 export interface SelectionOptions {
   /** Selection and final fit together: at most this many times the passes of one plain fit (default 3). */
@@ -50,12 +52,7 @@ export const DEFAULT_SELECTION = {
   maxSampleRows: 100_000,
 };
 
-export interface Candidate {
-  learningRate: number;
-  l2: number;
-  ngramMax: number;
-  minDf: number;
-}
+export type { Candidate } from "./rung.ts";
 
 export interface CandidateResult extends Candidate {
   rung: number;
@@ -116,6 +113,8 @@ export async function selectHyperparameters(
     validationSet: ExampleSet;
     /** A second thread the caller booted early (the caller closes it); else one is started on large data. */
     thread?: Promise<FitThread | undefined> | undefined;
+    /** Rung 0, started by the caller on its sample before the training cache was complete (`startFirstRung`). */
+    early?: EarlyRung | undefined;
   },
   defaults: FitOptions,
   options: SelectionOptions = {},
@@ -138,72 +137,28 @@ export async function selectHyperparameters(
       pinned,
     };
   }
-  const rand = mulberry32(defaults.seed ^ 0x5e1ec7);
-  const source = await sampleSource(spec, data.trainSet, o.maxSampleRows, rand);
+  const rand = mulberry32(defaults.seed ^ SAMPLE_SEED);
+  const source =
+    data.early && data.trainSet.kind === "cached"
+      ? {
+          set: { kind: "cached" as const, cache: data.trainSet.cache, subset: data.early.subset },
+          total: data.trainSet.cache.count,
+        }
+      : await sampleSource(spec, data.trainSet, o.maxSampleRows, rand);
   const validationSet: ExampleSet =
     data.validationSet.kind === "cached"
       ? data.validationSet
       : (await cachedSample(spec, data.validationSet.rows, o.maxSampleRows, rand)).set;
-  const ngrams = [...new Set(o.ngrams.filter((n) => n <= spec.options.ngramMax))];
-  const minDfs = o.minDfs.length ? [...new Set(o.minDfs.filter((m) => m >= spec.options.minDf))] : [spec.options.minDf];
-  const rung0: Candidate[] = [];
-  for (const ngramMax of ngrams.length ? ngrams : [spec.options.ngramMax]) {
-    for (const minDf of minDfs) {
-      for (const learningRate of o.learningRates)
-        rung0.push({ learningRate, l2: o.l2s[0] ?? defaults.l2, ngramMax, minDf });
-    }
-  }
-  const passesPerRung = Math.max(0, o.budget - 1);
+  const rung0 = firstRung(spec, o, defaults);
   const results: CandidateResult[] = [];
   let passes = 0;
-  // Feature variants restricted once per rung sample (ids remapped, values renormalized).
-  const variants = new Map<string, { spec: FeatureSpec; train: ExampleSet; validation: ExampleSet }>();
-  const variant = (c: Candidate, rows: number) => {
-    const key = `${c.ngramMax}/${c.minDf}/${rows}`;
-    let v = variants.get(key);
-    if (!v) {
-      const sample: ExampleSet = { ...source.set, subset: source.set.subset.subarray(0, rows) };
-      const restricted = restrictSpec(spec, c);
-      const same = restricted.spec.vocabulary.length === spec.vocabulary.length;
-      v = same
-        ? { spec, train: sample, validation: validationSet }
-        : {
-            spec: restricted.spec,
-            train: {
-              kind: "cached",
-              cache: restrictCache(sample as ExampleSet & { kind: "cached" }, restricted.map, spec.idf),
-            },
-            validation:
-              validationSet.kind === "cached"
-                ? { kind: "cached", cache: restrictCache(validationSet, restricted.map, spec.idf) }
-                : validationSet,
-          };
-      variants.set(key, v);
-    }
-    return v;
-  };
-  const runRung = async (rung: number, candidates: Candidate[]) => {
-    const share = passesPerRung / (candidates.length * o.epochs);
-    const rows = Math.max(1, Math.min(source.set.subset.length, o.maxSampleRows, Math.ceil(share * source.total)));
+  const rowsOf = (candidates: Candidate[]) => rungRows(o, candidates.length, source.set.subset.length, source.total);
+  const runRung = async (rung: number, candidates: Candidate[], started?: RungFits) => {
+    const rows = rowsOf(candidates);
+    const sample: Cached = { ...source.set, subset: source.set.subset.subarray(0, rows) };
+    const work = { spec, candidates, sample, validation: validationSet, defaults, epochs: o.epochs };
+    const fits = await (started ?? new RungFits(work, thread, log)).finish();
     const out: CandidateResult[] = [];
-    const fitOf = (c: Candidate) => {
-      const v = variant(c, rows);
-      const opts = { ...defaults, learningRate: c.learningRate, l2: c.l2, epochs: o.epochs, evaluateFrom: o.epochs };
-      return { v, opts, here: () => fitLinear(v.spec, v.train, v.validation, opts, log) };
-    };
-    // With a second thread, every other candidate is fitted there while this thread fits the rest.
-    const beside = candidates.map((c, k) => {
-      if (!thread || k % 2 === 0) return undefined;
-      const { v, opts, here } = fitOf(c);
-      const shape = { features: v.spec.vocabulary.length, classes: v.spec.labels.length };
-      return thread.fit(shape, v.train as Cached, v.validation as Cached, opts).catch((err: Error) => {
-        log.debug({ err: err.message }, "selection candidate: the second thread failed, fitted here");
-        return here();
-      });
-    });
-    const fits: { validation: { loss: number; accuracy: number }; epochsRun: number }[] = [];
-    for (const [k, c] of candidates.entries()) if (!beside[k]) fits[k] = await fitOf(c).here();
-    for (const [k, fit] of beside.entries()) if (fit) fits[k] = await fit;
     for (const [k, c] of candidates.entries()) {
       const fit = fits[k]!;
       passes += (fit.epochsRun * rows) / source.total;
@@ -216,7 +171,6 @@ export async function selectHyperparameters(
         validationLoss: fit.validation.loss,
       });
     }
-    variants.clear();
     results.push(...out);
     return out.sort(better);
   };
@@ -226,7 +180,7 @@ export async function selectHyperparameters(
   log.debug({ thread: thread !== undefined }, "selection: a second thread for candidates");
   let second: CandidateResult[];
   try {
-    const first = await runRung(0, rung0);
+    const first = await runRung(0, rung0, data.early?.rung);
     const survivors = first.slice(0, Math.max(1, Math.ceil(first.length / 3)));
     const rung1 = survivors.flatMap((s) =>
       o.l2s.map((l2) => ({ learningRate: s.learningRate, l2, ngramMax: s.ngramMax, minDf: s.minDf })),
@@ -248,6 +202,80 @@ export async function selectHyperparameters(
     chosen: { learningRate, l2, ngramMax, minDf },
     pinned,
   };
+}
+
+/** Seeds the samples' permutation (with the fit's seed). */
+const SAMPLE_SEED = 0x5e1ec7;
+
+/** Rung 0's candidates: every learning rate × n-gram size × minimum df, at the first L2. */
+function firstRung(spec: FeatureSpec, o: typeof DEFAULT_SELECTION, defaults: FitOptions): Candidate[] {
+  const ngrams = [...new Set(o.ngrams.filter((n) => n <= spec.options.ngramMax))];
+  const minDfs = o.minDfs.length ? [...new Set(o.minDfs.filter((m) => m >= spec.options.minDf))] : [spec.options.minDf];
+  const rung0: Candidate[] = [];
+  for (const ngramMax of ngrams.length ? ngrams : [spec.options.ngramMax]) {
+    for (const minDf of minDfs) {
+      for (const learningRate of o.learningRates)
+        rung0.push({ learningRate, l2: o.l2s[0] ?? defaults.l2, ngramMax, minDf });
+    }
+  }
+  return rung0;
+}
+
+/** A rung's sample size: (budget − 1) passes over the training split shared by its candidates, bounded. */
+function rungRows(o: typeof DEFAULT_SELECTION, candidates: number, available: number, total: number): number {
+  const share = Math.max(0, o.budget - 1) / (candidates * o.epochs);
+  return Math.max(1, Math.min(available, o.maxSampleRows, Math.ceil(share * total)));
+}
+
+/** Rung 0 started early, and the seeded order of the training rows its samples are prefixes of. */
+export interface EarlyRung {
+  subset: Int32Array;
+  rung: RungFits;
+}
+
+/**
+ * Where rung 0's sample lies among `total` cached training rows: the seeded order of the rows
+ * (as `selectHyperparameters` draws it) and how many of its first rows rung 0 fits on; undefined
+ * when no search will run. The caller featurizes those rows first, then starts the rung with
+ * `startFirstRung` while it featurizes the rest.
+ */
+export function firstRungSample(
+  spec: FeatureSpec,
+  total: number,
+  defaults: FitOptions,
+  options: SelectionOptions,
+): { subset: Int32Array; rows: number } | undefined {
+  const { o } = grids(options);
+  if (onlyCandidate(spec, o, defaults)) return undefined;
+  const subset = permutation(total, mulberry32(defaults.seed ^ SAMPLE_SEED));
+  return { subset, rows: rungRows(o, firstRung(spec, o, defaults).length, total, total) };
+}
+
+/**
+ * Starts rung 0 on `sample` (the first rows of `subset`, featurized in that order) on the second
+ * thread; `selectHyperparameters` (given the result as `early`) finishes it. Same figures as a
+ * rung 0 it runs itself on the complete cache.
+ */
+export function startFirstRung(
+  spec: FeatureSpec,
+  subset: Int32Array,
+  sample: VectorCache,
+  validationSet: ExampleSet,
+  defaults: FitOptions,
+  options: SelectionOptions,
+  thread: FitThread | undefined,
+  log: Logger = logger,
+): EarlyRung {
+  const { o } = grids(options);
+  const work = {
+    spec,
+    candidates: firstRung(spec, o, defaults),
+    sample: { kind: "cached" as const, cache: sample },
+    validation: validationSet,
+    defaults,
+    epochs: o.epochs,
+  };
+  return { subset, rung: new RungFits(work, thread, log) };
 }
 
 /** The grids searched: the defaults, the caller's, and each pinned value as the only one tried. */

@@ -20,7 +20,7 @@
 
 import { type Logger, logger } from "../logger.ts";
 import { DEFAULT_EXACT, fitDualCd, raceExact } from "./dual-cd.ts";
-import { type ExampleSet, encoder, fillCache, type Rows, restrictCache, restrictSpec } from "./examples.ts";
+import { type ExampleSet, encoder, fillCache, type Row, type Rows, restrictCache, restrictSpec } from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, type FitResult, fitLinear } from "./fit.ts";
 import { FitThread } from "./fit-thread.ts";
@@ -28,7 +28,16 @@ import type { LinearModel } from "./linear-model.ts";
 import { mulberry32 } from "./random.ts";
 import { refitLinear, unionCache, unionSet } from "./refit.ts";
 import { RefitBeside } from "./refit-beside.ts";
-import { type SelectionOptions, type SelectionReport, searches, selectHyperparameters } from "./selection.ts";
+import { VectorCache } from "./row-cache.ts";
+import {
+  type EarlyRung,
+  firstRungSample,
+  type SelectionOptions,
+  type SelectionReport,
+  searches,
+  selectHyperparameters,
+  startFirstRung,
+} from "./selection.ts";
 import { prepareWorkers } from "./threads.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
@@ -176,10 +185,17 @@ async function trainWith(
   const C = spec.labels.length;
   const encode = encoder(spec);
   const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * spec.vocabulary.length * C);
-  const trainCache = await fillCache(train, cacheBytes, encode);
+  const settings = options.selection === true ? {} : options.selection || undefined;
+  const overlapped =
+    settings && early.fit
+      ? await featurizeBesideFirstRung(spec, { train, validation }, cacheBytes, opts, settings, early.fit, log)
+      : undefined;
+  const trainCache = overlapped ? overlapped.trainCache : await fillCache(train, cacheBytes, encode);
   // Large data will use a second thread (selection, the refit beside the fit): its module bundles meanwhile.
   if (trainCache && trainCache.count * C > DEFAULT_EXACT.maxPairs) prepareWorkers();
-  const validationCache = await fillCache(validation, cacheBytes - (trainCache?.bytes ?? 0), encode);
+  const validationCache = overlapped
+    ? overlapped.validationCache
+    : await fillCache(validation, cacheBytes - (trainCache?.bytes ?? 0), encode);
   let trainSet: ExampleSet = trainCache
     ? { kind: "cached", cache: trainCache }
     : { kind: "streamed", rows: train, encode };
@@ -189,16 +205,10 @@ async function trainWith(
   const widest = { spec, trainSet, validationSet };
   let finalSpec = spec;
   let selection: SelectionReport | undefined;
-  if (options.selection) {
-    const settings = options.selection === true ? {} : options.selection;
+  if (settings) {
     try {
-      selection = await selectHyperparameters(
-        spec,
-        { trainSet, validationSet, thread: early.fit },
-        opts,
-        settings,
-        log,
-      );
+      const data = { trainSet, validationSet, thread: early.fit, early: overlapped?.early };
+      selection = await selectHyperparameters(spec, data, opts, settings, log);
     } finally {
       void early.fit?.then((thread) => thread?.close());
     }
@@ -308,6 +318,72 @@ async function startBeside(
   if (!beside) return RefitBeside.start(spec.vocabulary.length, classes, set, opts);
   beside.begin(spec.vocabulary.length, classes, set, opts);
   return beside;
+}
+
+/**
+ * The training and validation caches, with selection's rung 0 fitting on the second thread while
+ * this one featurizes (issue 12 point 5): the training rows are read first (their count fixes the
+ * seeded order rung 0's sample is a prefix of), the validation rows and rung 0's sample are
+ * featurized, rung 0 starts, and this thread featurizes all training rows in their order, as
+ * `fillCache` does. The same caches, sample and figures as the plain path; undefined (the caller
+ * featurizes as before) when the rows, as text or cached, pass the cache bound or no search runs.
+ */
+async function featurizeBesideFirstRung(
+  spec: FeatureSpec,
+  rows: { train: Rows; validation: Rows },
+  cacheBytes: number,
+  opts: FitOptions,
+  settings: SelectionOptions,
+  thread: Promise<FitThread | undefined>,
+  log: Logger,
+): Promise<{ trainCache: VectorCache; validationCache: VectorCache; early: EarlyRung } | undefined> {
+  const texts = await rowsWithin(rows.train, cacheBytes);
+  const plan = texts && firstRungSample(spec, texts.length, opts, settings);
+  if (!texts || !plan) return undefined;
+  const encode = encoder(spec);
+  const validationCache = await fillCache(rows.validation, cacheBytes, encode);
+  if (!validationCache) return undefined;
+  const sample = new VectorCache(Number.POSITIVE_INFINITY);
+  const slot = new Int32Array(texts.length).fill(-1);
+  for (let k = 0; k < plan.rows; k++) {
+    const { x, y } = encode(texts[plan.subset[k]!]!);
+    sample.add(x, y);
+    slot[plan.subset[k]!] = k;
+  }
+  const validationSet = { kind: "cached" as const, cache: validationCache };
+  const early = startFirstRung(spec, plan.subset, sample, validationSet, opts, settings, await thread, log);
+  log.debug({ sample: plan.rows, rows: texts.length }, "selection: rung 0 started beside the featurizing");
+  const trainCache = new VectorCache(cacheBytes);
+  try {
+    for (const [i, row] of texts.entries()) {
+      // The thread's replies now and then, so that it takes its next candidate meanwhile.
+      if (i % 1024 === 0) await new Promise((resolve) => setImmediate(resolve));
+      // A row of the sample is featurized already.
+      const { x, y } = slot[i]! >= 0 ? sample.get(slot[i]!) : encode(row);
+      if (!trainCache.add(x, y)) return void early.rung.cancel();
+    }
+  } catch (err) {
+    early.rung.cancel();
+    throw err;
+  }
+  // The plain path caches validation within what the training cache leaves (`VectorCache.add`'s check at its last growth).
+  const room = cacheBytes - trainCache.bytes;
+  const grew = validationCache.ids.length > 256 || validationCache.offsets.length > 32;
+  const need = validationCache.ids.length * 12 + validationCache.offsets.length * 8;
+  if (room <= 0 || (grew && need > room)) return void early.rung.cancel();
+  return { trainCache, validationCache, early };
+}
+
+/** All rows, read into memory, while their text stays within `bytes` (UTF-16, with a per-row allowance); else undefined. */
+async function rowsWithin(rows: Rows, bytes: number): Promise<Row[] | undefined> {
+  const out: Row[] = [];
+  let used = 0;
+  for await (const row of rows()) {
+    used += 2 * (row.text.length + row.label.length) + 64;
+    if (used > bytes) return undefined;
+    out.push(row);
+  }
+  return out;
 }
 
 type EarlyThreads = { fit?: Promise<FitThread | undefined>; refit?: Promise<RefitBeside | undefined> };
