@@ -127,31 +127,38 @@ export function specFor(spec: FeatureSpec, chosen: { ngramMax: number; minDf: nu
  * `n = Σ v_k·idf_k` and, over the kept terms, `n'² = n · Σ_kept v_k·idf_k` and `v'_j = v_j · n / n'`.
  */
 export function restrictCache(set: ExampleSet & { kind: "cached" }, map: Int32Array, idf: number[]): VectorCache {
-  const out = new VectorCache(Number.POSITIVE_INFINITY);
+  const { cache, subset } = set;
   const n = sizeOf(set)!;
-  let ids = new Int32Array(64);
-  let values = new Float64Array(64);
+  // Flat loops over the arrays, into arrays sized for the kept terms (no view or copy per example).
+  let bound = 0;
   for (let k = 0; k < n; k++) {
-    const { x, y } = set.cache.get(set.subset ? set.subset[k]! : k);
-    if (ids.length < x.ids.length) {
-      ids = new Int32Array(x.ids.length);
-      values = new Float64Array(x.ids.length);
-    }
+    const i = subset ? subset[k]! : k;
+    bound += cache.offsets[i + 1]! - cache.offsets[i]!;
+  }
+  const ids = new Int32Array(Math.max(1, bound));
+  const values = new Float64Array(Math.max(1, bound));
+  const offsets = new Int32Array(n + 1);
+  const classes = new Int32Array(Math.max(1, n));
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const i = subset ? subset[k]! : k;
+    const from = m;
     let norm = 0;
     let kept = 0;
-    let m = 0;
-    for (let i = 0; i < x.ids.length; i++) {
-      const j = x.ids[i]!;
-      norm += x.values[i]! * idf[j]!;
+    for (let e = cache.offsets[i]!, end = cache.offsets[i + 1]!; e < end; e++) {
+      const j = cache.ids[e]!;
+      const v = cache.values[e]!;
+      norm += v * idf[j]!;
       const to = map[j]!;
       if (to < 0) continue;
-      kept += x.values[i]! * idf[j]!;
+      kept += v * idf[j]!;
       ids[m] = to;
-      values[m++] = x.values[i]!;
+      values[m++] = v;
     }
     const scale = kept > 0 ? norm / Math.sqrt(norm * kept) : 0;
-    for (let i = 0; i < m; i++) values[i]! *= scale;
-    out.add({ ids: ids.slice(0, m), values: values.slice(0, m) }, y);
+    for (let e = from; e < m; e++) values[e]! *= scale;
+    classes[k] = cache.classes[i]!;
+    offsets[k + 1] = m;
   }
-  return out;
+  return VectorCache.from({ ids, values, offsets, classes, count: n });
 }

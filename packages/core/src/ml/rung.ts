@@ -32,6 +32,8 @@ export interface RungWork {
   validation: ExampleSet;
   defaults: FitOptions;
   epochs: number;
+  /** The validation set of each feature variant, shared by the rungs of one selection (restricted once). */
+  validations: Map<string, ExampleSet>;
 }
 
 export class RungFits {
@@ -114,7 +116,7 @@ export class RungFits {
     const key = `${c.ngramMax}/${c.minDf}`;
     let v = this.variants.get(key);
     if (!v) {
-      const { spec, sample, validation } = this.work;
+      const { spec, sample, validation, validations } = this.work;
       const restricted = restrictSpec(spec, c);
       const narrow = (set: Cached): Cached => ({
         kind: "cached",
@@ -126,8 +128,9 @@ export class RungFits {
           : {
               spec: restricted.spec,
               train: narrow(sample),
-              validation: validation.kind === "cached" ? narrow(validation) : validation,
+              validation: validations.get(key) ?? (validation.kind === "cached" ? narrow(validation) : validation),
             };
+      validations.set(key, v.validation);
       this.variants.set(key, v);
     }
     return v;

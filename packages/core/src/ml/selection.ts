@@ -150,13 +150,14 @@ export async function selectHyperparameters(
       ? data.validationSet
       : (await cachedSample(spec, data.validationSet.rows, o.maxSampleRows, rand)).set;
   const rung0 = firstRung(spec, o, defaults);
+  const validations = data.early?.validations ?? new Map<string, ExampleSet>();
   const results: CandidateResult[] = [];
   let passes = 0;
   const rowsOf = (candidates: Candidate[]) => rungRows(o, candidates.length, source.set.subset.length, source.total);
   const runRung = async (rung: number, candidates: Candidate[], started?: RungFits) => {
     const rows = rowsOf(candidates);
     const sample: Cached = { ...source.set, subset: source.set.subset.subarray(0, rows) };
-    const work = { spec, candidates, sample, validation: validationSet, defaults, epochs: o.epochs };
+    const work = { spec, candidates, sample, validation: validationSet, defaults, epochs: o.epochs, validations };
     const fits = await (started ?? new RungFits(work, thread, log)).finish();
     const out: CandidateResult[] = [];
     for (const [k, c] of candidates.entries()) {
@@ -231,6 +232,8 @@ function rungRows(o: typeof DEFAULT_SELECTION, candidates: number, available: nu
 export interface EarlyRung {
   subset: Int32Array;
   rung: RungFits;
+  /** The validation set of each feature variant, restricted once for both rungs. */
+  validations: Map<string, ExampleSet>;
 }
 
 /**
@@ -274,8 +277,9 @@ export function startFirstRung(
     validation: validationSet,
     defaults,
     epochs: o.epochs,
+    validations: new Map<string, ExampleSet>(),
   };
-  return { subset, rung: new RungFits(work, thread, log) };
+  return { subset, rung: new RungFits(work, thread, log), validations: work.validations };
 }
 
 /** The grids searched: the defaults, the caller's, and each pinned value as the only one tried. */
