@@ -63,6 +63,8 @@ export class RungFits {
     this.thread = thread
       ? Promise.all([lane(thread, false), lane(thread, true)]).then(() => undefined)
       : Promise.resolve();
+    // A rung given up before `finish` (the caller failed meanwhile) must not leave an unhandled rejection.
+    this.thread.catch(() => undefined);
   }
 
   /** Fits the candidates not yet taken here, then waits for the thread's: the figures, in candidate order. */

@@ -338,7 +338,8 @@ async function featurizeBesideFirstRung(
   log: Logger,
 ): Promise<{ trainCache: VectorCache; validationCache: VectorCache; early: EarlyRung } | undefined> {
   const texts = await rowsWithin(rows.train, cacheBytes);
-  const plan = texts && firstRungSample(spec, texts.length, opts, settings);
+  // (An empty split: the plain path names the error.)
+  const plan = texts?.length ? firstRungSample(spec, texts.length, opts, settings) : undefined;
   if (!texts || !plan) return undefined;
   const encode = encoder(spec);
   const validationCache = await fillCache(rows.validation, cacheBytes, encode);
