@@ -2,18 +2,20 @@
  * The trainer's worker threads (the refit beside the fit, selection candidates beside the main
  * thread): where their modules are, whether one may help, and how a cached set travels to one.
  *
- * From TypeScript sources (local runs, tests) each worker module is bundled once per process by
- * esbuild into one ES module, so a thread boots in ~0.1 s: tsx's loader registered in a thread
- * starts a loader-hooks thread of its own and transpiles every module through it (0.7 s and
- * 0.5–0.65 CPU s per thread on this machine, twice per Train step). `prepareWorkers` starts the
- * bundling early (esbuild runs in its own process) so that it overlaps the featurizing. If
- * esbuild is missing or fails, a thread boots through tsx (`worker-boot.mjs`) as before.
+ * From TypeScript sources (local runs, tests) the worker modules are bundled by esbuild once per
+ * install (bundle-cache.ts, under this package's node_modules/.cache/tollgate/), so a thread boots
+ * in ~0.1 s: tsx's loader registered in a thread starts a loader-hooks thread of its own and
+ * transpiles every module through it (0.7 s and 0.5–0.65 CPU s per thread on this machine, twice
+ * per Train step). `prepareWorkers` looks the bundle up early (and builds it, in esbuild's own
+ * process, if there is none) so that a build overlaps the featurizing. If esbuild is missing or
+ * fails, a thread boots through tsx (`worker-boot.mjs`) as before.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { bundleReady } from "../bundle-cache.ts";
 import type { ExampleSet } from "./examples.ts";
 import { unionCache } from "./refit.ts";
 import { VectorCache } from "./row-cache.ts";
@@ -29,43 +31,23 @@ type WorkerModule = (typeof WORKER_MODULES)[number];
 const bundles = new Map<WorkerModule, Promise<URL | undefined>>();
 
 /**
- * Starts bundling the worker modules (TypeScript sources only; once per process). Call it as soon
- * as threads are likely to be used: `startWorker` waits for the bundle.
+ * Looks up the worker modules' bundle, or starts building it (TypeScript sources only; once per
+ * process). Call it as soon as threads are likely to be used: `startWorker` waits for the bundle.
  */
 export function prepareWorkers(): void {
   if (bundles.size > 0 || availableParallelism() < 2) return;
   const files = WORKER_MODULES.map((entry) => fileURLToPath(new URL(entry, import.meta.url)));
-  const built = files.every((file) => file.endsWith(".ts") && existsSync(file)) ? bundle(files) : undefined;
-  for (const [k, entry] of WORKER_MODULES.entries())
-    bundles.set(entry, built ? built.then((urls) => urls?.[k]) : Promise.resolve(undefined));
-}
-
-/** One esbuild bundle per file (one build), as data: URLs; builtins are required through a `require` made for the files' folder. */
-async function bundle(files: string[]): Promise<URL[] | undefined> {
-  try {
-    // The name is not a literal, so that a bundled Lambda (which never starts threads) does not pull esbuild in.
-    const esbuild = "esbuild";
-    const { build } = (await import(esbuild)) as typeof import("esbuild");
-    const out = await build({
-      entryPoints: files,
-      outdir: dirname(files[0]!),
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-      banner: {
-        js: `import { createRequire } from "node:module"; const require = createRequire(${JSON.stringify(files[0])});`,
-      },
-    });
-    const urls = files.map((file) => {
-      const js = out.outputFiles.find((f) => basename(f.path) === basename(file).replace(/\.ts$/, ".js"))!;
-      return new URL(`data:text/javascript;base64,${Buffer.from(js.contents).toString("base64")}`);
-    });
-    return urls;
-  } catch {
-    return undefined;
+  const sources = files.every((file) => file.endsWith(".ts") && existsSync(file));
+  const cache = fileURLToPath(new URL("../../node_modules/.cache/tollgate/", import.meta.url));
+  const built = sources
+    ? bundleReady(Object.fromEntries(files.map((file) => [basename(file, ".ts"), file])), cache)
+    : undefined;
+  for (const [k, entry] of WORKER_MODULES.entries()) {
+    const name = basename(files[k] as string, ".ts");
+    bundles.set(
+      entry,
+      built ? built.then((out) => (out?.[name] ? pathToFileURL(out[name]) : undefined)) : Promise.resolve(undefined),
+    );
   }
 }
 

@@ -62,9 +62,7 @@ describe("WorkerPool", () => {
   it("forks its workers on the bundle of the worker and its runtime module once built: no tsx loader there", async () => {
     const worker = fileURLToPath(new URL("../../src/engine/map-run/worker.ts", import.meta.url));
     const bundle = await bundleReady(worker, fileURLToPath(RUNTIME));
-    expect(bundle?.worker).toMatch(
-      /\/node_modules\/\.cache\/tollgate\/map-worker-[0-9a-f]{16}-[0-9a-f]{16}\/worker\.mjs$/,
-    );
+    expect(bundle?.worker).toMatch(/\/node_modules\/\.cache\/tollgate\/bundle-[0-9a-f]{16}-[0-9a-f]{16}\/worker\.mjs$/);
     expect(workerBundle(worker, fileURLToPath(RUNTIME))).toEqual(bundle);
     const outcome = await poolOf(1).run(shard("bundled"));
     const argv = readFileSync(`/proc/${pidOf(outcome)}/cmdline`, "utf8").split("\0");

@@ -1,0 +1,165 @@
+/**
+ * Plain-JavaScript bundles of TypeScript entry modules, built by esbuild once per install into a
+ * cache directory, for processes and threads that would otherwise boot through tsx (its loader-hooks
+ * thread and the transpiling of every module, each time): the Map Run worker (packages/local
+ * engine/map-run/pool.ts) and the trainer's threads (ml/threads.ts).
+ *
+ * Only the project's own modules are bundled, with splitting (a module shared by two entries stays
+ * one instance); packages (native ones included) stay external, imported by absolute path from
+ * where they are installed; each bundled module keeps its own `import.meta.url`, so every path
+ * computed from it is the same as from the sources. A bundle's directory is named by a sha256 of
+ * every input file (listed by esbuild) and of this file: a change to any of them makes a new bundle
+ * (older ones are removed after an hour). If esbuild is missing or fails, there is no bundle and
+ * the caller boots through tsx.
+ */
+import { hash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+/** Entry name → path: TypeScript sources in, bundled `.mjs` files out. */
+export type BundleEntries = Record<string, string>;
+
+/** What a build recorded: the input files and the directory their digest names. */
+interface BuildRecord {
+  inputs: string[];
+  dir: string;
+}
+
+/** Per bundle key: the build under way (once per process). */
+const building = new Map<string, Promise<BundleEntries | undefined>>();
+
+const keyOf = (entries: BundleEntries) => `bundle-${hash("sha256", JSON.stringify(entries), "hex").slice(0, 16)}`;
+
+/**
+ * The current bundle of `entries` in `cacheDir` (a lookup: a few ms), or undefined while there is
+ * none: its build is then started in the background (once per process; {@link bundleReady} awaits it).
+ * @example const bundle = cachedBundle({ worker: "/src/worker.ts" }, cacheDir); // { worker: "/…/worker.mjs" }
+ */
+export function cachedBundle(entries: BundleEntries, cacheDir: string): BundleEntries | undefined {
+  const current = currentBundle(entries, cacheDir);
+  if (!current) void bundleReady(entries, cacheDir);
+  return current;
+}
+
+/** The bundle of `entries`, built if needed; undefined when it cannot be built. */
+export function bundleReady(entries: BundleEntries, cacheDir: string): Promise<BundleEntries | undefined> {
+  const current = currentBundle(entries, cacheDir);
+  if (current) return Promise.resolve(current);
+  const key = keyOf(entries);
+  let pending = building.get(key);
+  if (!pending) {
+    pending = build(entries, cacheDir, key).then(
+      () => currentBundle(entries, cacheDir),
+      () => undefined,
+    );
+    building.set(key, pending);
+    void pending.then(() => building.delete(key));
+  }
+  return pending;
+}
+
+/** The bundle the last build recorded, if its inputs are still the same bytes. */
+function currentBundle(entries: BundleEntries, cacheDir: string): BundleEntries | undefined {
+  const key = keyOf(entries);
+  try {
+    const record = JSON.parse(readFileSync(join(cacheDir, `${key}.json`), "utf8")) as BuildRecord;
+    if (record.dir !== `${key}-${digest(record.inputs)}`) return undefined;
+    const out = Object.fromEntries(
+      Object.keys(entries).map((name) => [name, join(cacheDir, record.dir, `${name}.mjs`)]),
+    );
+    return Object.values(out).every((file) => existsSync(file)) ? out : undefined;
+  } catch {
+    return undefined; // no record yet, or an input gone
+  }
+}
+
+/** A sha256 of the inputs' bytes (and of this file, so a change to how bundles are made rebuilds them). */
+function digest(inputs: string[]): string {
+  const parts = [fileURLToPath(import.meta.url), ...inputs].map(
+    (file) => `${file}\n${hash("sha256", readFileSync(file), "hex")}`,
+  );
+  return hash("sha256", parts.join("\n"), "hex").slice(0, 16);
+}
+
+async function build(entries: BundleEntries, cacheDir: string, key: string): Promise<void> {
+  // The name is not a literal, so that a bundle of this module (a Lambda's) never pulls esbuild in.
+  const name = "esbuild";
+  const esbuild = (await import(name)) as typeof import("esbuild");
+  const tmp = join(cacheDir, `${key}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(cacheDir, { recursive: true });
+  try {
+    const out = await esbuild.build({
+      entryPoints: entries,
+      outdir: tmp,
+      outExtension: { ".js": ".mjs" },
+      bundle: true,
+      splitting: true,
+      format: "esm",
+      platform: "node",
+      target: `node${process.versions.node.split(".")[0]}`,
+      metafile: true,
+      absWorkingDir: "/",
+      logLevel: "silent",
+      plugins: [packagesWhereInstalled, ownMetaUrl],
+    });
+    const inputs = Object.keys(out.metafile.inputs).map((input) => join("/", input));
+    const dir = `${key}-${digest(inputs)}`;
+    try {
+      renameSync(tmp, join(cacheDir, dir));
+    } catch (err) {
+      if (!existsSync(join(cacheDir, dir))) throw err; // else another process made the same bundle first
+    }
+    const record = join(cacheDir, `${key}.json.tmp-${process.pid}`);
+    writeFileSync(record, JSON.stringify({ inputs, dir } satisfies BuildRecord));
+    renameSync(record, join(cacheDir, `${key}.json`));
+    pruneOlder(cacheDir, key, dir);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Removes this key's bundles other than `dir` unused for an hour (a process may still import from a recent one). */
+function pruneOlder(cacheDir: string, key: string, dir: string): void {
+  const hourAgo = Date.now() - 3_600_000;
+  for (const name of readdirSync(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (name.startsWith(`${key}-`) && name !== dir && statSync(path).mtimeMs < hourAgo)
+      rmSync(path, { recursive: true, force: true });
+  }
+}
+
+/** Packages (not `@tollgate/*`) are imported by absolute path from where esbuild resolves them. */
+const packagesWhereInstalled: import("esbuild").Plugin = {
+  name: "tollgate-packages-where-installed",
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.pluginData === "resolving" || args.path.startsWith("@tollgate/")) return undefined;
+      if (args.path.startsWith("node:") || builtinModules.includes(args.path)) return { external: true };
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "resolving",
+      });
+      return resolved.errors.length > 0 ? { errors: resolved.errors } : { path: resolved.path, external: true };
+    });
+  },
+};
+
+// Spelled so that this file, bundled itself (the trainer's threads import it), does not rewrite its own code.
+const META_URL = ["import", "meta", "url"].join(".");
+
+/** Each bundled module's `import.meta.url` stays its source file's URL. */
+const ownMetaUrl: import("esbuild").Plugin = {
+  name: "tollgate-own-import-meta-url",
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      if (args.path.includes("/node_modules/")) return undefined;
+      const source = readFileSync(args.path, "utf8");
+      const url = JSON.stringify(pathToFileURL(args.path).href);
+      return { contents: source.replaceAll(META_URL, url), loader: "ts" };
+    });
+  },
+};
