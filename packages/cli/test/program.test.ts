@@ -1,6 +1,6 @@
 /** The CLI's definition: one file per command, and option values parsed and range-checked before any command runs. */
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidInputError } from "@tollgate/core/errors";
@@ -98,8 +98,11 @@ describe("tollgate", () => {
         "node",
         ["--import", hook, "--import", "tsx", "packages/cli/src/main.ts", "runs", "--json"],
         { env: { ...process.env, TOLLGATE_HOME: home } },
-        (err, _stdout, stderr) =>
-          err ? reject(err) : resolve(stderr.split("\n").flatMap((l) => (l.startsWith("LOADED ") ? [l.slice(7)] : []))),
+        (err, _stdout, stderr) => {
+          rmSync(home, { recursive: true, force: true });
+          if (err) reject(err);
+          else resolve(stderr.split("\n").flatMap((l) => (l.startsWith("LOADED ") ? [l.slice(7)] : [])));
+        },
       ),
     );
     expect(loaded.some((url) => url.endsWith("/packages/local/src/app.ts"))).toBe(true); // the local backend opened
