@@ -5,12 +5,16 @@
  */
 import type { SparseVector } from "./featurizer.ts";
 
+/** The arrays' first lengths: features (ids, values) and rows (offsets, classes). */
+const FIRST_FEATURES = 256;
+const FIRST_ROWS = 32;
+
 export class VectorCache {
   /** Term ids and values of all examples, end to end; example i is `offsets[i] … offsets[i + 1] − 1`, class `classes[i]`. */
-  ids = new Int32Array(256);
-  values = new Float64Array(256);
-  offsets = new Int32Array(32);
-  classes = new Int32Array(32);
+  ids = new Int32Array(FIRST_FEATURES);
+  values = new Float64Array(FIRST_FEATURES);
+  offsets = new Int32Array(FIRST_ROWS);
+  classes = new Int32Array(FIRST_ROWS);
   private nnz = 0;
   count = 0;
 
@@ -31,6 +35,15 @@ export class VectorCache {
   /** Bytes held by the arrays. */
   get bytes(): number {
     return this.ids.byteLength + this.values.byteLength + this.offsets.byteLength + this.classes.byteLength;
+  }
+
+  /**
+   * Whether a cache limited to `limitBytes` would have stored every example this one holds: `add`
+   * checks the limit only when the arrays grow, and their last growth is their size now.
+   */
+  fitsWithin(limitBytes: number): boolean {
+    const grew = this.ids.length > FIRST_FEATURES || this.offsets.length > FIRST_ROWS;
+    return !grew || this.bytes <= limitBytes;
   }
 
   /**
@@ -69,8 +82,8 @@ export class VectorCache {
       const i = subset ? subset[k]! : k;
       nnz += other.offsets[i + 1]! - other.offsets[i]!;
     }
-    const features = 2 ** Math.ceil(Math.log2(Math.max(256, this.nnz + nnz)));
-    const rows = 2 ** Math.ceil(Math.log2(Math.max(32, this.count + n + 1)));
+    const features = 2 ** Math.ceil(Math.log2(Math.max(FIRST_FEATURES, this.nnz + nnz)));
+    const rows = 2 ** Math.ceil(Math.log2(Math.max(FIRST_ROWS, this.count + n + 1)));
     this.ids = grow(this.ids, Math.max(this.ids.length, features), Int32Array);
     this.values = grow(this.values, Math.max(this.values.length, features), Float64Array);
     this.offsets = grow(this.offsets, Math.max(this.offsets.length, rows), Int32Array);

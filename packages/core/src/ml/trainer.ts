@@ -185,7 +185,7 @@ async function trainWith(
   const C = spec.labels.length;
   const encode = encoder(spec);
   const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * spec.vocabulary.length * C);
-  const settings = options.selection === true ? {} : options.selection || undefined;
+  const settings = selectionSettings(options);
   const overlapped =
     settings && early.fit
       ? await featurizeBesideFirstRung(spec, { train, validation }, cacheBytes, opts, settings, early.fit, log)
@@ -269,7 +269,6 @@ async function trainWith(
     log.debug({ ...refit, beside: refitted !== undefined }, "refit on train + validation");
   }
   const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights, bias };
-  // biome-ignore format: the indentation of the try block
   return {
     model,
     validation: validationFigures,
@@ -367,11 +366,9 @@ async function featurizeBesideFirstRung(
     early.rung.cancel();
     throw err;
   }
-  // The plain path caches validation within what the training cache leaves (`VectorCache.add`'s check at its last growth).
+  // The plain path caches validation within what the training cache leaves.
   const room = cacheBytes - trainCache.bytes;
-  const grew = validationCache.ids.length > 256 || validationCache.offsets.length > 32;
-  const need = validationCache.ids.length * 12 + validationCache.offsets.length * 8;
-  if (room <= 0 || (grew && need > room)) return void early.rung.cancel();
+  if (room <= 0 || !validationCache.fitsWithin(room)) return void early.rung.cancel();
   return { trainCache, validationCache, early };
 }
 
@@ -387,6 +384,11 @@ async function rowsWithin(rows: Rows, bytes: number): Promise<Row[] | undefined>
   return out;
 }
 
+/** The search's settings when `options` asks for one (`true`: the defaults), else undefined. */
+function selectionSettings(options: TrainOptions): SelectionOptions | undefined {
+  return options.selection === true ? {} : options.selection || undefined;
+}
+
 type EarlyThreads = { fit?: Promise<FitThread | undefined>; refit?: Promise<RefitBeside | undefined> };
 
 /**
@@ -398,7 +400,7 @@ type EarlyThreads = { fit?: Promise<FitThread | undefined>; refit?: Promise<Refi
 function bootThreads(spec: FeatureSpec, options: TrainOptions): EarlyThreads {
   if (spec.documents * spec.labels.length <= DEFAULT_EXACT.maxPairs) return {};
   prepareWorkers();
-  const settings = options.selection === true ? {} : options.selection;
+  const settings = selectionSettings(options);
   return {
     ...(settings && searches(spec, settings) ? { fit: FitThread.start() } : {}),
     ...((options.refit ?? DEFAULT_TRAIN_OPTIONS.refit) ? { refit: RefitBeside.boot() } : {}),
