@@ -33,7 +33,7 @@ const mapRunArnOf = (events: Events) =>
   );
 
 /** A workflow whose Distributed Map states run children with the fixture runtime, over `store`. */
-function distributed(definition: object, store: MemoryObjectStore) {
+function distributed(definition: object, store: MemoryObjectStore, runtime = RUNTIME) {
   wf = testWorkflow(
     definition,
     {},
@@ -44,7 +44,7 @@ function distributed(definition: object, store: MemoryObjectStore) {
           executions,
           mapRuns,
           buckets: { [BUCKET]: store },
-          runtime: { module: RUNTIME, options: { home } },
+          runtime: { module: runtime, options: { home } },
           parent: { name: runId, stateMachineArn: STATE_MACHINE_ARN, stateMachineName: STATE_MACHINE_NAME },
         });
         return { Shards: runner };
@@ -67,6 +67,34 @@ const reader = (key: string, type = "JSON") => ({
 const shardKeys = (n: number) => Array.from({ length: n }, (_, i) => ({ key: `s${i}` }));
 
 describe("a Distributed Map", () => {
+  it("fails, not succeeds with its items left pending, when its workers die before a child begins", async () => {
+    const store = new MemoryObjectStore();
+    await store.put("runs/r1/shards.json", JSON.stringify(shardKeys(2)));
+    const broken = new URL("../fixtures/map-child-runtime-broken.ts", import.meta.url).href;
+    const definition = {
+      StartAt: "Shards",
+      States: {
+        Shards: {
+          Type: "Map",
+          ItemReader: reader("$.shardList"),
+          MaxConcurrency: 1,
+          ItemProcessor: processor({ Shard: lambdaTask("shard", { End: true }) }),
+          End: true,
+        },
+      },
+    };
+    const run = await distributed(definition, store, broken).run("boot", { shardList: "runs/r1/shards.json" });
+    expect(run.status).toBe("FAILED");
+    expect(run.history.find((e) => e.type === "MapRunFailed")?.mapRunFailedEventDetails).toEqual({
+      error: "States.ExceedToleratedFailureThreshold",
+      cause: "The specified tolerated failure threshold was exceeded",
+    });
+    expect(mapRuns!.get(mapRunArnOf(run.history))).toMatchObject({
+      status: "FAILED",
+      itemCounts: { succeeded: 0, failed: 1, pending: 1, total: 2 },
+    });
+  });
+
   it("reads its items from an object, runs each child in a worker process and writes the results", async () => {
     const store = new MemoryObjectStore();
     await store.put("runs/r1/shards.json", JSON.stringify(shardKeys(6)));

@@ -187,8 +187,11 @@ export class LocalMapRunner implements MapRunBinding {
               report();
             });
           } catch (err) {
-            if (!deps.executions.get(child.name)) {
-              status[job.index] = "pending"; // its worker stopped before it began
+            // Stopped before it began (the Map Run was stopped): it stays pending. A worker lost
+            // otherwise before the child began (it failed to boot, or crashed) fails the child:
+            // a Map Run never succeeds without running its items.
+            if (!deps.executions.get(child.name) && stopped !== undefined) {
+              status[job.index] = "pending";
               return report();
             }
             outcome = this.lost(child, err as Error, stopped !== undefined);
