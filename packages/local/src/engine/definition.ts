@@ -16,10 +16,13 @@ import { distributedMapProblems } from "./map-run/support.ts";
 export type { AslDefinition, AslState };
 
 /** asl-validator ships no types: its one function, as used here. */
-const aslValidator = createRequire(import.meta.url)("asl-validator") as (
+type AslValidator = (
   definition: unknown,
   options: { checkArn: boolean; checkPaths: boolean },
 ) => { isValid: boolean; errorsText(separator?: string): string };
+
+/** asl-validator, loaded when a definition is checked (not when a cached verdict answers). */
+const aslValidator = (): AslValidator => createRequire(import.meta.url)("asl-validator") as AslValidator;
 
 /** Fields the local interpreter does not run, with the feature they belong to. */
 const UNSUPPORTED_FIELDS: Record<string, string> = {
@@ -122,7 +125,7 @@ export function assertValid(definition: AslDefinition, cacheDir?: string): void 
   const marker = cacheDir && join(cacheDir, `asl-valid-${hash("sha256", `${VALIDATOR}\n${json}`, "hex")}`);
   if (marker && existsSync(marker)) return void validDefinitions.add(json);
   // The validator writes QueryLanguage into every state: give it a copy.
-  const { isValid, errorsText } = aslValidator(structuredClone(definition), { checkArn: false, checkPaths: true });
+  const { isValid, errorsText } = aslValidator()(structuredClone(definition), { checkArn: false, checkPaths: true });
   if (!isValid) throw new UnsupportedAslFeatureError(`the definition is not valid ASL: ${errorsText("; ")}`);
   validDefinitions.add(json);
   if (!marker) return;
