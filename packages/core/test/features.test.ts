@@ -84,4 +84,20 @@ describe("feature spec", () => {
     });
     expect(featurizer(spec)("").ids).toHaveLength(0);
   });
+
+  it("featurizes with sublinear tf as (1 + ln count) · idf, l2-normalized over distinct terms", async () => {
+    const data = [...rows, { text: "red car", label: "x" }];
+    const spec = await buildFeatureSpec(data, ["x", "y"], { minDf: 2, sublinearTf: true });
+    expect(spec.options.sublinearTf).toBe(true);
+    const x = featurizer(spec)("Red car red car red unknown");
+    const idf = (t: string) => spec.idf[spec.vocabulary.indexOf(t)]!;
+    const counts: Record<string, number> = { "^ red": 1, car: 2, red: 3, "red car": 2 };
+    const value = (t: string) => (1 + Math.log(counts[t]!)) * idf(t);
+    const norm = Math.sqrt(Object.keys(counts).reduce((a, t) => a + value(t) ** 2, 0));
+    expect(Array.from(x.ids)).toEqual([0, 1, 2, 3]);
+    for (const [k, id] of x.ids.entries()) expect(x.values[k]).toBeCloseTo(value(spec.vocabulary[id]!) / norm, 12);
+    expect(featurizer(spec)("").ids).toHaveLength(0);
+    // Without the flag the spec has no such key (the spec Preprocess writes, and its digest, are unchanged).
+    expect("sublinearTf" in (await buildFeatureSpec(data, ["x", "y"], { minDf: 2 })).options).toBe(false);
+  });
 });

@@ -75,6 +75,8 @@ describe("ONNX export parity for other feature options", () => {
     ["unigrams only", { ngramMax: 1, firstToken: false, minDf: 1 }],
     ["bigrams, no first-token term", { ngramMax: 2, firstToken: false, minDf: 1 }],
     ["empty vocabulary (bias only)", { minDf: 10_000 }],
+    ["sublinear tf (repeated terms: each counted once, scaled by 1 + ln count)", { minDf: 1, sublinearTf: true }],
+    ["sublinear tf, unigrams only", { ngramMax: 1, firstToken: false, minDf: 1, sublinearTf: true }],
   ])("%s", async (_, options) => {
     const spec = await buildFeatureSpec(rows, FIXTURE_LABELS, options);
     const { model } = await trainLinear(

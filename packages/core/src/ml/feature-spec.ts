@@ -4,7 +4,8 @@
  * `x_j = count_j · idf_j / sqrt(Σ_k count_k · idf_k²)`: tf-idf whose l2-style normaliser counts every
  * occurrence separately (equal to the usual l2 norm when no term repeats). This form sums over
  * token positions, so the ONNX graph computes it with Gather + ReduceSum, without a dense
- * N × vocabulary matrix. Out-of-vocabulary terms are ignored (idf 0).
+ * N × vocabulary matrix. Out-of-vocabulary terms are ignored (idf 0). With `sublinearTf`, the
+ * peers' form instead: `(1 + ln count_j) · idf_j` over the distinct terms, l2-normalized.
  */
 
 import { z } from "zod";
@@ -26,6 +27,12 @@ export const FeatureOptions = z.object({
   maxWeights: z.number().int().min(1).default(5_000_000),
   /** Bound on distinct terms counted while scanning; rare ones are pruned beyond it (bounded memory). */
   maxCandidates: z.number().int().min(1000).default(2_000_000),
+  /**
+   * Sublinear term frequency: `x_j = (1 + ln count_j) · idf_j / ‖·‖₂` over the document's distinct
+   * terms (scikit-learn's `sublinear_tf=True` with the l2 norm) instead of the form above. Absent
+   * (the default) for the spec Preprocess writes; the small-data race's wide candidate sets it.
+   */
+  sublinearTf: z.boolean().optional(),
 });
 export type FeatureOptions = z.infer<typeof FeatureOptions>;
 

@@ -77,6 +77,7 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
   const idf = Float64Array.from(spec.idf);
   const bigrams = spec.options.ngramMax >= 2;
   const firstToken = spec.options.firstToken;
+  const sublinear = spec.options.sublinearTf === true;
   let found = new Int32Array(256);
 
   return (text) => {
@@ -98,6 +99,7 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
       prev = t;
     }
     const sorted = sortIds(found, n);
+    if (sublinear) return sublinearVector(sorted, n, idf);
     let norm2 = 0;
     let distinct = 0;
     for (let k = 0; k < n; k++) {
@@ -115,4 +117,30 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
     }
     return { ids, values };
   };
+}
+
+/**
+ * The sublinear form of the first `n` sorted term ids (repeats adjacent): `(1 + ln count) · idf`
+ * per distinct term, divided by the l2 norm of those values.
+ */
+function sublinearVector(sorted: Int32Array, n: number, idf: Float64Array): SparseVector {
+  let distinct = 0;
+  for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) distinct++;
+  const ids = new Int32Array(distinct);
+  const values = new Float64Array(distinct);
+  let out = 0;
+  let norm2 = 0;
+  for (let k = 0; k < n; ) {
+    const id = sorted[k]!;
+    let end = k + 1;
+    while (end < n && sorted[end] === id) end++;
+    const value = (1 + Math.log(end - k)) * idf[id]!;
+    ids[out] = id;
+    values[out++] = value;
+    norm2 += value * value;
+    k = end;
+  }
+  const norm = Math.max(Math.sqrt(norm2), 1e-12);
+  for (let k = 0; k < distinct; k++) values[k]! /= norm;
+  return { ids, values };
 }

@@ -6,7 +6,7 @@
  * → unigrams = Gather(unigram_ids, t); bigrams = LabelEncoder(t[:, :-1] · (K + 1) + t[:, 1:]; pair key → term id);
  *   first = Gather(first_ids, t[:, :1]) (every lookup's default: V = the out-of-vocabulary row)
  * → ids = Concat(unigrams, bigrams, first) [N,L]
- * → norm = max(sqrt(ReduceSum(Gather(idf, ids)²)), 1e-12)
+ * → norm = max(sqrt(ReduceSum(Gather(idf, ids)²)), 1e-12)   (sublinear tf: see `sublinearNodes`)
  * → logits = ReduceSum(Gather(idf ⊙ W, ids), axis 1) / norm + bias → Softmax → probabilities [N,C]
  * → ArgMax → LabelEncoder(index → label) → label [N]
  *
@@ -203,6 +203,60 @@ function termIdNodes(table: TermTables, V: number): Node[] {
   return nodes;
 }
 
+/** "ids" [N, L] → "scores" [N, C] and "norm" [N, 1]: every token position counts (the spec's default form). */
+function termFrequencyNodes(): Node[] {
+  return [
+    node("Gather", ["idf", "ids"], ["term_idf"], [attr.int("axis", 0)]),
+    node("Mul", ["term_idf", "term_idf"], ["term_idf2"]),
+    node("ReduceSum", ["term_idf2", "one"], ["norm2"], [attr.int("keepdims", 1)]),
+    node("Sqrt", ["norm2"], ["norm_raw"]),
+    node("Max", ["norm_raw", "epsilon"], ["norm"]),
+    node("Gather", ["weights", "ids"], ["term_weights"], [attr.int("axis", 0)]),
+    node("ReduceSum", ["term_weights", "one"], ["scores"], [attr.int("keepdims", 0)]),
+  ];
+}
+
+/**
+ * "ids" [N, L] → "scores" [N, C] and "norm" [N, 1] with sublinear tf: each position's term count c
+ * in its row comes from Unique over the keys `row · (V + 1) + id`; a position then carries
+ * `(1 + ln c) / c` of its term's `(1 + ln c) · idf` (the c positions of a term sum to it once), and
+ * `((1 + ln c) · idf)² / c` of the squared norm. Padding and unknown terms (row V) have idf and weights 0.
+ */
+function sublinearNodes(): Node[] {
+  return [
+    node("Shape", ["ids"], ["ids_shape"]),
+    node("Gather", ["ids_shape", "zero_scalar"], ["rows"], [attr.int("axis", 0)]),
+    node("Range", ["zero_scalar", "rows", "one_scalar"], ["row_index"]),
+    node("Unsqueeze", ["row_index", "one"], ["row_column"]),
+    node("Mul", ["row_column", "row_stride"], ["row_base"]),
+    node("Add", ["row_base", "ids"], ["row_keys"]),
+    node("Reshape", ["row_keys", "minus_one"], ["flat_keys"]),
+    node(
+      "Unique",
+      ["flat_keys"],
+      ["unique_keys", "unique_first", "unique_inverse", "unique_counts"],
+      [attr.int("sorted", 0)],
+    ),
+    node("Gather", ["unique_counts", "unique_inverse"], ["flat_counts"], [attr.int("axis", 0)]),
+    node("Reshape", ["flat_counts", "ids_shape"], ["counts"]),
+    node("Cast", ["counts"], ["count"], [attr.int("to", DataType.FLOAT)]),
+    node("Log", ["count"], ["log_count"]),
+    node("Add", ["log_count", "one_float"], ["tf"]),
+    node("Div", ["tf", "count"], ["share"]),
+    node("Gather", ["idf", "ids"], ["term_idf"], [attr.int("axis", 0)]),
+    node("Mul", ["term_idf", "tf"], ["tf_idf"]),
+    node("Mul", ["tf_idf", "tf_idf"], ["tf_idf2"]),
+    node("Div", ["tf_idf2", "count"], ["position_norm2"]),
+    node("ReduceSum", ["position_norm2", "one"], ["norm2"], [attr.int("keepdims", 1)]),
+    node("Sqrt", ["norm2"], ["norm_raw"]),
+    node("Max", ["norm_raw", "epsilon"], ["norm"]),
+    node("Gather", ["weights", "ids"], ["term_weights"], [attr.int("axis", 0)]),
+    node("Unsqueeze", ["share", "two"], ["share_column"]),
+    node("Mul", ["term_weights", "share_column"], ["shared_weights"]),
+    node("ReduceSum", ["shared_weights", "one"], ["scores"], [attr.int("keepdims", 0)]),
+  ];
+}
+
 /**
  * Serialises a trained model as ONNX bytes; class order = `model.labels`.
  * @example
@@ -222,14 +276,8 @@ export function exportOnnx(model: LinearModel): Uint8Array {
   }
   const table = termTables(spec.vocabulary, spec.options);
   const nodes: Node[] = [...textNodes(), ...termIdNodes(table, V)];
+  nodes.push(...(spec.options.sublinearTf ? sublinearNodes() : termFrequencyNodes()));
   nodes.push(
-    node("Gather", ["idf", "ids"], ["term_idf"], [attr.int("axis", 0)]),
-    node("Mul", ["term_idf", "term_idf"], ["term_idf2"]),
-    node("ReduceSum", ["term_idf2", "one"], ["norm2"], [attr.int("keepdims", 1)]),
-    node("Sqrt", ["norm2"], ["norm_raw"]),
-    node("Max", ["norm_raw", "epsilon"], ["norm"]),
-    node("Gather", ["weights", "ids"], ["term_weights"], [attr.int("axis", 0)]),
-    node("ReduceSum", ["term_weights", "one"], ["scores"], [attr.int("keepdims", 0)]),
     node("Div", ["scores", "norm"], ["scaled_scores"]),
     node("Add", ["scaled_scores", "bias"], ["logits"]),
     node("Softmax", ["logits"], ["probabilities"], [attr.int("axis", -1)]),
@@ -265,6 +313,11 @@ export function exportOnnx(model: LinearModel): Uint8Array {
       tensor.float("idf", [V + 1], idf),
       tensor.float("weights", [V + 1, C], scaled),
       tensor.float("bias", [C], model.bias),
+      tensor.int64("zero_scalar", [], [0]),
+      tensor.int64("one_scalar", [], [1]),
+      tensor.int64("two", [1], [2]),
+      tensor.int64("row_stride", [], [V + 1]),
+      tensor.float("one_float", [], Float32Array.of(1)),
     ].filter((t) => nodes.some((n) => n.input.includes(t.name))),
     input: [valueInfo("text", DataType.STRING, ["N"])],
     output: [valueInfo("label", DataType.STRING, ["N"]), valueInfo("probabilities", DataType.FLOAT, ["N", C])],
