@@ -2,35 +2,27 @@
  * Plain-JavaScript bundles of TypeScript entry modules, built by esbuild once per install into a
  * cache directory, for processes and threads that would otherwise boot through tsx (its loader-hooks
  * thread and the transpiling of every module, each time): the Map Run worker (packages/local
- * engine/map-run/pool.ts) and the trainer's threads (ml/threads.ts).
+ * engine/map-run/pool.ts), the trainer's threads (ml/threads.ts), and the CLI's and the demo's own
+ * process (scripts/launch.mjs, which looks its bundle up with bundle-lookup.mjs, plain JavaScript).
  *
  * Only the project's own modules are bundled, with splitting (a module shared by two entries stays
  * one instance); packages (native ones included) stay external, imported by absolute path from
  * where they are installed; each bundled module keeps its own `import.meta.url`, so every path
  * computed from it is the same as from the sources. A bundle's directory is named by a sha256 of
- * every input file (listed by esbuild) and of this file: a change to any of them makes a new bundle
+ * every input file (listed by esbuild) and of this file (both recorded in `<key>.json`): a change to any of them makes a new bundle
  * (older ones are removed after an hour). If esbuild is missing or fails, there is no bundle and
  * the caller boots through tsx.
  */
-import { hash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { type BuildRecord, type BundleEntries, bundleKey, currentBundle, inputsDigest } from "./bundle-lookup.mjs";
 
-/** Entry name → path: TypeScript sources in, bundled `.mjs` files out. */
-export type BundleEntries = Record<string, string>;
-
-/** What a build recorded: the input files and the directory their digest names. */
-interface BuildRecord {
-  inputs: string[];
-  dir: string;
-}
+export type { BundleEntries };
 
 /** Per bundle key: the build under way (once per process). */
 const building = new Map<string, Promise<BundleEntries | undefined>>();
-
-const keyOf = (entries: BundleEntries) => `bundle-${hash("sha256", JSON.stringify(entries), "hex").slice(0, 16)}`;
 
 /**
  * The current bundle of `entries` in `cacheDir` (a lookup: a few ms), or undefined while there is
@@ -47,7 +39,7 @@ export function cachedBundle(entries: BundleEntries, cacheDir: string): BundleEn
 export function bundleReady(entries: BundleEntries, cacheDir: string): Promise<BundleEntries | undefined> {
   const current = currentBundle(entries, cacheDir);
   if (current) return Promise.resolve(current);
-  const key = keyOf(entries);
+  const key = bundleKey(entries);
   let pending = building.get(key);
   if (!pending) {
     pending = build(entries, cacheDir, key).then(
@@ -58,29 +50,6 @@ export function bundleReady(entries: BundleEntries, cacheDir: string): Promise<B
     void pending.then(() => building.delete(key));
   }
   return pending;
-}
-
-/** The bundle the last build recorded, if its inputs are still the same bytes. */
-function currentBundle(entries: BundleEntries, cacheDir: string): BundleEntries | undefined {
-  const key = keyOf(entries);
-  try {
-    const record = JSON.parse(readFileSync(join(cacheDir, `${key}.json`), "utf8")) as BuildRecord;
-    if (record.dir !== `${key}-${digest(record.inputs)}`) return undefined;
-    const out = Object.fromEntries(
-      Object.keys(entries).map((name) => [name, join(cacheDir, record.dir, `${name}.mjs`)]),
-    );
-    return Object.values(out).every((file) => existsSync(file)) ? out : undefined;
-  } catch {
-    return undefined; // no record yet, or an input gone
-  }
-}
-
-/** A sha256 of the inputs' bytes (and of this file, so a change to how bundles are made rebuilds them). */
-function digest(inputs: string[]): string {
-  const parts = [fileURLToPath(import.meta.url), ...inputs].map(
-    (file) => `${file}\n${hash("sha256", readFileSync(file), "hex")}`,
-  );
-  return hash("sha256", parts.join("\n"), "hex").slice(0, 16);
 }
 
 async function build(entries: BundleEntries, cacheDir: string, key: string): Promise<void> {
@@ -104,8 +73,10 @@ async function build(entries: BundleEntries, cacheDir: string, key: string): Pro
       logLevel: "silent",
       plugins: [packagesWhereInstalled, ownMetaUrl],
     });
-    const inputs = Object.keys(out.metafile.inputs).map((input) => join("/", input));
-    const dir = `${key}-${digest(inputs)}`;
+    // This file is an input too, so that a change to how bundles are made rebuilds them.
+    const bundled = Object.keys(out.metafile.inputs).map((input) => join("/", input));
+    const inputs = [...new Set([fileURLToPath(import.meta.url), ...bundled])];
+    const dir = `${key}-${inputsDigest(inputs)}`;
     try {
       renameSync(tmp, join(cacheDir, dir));
     } catch (err) {
