@@ -7,10 +7,15 @@
 import { InvalidDatasetError } from "../errors.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
-import { featurizer, type SparseVector } from "./featurizer.ts";
+import { featurizer, type SparseVector, tokenFeaturizer } from "./featurizer.ts";
 import { VectorCache } from "./row-cache.ts";
 
-export type Row = { text: string; label: string };
+/**
+ * A row as text, or as Preprocess handed it over (steps/handoff.ts): the ids of its tokens in
+ * `tokens` (the token list of the handoff), in the text's order, and no text.
+ */
+export type Row = { text: string; label: string } | TokenRow;
+export type TokenRow = { label: string; ids: Int32Array; tokens: readonly string[] };
 /** A source of rows, called once per pass; it must yield the same rows each time. */
 export type Rows = () => AsyncIterable<Row> | Iterable<Row>;
 export type Example = { x: SparseVector; y: number };
@@ -30,10 +35,11 @@ export const sizeOf = (set: ExampleSet): number | undefined =>
 export function encoder(spec: FeatureSpec): (row: Row) => Example {
   const classIndex = new Map(spec.labels.map((label, i) => [label, i]));
   const featurize = featurizer(spec);
+  const fromTokens = tokenFeaturizer(spec);
   return (row) => {
     const y = classIndex.get(row.label);
     if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
-    return { x: featurize(row.text), y };
+    return { x: "ids" in row ? fromTokens(row.ids, row.tokens) : featurize(row.text), y };
   };
 }
 

@@ -174,8 +174,11 @@ export class FeatureSpecBuilder {
     this.known = new Set(labels);
   }
 
-  /** Counts one training document's terms. */
-  add(row: { text: string; label: string }): void {
+  /**
+   * Counts one training document's terms; returns how many tokens it has (their ids, valid until
+   * the next `add`, are the first ones of `tokenIds`, in the numbering of `tokens`).
+   */
+  add(row: { text: string; label: string }): number {
     const { counts, opts } = this;
     if (!this.known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
     const doc = this.documents++;
@@ -190,6 +193,17 @@ export class FeatureSpecBuilder {
     }
     if (opts.firstToken && n > 0) counts.see(ids[0]!, -2, doc);
     if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
+    return n;
+  }
+
+  /** The ids of the last document's tokens (see `add`). */
+  get tokenIds(): Int32Array {
+    return this.counts.table.ids;
+  }
+
+  /** Every token met so far, by id (ids never change; new tokens are appended). */
+  get tokens(): readonly string[] {
+    return this.counts.table.tokens;
   }
 
   /** Training documents added so far. */

@@ -39,15 +39,15 @@ function sortIds(ids: Int32Array, n: number): Int32Array {
   return ids;
 }
 
-const featurizers = new WeakMap<FeatureSpec, (text: string) => SparseVector>();
+/** A spec's featurizer: from text, or from token ids given in another table's numbering. */
+interface Featurizers {
+  text: (text: string) => SparseVector;
+  tokens: (ids: Int32Array, tokens: readonly string[]) => SparseVector;
+}
 
-/**
- * A function from text to its sparse feature vector under `spec` (cached per spec object).
- * @example
- * const featurize = featurizer(spec);
- * const { ids, values } = featurize("a small dog");
- */
-export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
+const featurizers = new WeakMap<FeatureSpec, Featurizers>();
+
+function featurizersOf(spec: FeatureSpec): Featurizers {
   let cached = featurizers.get(spec);
   if (!cached) {
     cached = makeFeaturizer(spec);
@@ -56,7 +56,27 @@ export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
   return cached;
 }
 
-function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
+/**
+ * A function from text to its sparse feature vector under `spec` (cached per spec object).
+ * @example
+ * const featurize = featurizer(spec);
+ * const { ids, values } = featurize("a small dog");
+ */
+export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
+  return featurizersOf(spec).text;
+}
+
+/**
+ * A function from a document's token ids (`ids[i]` is the token `tokens[ids[i]]`, in the text's
+ * order: what `TokenTable.scan` gave Preprocess, see steps/handoff.ts) to the vector `featurizer`
+ * gives for its text, without the text.
+ * @example tokenFeaturizer(spec)(Int32Array.of(0, 1, 2), ["a", "small", "dog"]) // = featurizer(spec)("a small dog")
+ */
+export function tokenFeaturizer(spec: FeatureSpec): (ids: Int32Array, tokens: readonly string[]) => SparseVector {
+  return featurizersOf(spec).tokens;
+}
+
+function makeFeaturizer(spec: FeatureSpec): Featurizers {
   // Every token that occurs in a term gets a token id; terms are keyed by token ids.
   const table = new TokenTable();
   const tokenId = (token: string): number => table.intern(token);
@@ -80,9 +100,7 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
   const sublinear = spec.options.sublinearTf === true;
   let found = new Int32Array(256);
 
-  return (text) => {
-    const count = table.scan(text, false);
-    const tokenIds = table.ids;
+  const vectorOf = (tokenIds: Int32Array, count: number): SparseVector => {
     if (found.length < 2 * count + 1) found = new Int32Array(2 * count + 1);
     let n = 0;
     let prev = -1;
@@ -116,6 +134,25 @@ function makeFeaturizer(spec: FeatureSpec): (text: string) => SparseVector {
       values[out]! += idf[id]! / norm;
     }
     return { ids, values };
+  };
+  // The table's id of each token of the last token list seen (−1: in no term), and the ids mapped.
+  let remapped: readonly string[] | undefined;
+  let remap = new Int32Array(0);
+  let mapped = new Int32Array(256);
+  return {
+    text: (text) => {
+      const count = table.scan(text, false); // (it may replace table.ids: read them after)
+      return vectorOf(table.ids, count);
+    },
+    tokens: (tokenIds, tokens) => {
+      if (tokens !== remapped || remap.length !== tokens.length) {
+        remap = Int32Array.from(tokens, (token) => table.get(token));
+        remapped = tokens;
+      }
+      if (mapped.length < tokenIds.length) mapped = new Int32Array(2 * tokenIds.length);
+      for (let i = 0; i < tokenIds.length; i++) mapped[i] = remap[tokenIds[i]!]!;
+      return vectorOf(mapped, tokenIds.length);
+    },
   };
 }
 

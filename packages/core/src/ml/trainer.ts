@@ -372,12 +372,12 @@ async function featurizeBesideFirstRung(
   return { trainCache, validationCache, early };
 }
 
-/** All rows, read into memory, while their text stays within `bytes` (UTF-16, with a per-row allowance); else undefined. */
+/** All rows, read into memory, while their text (UTF-16) or token ids stay within `bytes` (with a per-row allowance); else undefined. */
 async function rowsWithin(rows: Rows, bytes: number): Promise<Row[] | undefined> {
   const out: Row[] = [];
   let used = 0;
   for await (const row of rows()) {
-    used += 2 * (row.text.length + row.label.length) + 64;
+    used += ("ids" in row ? row.ids.byteLength : 2 * row.text.length) + 2 * row.label.length + 64;
     if (used > bytes) return undefined;
     out.push(row);
   }

@@ -10,6 +10,7 @@ export { gateReason, promote, recordFailure, recordRunFailure, reject, requestAp
 export { type Correlation, correlationOf, defineStep, parseInput, type Step } from "./define.ts";
 export { confusionsKey, evaluateShard } from "./evaluate-shard.ts";
 export { exportModel } from "./export.ts";
+export { HandoffError, handoffKeys, handoffRows } from "./handoff.ts";
 export { MAX_ROUNDS, merge } from "./merge.ts";
 export { modelPrefix, modelVersionFor } from "./model-keys.ts";
 export { fanOutOf, MAX_CLASSES, preprocess } from "./preprocess.ts";

@@ -14,6 +14,7 @@ import { InvalidDatasetError } from "../errors.ts";
 import { encodeJsonLines, readJson, readJsonLines } from "../json-lines.ts";
 import { FeatureSpecBuilder } from "../ml/feature-spec.ts";
 import { type SplitName, splitOf } from "../ml/split.ts";
+import { HandoffWriter, handoffKeys } from "./handoff.ts";
 import type { StepPorts } from "./step-ports.ts";
 
 /**
@@ -63,7 +64,8 @@ export function termFanOutOf(termParts: number, mapConcurrency: number, partsKey
  * spec is written here. Otherwise (`exact: false`) the CountTerms Map and MergeTerms count the
  * exact spec over every shard, in `termParts` partitions of the terms (spec-terms.ts).
  * It writes the samples and the lists the Maps read (`shards.json`; `term-parts.json` when not
- * exact) under `prepared/`.
+ * exact) under `prepared/`, and the token ids of the training rows of every shard it counted whole
+ * (`tokens/`, handoff.ts), so that Train does not tokenize them again.
  * @example const out = await preprocess(ports, { runId, dataset: "wordnet", manifestKey: "runs/r1/manifest.json", scale });
  * @throws InvalidDatasetError when fewer than two labels (or more than 500), or a split would be empty.
  */
@@ -89,19 +91,23 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
   const { specSampleRows, sampleRows } = input.scale;
   const full = () =>
     specRows >= specSampleRows && samples.train.length >= sampleRows && samples.validation.length >= sampleRows;
-  for (const shard of manifest.shards) {
+  // The token ids of every shard whose training rows are all counted, for Train (tokenize once).
+  const handoff = new HandoffWriter(labels, handoffKeys(`${base}features.json`));
+  for (const [index, shard] of manifest.shards.entries()) {
     if (full()) break;
     const counting = specRows < specSampleRows;
+    if (counting) handoff.begin();
     for await (const row of readJsonLines(ports.data, [shard.key], CuratedRow)) {
       const split = splitOf(row.text);
       counts[split]++;
       if (split === "test") continue;
       if (split === "train" && counting) {
-        spec.add(row);
+        handoff.row(row.label, spec.tokenIds, spec.add(row));
         specRows++;
       }
       if (samples[split].length < sampleRows) samples[split].push(row);
     }
+    if (counting) await handoff.endShard(ports.data, index, shard.key, spec.tokens.length);
     read++;
   }
   // exact: every row read and every training row counted into the spec
@@ -128,6 +134,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     await ports.data.put(keys.termParts, JSON.stringify(parts));
   }
   await ports.data.put(keys.shardsKey, JSON.stringify(shards));
+  await handoff.finish(ports.data, spec.tokens);
   await ports.data.put(keys.train, encodeJsonLines(samples.train));
   await ports.data.put(keys.validation, encodeJsonLines(samples.validation));
   return {

@@ -8,6 +8,7 @@ import { encodeModelState } from "../ml/model-state.ts";
 import { trainShardPass } from "../ml/pass.ts";
 import { trainLinear } from "../ml/trainer.ts";
 import { trainOptionsOf } from "../ml/training-settings.ts";
+import { handoffRows } from "./handoff.ts";
 import { childIndex, padded, splitRows } from "./shards.ts";
 import type { StepPorts } from "./step-ports.ts";
 import { childSeed, loadStart, trainingKeys, writeFitReport } from "./training.ts";
@@ -30,12 +31,16 @@ export async function trainShard(
   const spec = await readJson(ports.data, job.featureSpecKey, FeatureSpec);
   const index = childIndex(items);
   const round = job.training.round + 1;
-  const rows = () =>
-    splitRows(
-      ports.data,
-      items.map((item) => item.key),
-      "train",
-    );
+  // The training rows as Preprocess tokenized them (tokenize once), else their text.
+  const handed = await handoffRows(ports.data, job.featureSpecKey, items, spec.labels, log);
+  const rows =
+    handed ??
+    (() =>
+      splitRows(
+        ports.data,
+        items.map((item) => item.key),
+        "train",
+      ));
   const key = trainingKeys(job.runId).child(round, padded(index));
   const { chosen } = job.training;
   if (!chosen) {
