@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "../src/ml/feature-spec.ts";
-import { featurizer } from "../src/ml/featurizer.ts";
+import { featurizer, tokenFeaturizer } from "../src/ml/featurizer.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
@@ -83,6 +83,32 @@ describe("feature spec", () => {
       expect(x.values[k]).toBeCloseTo((counts[term]! * idf(term)) / norm, 12);
     });
     expect(featurizer(spec)("").ids).toHaveLength(0);
+  });
+
+  it("featurizes a long document (its distinct terms tallied) to the floats of its occurrences summed in term order, and its token ids to the same vector", async () => {
+    const spec = await buildFeatureSpec([...rows, { text: "red car", label: "x" }], ["x", "y"], { minDf: 2 });
+    const text = Array.from({ length: 40 }, (_, i) => (i % 3 ? "red car" : "car red unknown")).join(" ");
+    const x = featurizer(spec)(text);
+    // The definition, summed as the short form sums: every occurrence, in ascending term id.
+    const known = termsOf(tokenize(text), spec.options)
+      .map((t) => spec.vocabulary.indexOf(t))
+      .filter((j) => j >= 0)
+      .sort((a, b) => a - b);
+    expect(known.length).toBeGreaterThan(64);
+    const norm = Math.sqrt(known.reduce((a, j) => a + spec.idf[j]! * spec.idf[j]!, 0));
+    const values = new Map<number, number>();
+    for (const j of known) values.set(j, (values.get(j) ?? 0) + spec.idf[j]! / norm);
+    expect(Array.from(x.ids)).toEqual([...values.keys()]);
+    expect(Array.from(x.values)).toEqual([...values.values()]);
+    // Token ids in another numbering (a handoff's token list) give the same vector.
+    const tokens = tokenize(text);
+    const list = [...new Set(tokens), "unused"].reverse();
+    const y = tokenFeaturizer(spec)(
+      Int32Array.from(tokens, (t) => list.indexOf(t)),
+      list,
+    );
+    expect(Array.from(y.ids)).toEqual(Array.from(x.ids));
+    expect(Array.from(y.values)).toEqual(Array.from(x.values));
   });
 
   it("featurizes with sublinear tf as (1 + ln count) · idf, l2-normalized over distinct terms", async () => {

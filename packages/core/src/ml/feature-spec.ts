@@ -219,8 +219,10 @@ export class FeatureSpecBuilder {
 
   /** Chooses the vocabulary and idf from what was added. */
   build(): FeatureSpec {
-    const top = new TopTerms(featureLimit(this.opts, this.labels.length), this.opts.minDf);
-    for (const [term, df] of this.terms()) top.offer(term, df);
+    const { counts, opts } = this;
+    const top = new TopTerms(featureLimit(opts, this.labels.length), opts.minDf);
+    // A term under minDf is never kept: its text is not built (most bigrams of long documents).
+    for (let i = 0; i < counts.size; i++) if (counts.df[i]! >= opts.minDf) top.offer(counts.text(i), counts.df[i]!);
     return specFromTerms(this.labels, this.opts, this.documents, top.result());
   }
 }
