@@ -42,8 +42,7 @@ async function main(jobFile: string) {
   const handoff = new HandoffWriter(job.labels, handoffKeys(featureSpecKey));
   for (const [index, key] of job.train.entries()) {
     handoff.begin();
-    for await (const row of readJsonLines(data, [key], CuratedRow))
-      handoff.row(row.label, builder.tokenIds, builder.add(row));
+    for await (const row of readJsonLines(data, [key], CuratedRow)) handoff.row(row.label, builder.add(row));
     await handoff.endShard(data, index, key, builder.tokens.length);
   }
   await handoff.finish(data, builder.tokens);

@@ -3,9 +3,21 @@
  * (tokenize once), for the single child and for each child of a sharded run; a missing or damaged
  * handoff makes Train read the text, with the same model, and says why.
  */
-import { type TrainingState, TrainShardInput } from "@tollgate/core/contracts";
-import { defineStep, handoffKeys, preprocess, type StepPorts, trainShard } from "@tollgate/core/steps";
+import { ShardItem, type TrainingState, TrainShardInput } from "@tollgate/core/contracts";
+import { readJson } from "@tollgate/core/json-lines";
+import type { TokenRow } from "@tollgate/core/ml/examples";
+import { tokenize } from "@tollgate/core/ml/text";
+import {
+  defineStep,
+  handoffKeys,
+  handoffRows,
+  preprocess,
+  type StepPorts,
+  splitRows,
+  trainShard,
+} from "@tollgate/core/steps";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { topicRows } from "../helpers/topics.ts";
 import { capturingLogger, freshPorts, putCurated } from "./fixtures.ts";
 import { batches, ONE_CHILD, SCALE } from "./pipeline.ts";
@@ -13,9 +25,29 @@ import { batches, ONE_CHILD, SCALE } from "./pipeline.ts";
 const step = defineStep("TrainShard", TrainShardInput, trainShard);
 const CHOSEN: TrainingState = { ...ONE_CHILD, chosen: { learningRate: 1, l2: 1e-6, ngramMax: 2, minDf: 2 } };
 
+/**
+ * Topic rows, one in ten of them long (hundreds of tokens, more than a tokenizer's first buffer):
+ * the ids handed over must be those of each row, whatever its length.
+ */
+function rows() {
+  const short = topicRows(400, 5, 0.1);
+  return short.map((row, i) =>
+    i % 10
+      ? row
+      : {
+          label: row.label,
+          text: short
+            .filter((r) => r.label === row.label)
+            .slice(0, 60)
+            .map((r) => r.text)
+            .join(" "),
+        },
+  );
+}
+
 /** Curated topics in `shards` shards, prepared; the first Train child's input for `training`. */
 async function prepared(ports: StepPorts, shards: number) {
-  const manifestKey = await putCurated(ports, "topics", topicRows(400, 5, 0.1), shards);
+  const manifestKey = await putCurated(ports, "topics", rows(), shards);
   const out = await preprocess(ports, { runId: "run-1", dataset: "topics", manifestKey, scale: SCALE });
   const [Items] = await batches(ports, { ...out, fanOut: { ...out.fanOut, shardsPerChild: 1 } });
   const input = (training: TrainingState) => ({
@@ -42,6 +74,33 @@ async function train(ports: StepPorts, input: unknown) {
 }
 
 describe("Token handoff from Preprocess to Train", () => {
+  it("hands over every training row of each shard, in order, token for token", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const { out } = await prepared(ports, 2);
+    const items = await readJson(ports.data, out.shardsKey, z.array(ShardItem));
+    const { logger } = capturingLogger();
+
+    // Act
+    const handed = await handoffRows(ports.data, out.featureSpecKey, items, ["animal", "food", "sport"], logger);
+
+    // Assess
+    const texts = [];
+    for await (const row of splitRows(
+      ports.data,
+      items.map((item) => item.key),
+      "train",
+    ))
+      texts.push(row);
+    expect(handed).toBeDefined();
+    const got = [...((await handed!()) as Iterable<TokenRow>)];
+    expect(got.map((row) => row.label)).toEqual(texts.map((row) => row.label));
+    expect(got.map((row) => Array.from(row.ids, (id) => row.tokens[id]))).toEqual(
+      texts.map((row) => tokenize(row.text)),
+    );
+    expect(Math.max(...got.map((row) => row.ids.length))).toBeGreaterThan(256);
+  });
+
   for (const [name, training] of [
     ["the single child", ONE_CHILD],
     ["a child of a sharded run", CHOSEN],

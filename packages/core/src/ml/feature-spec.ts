@@ -175,10 +175,10 @@ export class FeatureSpecBuilder {
   }
 
   /**
-   * Counts one training document's terms; returns how many tokens it has (their ids, valid until
-   * the next `add`, are the first ones of `tokenIds`, in the numbering of `tokens`).
+   * Counts one training document's terms; returns the ids of its tokens in the numbering of
+   * `tokens` (a view, valid until the next `add`).
    */
-  add(row: { text: string; label: string }): number {
+  add(row: { text: string; label: string }): Int32Array {
     const { counts, opts } = this;
     if (!this.known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
     const doc = this.documents++;
@@ -193,12 +193,7 @@ export class FeatureSpecBuilder {
     }
     if (opts.firstToken && n > 0) counts.see(ids[0]!, -2, doc);
     if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
-    return n;
-  }
-
-  /** The ids of the last document's tokens (see `add`). */
-  get tokenIds(): Int32Array {
-    return this.counts.table.ids;
+    return ids.subarray(0, n);
   }
 
   /** Every token met so far, by id (ids never change; new tokens are appended). */

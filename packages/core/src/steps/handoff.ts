@@ -70,7 +70,7 @@ const bytesOf = (ints: Int32Array) => new Uint8Array(ints.buffer, ints.byteOffse
  * scanned them; then the token list and the index.
  * @example
  * const handoff = new HandoffWriter(labels, handoffKeys(featureSpecKey));
- * handoff.begin(); for (const row of trainRows) handoff.row(row.label, spec.tokenIds, spec.add(row));
+ * handoff.begin(); for (const row of trainRows) handoff.row(row.label, spec.add(row));
  * await handoff.endShard(store, 0, shardKey); await handoff.finish(store, spec.tokens);
  */
 export class HandoffWriter {
@@ -95,12 +95,13 @@ export class HandoffWriter {
     this.tokenCount = 0;
   }
 
-  /** The next training row of the shard: its label and the first `n` of `ids`. */
-  row(label: string, ids: Int32Array, n: number): void {
+  /** The next training row of the shard: its label and its token ids (`FeatureSpecBuilder.add`'s). */
+  row(label: string, ids: Int32Array): void {
+    const n = ids.length;
     this.reserve(this.used + 2 + n);
     this.ints[this.used++] = this.labelIndex.get(label)!;
     this.ints[this.used++] = n;
-    this.ints.set(ids.subarray(0, n), this.used);
+    this.ints.set(ids, this.used);
     this.used += n;
     this.rows++;
     this.tokenCount += n;

@@ -102,7 +102,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
       counts[split]++;
       if (split === "test") continue;
       if (split === "train" && counting) {
-        handoff.row(row.label, spec.tokenIds, spec.add(row));
+        handoff.row(row.label, spec.add(row));
         specRows++;
       }
       if (samples[split].length < sampleRows) samples[split].push(row);
