@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +37,11 @@ describe("writeSample", () => {
       const first = (await readFile(sample.batch1.file, "utf8")).split("\n", 1)[0]!;
       expect(Object.keys(JSON.parse(first))).toEqual(["text", "label"]);
       expect(await readFile(sample.license, "utf8")).toMatch(/Princeton University/);
+      // The same bytes as ever (the demo's runs are named by these digests, its accuracies depend on them).
+      const digest = async (file: string) => hash("sha256", await readFile(file), "hex");
+      expect(await digest(sample.batch1.file)).toBe("766214306d2d96c89c937e14fcf6d658eded7c9c48ce36e9a19cb5e8c08678ac");
+      expect(await digest(sample.batch2.file)).toBe("bd801e6d5b148fc8397430133e849f46b7571eb27626c6cba895c8f0a35d6389");
+      expect(await digest(sample.all.file)).toBe("d7ad81f3be8902b58cb20a73899c19c20ee0fa03c29c5b03253c5f7f7a291b0a");
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
