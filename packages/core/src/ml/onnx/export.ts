@@ -111,28 +111,37 @@ export function termTables(vocabulary: string[], options: { ngramMax: number; fi
     }
     return t;
   };
-  const unigram = new Map<number, number>();
-  const first = new Map<number, number>();
-  const pairs: Array<[number, number, number]> = [];
-  vocabulary.forEach((term, j) => {
+  // Flat (token, term) and (left, right, term) lists in vocabulary order, made into tables once K is known.
+  const unigrams: number[] = [];
+  const firsts: number[] = [];
+  const pairs: number[] = [];
+  for (let j = 0; j < V; j++) {
+    const term = vocabulary[j]!;
     if (term.startsWith(FIRST_TOKEN_PREFIX)) {
-      if (options.firstToken) first.set(id(term.slice(FIRST_TOKEN_PREFIX.length)), j);
-    } else if (term.includes(" ")) {
-      if (options.ngramMax >= 2) {
-        const [a, b] = term.split(" ") as [string, string];
-        pairs.push([id(a), id(b), j]);
-      }
-    } else unigram.set(id(term), j);
-  });
+      if (options.firstToken) firsts.push(id(term.slice(FIRST_TOKEN_PREFIX.length)), j);
+      continue;
+    }
+    const space = term.indexOf(" ");
+    if (space === -1) unigrams.push(id(term), j);
+    else if (options.ngramMax >= 2) {
+      const end = term.indexOf(" ", space + 1); // a bigram's tokens: the first two of `term.split(" ")`
+      const left = id(term.slice(0, space));
+      pairs.push(left, id(term.slice(space + 1, end === -1 ? undefined : end)), j);
+    }
+  }
   const K = tokens.length;
-  const perToken = (m: Map<number, number>) => Array.from({ length: K + 1 }, (_, t) => m.get(t) ?? V);
-  return {
-    tokens,
-    unigram: perToken(unigram),
-    first: perToken(first),
-    pairKeys: pairs.map(([a, b]) => a * (K + 1) + b),
-    pairIds: pairs.map(([, , j]) => j),
+  const perToken = (list: number[]) => {
+    const table = Array.from({ length: K + 1 }, () => V);
+    for (let i = 0; i < list.length; i += 2) table[list[i]!] = list[i + 1]!;
+    return table;
   };
+  const pairKeys: number[] = [];
+  const pairIds: number[] = [];
+  for (let p = 0; p < pairs.length; p += 3) {
+    pairKeys.push(pairs[p]! * (K + 1) + pairs[p + 1]!);
+    pairIds.push(pairs[p + 2]!);
+  }
+  return { tokens, unigram: perToken(unigrams), first: perToken(firsts), pairKeys, pairIds };
 }
 
 /**
@@ -270,9 +279,11 @@ export function exportOnnx(model: LinearModel): Uint8Array {
   const V = spec.vocabulary.length;
   const idf = new Float32Array(V + 1);
   const scaled = new Float32Array((V + 1) * C);
+  const { weights } = model;
   for (let j = 0; j < V; j++) {
-    idf[j] = spec.idf[j]!;
-    for (let c = 0; c < C; c++) scaled[j * C + c] = spec.idf[j]! * model.weights[j * C + c]!;
+    const f = spec.idf[j]!;
+    idf[j] = f;
+    for (let k = j * C, end = k + C; k < end; k++) scaled[k] = f * weights[k]!;
   }
   const table = termTables(spec.vocabulary, spec.options);
   const nodes: Node[] = [...textNodes(), ...termIdNodes(table, V)];
