@@ -3,7 +3,7 @@ import { type TermCount, TopTerms, termOrder } from "../src/ml/term-tables.ts";
 
 describe("TopTerms", () => {
   it("keeps the first `limit` terms of a full sort in termOrder, in that order, cut after cut", () => {
-    // Many ties (df 1–6), unigrams, bigrams and first-token terms, offered in a scrambled order.
+    // Many ties (df 1–6), unigrams, bigrams and first-token terms, offered in a scrambled order
     let seed = 11;
     const next = () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -11,7 +11,9 @@ describe("TopTerms", () => {
     };
     const terms: TermCount[] = Array.from({ length: 3000 }, (_, i) => {
       const kind = i % 3;
-      const term = kind === 0 ? `w${i}` : kind === 1 ? `w${i} x${i % 17}` : `^ f${i}`;
+      // (non-ASCII texts too, astral ones included: the order is that of UTF-16 code units)
+      const word = i % 7 === 0 ? `é${i}` : i % 11 === 0 ? `\u{1F600}${i}` : i % 13 === 0 ? `\uFF21${i}` : `w${i}`;
+      const term = kind === 0 ? word : kind === 1 ? `${word} x${i % 17}` : `^ f${i}`;
       return [term, 1 + Math.floor(next() * 6)];
     });
     for (const limit of [1, 50, 700, 5000]) {

@@ -93,6 +93,14 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
   const K = table.tokens.length;
   const bigram = pairIndexOf(pairs);
   const uniOf = Int32Array.from({ length: K }, (_, t) => unigram.get(t) ?? -1);
+  // Tokens that open or close some bigram of the vocabulary: most pairs of a text are in no term,
+  // and these two bytes answer that without a probe of the pair table.
+  const opens = new Uint8Array(K);
+  const closes = new Uint8Array(K);
+  for (const [a, b] of pairs) {
+    opens[a] = 1;
+    closes[b] = 1;
+  }
   const firstOf = Int32Array.from({ length: K }, (_, t) => first.get(t) ?? -1);
   const idf = Float64Array.from(spec.idf);
   const bigrams = spec.options.ngramMax >= 2;
@@ -109,7 +117,7 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
       if (t >= 0) {
         if (uniOf[t]! >= 0) found[n++] = uniOf[t]!;
         if (i === 0 && firstToken && firstOf[t]! >= 0) found[n++] = firstOf[t]!;
-        if (bigrams && prev >= 0) {
+        if (bigrams && prev >= 0 && opens[prev] === 1 && closes[t] === 1) {
           const j = bigram.get(prev, t);
           if (j >= 0) found[n++] = j;
         }

@@ -40,14 +40,23 @@ export function termOrder(a: TermCount, b: TermCount): number {
   return b[1] - a[1] || rank(a[0]) - rank(b[0]) || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 }
 
-/** Sorts in {@link termOrder}, each term's rank computed once (not twice per comparison). */
+/**
+ * Sorts in {@link termOrder}: the terms grouped by (df, rank), the groups in that order, each group's
+ * texts by the built-in sort (UTF-16 code units, as `<` compares; terms are distinct). The same
+ * order as a sort with termOrder's comparator, without a JavaScript call per comparison.
+ */
 function sortInTermOrder(entries: TermCount[]): TermCount[] {
-  const decorated = entries.map((entry) => ({ entry, rank: rank(entry[0]) }));
-  decorated.sort(
-    (a, b) =>
-      b.entry[1] - a.entry[1] || a.rank - b.rank || (a.entry[0] < b.entry[0] ? -1 : a.entry[0] > b.entry[0] ? 1 : 0),
-  );
-  return decorated.map((d) => d.entry);
+  const groups = new Map<number, string[]>();
+  for (const [term, df] of entries) {
+    const key = 2 * df + rank(term);
+    const group = groups.get(key);
+    if (group) group.push(term);
+    else groups.set(key, [term]);
+  }
+  const keys = [...groups.keys()].sort((a, b) => Math.floor(b / 2) - Math.floor(a / 2) || (a % 2) - (b % 2));
+  const sorted: TermCount[] = [];
+  for (const key of keys) for (const term of groups.get(key)!.sort()) sorted.push([term, Math.floor(key / 2)]);
+  return sorted;
 }
 
 /**
