@@ -37,11 +37,12 @@ const r = (x: number, digits: number) => Number(x.toFixed(digits));
 /** A compact text of the selected hyperparameters from the model card's `training.selection`. */
 function chosenOf(training: Record<string, unknown>): string {
   const selection = training.selection as
-    | { chosen?: Record<string, unknown>; exact?: { chosen: { c: number } | null } }
+    | { chosen?: Record<string, unknown>; exact?: { chosen: { c: number; wide?: boolean } | null } }
     | undefined;
   if (!selection?.chosen) return "defaults";
   const exact = selection.exact?.chosen;
-  if (exact) return `dual CD c=${exact.c} (beat SGD ${chosenText(selection.chosen)} on validation)`;
+  const on = exact?.wide ? " on min df 1 + sublinear tf" : "";
+  if (exact) return `dual CD c=${exact.c}${on} (beat SGD ${chosenText(selection.chosen)} on validation)`;
   return chosenText(selection.chosen);
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFeatureSpec, FeatureOptions, FeatureSpec, termsOf } from "../src/ml/feature-spec.ts";
+import { buildFeatureSpec, FeatureOptions, FeatureSpec, FeatureSpecBuilder, termsOf } from "../src/ml/feature-spec.ts";
 import { featurizer, tokenFeaturizer } from "../src/ml/featurizer.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
@@ -125,5 +125,26 @@ describe("feature spec", () => {
     expect(featurizer(spec)("").ids).toHaveLength(0);
     // Without the flag the spec has no such key (the spec Preprocess writes, and its digest, are unchanged).
     expect("sublinearTf" in (await buildFeatureSpec(data, ["x", "y"], { minDf: 2 })).options).toBe(false);
+  });
+});
+
+describe("a feature spec from token ids", () => {
+  it("counts the same terms as from the text (addTokens = add)", () => {
+    const data = fixtureRows(300, 9);
+    const fromText = new FeatureSpecBuilder(FIXTURE_LABELS, { minDf: 1 });
+    const fromIds = new FeatureSpecBuilder(FIXTURE_LABELS, { minDf: 1 });
+    // a handoff's numbering: tokens in the order met, shared by every row
+    const tokens: string[] = [];
+    const index = new Map<string, number>();
+    for (const row of data) {
+      fromText.add(row);
+      const ids = Int32Array.from(tokenize(row.text), (t) => {
+        if (!index.has(t)) index.set(t, tokens.push(t) - 1);
+        return index.get(t)!;
+      });
+      fromIds.addTokens(row.label, ids, tokens);
+    }
+    expect(fromIds.build()).toEqual(fromText.build());
+    expect(fromIds.build().vocabulary.length).toBeGreaterThan(50);
   });
 });

@@ -5,6 +5,7 @@ import { exportOnnx, termTables } from "../src/ml/onnx/export.ts";
 import { OnnxTextClassifier } from "../src/ml/onnx/runtime.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
+import { expectOnnxParity } from "./parity.ts";
 
 describe("ONNX export parity with scoreTexts", () => {
   let model: LinearModel;
@@ -85,19 +86,7 @@ describe("ONNX export parity for other feature options", () => {
       () => [],
       { seed: 3, epochs: 3 },
     );
-    const classifier = await OnnxTextClassifier.load(exportOnnx(model));
-    try {
-      const docs = [...edgeDocuments().slice(0, 20), ...rows.slice(0, 30).map((r) => r.text)];
-      const expected = scoreTexts(model, docs);
-      const actual = await classifier.predict(docs);
-      expect(actual.labels).toEqual(expected.labels);
-      const diffs = docs.flatMap((_, i) =>
-        Array.from(actual.probabilities[i]!, (p, c) => Math.abs(p - expected.probabilities[i]![c]!)),
-      );
-      expect(Math.max(...diffs)).toBeLessThan(1e-5);
-    } finally {
-      await classifier.release();
-    }
+    await expectOnnxParity(model, [...edgeDocuments().slice(0, 20), ...rows.slice(0, 30).map((r) => r.text)]);
   });
 });
 

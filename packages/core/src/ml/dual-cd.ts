@@ -133,7 +133,11 @@ export function fitDualCd(
   return { weights: Float32Array.from(w), bias: Float32Array.from(b), passes };
 }
 
-/** The exact solver's candidates: tried when the training rows × classes are at most `maxPairs`. */
+/**
+ * The exact solver's candidates: tried when the training rows × classes are at most `maxPairs`,
+ * for each `c` on the widest spec's features and then (with `wide`) on the wide representation
+ * (`wide.ts`), in that order, as long as the pass budget lasts.
+ */
 export const DEFAULT_EXACT = { cs: [100, 10], passes: 5, maxPairs: 1_000_000 };
 export type ExactOptions = typeof DEFAULT_EXACT;
 
@@ -143,6 +147,8 @@ export interface ExactCandidate {
   passes: number;
   validationAccuracy: number;
   validationLoss: number;
+  /** The wide representation's candidates: "min df 1, sublinear tf" and its term count. */
+  features?: string;
 }
 
 /** What the exact solver's race found: its candidates, and the one that beat SGD on validation (if any). */
@@ -150,19 +156,29 @@ export interface ExactReport {
   /** SGD's early-stopped fit on validation, the figure to beat. */
   sgd: { validationAccuracy: number; validationLoss: number };
   candidates: ExactCandidate[];
-  /** The candidate chosen (strictly more accurate on validation than SGD), else null. */
-  chosen: { c: number; passes: number } | null;
+  /** The candidate chosen (strictly more accurate on validation than SGD and the candidates before it), else null. */
+  chosen: { c: number; passes: number; wide?: true } | null;
   /** Passes the candidates spent over the training rows. */
   passes: number;
   /** Why it did not run, when it did not. */
   skipped?: string;
 }
 
+/** The wide representation's cached examples over `terms` features (`wide.ts`), built when first asked for. */
+export interface WideSource {
+  examples(): Promise<{
+    terms: number;
+    train: ExampleSet & { kind: "cached" };
+    validation: ExampleSet & { kind: "cached" };
+  }>;
+}
+
 /**
- * Races the exact solver against SGD's early-stopped fit on validation: each `c` of the grid is
- * fitted on the training rows for `passes` passes and scored on validation, as long as the pass
+ * Races the exact solver against SGD's early-stopped fit on validation: each candidate of the grid
+ * (each `c`, on the widest spec's features, then on the wide representation when `wide` is given)
+ * is fitted on the training rows for `passes` passes and scored on validation, as long as the pass
  * budget left covers it and the refit of the winner on train + validation (`refitRatio` × its
- * passes). The winner must be strictly more accurate on validation than SGD.
+ * passes). The winner must be strictly more accurate on validation than SGD (and than the candidates before it).
  * @example
  * const report = await raceExact(spec.vocabulary.length, C, trainSet, validationSet, fit.validation, 20, 1.11, 42);
  */
@@ -176,6 +192,7 @@ export async function raceExact(
   refitRatio: number,
   seed: number,
   options: ExactOptions = DEFAULT_EXACT,
+  wide?: WideSource,
 ): Promise<ExactReport> {
   const report: ExactReport = {
     sgd: { validationAccuracy: sgd.accuracy, validationLoss: sgd.loss },
@@ -187,31 +204,52 @@ export async function raceExact(
   if (rows * classes > options.maxPairs) {
     return { ...report, skipped: `training rows × classes ${rows * classes} > ${options.maxPairs}` };
   }
-  let best: { c: number; passes: number; accuracy: number; loss: number } | undefined;
-  for (const c of options.cs) {
+  const grid = options.cs.flatMap((c) =>
+    wide
+      ? [
+          { c, wide: false },
+          { c, wide: true },
+        ]
+      : [{ c, wide: false }],
+  );
+  let best: { accuracy: number; chosen: NonNullable<ExactReport["chosen"]> } | undefined;
+  for (const k of grid) {
+    const { c } = k;
     if (report.passes + options.passes * (1 + refitRatio) > passesLeft) {
-      report.skipped ??= `pass budget: c = ${c} and on not tried`;
+      report.skipped ??= `pass budget: ${k.wide ? "wide " : ""}c = ${c} and on not tried`;
       break;
     }
-    const model = fitDualCd(
-      train.cache,
-      train.subset,
-      features,
-      classes,
-      { c, passes: options.passes },
-      mulberry32(seed),
-    );
-    report.passes += model.passes;
-    const v = await evaluate(model, validation);
-    report.candidates.push({
-      solver: "dual coordinate descent",
-      c,
-      passes: model.passes,
-      validationAccuracy: v.accuracy,
-      validationLoss: v.loss,
-    });
-    if (!best || v.accuracy > best.accuracy) best = { c, passes: model.passes, accuracy: v.accuracy, loss: v.loss };
+    const on = k.wide ? await wide!.examples() : { terms: features, train, validation };
+    const candidate = await exactCandidate(on.terms, classes, on.train, on.validation, c, options.passes, seed);
+    if (k.wide) candidate.features = `min df 1, sublinear tf: ${on.terms} terms`;
+    report.passes += candidate.passes;
+    report.candidates.push(candidate);
+    if (!best || candidate.validationAccuracy > best.accuracy) {
+      const chosen = { c, passes: candidate.passes, ...(k.wide ? { wide: true as const } : {}) };
+      best = { accuracy: candidate.validationAccuracy, chosen };
+    }
   }
-  if (best && best.accuracy > sgd.accuracy) report.chosen = { c: best.c, passes: best.passes };
+  if (best && best.accuracy > sgd.accuracy) report.chosen = best.chosen;
   return report;
+}
+
+/** One candidate on the widest spec's cached features. */
+async function exactCandidate(
+  features: number,
+  classes: number,
+  train: ExampleSet & { kind: "cached" },
+  validation: ExampleSet & { kind: "cached" },
+  c: number,
+  passes: number,
+  seed: number,
+): Promise<ExactCandidate> {
+  const model = fitDualCd(train.cache, train.subset, features, classes, { c, passes }, mulberry32(seed));
+  const v = await evaluate(model, validation);
+  return {
+    solver: "dual coordinate descent",
+    c,
+    passes: model.passes,
+    validationAccuracy: v.accuracy,
+    validationLoss: v.loss,
+  };
 }

@@ -179,11 +179,40 @@ export class FeatureSpecBuilder {
    * `tokens` (a view, valid until the next `add`).
    */
   add(row: { text: string; label: string }): Int32Array {
+    const n = this.counts.table.scan(row.text, true);
+    return this.count(row.label, this.counts.table.ids, n);
+  }
+
+  /**
+   * Counts one training document given as token ids into `tokens` (a token handoff's row; the
+   * same terms as `add` of its text).
+   */
+  addTokens(label: string, ids: Int32Array, tokens: readonly string[]): void {
+    const { table } = this.counts;
+    if (this.remapped !== tokens) {
+      this.remapped = tokens;
+      this.remap = new Int32Array(0);
+    }
+    if (this.remap.length < tokens.length) {
+      const next = new Int32Array(tokens.length);
+      next.set(this.remap);
+      for (let t = this.remap.length; t < tokens.length; t++) next[t] = table.intern(tokens[t]!);
+      this.remap = next;
+    }
+    if (this.mapped.length < ids.length) this.mapped = new Int32Array(2 * ids.length);
+    for (let i = 0; i < ids.length; i++) this.mapped[i] = this.remap[ids[i]!]!;
+    this.count(label, this.mapped, ids.length);
+  }
+
+  private remapped: readonly string[] | undefined;
+  private remap = new Int32Array(0);
+  private mapped = new Int32Array(256);
+
+  /** Counts the terms of a document's first `n` token ids (of this builder's table); returns them (a view). */
+  private count(label: string, ids: Int32Array, n: number): Int32Array {
     const { counts, opts } = this;
-    if (!this.known.has(row.label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
+    if (!this.known.has(label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(label)}`);
     const doc = this.documents++;
-    const n = counts.table.scan(row.text, true);
-    const ids = counts.table.ids;
     let prev = -1;
     for (let i = 0; i < n; i++) {
       const t = ids[i]!;

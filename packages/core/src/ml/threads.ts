@@ -24,7 +24,7 @@ import { VectorCache } from "./row-cache.ts";
 export type CacheParts = Pick<VectorCache, "ids" | "values" | "offsets" | "classes" | "count">;
 
 /** The worker modules, beside this file. */
-export const WORKER_MODULES = ["./fit-worker.ts", "./refit-worker.ts"] as const;
+export const WORKER_MODULES = ["./fit-worker.ts", "./refit-worker.ts", "./wide-worker.ts"] as const;
 type WorkerModule = (typeof WORKER_MODULES)[number];
 
 /** Per worker module: a URL to start a thread from (a bundle or the module itself), or undefined for tsx's boot. */

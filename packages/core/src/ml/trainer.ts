@@ -39,6 +39,7 @@ import {
   startFirstRung,
 } from "./selection.ts";
 import { prepareWorkers } from "./threads.ts";
+import { WideCandidates } from "./wide.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
 
@@ -104,6 +105,7 @@ async function raceWidest(
   fit: FitResult,
   selection: SelectionReport,
   seed: number,
+  wide: WideCandidates | undefined,
 ) {
   const { spec, trainSet, validationSet } = widest;
   if (trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
@@ -119,16 +121,19 @@ async function raceWidest(
     left,
     refitRatio,
     seed,
+    DEFAULT_EXACT,
+    wide,
   );
-  const all = report.chosen
-    ? ((await unionSet(
-        { set: trainSet, rows: () => [] },
-        { set: validationSet, rows: () => [] },
-        encoder(spec),
-      )) as ExampleSet & {
-        kind: "cached";
-      })
-    : { kind: "cached" as const, cache: trainSet.cache };
+  const all =
+    report.chosen && !report.chosen.wide
+      ? ((await unionSet(
+          { set: trainSet, rows: () => [] },
+          { set: validationSet, rows: () => [] },
+          encoder(spec),
+        )) as ExampleSet & {
+          kind: "cached";
+        })
+      : { kind: "cached" as const, cache: trainSet.cache };
   return { report, all };
 }
 
@@ -166,6 +171,7 @@ export async function trainLinear(
   try {
     return await trainWith(spec, train, validation, options, log, early);
   } finally {
+    await early.wide?.then((wide) => wide.close());
     // Closed where used; here also when not reached (a bad row, an empty split), or the process would not exit.
     await early.fit?.then((thread) => thread?.close());
     await early.refit?.then((beside) => beside?.close());
@@ -186,6 +192,20 @@ async function trainWith(
   const encode = encoder(spec);
   const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * spec.vocabulary.length * C);
   const settings = selectionSettings(options);
+  // Small data: the exact race's wide candidates start on the rows as text, beside what follows.
+  const texts = settings && opts.refit ? await smallRows(spec, { train, validation }, cacheBytes) : undefined;
+  if (texts) {
+    ({ train, validation } = texts);
+    early.wide = WideCandidates.start({
+      train: texts.train(),
+      validation: texts.validation(),
+      labels: spec.labels,
+      options: spec.options,
+      cs: DEFAULT_EXACT.cs,
+      passes: DEFAULT_EXACT.passes,
+      seed: opts.seed,
+    });
+  }
   const overlapped =
     settings && early.fit
       ? await featurizeBesideFirstRung(spec, { train, validation }, cacheBytes, opts, settings, early.fit, log)
@@ -245,14 +265,26 @@ async function trainWith(
   const searched = selection !== undefined && selection.budget > 1 && Object.keys(selection.pinned ?? {}).length === 0;
   const exact =
     searched && opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0
-      ? await raceWidest(widest, fit, selection!, opts.seed)
+      ? await raceWidest(widest, fit, selection!, opts.seed, await early.wide)
       : undefined;
-  if (exact?.report.chosen) {
+  // The wide thread's work is done with when no wide candidate won: stop it before the refit.
+  if (!exact?.report.chosen?.wide) await early.wide?.then((wide) => wide.close());
+  if (exact?.report.chosen?.wide) {
+    const { c, passes } = exact.report.chosen;
+    const wide = (await early.wide)!;
+    const out = await wide.refit(c, passes);
+    finalSpec = await wide.spec();
+    ({ weights, bias } = out);
+    const chosen = exact.report.candidates.find((k) => k.c === c && k.features)!;
+    validationFigures = { accuracy: chosen.validationAccuracy, loss: chosen.validationLoss };
+    refit = { epochs: out.passes, rows: out.rows, solver: `dual coordinate descent, c = ${c}, ${chosen.features}` };
+    log.debug(refit, "exact solver on the wide representation chosen on validation; refit on train + validation");
+  } else if (exact?.report.chosen) {
     const { c, passes } = exact.report.chosen;
     finalSpec = spec;
     const out = fitDualCd(exact.all.cache, undefined, spec.vocabulary.length, C, { c, passes }, mulberry32(opts.seed));
     ({ weights, bias } = out);
-    const chosen = exact.report.candidates.find((k) => k.c === c)!;
+    const chosen = exact.report.candidates.find((k) => k.c === c && !k.features)!;
     validationFigures = { accuracy: chosen.validationAccuracy, loss: chosen.validationLoss };
     refit = { epochs: out.passes, rows: exact.all.cache.count, solver: `dual coordinate descent, c = ${c}` };
     log.debug(refit, "exact solver chosen on validation; refit on train + validation");
@@ -276,7 +308,7 @@ async function trainWith(
     ...(selection ? { selection: exact ? { ...selection, exact: exact.report } : selection } : {}),
     params: {
       algorithm: exact?.report.chosen
-        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), c = ${exact.report.chosen.c}`
+        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), c = ${exact.report.chosen.c}${exact.report.chosen.wide ? ", min df 1, sublinear tf" : ""}`
         : `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
       ...opts,
       selection: undefined,
@@ -384,12 +416,32 @@ async function rowsWithin(rows: Rows, bytes: number): Promise<Row[] | undefined>
   return out;
 }
 
+/**
+ * Small data (Preprocess's document count × classes within the exact race's bound): the training
+ * and validation rows read once as text (within the cache bound), for the featurizing and the
+ * race's wide candidates; else undefined.
+ */
+async function smallRows(
+  spec: FeatureSpec,
+  rows: { train: Rows; validation: Rows },
+  cacheBytes: number,
+): Promise<{ train: () => Row[]; validation: () => Row[] } | undefined> {
+  if (spec.documents * spec.labels.length > DEFAULT_EXACT.maxPairs) return undefined;
+  const train = await rowsWithin(rows.train, cacheBytes);
+  const validation = train && (await rowsWithin(rows.validation, cacheBytes));
+  return train && validation && { train: () => train, validation: () => validation };
+}
+
 /** The search's settings when `options` asks for one (`true`: the defaults), else undefined. */
 function selectionSettings(options: TrainOptions): SelectionOptions | undefined {
   return options.selection === true ? {} : options.selection || undefined;
 }
 
-type EarlyThreads = { fit?: Promise<FitThread | undefined>; refit?: Promise<RefitBeside | undefined> };
+type EarlyThreads = {
+  fit?: Promise<FitThread | undefined>;
+  refit?: Promise<RefitBeside | undefined>;
+  wide?: Promise<WideCandidates>;
+};
 
 /**
  * The second threads, booted before featurizing when Preprocess's document count says the data is

@@ -25,11 +25,14 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
   const { prepared, training } = input;
   const { best, chosen } = training;
   if (!best || !chosen) throw new InvalidInputError("training has no merged round to export");
-  const spec = specFor(await readJson(ports.data, prepared.featureSpecKey, FeatureSpec), chosen);
+  const report = await readFitReport(ports, input.runId);
+  // The single child's own spec when it built one (the exact race's wide representation), else Preprocess's narrowed.
+  const spec = report.spec
+    ? FeatureSpec.parse(report.spec)
+    : specFor(await readJson(ports.data, prepared.featureSpecKey, FeatureSpec), chosen);
   const state = decodeModelState(await ports.data.get(best.key));
   const model: LinearModel = { spec, labels: [...spec.labels], weights: state.weights, bias: state.bias };
   const onnx = exportOnnx(model);
-  const report = await readFitReport(ports, input.runId);
   const selection = report.selection as SelectionReport | undefined;
   const createdAt = nowIso(ports);
   const modelVersion = modelVersionFor(input.runId, createdAt);

@@ -62,6 +62,7 @@ export async function trainShard(
       params: fit.params,
       curve: fit.curve,
       validation: fit.validation,
+      ...(fit.selection?.exact?.chosen?.wide ? { spec: fit.model.spec } : {}),
     });
     // The model's own feature spec (the exact solver, when chosen, trains on the widest one).
     const { ngramMax, minDf } = fit.model.spec.options;

@@ -31,6 +31,11 @@ export const FitReport = z.object({
   curve: z.array(z.unknown()).optional(),
   /** The single child's held-out validation figures (its early-stopped fit, before the refit on train + validation). */
   validation: z.object({ loss: z.number(), accuracy: z.number() }).optional(),
+  /**
+   * The model's own feature spec when it is not Preprocess's narrowed by `chosen`: the exact race's
+   * wide representation (min df 1, sublinear tf), which Train builds itself (ADR 0005 item 7).
+   */
+  spec: z.unknown().optional(),
 });
 export type FitReport = z.infer<typeof FitReport>;
 

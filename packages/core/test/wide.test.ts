@@ -1,0 +1,94 @@
+/**
+ * ml/wide.ts: the exact race's wide representation (min df 1, sublinear tf) built and refit in the
+ * second thread is the one built and refit in the main thread, bit for bit; the trainer chooses it
+ * only on validation, and its model exports to a graph that scores as the featurizer does.
+ */
+import { availableParallelism } from "node:os";
+import { describe, expect, it } from "vitest";
+import { buildFeatureSpec, FeatureOptions } from "../src/ml/feature-spec.ts";
+import { trainLinear } from "../src/ml/trainer.ts";
+import { refitWide, WideCandidates, wideFeatures } from "../src/ml/wide.ts";
+import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
+import { expectOnnxParity } from "./parity.ts";
+
+// On this fixture the wide candidate wins on validation once the budget lets the whole race run.
+const rows = fixtureRows(450, 2);
+const train = rows.slice(0, 360);
+const validation = rows.slice(360);
+const job = {
+  train,
+  validation,
+  labels: FIXTURE_LABELS,
+  options: FeatureOptions.parse({}),
+  cs: [100, 10],
+  passes: 5,
+  seed: 11,
+};
+
+describe("the exact race's wide representation", () => {
+  it("is built and refit in the second thread as in the main thread", async () => {
+    // Prepare
+    const here = await wideFeatures(job);
+    const refitHere = refitWide(here, 3, 100, 5, 11);
+    // Act
+    const wide = await WideCandidates.start(job);
+    expect(wide.threaded).toBe(availableParallelism() >= 2);
+    try {
+      const there = { ...(await wide.examples()), spec: await wide.spec() };
+      const refitThere = await wide.refit(100, 5);
+      // a refit the thread does not make (another c) is computed here
+      const other = await wide.refit(10, 5);
+      // Assert
+      expect(there.spec).toEqual(here.spec);
+      expect(there.spec.options).toMatchObject({ minDf: 1, sublinearTf: true });
+      expect(there.spec.vocabulary.length).toBeGreaterThan(
+        (await buildFeatureSpec(train, FIXTURE_LABELS)).vocabulary.length,
+      );
+      for (const key of ["ids", "values", "offsets", "classes"] as const) {
+        expect(
+          Array.from(there.train.cache[key].subarray(0, there.train.cache.offsets[there.train.cache.count]!)),
+        ).toEqual(Array.from(here.train.cache[key].subarray(0, here.train.cache.offsets[here.train.cache.count]!)));
+      }
+      expect(Array.from(refitThere.weights)).toEqual(Array.from(refitHere.weights));
+      expect(Array.from(refitThere.bias)).toEqual(Array.from(refitHere.bias));
+      expect(refitThere.rows).toBe(450);
+      expect(Array.from(other.weights)).toEqual(Array.from(refitWide(here, 3, 10, 5, 11).weights));
+      expect(Array.from(other.weights)).not.toEqual(Array.from(refitHere.weights));
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it("is chosen only on validation; the model is its spec, refit on train + validation, and exports with parity", async () => {
+    const spec = await buildFeatureSpec(train, FIXTURE_LABELS);
+    const fit = await trainLinear(
+      spec,
+      () => train,
+      () => validation,
+      { seed: 11, selection: { budget: 6 } },
+    );
+    const exact = fit.selection!.exact!;
+    // The grid alternates Preprocess's features and the wide ones, c = 100 then 10.
+    expect(exact.candidates.map((k) => [k.c, k.features !== undefined])).toEqual([
+      [100, false],
+      [100, true],
+      [10, false],
+      [10, true],
+    ]);
+    const best = Math.max(...exact.candidates.map((k) => k.validationAccuracy));
+    const winner = exact.candidates.find((k) => k.validationAccuracy === best)!;
+    expect(winner.features).toBeDefined();
+    expect(best).toBeGreaterThan(exact.sgd.validationAccuracy);
+    expect(exact.chosen).toEqual({ c: winner.c, passes: 5, wide: true });
+    expect(fit.validation.accuracy).toBe(best);
+    expect(fit.model.spec.options).toMatchObject({ minDf: 1, sublinearTf: true });
+    expect(fit.params.refit).toEqual({
+      epochs: 5,
+      rows: 450,
+      solver: `dual coordinate descent, c = ${winner.c}, ${winner.features}`,
+    });
+    const weights = refitWide(await wideFeatures(job), 3, winner.c, 5, 11).weights;
+    expect(Array.from(fit.model.weights)).toEqual(Array.from(weights));
+    await expectOnnxParity(fit.model, [...edgeDocuments().slice(0, 20), ...validation.map((r) => r.text)]);
+  });
+});
