@@ -80,19 +80,24 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
   // Every token that occurs in a term gets a token id; terms are keyed by token ids.
   const table = new TokenTable();
   const tokenId = (token: string): number => table.intern(token);
-  const unigram = new Map<number, number>();
-  const first = new Map<number, number>();
+  // Unigram and first-token terms as (term id, token id) pairs, bigrams as (a, b, term id)
+  const unigram: number[] = [];
+  const first: number[] = [];
   const pairs: Array<[number, number, number]> = [];
   spec.vocabulary.forEach((term, j) => {
-    if (term.startsWith(FIRST_TOKEN_PREFIX)) first.set(tokenId(term.slice(FIRST_TOKEN_PREFIX.length)), j);
-    else if (term.includes(" ")) {
-      const [a, b] = term.split(" ") as [string, string];
-      pairs.push([tokenId(a), tokenId(b), j]);
-    } else unigram.set(tokenId(term), j);
+    if (term.startsWith(FIRST_TOKEN_PREFIX)) first.push(j, tokenId(term.slice(FIRST_TOKEN_PREFIX.length)));
+    else {
+      const space = term.indexOf(" ");
+      if (space >= 0) pairs.push([tokenId(term.slice(0, space)), tokenId(term.slice(space + 1)), j]);
+      else unigram.push(j, tokenId(term));
+    }
   });
   const K = table.tokens.length;
   const bigram = pairIndexOf(pairs);
-  const uniOf = Int32Array.from({ length: K }, (_, t) => unigram.get(t) ?? -1);
+  const uniOf = new Int32Array(K).fill(-1);
+  for (let k = 0; k < unigram.length; k += 2) uniOf[unigram[k + 1]!] = unigram[k]!;
+  const firstOf = new Int32Array(K).fill(-1);
+  for (let k = 0; k < first.length; k += 2) firstOf[first[k + 1]!] = first[k]!;
   // Tokens that open or close some bigram of the vocabulary: most pairs of a text are in no term,
   // and these two bytes answer that without a probe of the pair table.
   const opens = new Uint8Array(K);
@@ -101,7 +106,6 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
     opens[a] = 1;
     closes[b] = 1;
   }
-  const firstOf = Int32Array.from({ length: K }, (_, t) => first.get(t) ?? -1);
   const idf = Float64Array.from(spec.idf);
   const bigrams = spec.options.ngramMax >= 2;
   const firstToken = spec.options.firstToken;
