@@ -19,17 +19,24 @@ export async function* readJsonLines<S extends z.ZodType>(
   keys: readonly string[],
   schema: S,
 ): AsyncGenerator<z.infer<S>> {
-  for (const key of keys) {
-    const text = decoder.decode(await store.get(key));
-    let lineNo = 0;
-    for (const line of text.split("\n")) {
-      lineNo++;
-      if (line === "") continue;
-      const parsed = schema.safeParse(JSON.parse(line));
-      if (!parsed.success)
-        throw new InvalidDatasetError(`${key}:${lineNo} does not match its schema: ${parsed.error.message}`);
-      yield parsed.data;
-    }
+  for (const key of keys) yield* jsonLinesOf(await store.get(key), key, schema);
+}
+
+/**
+ * The rows of one JSON Lines object (`bytes`, read from `key`), parsed with `schema`: synchronous, so a
+ * caller that filters rows pays no promise per row it drops (an async generator costs ~1 µs a row).
+ * @example for (const row of jsonLinesOf(await store.get(key), key, CuratedRow)) if (keep(row)) yield row;
+ * @throws InvalidDatasetError as {@link readJsonLines}.
+ */
+export function* jsonLinesOf<S extends z.ZodType>(bytes: Uint8Array, key: string, schema: S): Generator<z.infer<S>> {
+  let lineNo = 0;
+  for (const line of decoder.decode(bytes).split("\n")) {
+    lineNo++;
+    if (line === "") continue;
+    const parsed = schema.safeParse(JSON.parse(line));
+    if (!parsed.success)
+      throw new InvalidDatasetError(`${key}:${lineNo} does not match its schema: ${parsed.error.message}`);
+    yield parsed.data;
   }
 }
 

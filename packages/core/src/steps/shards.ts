@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CuratedRow, type MapResults, type ShardItem } from "../contracts.ts";
 import { InvalidInputError } from "../errors.ts";
-import { readJson, readJsonLines } from "../json-lines.ts";
+import { jsonLinesOf, readJson } from "../json-lines.ts";
 import { type SplitName, splitOf } from "../ml/split.ts";
 import type { ObjectStore } from "../ports.ts";
 
@@ -15,7 +15,8 @@ import type { ObjectStore } from "../ports.ts";
  * @example for await (const row of splitRows(store, keys, "test")) texts.push(row.text);
  */
 export async function* splitRows(store: ObjectStore, keys: readonly string[], split: SplitName) {
-  for await (const row of readJsonLines(store, keys, CuratedRow)) if (splitOf(row.text) === split) yield row;
+  for (const key of keys)
+    for (const row of jsonLinesOf(await store.get(key), key, CuratedRow)) if (splitOf(row.text) === split) yield row;
 }
 
 /** A child's place among the Map's children: the index of its first shard (the merge's order). */
