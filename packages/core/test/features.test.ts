@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { cacheEncoder, encoder } from "../src/ml/examples.ts";
 import { buildFeatureSpec, FeatureOptions, FeatureSpec, FeatureSpecBuilder, termsOf } from "../src/ml/feature-spec.ts";
 import { featurizer, tokenFeaturizer } from "../src/ml/featurizer.ts";
 import { tokenize } from "../src/ml/text.ts";
@@ -109,6 +110,26 @@ describe("feature spec", () => {
     );
     expect(Array.from(y.ids)).toEqual(Array.from(x.ids));
     expect(Array.from(y.values)).toEqual(Array.from(x.values));
+  });
+
+  it("featurizes for a cache into reused buffers, to the values of a fresh vector", async () => {
+    const spec = await buildFeatureSpec([...rows, { text: "red car", label: "x" }], ["x", "y"], { minDf: 2 });
+    const long = Array.from({ length: 40 }, () => "red car").join(" ");
+    const toCache = cacheEncoder(spec);
+    const fresh = encoder(spec);
+    for (const text of ["Red car red car red unknown", long, "car", ""]) {
+      const { x, y } = toCache({ text, label: "y" });
+      const expected = fresh({ text, label: "y" });
+      expect([Array.from(x.ids), Array.from(x.values), y]).toEqual([
+        Array.from(expected.x.ids),
+        Array.from(expected.x.values),
+        expected.y,
+      ]);
+    }
+    // The next row is written over the last one's arrays (nothing allocated per row).
+    const a = toCache({ text: "red car", label: "x" }).x;
+    const b = toCache({ text: "car red", label: "x" }).x;
+    expect(b.ids.buffer).toBe(a.ids.buffer);
   });
 
   it("featurizes with sublinear tf as (1 + ln count) · idf, l2-normalized over distinct terms", async () => {

@@ -7,7 +7,7 @@
 import { InvalidDatasetError } from "../errors.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
-import { featurizer, type SparseVector, tokenFeaturizer } from "./featurizer.ts";
+import { featurizer, reusingFeaturizer, type SparseVector, tokenFeaturizer } from "./featurizer.ts";
 import { VectorCache } from "./row-cache.ts";
 
 /**
@@ -33,9 +33,25 @@ export const sizeOf = (set: ExampleSet): number | undefined =>
  * @throws InvalidDatasetError on a label outside `spec.labels`.
  */
 export function encoder(spec: FeatureSpec): (row: Row) => Example {
+  return encoderOf(spec, featurizer(spec), tokenFeaturizer(spec));
+}
+
+/**
+ * Row → example under `spec`, its vector a view that the next call reuses: for a caller that copies
+ * it at once (`fillCache`, a cache's `add`). The same example as `encoder`'s.
+ * @throws InvalidDatasetError on a label outside `spec.labels`.
+ */
+export function cacheEncoder(spec: FeatureSpec): (row: Row) => Example {
+  const { text, tokens } = reusingFeaturizer(spec);
+  return encoderOf(spec, text, tokens);
+}
+
+function encoderOf(
+  spec: FeatureSpec,
+  featurize: (text: string) => SparseVector,
+  fromTokens: (ids: Int32Array, tokens: readonly string[]) => SparseVector,
+): (row: Row) => Example {
   const classIndex = new Map(spec.labels.map((label, i) => [label, i]));
-  const featurize = featurizer(spec);
-  const fromTokens = tokenFeaturizer(spec);
   return (row) => {
     const y = classIndex.get(row.label);
     if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);

@@ -41,8 +41,8 @@ function sortIds(ids: Int32Array, n: number): Int32Array {
 
 /** A spec's featurizer: from text, or from token ids given in another table's numbering. */
 interface Featurizers {
-  text: (text: string) => SparseVector;
-  tokens: (ids: Int32Array, tokens: readonly string[]) => SparseVector;
+  text: (text: string, view?: boolean) => SparseVector;
+  tokens: (ids: Int32Array, tokens: readonly string[], view?: boolean) => SparseVector;
 }
 
 const featurizers = new WeakMap<FeatureSpec, Featurizers>();
@@ -63,7 +63,8 @@ function featurizersOf(spec: FeatureSpec): Featurizers {
  * const { ids, values } = featurize("a small dog");
  */
 export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
-  return featurizersOf(spec).text;
+  const { text } = featurizersOf(spec);
+  return (t) => text(t);
 }
 
 /**
@@ -73,7 +74,21 @@ export function featurizer(spec: FeatureSpec): (text: string) => SparseVector {
  * @example tokenFeaturizer(spec)(Int32Array.of(0, 1, 2), ["a", "small", "dog"]) // = featurizer(spec)("a small dog")
  */
 export function tokenFeaturizer(spec: FeatureSpec): (ids: Int32Array, tokens: readonly string[]) => SparseVector {
-  return featurizersOf(spec).tokens;
+  const { tokens } = featurizersOf(spec);
+  return (ids, list) => tokens(ids, list);
+}
+
+/**
+ * `featurizer` and `tokenFeaturizer` whose vectors are views of two buffers that the next call of
+ * either reuses: for a caller that copies each vector at once (into a cache), so that no arrays are
+ * allocated per row. The same values.
+ */
+export function reusingFeaturizer(spec: FeatureSpec): {
+  text: (text: string) => SparseVector;
+  tokens: (ids: Int32Array, tokens: readonly string[]) => SparseVector;
+} {
+  const { text, tokens } = featurizersOf(spec);
+  return { text: (t) => text(t, true), tokens: (ids, list) => tokens(ids, list, true) };
 }
 
 function makeFeaturizer(spec: FeatureSpec): Featurizers {
@@ -112,7 +127,21 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
   const sublinear = spec.options.sublinearTf === true;
   let found = new Int32Array(256);
 
-  const vectorOf = (tokenIds: Int32Array, count: number): SparseVector => {
+  // A vector's arrays: new ones, or (`view`) views of two buffers reused by the next call, for a
+  // caller that copies them at once (a cache): no two ArrayBuffers allocated per row.
+  let bufferIds = new Int32Array(256);
+  let bufferValues = new Float64Array(256);
+  const arrays = (distinct: number, view: boolean): SparseVector => {
+    if (!view) return { ids: new Int32Array(distinct), values: new Float64Array(distinct) };
+    if (bufferIds.length < distinct) {
+      bufferIds = new Int32Array(2 * distinct);
+      bufferValues = new Float64Array(2 * distinct);
+    }
+    bufferValues.fill(0, 0, distinct);
+    return { ids: bufferIds.subarray(0, distinct), values: bufferValues.subarray(0, distinct) };
+  };
+
+  const vectorOf = (tokenIds: Int32Array, count: number, view: boolean): SparseVector => {
     if (found.length < 2 * count + 1) found = new Int32Array(2 * count + 1);
     let n = 0;
     let prev = -1;
@@ -128,7 +157,7 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
       }
       prev = t;
     }
-    if (n > INSERTION_SORT_MAX && !sublinear) return tallied(n);
+    if (n > INSERTION_SORT_MAX && !sublinear) return tallied(n, view);
     const sorted = sortIds(found, n);
     if (sublinear) return sublinearVector(sorted, n, idf);
     let norm2 = 0;
@@ -138,8 +167,7 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
       if (k === 0 || sorted[k] !== sorted[k - 1]) distinct++;
     }
     const norm = Math.max(Math.sqrt(norm2), 1e-12);
-    const ids = new Int32Array(distinct);
-    const values = new Float64Array(distinct);
+    const { ids, values } = arrays(distinct, view);
     let out = -1;
     for (let k = 0; k < n; k++) {
       const id = sorted[k]!;
@@ -153,7 +181,7 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
   // term's idf² and idf / norm added once per occurrence, terms ascending), so the same floats.
   const tally = new Int32Array(idf.length);
   let distinctIds = new Int32Array(256);
-  const tallied = (n: number): SparseVector => {
+  const tallied = (n: number, view: boolean): SparseVector => {
     if (distinctIds.length < n) distinctIds = new Int32Array(2 * n);
     let distinct = 0;
     for (let k = 0; k < n; k++) if (tally[found[k]!]!++ === 0) distinctIds[distinct++] = found[k]!;
@@ -164,8 +192,7 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
       for (let c = tally[id]!; c > 0; c--) norm2 += idf[id]! * idf[id]!;
     }
     const norm = Math.max(Math.sqrt(norm2), 1e-12);
-    const ids = new Int32Array(distinct);
-    const values = new Float64Array(distinct);
+    const { ids, values } = arrays(distinct, view);
     for (let k = 0; k < distinct; k++) {
       const id = sorted[k]!;
       ids[k] = id;
@@ -181,18 +208,18 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
   let remap = new Int32Array(0);
   let mapped = new Int32Array(256);
   return {
-    text: (text) => {
+    text: (text, view = false) => {
       const count = table.scan(text, false); // (it may replace table.ids: read them after)
-      return vectorOf(table.ids, count);
+      return vectorOf(table.ids, count, view);
     },
-    tokens: (tokenIds, tokens) => {
+    tokens: (tokenIds, tokens, view = false) => {
       if (tokens !== remapped || remap.length !== tokens.length) {
         remap = Int32Array.from(tokens, (token) => table.get(token));
         remapped = tokens;
       }
       if (mapped.length < tokenIds.length) mapped = new Int32Array(2 * tokenIds.length);
       for (let i = 0; i < tokenIds.length; i++) mapped[i] = remap[tokenIds[i]!]!;
-      return vectorOf(mapped, tokenIds.length);
+      return vectorOf(mapped, tokenIds.length, view);
     },
   };
 }

@@ -20,7 +20,16 @@
 
 import { type Logger, logger } from "../logger.ts";
 import { DEFAULT_EXACT, fitDualCd, raceExact } from "./dual-cd.ts";
-import { type ExampleSet, encoder, fillCache, type Row, type Rows, restrictCache, restrictSpec } from "./examples.ts";
+import {
+  cacheEncoder,
+  type ExampleSet,
+  encoder,
+  fillCache,
+  type Row,
+  type Rows,
+  restrictCache,
+  restrictSpec,
+} from "./examples.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, type EpochFigures, type FitOptions, type FitResult, fitLinear } from "./fit.ts";
 import { FitThread } from "./fit-thread.ts";
@@ -210,12 +219,14 @@ async function trainWith(
     settings && early.fit
       ? await featurizeBesideFirstRung(spec, { train, validation }, cacheBytes, opts, settings, early.fit, log)
       : undefined;
-  const trainCache = overlapped ? overlapped.trainCache : await fillCache(train, cacheBytes, encode);
+  // (the cache copies each vector: featurized into reused buffers)
+  const toCache = cacheEncoder(spec);
+  const trainCache = overlapped ? overlapped.trainCache : await fillCache(train, cacheBytes, toCache);
   // Large data will use a second thread (selection, the refit beside the fit): its module bundles meanwhile.
   if (trainCache && trainCache.count * C > DEFAULT_EXACT.maxPairs) prepareWorkers();
   const validationCache = overlapped
     ? overlapped.validationCache
-    : await fillCache(validation, cacheBytes - (trainCache?.bytes ?? 0), encode);
+    : await fillCache(validation, cacheBytes - (trainCache?.bytes ?? 0), toCache);
   let trainSet: ExampleSet = trainCache
     ? { kind: "cached", cache: trainCache }
     : { kind: "streamed", rows: train, encode };
@@ -372,7 +383,8 @@ async function featurizeBesideFirstRung(
   // (An empty split: the plain path names the error.)
   const plan = texts?.length ? firstRungSample(spec, texts.length, opts, settings) : undefined;
   if (!texts || !plan) return undefined;
-  const encode = encoder(spec);
+  // Every vector goes into a cache at once: featurized into reused buffers.
+  const encode = cacheEncoder(spec);
   const validationCache = await fillCache(rows.validation, cacheBytes, encode);
   if (!validationCache) return undefined;
   const sample = new VectorCache(Number.POSITIVE_INFINITY);
