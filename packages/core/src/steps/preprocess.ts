@@ -11,7 +11,7 @@ import {
   type TermPart,
 } from "../contracts.ts";
 import { InvalidDatasetError } from "../errors.ts";
-import { encodeJsonLines, readJson, readJsonLines } from "../json-lines.ts";
+import { encodeJsonLines, jsonLinesOf, readJson } from "../json-lines.ts";
 import { FeatureSpecBuilder } from "../ml/feature-spec.ts";
 import { type SplitName, splitOf } from "../ml/split.ts";
 import { HandoffWriter, handoffKeys } from "./handoff.ts";
@@ -97,7 +97,7 @@ export async function preprocess(ports: StepPorts, input: PreprocessInput): Prom
     if (full()) break;
     const counting = specRows < specSampleRows;
     if (counting) handoff.begin();
-    for await (const row of readJsonLines(ports.data, [shard.key], CuratedRow)) {
+    for (const row of jsonLinesOf(await ports.data.get(shard.key), shard.key, CuratedRow)) {
       const split = splitOf(row.text);
       counts[split]++;
       if (split === "test") continue;
