@@ -12,7 +12,7 @@ import { z } from "zod";
 import { InvalidDatasetError } from "../errors.ts";
 import { PairIndex } from "./pair-index.ts";
 import { FIRST_TOKEN_PREFIX, type TermCount, TopTerms } from "./term-tables.ts";
-import { TokenTable } from "./token-table.ts";
+import { ForeignTokens, TokenTable } from "./token-table.ts";
 
 export const FeatureOptions = z.object({
   /** 1: unigrams; 2: unigrams and bigrams (adjacent tokens joined by one space). */
@@ -188,25 +188,10 @@ export class FeatureSpecBuilder {
    * same terms as `add` of its text).
    */
   addTokens(label: string, ids: Int32Array, tokens: readonly string[]): void {
-    const { table } = this.counts;
-    if (this.remapped !== tokens) {
-      this.remapped = tokens;
-      this.remap = new Int32Array(0);
-    }
-    if (this.remap.length < tokens.length) {
-      const next = new Int32Array(tokens.length);
-      next.set(this.remap);
-      for (let t = this.remap.length; t < tokens.length; t++) next[t] = table.intern(tokens[t]!);
-      this.remap = next;
-    }
-    if (this.mapped.length < ids.length) this.mapped = new Int32Array(2 * ids.length);
-    for (let i = 0; i < ids.length; i++) this.mapped[i] = this.remap[ids[i]!]!;
-    this.count(label, this.mapped, ids.length);
+    this.count(label, this.foreign.map(ids, tokens), ids.length);
   }
 
-  private remapped: readonly string[] | undefined;
-  private remap = new Int32Array(0);
-  private mapped = new Int32Array(256);
+  private readonly foreign = new ForeignTokens((token) => this.counts.table.intern(token));
 
   /** Counts the terms of a document's first `n` token ids (of this builder's table); returns them (a view). */
   private count(label: string, ids: Int32Array, n: number): Int32Array {

@@ -6,7 +6,7 @@
 
 import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
 import { pairIndexOf } from "./pair-index.ts";
-import { TokenTable } from "./token-table.ts";
+import { ForeignTokens, TokenTable } from "./token-table.ts";
 
 /** A sparse feature vector: distinct term indices (ascending) and their values. */
 export interface SparseVector {
@@ -203,24 +203,14 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
     }
     return { ids, values };
   };
-  // The table's id of each token of the last token list seen (−1: in no term), and the ids mapped.
-  let remapped: readonly string[] | undefined;
-  let remap = new Int32Array(0);
-  let mapped = new Int32Array(256);
+  // A handoff row's token ids as this table's (−1: the token is in no term).
+  const foreign = new ForeignTokens((token) => table.get(token));
   return {
     text: (text, view = false) => {
       const count = table.scan(text, false); // (it may replace table.ids: read them after)
       return vectorOf(table.ids, count, view);
     },
-    tokens: (tokenIds, tokens, view = false) => {
-      if (tokens !== remapped || remap.length !== tokens.length) {
-        remap = Int32Array.from(tokens, (token) => table.get(token));
-        remapped = tokens;
-      }
-      if (mapped.length < tokenIds.length) mapped = new Int32Array(2 * tokenIds.length);
-      for (let i = 0; i < tokenIds.length; i++) mapped[i] = remap[tokenIds[i]!]!;
-      return vectorOf(mapped, tokenIds.length, view);
-    },
+    tokens: (tokenIds, tokens, view = false) => vectorOf(foreign.map(tokenIds, tokens), tokenIds.length, view),
   };
 }
 

@@ -146,3 +146,35 @@ export class TokenTable {
     }
   }
 }
+
+/**
+ * Token ids given in another token list's numbering (a token handoff's rows, steps/handoff.ts)
+ * mapped to a table's ids, through `lookup` (`table.get`: −1 when absent; `table.intern`: added).
+ * The mapping of the last list seen is kept, and extended as that list grows.
+ * @example
+ * const foreign = new ForeignTokens((token) => table.get(token));
+ * const ids = foreign.map(row.ids, row.tokens); // a view, valid until the next call
+ */
+export class ForeignTokens {
+  private list: readonly string[] | undefined;
+  private remap = new Int32Array(0);
+  private mapped = new Int32Array(256);
+
+  constructor(private readonly lookup: (token: string) => number) {}
+
+  map(ids: Int32Array, tokens: readonly string[]): Int32Array {
+    if (this.list !== tokens) {
+      this.list = tokens;
+      this.remap = new Int32Array(0);
+    }
+    if (this.remap.length < tokens.length) {
+      const next = new Int32Array(tokens.length);
+      next.set(this.remap);
+      for (let t = this.remap.length; t < tokens.length; t++) next[t] = this.lookup(tokens[t]!);
+      this.remap = next;
+    }
+    if (this.mapped.length < ids.length) this.mapped = new Int32Array(2 * ids.length);
+    for (let i = 0; i < ids.length; i++) this.mapped[i] = this.remap[ids[i]!]!;
+    return this.mapped.subarray(0, ids.length);
+  }
+}
