@@ -67,6 +67,34 @@ describe("models show", () => {
     expect(total).toBe(candidate.count);
   });
 
+  it("lists every candidate the search scored on validation, and marks the one chosen", async () => {
+    const detail = await json<ModelDetail>("models", "show", newer);
+    type Scored = { validationAccuracy: number; validationLoss: number };
+    const { selection } = (detail.card as { training: { selection: SelectionCard } }).training;
+    type SelectionCard = {
+      candidates: (Scored & { rung: number; rows: number; learningRate: number; l2: number })[];
+      exact: { candidates: (Scored & { c: number; passes: number })[]; chosen: { c: number } | null };
+    };
+    expect(selection.candidates.length).toBeGreaterThan(1);
+    const text = await tollgate("models", "show", newer);
+    const rows = text.split("\n");
+    for (const k of selection.candidates) {
+      const row = `${k.rung}\\s+${k.rows}\\s+\\d+\\s+${k.learningRate}\\s+${k.l2}\\s+1–[12]\\s+\\d+\\s+${k.validationAccuracy.toFixed(4)}\\s+${k.validationLoss.toFixed(4)}$`;
+      expect(rows.some((l) => new RegExp(`^[ *]\\s+${row}`).test(l))).toBe(true);
+    }
+    // the small fixture runs the exact solver's race too: its candidates are listed the same way
+    expect(selection.exact.candidates.length).toBeGreaterThan(0);
+    for (const k of selection.exact.candidates) {
+      const row = `${k.c}\\s+.+\\s+${k.passes}\\s+${k.validationAccuracy.toFixed(4)}\\s+${k.validationLoss.toFixed(4)}$`;
+      expect(rows.some((l) => new RegExp(`^[ *]\\s+${row}`).test(l))).toBe(true);
+    }
+    // one winner: a rung's row when the race chose nothing, else the race's row
+    expect(rows.filter((l) => l.startsWith("*"))).toHaveLength(1);
+    const marked = rows.find((l) => l.startsWith("*")) ?? "";
+    if (selection.exact.chosen) expect(marked).toMatch(new RegExp(`^\\*\\s+${selection.exact.chosen.c}\\s`));
+    else expect(marked).toMatch(/^\*\s+1\s/);
+  });
+
   it("names a version that does not exist", async () => {
     await expect(tollgate("models", "show", "v-nope")).rejects.toThrow(/has no version v-nope/);
   });

@@ -57,7 +57,7 @@ export function renderModelDetail(d: ModelDetail): string {
       l2?: number;
       epochsRun?: number;
       features?: number;
-      selection?: { candidates?: unknown[]; chosen?: { ngramMax?: number; minDf?: number } };
+      selection?: Selection;
     };
     settings?: { features?: { ngramMax?: number; minDf?: number }; pinned?: Record<string, number> };
     validation?: { accuracy?: number; loss?: number };
@@ -90,6 +90,90 @@ export function renderModelDetail(d: ModelDetail): string {
       : "no confusions on the test split",
   );
   lines.push(confusionTable(d.test));
+  if (t.selection?.candidates?.length) lines.push("", selectionTable(t.selection));
+  return lines.join("\n");
+}
+
+interface SgdCandidate {
+  rung: number;
+  rows: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  ngramMax: number;
+  minDf: number;
+  validationAccuracy: number;
+  validationLoss: number;
+}
+
+/** The card's `training.selection`: what was searched on validation and what won. */
+interface Selection {
+  method?: string;
+  budget?: number;
+  passes?: number;
+  candidates?: SgdCandidate[];
+  chosen?: { learningRate?: number; l2?: number; ngramMax?: number; minDf?: number };
+  exact?: {
+    sgd: { validationAccuracy: number };
+    candidates: { c: number; passes: number; validationAccuracy: number; validationLoss: number; features?: string }[];
+    chosen: { c: number; wide?: true } | null;
+    skipped?: string;
+  };
+}
+
+/**
+ * The candidates tried on validation, in the order they ran: the successive-halving rungs (the
+ * chosen values marked `*` in the last rung they reached), then the exact solver's race, if it ran.
+ */
+export function selectionTable(s: Selection): string {
+  const candidates = s.candidates ?? [];
+  const last = Math.max(...candidates.map((k) => k.rung));
+  const c = s.chosen ?? {};
+  const isChosen = (k: SgdCandidate) =>
+    !s.exact?.chosen &&
+    k.rung === last &&
+    k.learningRate === c.learningRate &&
+    k.l2 === c.l2 &&
+    k.ngramMax === c.ngramMax &&
+    k.minDf === c.minDf;
+  const lines = [
+    `selection    ${s.method ?? "-"}`,
+    `             budget ${s.budget ?? "-"} plain fits; the search spent ${s.passes?.toFixed(2) ?? "-"} passes over the training split`,
+    table(
+      ["", "RUNG", "ROWS", "EPOCHS", "LEARNING_RATE", "L2", "N-GRAMS", "MIN_DF", "VAL_ACC", "VAL_LOSS"],
+      candidates.map((k) => [
+        isChosen(k) ? "*" : "",
+        k.rung,
+        k.rows,
+        k.epochs,
+        k.learningRate,
+        k.l2,
+        `1–${k.ngramMax}`,
+        k.minDf,
+        f4(k.validationAccuracy),
+        f4(k.validationLoss),
+      ]),
+    ),
+  ];
+  const x = s.exact;
+  if (!x) return lines.join("\n");
+  if (!x.candidates.length)
+    return [...lines, `exact solver race: not run (${x.skipped ?? "no budget left"})`].join("\n");
+  lines.push(
+    "",
+    `exact solver race (dual coordinate descent, LIBLINEAR -s 7) against the SGD fit's validation accuracy ${f4(x.sgd.validationAccuracy)}`,
+    table(
+      ["", "C", "FEATURES", "PASSES", "VAL_ACC", "VAL_LOSS"],
+      x.candidates.map((k) => [
+        x.chosen && x.chosen.c === k.c && Boolean(x.chosen.wide) === Boolean(k.features) ? "*" : "",
+        k.c,
+        k.features ?? "the spec's",
+        k.passes,
+        f4(k.validationAccuracy),
+        f4(k.validationLoss),
+      ]),
+    ),
+  );
   return lines.join("\n");
 }
 
