@@ -85,7 +85,7 @@ describe("quarantine <run>", () => {
     ]);
     expect(out.rows[0]?.source).toMatch(/^raw\/topics\//);
     const text = await tollgate("quarantine", second, "--reason", "missing_label");
-    expect(text).toMatch(/^raw\/topics\/\S+\s+6\s+missing_label\s+\{\\"text\\":/m);
+    expect(text).toMatch(/^raw\/topics\/\S+\s+6\s+missing_label\s+\{"text":"a row without its label"\}$/m);
     expect(await tollgate("quarantine", first)).toBe(`run ${first} quarantined no rows`);
   });
 });

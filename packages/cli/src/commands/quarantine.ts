@@ -5,9 +5,10 @@ import type { CommandContext } from "../command-context.ts";
 import { jsonOption, limitOption, nameParser } from "../options.ts";
 import { table } from "../render.ts";
 
-/** The raw text of a row, on one line and cut to `width` characters. */
+/** A raw row as it is in its file, on one line (only control characters, a CR or a tab…, are escaped), cut to `width`. */
 const oneLine = (raw: string, width = 80) => {
-  const flat = JSON.stringify(raw).slice(1, -1);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters escaped
+  const flat = raw.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
   return flat.length > width ? `${flat.slice(0, width - 1)}…` : flat;
 };
 
