@@ -149,7 +149,7 @@ describe("lineage", () => {
     expect(l.decisions.at(-1)).toMatchObject({ by: expect.stringMatching(/^cli:/), reason: "checking lineage" });
     const text = await tollgate("lineage", older);
     expect(text).toMatch(new RegExp(`^dataset\\s+${card.datasetVersion}$`, "m"));
-    expect(text).toMatch(new RegExp(`^model\\s+topics@${older}\\s+live \\(live\\)`, "m"));
+    expect(text).toMatch(new RegExp(`^model\\s+topics@${older}\\s+live\\s+created `, "m"));
     expect(text).toMatch(/ rollback .* cli:\S+\s+checking lineage$/m);
     await tollgate("promote", newer);
   });

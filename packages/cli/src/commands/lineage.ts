@@ -23,7 +23,7 @@ export function renderLineage(l: Lineage): string {
     `  ↓`,
     `run       ${m.runId}${l.run ? `   ${l.run.decision ?? "no decision"}${l.run.reason ? `: ${l.run.reason}` : ""}` : ""}`,
     `  ↓ Train`,
-    `model     ${m.modelName}@${m.version}   ${m.status}${l.live ? " (live)" : ""}   created ${m.createdAt}${m.collected ? `   files removed by gc at ${m.collected.at}` : ""}`,
+    `model     ${m.modelName}@${m.version}   ${m.status}${l.live && m.status !== "live" ? " (live)" : ""}   created ${m.createdAt}${m.collected ? `   files removed by gc at ${m.collected.at}` : ""}`,
     "",
     l.decisions.length
       ? table(
