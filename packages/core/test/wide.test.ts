@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { buildFeatureSpec, FeatureOptions } from "../src/ml/feature-spec.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
-import { refitWide, WideCandidates, wideFeatures } from "../src/ml/wide.ts";
+import { refitWide, WideCandidates, wideCandidate, wideFeatures } from "../src/ml/wide.ts";
 import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 import { expectOnnxParity } from "./parity.ts";
 
@@ -26,16 +26,19 @@ const job = {
 };
 
 describe("the exact race's wide representation", () => {
-  it("is built and refit in the second thread as in the main thread", async () => {
+  it("is built, raced and refit in the second thread as in the main thread", async () => {
     // Prepare
     const here = await wideFeatures(job);
     const refitHere = refitWide(here, 3, 100, 5, 11);
+    const candidateHere = await wideCandidate(here, 3, 100, 5, 11);
     // Act
     const wide = await WideCandidates.start(job);
     expect(wide.threaded).toBe(availableParallelism() >= 2);
     try {
-      const there = { ...(await wide.examples()), spec: await wide.spec() };
+      // (the candidate and its refit: whichever thread claimed each first)
+      const candidateThere = await wide.candidate(100, 5);
       const refitThere = await wide.refit(100, 5);
+      const there = { ...(await wide.examples()), spec: await wide.spec() };
       // a refit the thread does not make (another c) is computed here
       const other = await wide.refit(10, 5);
       // Assert
@@ -44,16 +47,54 @@ describe("the exact race's wide representation", () => {
       expect(there.spec.vocabulary.length).toBeGreaterThan(
         (await buildFeatureSpec(train, FIXTURE_LABELS)).vocabulary.length,
       );
+      // Each array to its used length (the thread's are shared copies of exactly that length).
+      const { count } = here.train.cache;
+      const used = {
+        ids: here.train.cache.offsets[count]!,
+        values: here.train.cache.offsets[count]!,
+        offsets: count + 1,
+        classes: count,
+      };
+      expect(there.train.cache.count).toBe(count);
       for (const key of ["ids", "values", "offsets", "classes"] as const) {
-        expect(
-          Array.from(there.train.cache[key].subarray(0, there.train.cache.offsets[there.train.cache.count]!)),
-        ).toEqual(Array.from(here.train.cache[key].subarray(0, here.train.cache.offsets[here.train.cache.count]!)));
+        expect(Array.from(there.train.cache[key].subarray(0, used[key]))).toEqual(
+          Array.from(here.train.cache[key].subarray(0, used[key])),
+        );
       }
+      expect(candidateThere).toEqual(candidateHere);
+      expect(candidateHere).toMatchObject({
+        c: 100,
+        passes: 5,
+        features: `min df 1, sublinear tf: ${here.terms} terms`,
+      });
+      // a candidate the thread does not make (another c) is computed here
+      expect(await wide.candidate(10, 5)).toEqual(await wideCandidate(here, 3, 10, 5, 11));
       expect(Array.from(refitThere.weights)).toEqual(Array.from(refitHere.weights));
       expect(Array.from(refitThere.bias)).toEqual(Array.from(refitHere.bias));
       expect(refitThere.rows).toBe(450);
       expect(Array.from(other.weights)).toEqual(Array.from(refitWide(here, 3, 10, 5, 11).weights));
       expect(Array.from(other.weights)).not.toEqual(Array.from(refitHere.weights));
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it("gives the same candidate and refit whichever thread claims each", async () => {
+    // Prepare
+    const here = await wideFeatures(job);
+    const candidateHere = await wideCandidate(here, 3, 100, 5, 11);
+    const refitHere = refitWide(here, 3, 100, 5, 11);
+    // Act: the refit asked for first, once the thread has its examples (it is then at the candidate,
+    // so this thread most often takes the refit); the other order is the test above. Either way the same.
+    const wide = await WideCandidates.start(job);
+    try {
+      await wide.examples();
+      const refitThere = await wide.refit(100, 5);
+      const candidateThere = await wide.candidate(100, 5);
+      // Assert
+      expect(candidateThere).toEqual(candidateHere);
+      expect(Array.from(refitThere.weights)).toEqual(Array.from(refitHere.weights));
+      expect(Array.from(refitThere.bias)).toEqual(Array.from(refitHere.bias));
     } finally {
       await wide.close();
     }

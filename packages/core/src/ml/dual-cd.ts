@@ -164,13 +164,9 @@ export interface ExactReport {
   skipped?: string;
 }
 
-/** The wide representation's cached examples over `terms` features (`wide.ts`), built when first asked for. */
+/** The wide representation's candidates (`wide.ts`): each fitted and scored on its own features, its `features` set. */
 export interface WideSource {
-  examples(): Promise<{
-    terms: number;
-    train: ExampleSet & { kind: "cached" };
-    validation: ExampleSet & { kind: "cached" };
-  }>;
+  candidate(c: number, passes: number): Promise<ExactCandidate>;
 }
 
 /**
@@ -219,9 +215,9 @@ export async function raceExact(
       report.skipped ??= `pass budget: ${k.wide ? "wide " : ""}c = ${c} and on not tried`;
       break;
     }
-    const on = k.wide ? await wide!.examples() : { terms: features, train, validation };
-    const candidate = await exactCandidate(on.terms, classes, on.train, on.validation, c, options.passes, seed);
-    if (k.wide) candidate.features = `min df 1, sublinear tf: ${on.terms} terms`;
+    const candidate = k.wide
+      ? await wide!.candidate(c, options.passes)
+      : await exactCandidate(features, classes, train, validation, c, options.passes, seed);
     report.passes += candidate.passes;
     report.candidates.push(candidate);
     if (!best || candidate.validationAccuracy > best.accuracy) {
@@ -233,8 +229,8 @@ export async function raceExact(
   return report;
 }
 
-/** One candidate on the widest spec's cached features. */
-async function exactCandidate(
+/** One candidate: fitted on the cached training examples (over `features` features), scored on validation. */
+export async function exactCandidate(
   features: number,
   classes: number,
   train: ExampleSet & { kind: "cached" },

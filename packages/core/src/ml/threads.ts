@@ -80,5 +80,29 @@ export function cacheParts(set: ExampleSet & { kind: "cached" }): CacheParts {
   return set.subset ? unionCache(set) : set.cache;
 }
 
+/**
+ * The examples of a cached set as arrays over SharedArrayBuffers (their used length, copied once
+ * here): posted to another thread, they are shared, not copied again on either side.
+ */
+export function sharedParts(set: ExampleSet & { kind: "cached" }): CacheParts {
+  const { ids, values, offsets, classes, count } = cacheParts(set);
+  const nnz = offsets[count]!;
+  // (typed as the cache's own arrays: nothing transfers them)
+  const ints = (from: Int32Array, n: number) => {
+    const to = new Int32Array(new SharedArrayBuffer(4 * n));
+    to.set(from.subarray(0, n));
+    return to as unknown as CacheParts["ids"];
+  };
+  const floats = new Float64Array(new SharedArrayBuffer(8 * nnz)) as unknown as CacheParts["values"];
+  floats.set(values.subarray(0, nnz));
+  return {
+    ids: ints(ids, nnz),
+    values: floats,
+    offsets: ints(offsets, count + 1),
+    classes: ints(classes, count),
+    count,
+  };
+}
+
 /** A cached set over arrays a worker received. */
 export const cachedSet = (parts: CacheParts): ExampleSet => ({ kind: "cached", cache: VectorCache.from(parts) });

@@ -1,23 +1,42 @@
 /**
  * The worker thread of `wide.ts`: builds the wide representation from the rows it was started
- * with and sends its examples, refits the grid's first `c` on train + validation (what the race
- * needs if that candidate wins) and sends it, then sends the spec when asked.
+ * with and shares its examples, then, each if the race's thread has not claimed it first, fits and
+ * scores the grid's first wide candidate and refits it on train + validation (what the race needs
+ * if that candidate wins), sending each; then sends the spec when asked.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { cacheParts } from "./threads.ts";
-import { refitWide, type WideJob, type WideMessage, wideFeatures } from "./wide.ts";
+import { sharedParts } from "./threads.ts";
+import {
+  CLAIM,
+  CLAIMANT,
+  claim,
+  refitWide,
+  type WideJob,
+  type WideMessage,
+  wideCandidate,
+  wideFeatures,
+} from "./wide.ts";
 
 const port = parentPort!;
 const post = (message: WideMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-const { job } = workerData as { job: WideJob };
+const { job, claims } = workerData as { job: WideJob; claims: Int32Array };
 try {
   const features = await wideFeatures(job);
-  const { spec, terms, train, validation } = features;
+  const { spec, terms } = features;
   port.on("message", () => post({ spec }));
-  post({ examples: { terms, train: cacheParts(train), validation: cacheParts(validation) } });
-  // Only the grid's first c: a refit of another would compete for the cores with the race itself.
-  const refit = refitWide(features, job.labels.length, job.cs[0]!, job.passes, job.seed);
-  post({ refit }, [refit.weights.buffer as ArrayBuffer]);
+  // Shared: both threads read the same arrays (no copy on either side).
+  const train = sharedParts(features.train);
+  const validation = sharedParts(features.validation);
+  post({ examples: { terms, train, validation } });
+  // Only the grid's first c: another would compete for the cores with the race itself.
+  const [c, classes] = [job.cs[0]!, job.labels.length];
+  if (claim(claims, CLAIM.candidate, CLAIMANT.thread)) {
+    post({ candidate: await wideCandidate(features, classes, c, job.passes, job.seed) });
+  }
+  if (claim(claims, CLAIM.refit, CLAIMANT.thread)) {
+    const refit = refitWide(features, classes, c, job.passes, job.seed);
+    post({ refit }, [refit.weights.buffer as ArrayBuffer]);
+  }
 } catch (err) {
   post({ error: (err as Error).message });
 }

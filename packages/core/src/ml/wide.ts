@@ -3,13 +3,16 @@
  * 7): the peers' features (minimum document frequency 1, no 100k cap, sublinear tf, l2), built from
  * the training rows. Its spec and features differ from Preprocess's, so they are worked out on
  * their own: in a worker thread beside the SGD search and fit when there is a second core
- * (`wide-worker.ts`), which then sends them and goes on to refit the grid's first `c` on train +
- * validation (what the race needs if that candidate wins) without waiting to be asked; else in this
- * thread when the race asks. The race fits and scores the wide candidates itself. Every piece is a
- * function of the rows, options and seed, so the figures and weights are the same either way.
+ * (`wide-worker.ts`), which then shares them (SharedArrayBuffers) and goes on, without waiting to be
+ * asked, to the race's first wide candidate (the grid's first `c`: fitted on train, scored on
+ * validation) and its refit on train + validation (what the race needs if it wins); else in this
+ * thread when the race asks. Each of those two is claimed by the first thread to reach it (an
+ * atomic flag), so that they run side by side when both threads are free: the race, waiting for the
+ * thread's candidate, refits here meanwhile. Every piece is a function of the rows, options and
+ * seed, so the figures and weights are the same whichever thread computes them.
  */
 import type { Worker } from "node:worker_threads";
-import { fitDualCd } from "./dual-cd.ts";
+import { type ExactCandidate, exactCandidate, fitDualCd } from "./dual-cd.ts";
 import { type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
 import {
   type FeatureOptions,
@@ -52,9 +55,10 @@ export interface WideRefit {
   rows: number;
 }
 
-/** From the thread: the examples (typed arrays: cheap to copy), each refit, the spec when asked (its strings are not). */
+/** From the thread: the examples (shared arrays), its candidate and refit, the spec when asked (its strings cost the receiver). */
 export type WideMessage =
   | { examples: { terms: number; train: CacheParts; validation: CacheParts } }
+  | { candidate: ExactCandidate }
   | { refit: WideRefit }
   | { spec: FeatureSpec }
   | { error: string };
@@ -93,6 +97,28 @@ export async function wideFeatures(
   return { spec, terms, train: await cached(job.train), validation: await cached(job.validation) };
 }
 
+/** The race's wide candidate: dual CD with `c` for `passes` passes on the wide training examples, scored on validation. */
+export async function wideCandidate(
+  examples: WideExamples,
+  classes: number,
+  c: number,
+  passes: number,
+  seed: number,
+): Promise<ExactCandidate> {
+  const { terms, train, validation } = examples;
+  const candidate = await exactCandidate(terms, classes, train, validation, c, passes, seed);
+  return { ...candidate, features: `min df 1, sublinear tf: ${terms} terms` };
+}
+
+/** The work the thread does unasked, each claimed (`claim`) by the first thread to reach it: the grid's first wide candidate, its refit. */
+export const CLAIM = { candidate: 0, refit: 1 } as const;
+/** Who claims: this thread (the race's) or the worker. */
+export const CLAIMANT = { here: 1, thread: 2 } as const;
+
+/** Claims a piece of the thread's unasked work in `claims` (a SharedArrayBuffer's Int32Array); true if it was free. */
+export const claim = (claims: Int32Array, what: number, who: number): boolean =>
+  Atomics.compareExchange(claims, what, 0, who) === 0;
+
 /** Dual CD with `c` for `passes` passes on train + validation (the race's refit of a wide winner). */
 export function refitWide(examples: WideExamples, classes: number, c: number, passes: number, seed: number): WideRefit {
   const all = unionCache(examples.train, examples.validation);
@@ -101,26 +127,32 @@ export function refitWide(examples: WideExamples, classes: number, c: number, pa
 }
 
 /**
- * The wide representation as the race reads it: `features()` and `refit(c, passes)` resolve with
- * the thread's (when it has them) or are computed here.
+ * The wide representation as the race reads it: `candidate(c, passes)`, `refit(c, passes)`,
+ * `examples()` and `spec()` resolve with the thread's (when it has or is computing them) or are
+ * computed here.
  */
 export class WideCandidates {
   private received: WideExamples | undefined;
   private receivedSpec: FeatureSpec | undefined;
   private specAsked = false;
   private local: Promise<WideFeatures> | undefined;
+  private readonly candidates: ExactCandidate[] = [];
   private readonly refits: WideRefit[] = [];
   private waiters: Array<() => void> = [];
   private worker: Worker | undefined;
   /** Whether a worker thread was started for the work. */
   threaded = false;
 
-  private constructor(private readonly job: WideJob) {}
+  private constructor(
+    private readonly job: WideJob,
+    private readonly claims: Int32Array,
+  ) {}
 
   /** Starts the work in a worker thread when one can run (it begins at once), else leaves it to be done here when asked. */
   static async start(job: WideJob): Promise<WideCandidates> {
-    const wide = new WideCandidates(job);
-    const worker = await startWorker("./wide-worker.ts", { job });
+    const claims = new Int32Array(new SharedArrayBuffer(8));
+    const wide = new WideCandidates(job, claims);
+    const worker = await startWorker("./wide-worker.ts", { job, claims });
     if (worker) wide.listen(worker);
     return wide;
   }
@@ -133,7 +165,8 @@ export class WideCandidates {
       if ("examples" in message) {
         const { terms, train, validation } = message.examples;
         this.received = { terms, train: cachedSet(train), validation: cachedSet(validation) } as WideExamples;
-      } else if ("refit" in message) this.refits.push(message.refit);
+      } else if ("candidate" in message) this.candidates.push(message.candidate);
+      else if ("refit" in message) this.refits.push(message.refit);
       else this.receivedSpec = message.spec;
       this.wake();
     });
@@ -163,6 +196,11 @@ export class WideCandidates {
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
+  /** Whether `c` and `passes` are the thread's unasked work (the grid's first c, the grid's passes). */
+  private unasked(c: number, passes: number): boolean {
+    return c === this.job.cs[0] && passes === this.job.passes;
+  }
+
   /** The wide representation's cached examples. */
   async examples(): Promise<WideExamples> {
     for (;;) {
@@ -183,13 +221,29 @@ export class WideCandidates {
     }
   }
 
+  /**
+   * The wide candidate with this `c` for `passes` passes (fitted on train, scored on validation).
+   * While the thread computes it, this thread takes the refit the thread would do next, if free.
+   */
+  async candidate(c: number, passes: number): Promise<ExactCandidate> {
+    const classes = this.job.labels.length;
+    for (;;) {
+      const found = this.candidates.find((k) => k.c === c && k.passes === passes);
+      if (found) return found;
+      if (!this.worker || !this.unasked(c, passes) || claim(this.claims, CLAIM.candidate, CLAIMANT.here)) break;
+      if (this.received && claim(this.claims, CLAIM.refit, CLAIMANT.here)) {
+        this.refits.push(refitWide(this.received, classes, c, passes, this.job.seed));
+      } else await this.until();
+    }
+    return wideCandidate(await this.examples(), classes, c, passes, this.job.seed);
+  }
+
   /** The refit on train + validation with this `c` for `passes` passes. */
   async refit(c: number, passes: number): Promise<WideRefit> {
     for (;;) {
       const found = this.refits.find((r) => r.c === c && r.passes === passes);
       if (found) return found;
-      // The thread refits the grid's first c for the grid's passes; others are computed here.
-      if (!this.worker || passes !== this.job.passes || c !== this.job.cs[0]) break;
+      if (!this.worker || !this.unasked(c, passes) || claim(this.claims, CLAIM.refit, CLAIMANT.here)) break;
       await this.until();
     }
     return refitWide(await this.examples(), this.job.labels.length, c, passes, this.job.seed);
