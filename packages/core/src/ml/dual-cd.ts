@@ -169,6 +169,21 @@ export interface WideSource {
   candidate(c: number, passes: number): Promise<ExactCandidate>;
 }
 
+/** The race's candidates in order: each `c` on the widest spec's features, then (`wide`) on the wide representation. */
+export function exactGrid(options: ExactOptions, wide: boolean): Array<{ c: number; wide: boolean }> {
+  return options.cs.flatMap((c) => (wide ? [false, true] : [false]).map((w) => ({ c, wide: w })));
+}
+
+/**
+ * The passes left the race needs to surely reach its first wide candidate: the candidates before
+ * it at their full passes, then it and the refit of it (a candidate that converges sooner spends
+ * less, so the race may reach it with fewer). Infinite when the grid has none.
+ */
+export function passesToFirstWide(options: ExactOptions, refitRatio: number): number {
+  const k = exactGrid(options, true).findIndex((g) => g.wide);
+  return k < 0 ? Number.POSITIVE_INFINITY : k * options.passes + options.passes * (1 + refitRatio);
+}
+
 /**
  * Races the exact solver against SGD's early-stopped fit on validation: each candidate of the grid
  * (each `c`, on the widest spec's features, then on the wide representation when `wide` is given)
@@ -200,14 +215,7 @@ export async function raceExact(
   if (rows * classes > options.maxPairs) {
     return { ...report, skipped: `training rows × classes ${rows * classes} > ${options.maxPairs}` };
   }
-  const grid = options.cs.flatMap((c) =>
-    wide
-      ? [
-          { c, wide: false },
-          { c, wide: true },
-        ]
-      : [{ c, wide: false }],
-  );
+  const grid = exactGrid(options, wide !== undefined);
   let best: { accuracy: number; chosen: NonNullable<ExactReport["chosen"]> } | undefined;
   for (const k of grid) {
     const { c } = k;

@@ -61,8 +61,11 @@ export async function fitLinear(
   validation: ExampleSet,
   opts: FitOptions,
   log: Logger = logger,
-  /** Called as each epoch starts (the refit beside it may start its own: `refit-beside.ts`). */
-  onEpoch?: (epoch: number) => void,
+  /**
+   * Called as each epoch starts, with the best epoch so far (0 before any): the refit beside it may
+   * start its own (`refit-beside.ts`); the exact race's wide work may start once its budget is sure.
+   */
+  onEpoch?: (epoch: number, bestSoFar: number) => void,
 ): Promise<FitResult> {
   const optimizer = new AdaGrad(spec.vocabulary.length, spec.labels.length, opts);
   const rand = mulberry32(opts.seed);
@@ -76,7 +79,7 @@ export async function fitLinear(
   let lastGain = 0;
   for (epoch = 1; epoch <= opts.epochs; epoch++) {
     if (opts.average && epoch === averageFrom) optimizer.restartAverage();
-    onEpoch?.(epoch);
+    onEpoch?.(epoch, best.epoch);
     // Messages from other threads (a selection candidate's figures, `rung.ts`) are handled between epochs.
     await new Promise((resolve) => setImmediate(resolve));
     const pass = await runPass(optimizer, train, rand, opts.shuffleBuffer);

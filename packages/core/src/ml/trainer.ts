@@ -48,7 +48,7 @@ import {
   startFirstRung,
 } from "./selection.ts";
 import { prepareWorkers } from "./threads.ts";
-import { WideCandidates } from "./wide.ts";
+import { LazyWide } from "./wide-start.ts";
 
 export { DEFAULT_TRAIN_OPTIONS, type EpochFigures } from "./fit.ts";
 
@@ -105,22 +105,32 @@ export interface TrainOptions {
 }
 
 /**
+ * The exact race's pass budget: `budget` × the plain fit (the early-stopped fit of `epochs` epochs
+ * and its refit of `best` epochs over `refitRatio` × the rows), less the selection and the
+ * early-stopped fit already spent. It grows with both counts, so counts known to be reached give a
+ * budget the race will have at least.
+ */
+function raceBudget(selection: SelectionReport, epochs: number, best: number, refitRatio: number): number {
+  return selection.budget * (epochs + best * refitRatio) - selection.passes - epochs;
+}
+
+/**
  * The exact solver's race (`dual-cd.ts`) on the widest spec's cached examples, with the pass
- * budget left: `budget` × the plain fit (the early-stopped fit and its refit), less the selection
- * and the early-stopped fit already spent. Returns the report and train + validation as one cache.
+ * budget left (`raceBudget`). Returns the report and train + validation as one cache.
  */
 async function raceWidest(
   widest: { spec: FeatureSpec; trainSet: ExampleSet; validationSet: ExampleSet },
   fit: FitResult,
   selection: SelectionReport,
   seed: number,
-  wide: WideCandidates | undefined,
+  wide: LazyWide | undefined,
 ) {
   const { spec, trainSet, validationSet } = widest;
   if (trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
   const refitRatio = (fit.trainRows + fit.validationRows) / fit.trainRows;
-  const plain = fit.epochsRun + fit.bestEpoch * refitRatio;
-  const left = selection.budget * plain - selection.passes - fit.epochsRun;
+  const left = raceBudget(selection, fit.epochsRun, fit.bestEpoch, refitRatio);
+  // The wide work starts here at the latest when the budget surely reaches a wide candidate.
+  await wide?.startIfReached(left, refitRatio);
   const report = await raceExact(
     spec.vocabulary.length,
     spec.labels.length,
@@ -180,7 +190,7 @@ export async function trainLinear(
   try {
     return await trainWith(spec, train, validation, options, log, early);
   } finally {
-    await early.wide?.then((wide) => wide.close());
+    await early.wide?.close();
     // Closed where used; here also when not reached (a bad row, an empty split), or the process would not exit.
     await early.fit?.then((thread) => thread?.close());
     await early.refit?.then((beside) => beside?.close());
@@ -201,11 +211,12 @@ async function trainWith(
   const encode = encoder(spec);
   const cacheBytes = options.cacheBytes ?? Math.max(MIN_CACHE_BYTES, 12 * spec.vocabulary.length * C);
   const settings = selectionSettings(options);
-  // Small data: the exact race's wide candidates start on the rows as text, beside what follows.
+  // Small data: the rows read once, as text, for the featurizing and the exact race's wide
+  // candidates, whose work starts only once the race's budget surely reaches one (`wide-start.ts`).
   const texts = settings && opts.refit ? await smallRows(spec, { train, validation }, cacheBytes) : undefined;
   if (texts) {
     ({ train, validation } = texts);
-    early.wide = WideCandidates.start({
+    const job = {
       train: texts.train(),
       validation: texts.validation(),
       labels: spec.labels,
@@ -213,7 +224,10 @@ async function trainWith(
       cs: DEFAULT_EXACT.cs,
       passes: DEFAULT_EXACT.passes,
       seed: opts.seed,
-    });
+    };
+    early.wide = new LazyWide(job, DEFAULT_EXACT, log);
+    // (its thread's module bundle is looked up now, or built meanwhile in esbuild's own process)
+    prepareWorkers();
   }
   const overlapped =
     settings && early.fit
@@ -259,10 +273,13 @@ async function trainWith(
   }
   // Large data (no exact race): the refit runs beside the fit, epoch for epoch, on a second core.
   const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts, early.refit);
+  // Small data: the race's wide work starts as soon as the fit's epochs make its budget sure.
+  const searched = selection !== undefined && selection.budget > 1 && Object.keys(selection.pinned ?? {}).length === 0;
+  const wideGate = searched && opts.refit ? epochGate(early.wide, selection!, trainSet, validationSet) : undefined;
   let fit: FitResult;
   let refitted: Awaited<ReturnType<typeof refitLinear>> | undefined;
   try {
-    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside && ((e) => beside.allow(e)));
+    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside ? (e) => beside.allow(e) : wideGate);
     if (fit.validationRows > 0 && fit.bestEpoch > 0) refitted = await beside?.weightsAfter(fit.bestEpoch);
   } finally {
     await beside?.close();
@@ -273,16 +290,15 @@ async function trainWith(
   // Small data, with selection and refit: the exact solver on the widest features, chosen only if
   // more accurate on validation than the early-stopped fit, then refit on train + validation.
   // Not when the user pinned a value or allowed no selection (budget 1): the race would override them.
-  const searched = selection !== undefined && selection.budget > 1 && Object.keys(selection.pinned ?? {}).length === 0;
   const exact =
     searched && opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0
-      ? await raceWidest(widest, fit, selection!, opts.seed, await early.wide)
+      ? await raceWidest(widest, fit, selection!, opts.seed, early.wide)
       : undefined;
   // The wide thread's work is done with when no wide candidate won: stop it before the refit.
-  if (!exact?.report.chosen?.wide) await early.wide?.then((wide) => wide.close());
+  if (!exact?.report.chosen?.wide) await early.wide?.close();
   if (exact?.report.chosen?.wide) {
     const { c, passes } = exact.report.chosen;
-    const wide = (await early.wide)!;
+    const wide = (await early.wide!.candidates)!;
     const out = await wide.refit(c, passes);
     finalSpec = await wide.spec();
     ({ weights, bias } = out);
@@ -452,8 +468,30 @@ function selectionSettings(options: TrainOptions): SelectionOptions | undefined 
 type EarlyThreads = {
   fit?: Promise<FitThread | undefined>;
   refit?: Promise<RefitBeside | undefined>;
-  wide?: Promise<WideCandidates>;
+  wide?: LazyWide;
 };
+
+/**
+ * The early-stopped fit's epoch hook that starts the race's wide work once the epochs begun and the
+ * best epoch so far give a race budget (`raceBudget`, which only grows with them) that reaches the
+ * first wide candidate. Undefined without wide work or cached sets (the race would not run).
+ */
+function epochGate(
+  wide: LazyWide | undefined,
+  selection: SelectionReport,
+  trainSet: ExampleSet,
+  validationSet: ExampleSet,
+): ((epoch: number, bestSoFar: number) => void) | undefined {
+  if (!wide || trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
+  const rows = trainSet.cache.count;
+  if (rows === 0 || validationSet.cache.count === 0) return undefined;
+  const refitRatio = (rows + validationSet.cache.count) / rows;
+  return (epoch, bestSoFar) => {
+    // (the fit yields right after this call: the thread is created before the epoch's pass)
+    if (bestSoFar > 0)
+      void wide.startIfReached(raceBudget(selection, epoch, bestSoFar, refitRatio), refitRatio, `epoch ${epoch}`);
+  };
+}
 
 /**
  * The second threads, booted before featurizing when Preprocess's document count says the data is
