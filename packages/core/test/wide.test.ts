@@ -5,9 +5,11 @@
  */
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
+import type { Row } from "../src/ml/examples.ts";
 import { buildFeatureSpec, FeatureOptions } from "../src/ml/feature-spec.ts";
+import { tokenize } from "../src/ml/text.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
-import { refitWide, WideCandidates, wideCandidate, wideFeatures } from "../src/ml/wide.ts";
+import { packRows, refitWide, unpackRows, WideCandidates, wideCandidate, wideFeatures } from "../src/ml/wide.ts";
 import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 import { expectOnnxParity } from "./parity.ts";
 
@@ -95,6 +97,42 @@ describe("the exact race's wide representation", () => {
       expect(candidateThere).toEqual(candidateHere);
       expect(Array.from(refitThere.weights)).toEqual(Array.from(refitHere.weights));
       expect(Array.from(refitThere.bias)).toEqual(Array.from(refitHere.bias));
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it("reaches the thread from token rows (packed in one shared array) with the same examples as from text", async () => {
+    // Prepare: a handoff's numbering, tokens in the order met, shared by every row
+    const tokens: string[] = [];
+    const index = new Map<string, number>();
+    const tokenRows: Row[] = train.map((row) => ({
+      label: row.label,
+      ids: Int32Array.from(tokenize(row.text), (t) => {
+        if (!index.has(t)) index.set(t, tokens.push(t) - 1);
+        return index.get(t)!;
+      }),
+      tokens,
+    }));
+    const mixed = [...tokenRows.slice(0, 5), ...train.slice(5, 8)];
+    const here = await wideFeatures(job);
+    // Act
+    const unpacked = unpackRows(packRows(mixed));
+    const wide = await WideCandidates.start({ ...job, train: tokenRows });
+    try {
+      const there = await wide.examples();
+      // Assert
+      expect(unpacked).toEqual(mixed);
+      const { count } = here.train.cache;
+      const nnz = here.train.cache.offsets[count]!;
+      expect(there.train.cache.count).toBe(count);
+      expect(Array.from(there.train.cache.ids.subarray(0, nnz))).toEqual(
+        Array.from(here.train.cache.ids.subarray(0, nnz)),
+      );
+      expect(Array.from(there.train.cache.values.subarray(0, nnz))).toEqual(
+        Array.from(here.train.cache.values.subarray(0, nnz)),
+      );
+      expect(await wide.candidate(100, 5)).toEqual(await wideCandidate(here, 3, 100, 5, 11));
     } finally {
       await wide.close();
     }

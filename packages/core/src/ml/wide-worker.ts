@@ -11,6 +11,8 @@ import {
   CLAIMANT,
   claim,
   refitWide,
+  type SentJob,
+  unpackRows,
   type WideJob,
   type WideMessage,
   wideCandidate,
@@ -19,7 +21,8 @@ import {
 
 const port = parentPort!;
 const post = (message: WideMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-const { job, claims } = workerData as { job: WideJob; claims: Int32Array };
+const { job: sent, claims } = workerData as { job: SentJob; claims: Int32Array };
+const job: WideJob = { ...sent, train: unpackRows(sent.train), validation: unpackRows(sent.validation) };
 try {
   const features = await wideFeatures(job);
   const { spec, terms } = features;

@@ -36,6 +36,43 @@ export interface WideJob {
   seed: number;
 }
 
+/**
+ * Rows as sent to the thread: the token rows' ids end to end in one SharedArrayBuffer (copied once
+ * here; no ArrayBuffer per row to clone, nor to allocate and collect in the thread), each row
+ * its label and either its text or where its ids are (the token list shared by all).
+ */
+export interface PackedRows {
+  rows: Array<
+    { label: string; text: string } | { label: string; at: number; count: number; tokens: readonly string[] }
+  >;
+  ids: Int32Array;
+}
+
+/** Packs rows for the thread (`unpackRows` gives them back, token ids as views of the shared array). */
+export function packRows(rows: Row[]): PackedRows {
+  let total = 0;
+  for (const row of rows) if ("ids" in row) total += row.ids.length;
+  const ids = new Int32Array(new SharedArrayBuffer(4 * total));
+  let at = 0;
+  const packed = rows.map((row) => {
+    if (!("ids" in row)) return { label: row.label, text: row.text };
+    ids.set(row.ids, at);
+    at += row.ids.length;
+    return { label: row.label, at: at - row.ids.length, count: row.ids.length, tokens: row.tokens };
+  });
+  return { rows: packed, ids: ids as unknown as Int32Array };
+}
+
+/** The rows `packRows` packed. */
+export function unpackRows({ rows, ids }: PackedRows): Row[] {
+  return rows.map((row) =>
+    "text" in row ? row : { label: row.label, ids: ids.subarray(row.at, row.at + row.count), tokens: row.tokens },
+  );
+}
+
+/** A `WideJob` as sent to the thread: its rows packed. */
+export type SentJob = Omit<WideJob, "train" | "validation"> & { train: PackedRows; validation: PackedRows };
+
 /** The wide representation's cached training and validation examples, over `terms` features. */
 export interface WideExamples {
   terms: number;
@@ -152,7 +189,8 @@ export class WideCandidates {
   static async start(job: WideJob): Promise<WideCandidates> {
     const claims = new Int32Array(new SharedArrayBuffer(8));
     const wide = new WideCandidates(job, claims);
-    const worker = await startWorker("./wide-worker.ts", { job, claims });
+    const sent: SentJob = { ...job, train: packRows(job.train), validation: packRows(job.validation) };
+    const worker = await startWorker("./wide-worker.ts", { job: sent, claims });
     if (worker) wide.listen(worker);
     return wide;
   }
