@@ -4,6 +4,7 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Tollgate } from "@tollgate/local/app";
 import { readAudit } from "@tollgate/local/stores/audit-log";
 import { openSqlite } from "@tollgate/local/stores/sqlite";
@@ -28,12 +29,29 @@ export interface Kill {
   finishedFirst: boolean;
 }
 
+/** Resolves once the Task of child `index` of a `mapState` Map Run has started in its worker (the home's history says so). */
+async function childTaskStarted(home: string, mapState: string, index: number, waiting: () => boolean): Promise<void> {
+  const db = openSqlite(join(home, "tollgate.db"));
+  const started = db.prepare(
+    `SELECT 1 FROM executions e JOIN execution_events v ON v.execution_name = e.name
+     WHERE e.map_run_arn LIKE ? AND e.item_index = ? AND v.type = 'TaskStarted'`,
+  );
+  try {
+    while (waiting() && !started.get(`%/${mapState}:%`, index)) await sleep(20);
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Runs `name` in a child process and SIGKILLs it once it reaches `target` — a state (killed
- * `delayMs` after entering it) or a checkpoint such as `Promote:between-writes` (killed at once,
- * while the child pauses there) — and says where the kill landed, as the child reported it.
+ * `delayMs` after entering it), a checkpoint such as `Promote:between-writes` (killed at once,
+ * while the child pauses there), or a Map state's child `Train[0]` (killed `delayMs` after that
+ * child's Task started in its worker process) — and says where the kill landed, as the child
+ * reported it.
  */
 export function runAndKillIn(home: string, name: string, key: string, target: string, delayMs: number): Promise<Kill> {
+  const mapChild = /^(\w+)\[(\d+)\]$/.exec(target);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "test/reliability/crash-child.ts", home, name, key], {
       stdio: ["ignore", "pipe", "inherit"],
@@ -55,7 +73,13 @@ export function runAndKillIn(home: string, name: string, key: string, target: st
         if (kind === "finished") finished = true;
         if (kind !== "entered" && kind !== "checkpoint") continue;
         last = what; // until the process is gone: a delayed kill may land in a later state
-        if (!killing && what === target) kill(kind === "checkpoint" ? 0 : delayMs);
+        if (killing) continue;
+        if (mapChild && what === mapChild[1]) {
+          killing = true;
+          void childTaskStarted(home, what, Number(mapChild[2]), () => child.exitCode === null).then(() =>
+            kill(delayMs),
+          );
+        } else if (what === target) kill(kind === "checkpoint" ? 0 : delayMs);
       }
     });
     child.on("error", reject);
@@ -89,6 +113,27 @@ export async function inspectAfterCrash(tg: Tollgate, name: string, killedAfterM
     integrity,
     auditRecords,
   };
+}
+
+/**
+ * What a run's record says, with each of its Map Runs and every child that did not succeed (status,
+ * error, cause, history): printed when a redrive after a kill does not succeed.
+ */
+export function describeRun(tg: Tollgate, name: string): string {
+  const { executions, mapRuns } = tg.stores;
+  const line = (e: { status?: string; error?: string | null; cause?: string | null } | undefined) =>
+    `${e?.status ?? "missing"} ${e?.error ?? ""} ${e?.cause ?? ""}`.trim();
+  const lines = [`run ${name}: ${line(executions.get(name))}`];
+  for (const mapRun of mapRuns.list(name)) {
+    lines.push(`  Map Run ${mapRun.stateName} ${mapRun.status} (redriven ${mapRun.redriveCount})`);
+    for (const child of executions.list({ mapRunArn: mapRun.mapRunArn })) {
+      if (child.status === "SUCCEEDED") continue;
+      lines.push(`    child ${child.name}: ${line(child)}`);
+      for (const { id, type, timestamp, previousEventId: _, ...details } of executions.history(child.name))
+        lines.push(`      ${id} ${timestamp} ${type} ${JSON.stringify(details).slice(0, 300)}`);
+    }
+  }
+  return lines.join("\n");
 }
 
 /**

@@ -14,6 +14,7 @@ import { logger } from "@tollgate/core/logger";
 import type { AuditLog } from "@tollgate/core/ports";
 import type { MapRunProgress } from "@tollgate/core/workflow";
 import { walkStates } from "@tollgate/core/workflow/asl";
+import { processAlive, waitForExit } from "../processes.ts";
 import type { ExecutionRecord, HistoryEvent, SqliteExecutionStore } from "../stores/execution-store.ts";
 import { HistoryRecorder } from "./asl/events.ts";
 import { type Outcome, type RestartPoint, runExecution } from "./asl/execution.ts";
@@ -32,6 +33,8 @@ export const STATE_MACHINE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/${STAT
 /** How often a running execution checks whether another process stopped it. */
 export const STOP_POLL_MS = 500;
 const STOP_CAUSE = "The execution was stopped";
+/** How long an app opening a home waits for a dead run's Map worker to die with it (parent-watch.ts: ~0.1 s). */
+const ORPHAN_EXIT_MS = 5_000;
 export const executionArn = (name: string) =>
   `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${STATE_MACHINE_NAME}:${name}`;
 
@@ -176,7 +179,16 @@ export class LocalWorkflow {
    */
   recoverInterrupted(): string[] {
     const { executions } = this.deps;
-    return executions.orphans(isAlive).map((orphan) => {
+    const orphans = executions.orphans(processAlive);
+    // A dead run's Map worker dies with it within a watch period (parent-watch.ts) and writes
+    // nothing meanwhile; wait for it, so that nothing of it remains once its child is redrivable.
+    for (const { name, worker } of orphans)
+      if (worker !== undefined && !waitForExit(worker, ORPHAN_EXIT_MS))
+        logger.warn(
+          { run: name, pid: worker },
+          "a dead run's Map worker is still running; marking its child interrupted",
+        );
+    return orphans.map((orphan) => {
       const cause = "the process running this execution stopped before it finished; redrive it to resume";
       const last = executions.history(orphan.name).at(-1);
       executions.appendEvents(orphan.name, [
@@ -283,12 +295,3 @@ export function recordOf(outcome: Outcome) {
 
 const notRedrivable = (name: string, status: string) =>
   new ExecutionNotRedrivableError(`run ${name} is ${status}: only FAILED, ABORTED or TIMED_OUT runs can be redriven`);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

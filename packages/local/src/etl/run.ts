@@ -12,6 +12,7 @@ import type { CuratedShard, EtlArguments, Manifest } from "@tollgate/core/contra
 import { InvalidDatasetError } from "@tollgate/core/errors";
 import { type Logger, logger } from "@tollgate/core/logger";
 import type { ObjectStore } from "@tollgate/core/ports";
+import { processAlive } from "../processes.ts";
 import { type BoundedOptions, curateBounded } from "./bounded.ts";
 import { curateInMemory, MEMORY_BYTES } from "./memory.ts";
 import type { CuratedOutput } from "./output.ts";
@@ -164,19 +165,10 @@ async function finish(
 
 const SPILL_PREFIX = "tollgate-etl-";
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Removes the spill folders of runs whose process is gone (killed mid-run: its `finally` never ran). */
 function sweepSpills(): void {
   for (const name of readdirSync(tmpdir())) {
     const pid = Number(/^tollgate-etl-(\d+)-/.exec(name)?.[1]);
-    if (pid && !alive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    if (pid && !processAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
   }
 }

@@ -56,6 +56,9 @@ export interface ExecutionStore {
   claimRedrive(name: string): boolean;
 }
 
+/** An execution left RUNNING by a process that is gone; `worker`: a Map worker still running it. */
+export type Orphan = ExecutionRecord & { worker?: number };
+
 const COLUMNS = `execution_arn AS executionArn, name, state_machine_arn AS stateMachineArn, status, input, output,
   error, cause, start_date AS startDate, stop_date AS stopDate, redrive_count AS redriveCount, map_run_arn AS mapRunArn`;
 
@@ -226,12 +229,25 @@ export class SqliteExecutionStore implements ExecutionStore {
     return changes === 1;
   }
 
-  /** RUNNING executions whose process is gone (killed or crashed): they will never finish by themselves. */
-  orphans(isAlive: (pid: number) => boolean): ExecutionRecord[] {
+  /**
+   * RUNNING executions that will never finish by themselves: their process is gone (killed or
+   * crashed), or they are a Map Run's children and the process running their parent execution,
+   * which forked their worker, is gone. Such a child's worker may still be running (it dies with
+   * its parent, parent-watch.ts): its pid is then `worker`.
+   */
+  orphans(isAlive: (pid: number) => boolean): Orphan[] {
     const rows = this.db
-      .prepare(`SELECT ${COLUMNS}, owner_pid AS ownerPid FROM executions WHERE status = 'RUNNING'`)
-      .all() as (Row & { ownerPid: number | null })[];
-    return rows.filter((r) => r.ownerPid === null || !isAlive(r.ownerPid)).map(({ ownerPid: _, ...r }) => recordOf(r));
+      .prepare(
+        `SELECT ${COLUMNS}, owner_pid AS ownerPid, (SELECT p.owner_pid FROM map_runs m JOIN executions p ON p.name = m.execution_name
+           WHERE m.map_run_arn = executions.map_run_arn) AS parentPid
+         FROM executions WHERE status = 'RUNNING'`,
+      )
+      .all() as (Row & { ownerPid: number | null; parentPid: number | null })[];
+    return rows.flatMap(({ ownerPid, parentPid, ...row }) => {
+      const running = ownerPid !== null && isAlive(ownerPid);
+      if (running && (parentPid === null || isAlive(parentPid))) return [];
+      return [{ ...recordOf(row), ...(running ? { worker: ownerPid } : {}) }];
+    });
   }
 
   /** Closes the connection if this store opened it. */

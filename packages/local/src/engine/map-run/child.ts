@@ -38,9 +38,18 @@ export interface ChildRuntime {
   close(): void;
 }
 
-/** A module a worker imports: it exports `createChildRuntime(options)`. */
+/** What a worker gives the runtime it builds. */
+export interface WorkerHost {
+  /**
+   * The stores (or any object of them) such that each call first checks that the worker's parent
+   * is alive, and ends the worker otherwise: a worker never writes after its parent is gone.
+   */
+  guard<T extends object>(stores: T): T;
+}
+
+/** A module a worker imports: it exports `createChildRuntime(options, host)`. */
 export interface ChildRuntimeModule {
-  createChildRuntime(options: unknown): ChildRuntime | Promise<ChildRuntime>;
+  createChildRuntime(options: unknown, host: WorkerHost): ChildRuntime | Promise<ChildRuntime>;
 }
 
 /** Runs (or redrives, when it exists and did not succeed) one child execution to its end. */

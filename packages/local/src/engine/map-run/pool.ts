@@ -5,7 +5,8 @@
  * the process boot, the step modules and the JIT stay warm. Each Map Run takes a {@link PoolGroup}
  * (its MaxConcurrency; `kill` stops only its own children). Idle workers do not keep the process
  * alive and exit after `idleMs`; `close` stops them all. A worker boots from the bundle of the
- * worker and its runtime module (bundle.ts) when there is one, else through tsx.
+ * worker and its runtime module (bundle.ts) when there is one, else through tsx. A worker dies
+ * with the process that forked it, even in the middle of a child (parent-watch.ts).
  */
 import { type ChildProcess, fork, type StdioOptions } from "node:child_process";
 import { createRequire } from "node:module";
@@ -210,9 +211,10 @@ export class WorkerPool {
     const { module } = this.runtime;
     const bundle = module.startsWith("file:") ? workerBundle(WORKER, fileURLToPath(module)) : undefined;
     const stdio: StdioOptions = ["ignore", "inherit", "inherit", "ipc"];
+    const parent = [String(process.pid)]; // the worker dies with this process (parent-watch.ts)
     const child = bundle
-      ? fork(bundle.worker, [], { execArgv: [], stdio })
-      : fork(WORKER, [], { execArgv: ["--import", TSX_LOADER], stdio });
+      ? fork(bundle.worker, parent, { execArgv: [], stdio })
+      : fork(WORKER, parent, { execArgv: ["--import", TSX_LOADER], stdio });
     let markReady: () => void = () => {};
     let markFailed: (err: Error) => void = () => {};
     const worker: Worker = {

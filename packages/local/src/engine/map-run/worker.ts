@@ -1,10 +1,12 @@
 /**
  * A Map Run worker process (forked by pool.ts): builds the child runtime once from the module and
  * options it is sent, then runs one child execution at a time and answers with its outcome.
- * It exits when told to, or when its parent goes away.
+ * It exits when told to, or when its parent goes away: at once, even in the middle of a child
+ * (parent-watch.ts). Argument: the parent's pid.
  */
 import type { Outcome } from "../asl/execution.ts";
-import { type ChildRun, type ChildRuntime, type ChildRuntimeModule, runChild } from "./child.ts";
+import { type ChildRun, type ChildRuntime, type ChildRuntimeModule, runChild, type WorkerHost } from "./child.ts";
+import { dieIfOrphaned, guarded, watchParent } from "./parent-watch.ts";
 
 export type ToWorker =
   | { type: "init"; module: string; options: unknown }
@@ -14,6 +16,10 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "done"; name: string; outcome: Outcome }
   | { type: "error"; message: string };
+
+const parent = Number(process.argv[2]) || process.ppid;
+watchParent(parent);
+const host: WorkerHost = { guard: (stores) => guarded(stores, () => dieIfOrphaned(parent)) };
 
 let runtime: ChildRuntime | undefined;
 // The parent may have gone (an app closed while this worker was still booting): an EPIPE then goes
@@ -27,13 +33,13 @@ process.on("message", (message: ToWorker) => {
     send({ type: "error", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   });
 });
-// The parent died or closed the channel: nothing left to do for it.
+// The parent closed the channel (or died: then the watchdog may have ended this process first).
 process.on("disconnect", () => process.exit(0));
 
 async function handle(message: ToWorker): Promise<void> {
   if (message.type === "init") {
     const module = (await import(message.module)) as ChildRuntimeModule;
-    runtime = await module.createChildRuntime(message.options);
+    runtime = await module.createChildRuntime(message.options, host);
     send({ type: "ready" });
   } else if (message.type === "run") {
     if (!runtime) throw new Error("worker not initialised");
