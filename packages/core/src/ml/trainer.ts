@@ -494,17 +494,21 @@ function epochGate(
 }
 
 /**
- * The second threads, booted before featurizing when Preprocess's document count says the data is
- * large (above the exact race's size bound, where `startBeside` and selection use them): the
- * worker modules bundle and the threads start while this thread featurizes, off the critical path.
- * The selection thread only when a search will run. The callers close what they do not use.
+ * The second threads, booted before featurizing: the worker modules bundle and the threads start
+ * while this thread featurizes, off the critical path. The selection thread whenever a search will
+ * run (session 8: small data too, whose second core no longer builds the race's wide representation
+ * from the start, `wide-start.ts`); the refit's when Preprocess's document count says the data is
+ * large (above the exact race's size bound, where `startBeside` uses it). The callers close what
+ * they do not use.
  */
 function bootThreads(spec: FeatureSpec, options: TrainOptions): EarlyThreads {
-  if (spec.documents * spec.labels.length <= DEFAULT_EXACT.maxPairs) return {};
-  prepareWorkers();
   const settings = selectionSettings(options);
+  const search = settings !== undefined && searches(spec, settings);
+  const large = spec.documents * spec.labels.length > DEFAULT_EXACT.maxPairs;
+  if (!search && !large) return {};
+  prepareWorkers();
   return {
-    ...(settings && searches(spec, settings) ? { fit: FitThread.start() } : {}),
-    ...((options.refit ?? DEFAULT_TRAIN_OPTIONS.refit) ? { refit: RefitBeside.boot() } : {}),
+    ...(search ? { fit: FitThread.start() } : {}),
+    ...(large && (options.refit ?? DEFAULT_TRAIN_OPTIONS.refit) ? { refit: RefitBeside.boot() } : {}),
   };
 }
