@@ -44,7 +44,11 @@ export function dieIfOrphaned(parent: number): void {
  */
 export function watchParent(parent: number, everyMs = WATCH_MS): void {
   dieIfOrphaned(parent);
-  new Worker(WATCHDOG, { eval: true, workerData: { parent, everyMs } }).unref();
+  // No loader (a worker booted through tsx would load it in the thread too); a thread that cannot
+  // start (out of memory) leaves the store guard, rather than ending the worker with an "error" event.
+  const watchdog = new Worker(WATCHDOG, { eval: true, workerData: { parent, everyMs }, execArgv: [] });
+  watchdog.on("error", () => {});
+  watchdog.unref();
 }
 
 /**
