@@ -4,9 +4,10 @@
 // imports. A process that finds no current bundle (the first after an install or a source change) builds
 // it first (esbuild, ~1 s); if it cannot be built, the entry runs through tsx as `tsx <entry>` would.
 // The entry sees `process.argv` as under tsx.
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentBundle } from "../packages/core/src/bundle-lookup.mjs";
+import { mapStacks } from "./stack-maps.mjs";
 
 const CACHE = fileURLToPath(new URL("../packages/core/node_modules/.cache/tollgate/", import.meta.url));
 
@@ -22,4 +23,6 @@ if (!bundle) {
   const { bundleReady } = await import("../packages/core/src/bundle-cache.ts");
   bundle = await bundleReady(entries, CACHE);
 }
+// Stack traces name the .ts sources and their lines, as under tsx (read from the source maps on demand).
+if (bundle) mapStacks(dirname(bundle.main));
 await import(pathToFileURL(bundle?.main ?? entry).href);

@@ -20,13 +20,25 @@ function launch(...args: string[]): Promise<string> {
   });
 }
 
+/** Runs `node scripts/launch.mjs …args` that is to fail: its stderr. */
+function launchFailing(...args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile("node", [LAUNCH, ...args], (err, _stdout, stderr) =>
+      err ? done(stderr) : fail(new Error("it did not fail")),
+    );
+  });
+}
+
 describe("scripts/launch.mjs", () => {
   const dir = mkdtempSync(join(tmpdir(), "tollgate-launch-"));
   const entry = join(dir, "entry.ts");
   const key = bundleKey({ main: entry });
+  const thrower = join(dir, "thrower.ts");
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
-    for (const name of readdirSync(CACHE)) if (name.startsWith(key)) rmSync(join(CACHE, name), { recursive: true });
+    const keys = [key, bundleKey({ main: thrower })];
+    for (const name of readdirSync(CACHE))
+      if (keys.some((k) => name.startsWith(k))) rmSync(join(CACHE, name), { recursive: true });
   });
   // import.meta.filename is the file that runs (the bundle's), import.meta.url the source's (as under tsx).
   const source = (said: string) =>
@@ -51,6 +63,27 @@ describe("scripts/launch.mjs", () => {
     const changed = await run();
     expect(changed).toMatchObject({ said: "second", ...same });
     expect(bundleDir(changed.file)).not.toBe(bundleDir(first.file));
+  });
+
+  it("an error's stack names the .ts source and its lines, not the bundle's chunks", async () => {
+    writeFileSync(
+      thrower,
+      [
+        "interface Shape { sides: number }",
+        "function check(shape: Shape): never {",
+        "  throw new Error(`bad shape: ${shape.sides} sides`);",
+        "}",
+        "await Promise.resolve();",
+        "check({ sides: 2 });",
+        "",
+      ].join("\n"),
+    );
+    await launchFailing(thrower); // builds the bundle (through tsx, which turns Node's source maps on)
+    const stderr = await launchFailing(thrower); // from the bundle, no tsx
+    const stack = stderr.slice(stderr.indexOf("Error: bad shape: 2 sides"));
+    expect(stack).toContain(`at check (${thrower}:3:9)`);
+    expect(stack).toContain(`${thrower}:6:1`);
+    expect(stack.split("\n").filter((line) => line.includes(".mjs:"))).toEqual([]);
   });
 
   it("runs the CLI (`pnpm tollgate`) from its bundle", async () => {

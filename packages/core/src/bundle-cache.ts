@@ -69,6 +69,10 @@ async function build(entries: BundleEntries, cacheDir: string, key: string): Pro
       platform: "node",
       target: `node${process.versions.node.split(".")[0]}`,
       metafile: true,
+      // <chunk>.mjs.map beside each chunk, without the sources (they are on disk): a process that
+      // enables source maps (scripts/launch.mjs) shows the .ts files and lines in its stack traces
+      sourcemap: "linked",
+      sourcesContent: false,
       absWorkingDir: "/",
       logLevel: "silent",
       plugins: [packagesWhereInstalled, ownMetaUrl],
