@@ -1,6 +1,7 @@
 /** Text output of `models show` and `models compare`. */
 import type { Metrics } from "@tollgate/core/contracts";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
+import { SelectionCard } from "@tollgate/core/registry/selection-card";
 import { hyperparameters, table } from "./render.ts";
 
 const f4 = (n: unknown) => (typeof n === "number" ? n.toFixed(4) : "-");
@@ -57,7 +58,7 @@ export function renderModelDetail(d: ModelDetail): string {
       l2?: number;
       epochsRun?: number;
       features?: number;
-      selection?: Selection;
+      selection?: { candidates?: unknown[]; chosen?: { ngramMax?: number; minDf?: number } };
     };
     settings?: { features?: { ngramMax?: number; minDf?: number }; pinned?: Record<string, number> };
     validation?: { accuracy?: number; loss?: number };
@@ -90,46 +91,19 @@ export function renderModelDetail(d: ModelDetail): string {
       : "no confusions on the test split",
   );
   lines.push(confusionTable(d.test));
-  if (t.selection?.candidates?.length) lines.push("", selectionTable(t.selection));
+  const selection = SelectionCard.safeParse(t.selection);
+  if (selection.success && selection.data.candidates.length) lines.push("", selectionTable(selection.data));
   return lines.join("\n");
-}
-
-interface SgdCandidate {
-  rung: number;
-  rows: number;
-  epochs: number;
-  learningRate: number;
-  l2: number;
-  ngramMax: number;
-  minDf: number;
-  validationAccuracy: number;
-  validationLoss: number;
-}
-
-/** The card's `training.selection`: what was searched on validation and what won. */
-interface Selection {
-  method?: string;
-  budget?: number;
-  passes?: number;
-  candidates?: SgdCandidate[];
-  chosen?: { learningRate?: number; l2?: number; ngramMax?: number; minDf?: number };
-  exact?: {
-    sgd: { validationAccuracy: number };
-    candidates: { c: number; passes: number; validationAccuracy: number; validationLoss: number; features?: string }[];
-    chosen: { c: number; wide?: true } | null;
-    skipped?: string;
-  };
 }
 
 /**
  * The candidates tried on validation, in the order they ran: the successive-halving rungs (the
  * chosen values marked `*` in the last rung they reached), then the exact solver's race, if it ran.
  */
-export function selectionTable(s: Selection): string {
-  const candidates = s.candidates ?? [];
+export function selectionTable(s: SelectionCard): string {
+  const { candidates, chosen: c } = s;
   const last = Math.max(...candidates.map((k) => k.rung));
-  const c = s.chosen ?? {};
-  const isChosen = (k: SgdCandidate) =>
+  const isChosen = (k: SelectionCard["candidates"][number]) =>
     !s.exact?.chosen &&
     k.rung === last &&
     k.learningRate === c.learningRate &&
@@ -137,8 +111,8 @@ export function selectionTable(s: Selection): string {
     k.ngramMax === c.ngramMax &&
     k.minDf === c.minDf;
   const lines = [
-    `selection    ${s.method ?? "-"}`,
-    `             budget ${s.budget ?? "-"} plain fits; the search spent ${s.passes?.toFixed(2) ?? "-"} passes over the training split`,
+    `selection    ${s.method}`,
+    `             budget ${s.budget} plain fits; the search spent ${s.passes.toFixed(2)} passes over the training split`,
     table(
       ["", "RUNG", "ROWS", "EPOCHS", "LEARNING_RATE", "L2", "N-GRAMS", "MIN_DF", "VAL_ACC", "VAL_LOSS"],
       candidates.map((k) => [

@@ -4,32 +4,15 @@
  * validation loss per epoch of the final fit (or per round once training is sharded), and the
  * values the user pinned (tollgate.config.json `training.*`), which were not searched.
  */
+
+import { ChosenValues, SelectionCard } from "@tollgate/core/registry/selection-card";
 import { z } from "zod";
 import type { VersionTraining } from "../api-types.ts";
 
-const Chosen = z.object({ learningRate: z.number(), l2: z.number(), ngramMax: z.number(), minDf: z.number() });
-
 /** The parts of the model card this view reads; the rest is ignored. */
 export const TrainingCard = z.object({
-  training: Chosen.partial().extend({
-    selection: z
-      .object({
-        method: z.string(),
-        budget: z.number(),
-        passes: z.number(),
-        seconds: z.number(),
-        candidates: z.array(
-          Chosen.extend({
-            rung: z.number(),
-            rows: z.number(),
-            epochs: z.number(),
-            validationAccuracy: z.number(),
-            validationLoss: z.number(),
-          }),
-        ),
-        chosen: Chosen,
-      })
-      .optional(),
+  training: ChosenValues.partial().extend({
+    selection: SelectionCard.optional(),
     bestEpoch: z.number().optional(),
     refit: z.union([z.literal(false), z.object({ epochs: z.number(), rows: z.number() })]).optional(),
   }),
@@ -55,7 +38,7 @@ export const TrainingCard = z.object({
     )
     .default([]),
   bestRound: z.number().optional(),
-  settings: z.object({ pinned: z.partialRecord(Chosen.keyof(), z.number()).optional() }).optional(),
+  settings: z.object({ pinned: z.partialRecord(ChosenValues.keyof(), z.number()).optional() }).optional(),
 });
 
 /**
@@ -66,7 +49,7 @@ export function trainingView(card: z.infer<typeof TrainingCard>): VersionTrainin
   const { selection, bestEpoch, refit, learningRate, l2, ngramMax, minDf } = card.training;
   const sharded = card.rounds.length > 0 && card.curve.length === 0;
   // Without a search (budget 1, or every value pinned) the card still has the values it fitted with.
-  const fitted = Chosen.safeParse({ learningRate, l2, ngramMax, minDf });
+  const fitted = ChosenValues.safeParse({ learningRate, l2, ngramMax, minDf });
   return {
     chosen: selection?.chosen ?? (fitted.success ? fitted.data : null),
     pinned: card.settings?.pinned ?? {},

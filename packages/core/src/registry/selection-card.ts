@@ -1,0 +1,50 @@
+/**
+ * The hyperparameter search as a model card records it (`training.selection`, written by the Train
+ * step from `ml/selection.ts`'s SelectionReport): read back by `tollgate models show` and the
+ * console's training view.
+ */
+import { z } from "zod";
+
+/** The values a fit used, chosen on validation or pinned. */
+export const ChosenValues = z.object({
+  learningRate: z.number(),
+  l2: z.number(),
+  ngramMax: z.number(),
+  minDf: z.number(),
+});
+
+/** The card's `training.selection`: every candidate scored on validation, the rungs' and the exact solver's race's. */
+export const SelectionCard = z.object({
+  method: z.string(),
+  budget: z.number(),
+  passes: z.number(),
+  seconds: z.number(),
+  candidates: z.array(
+    ChosenValues.extend({
+      rung: z.number(),
+      rows: z.number(),
+      epochs: z.number(),
+      validationAccuracy: z.number(),
+      validationLoss: z.number(),
+    }),
+  ),
+  chosen: ChosenValues,
+  /** The exact solver's race on small data (`ml/dual-cd.ts` ExactReport), when it was considered. */
+  exact: z
+    .object({
+      sgd: z.object({ validationAccuracy: z.number() }),
+      candidates: z.array(
+        z.object({
+          c: z.number(),
+          passes: z.number(),
+          validationAccuracy: z.number(),
+          validationLoss: z.number(),
+          features: z.string().optional(),
+        }),
+      ),
+      chosen: z.object({ c: z.number(), wide: z.literal(true).optional() }).nullable(),
+      skipped: z.string().optional(),
+    })
+    .optional(),
+});
+export type SelectionCard = z.infer<typeof SelectionCard>;
