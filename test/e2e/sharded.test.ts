@@ -11,7 +11,8 @@
  */
 import { progressPrinter } from "@tollgate/cli/progress";
 import { CuratedRow, Manifest } from "@tollgate/core/contracts";
-import { readJson, readJsonLines } from "@tollgate/core/json-lines";
+import { readJson } from "@tollgate/core/json-lines";
+import { readJsonLines } from "@tollgate/core/json-lines-reader";
 import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { splitOf } from "@tollgate/core/ml/split";
 import { openTollgate, type Tollgate } from "@tollgate/local/app";

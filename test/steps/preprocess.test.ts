@@ -2,7 +2,8 @@
 
 import { CuratedRow, type ScaleSettings, ShardItem } from "@tollgate/core/contracts";
 import { InvalidDatasetError } from "@tollgate/core/errors";
-import { readJson, readJsonLines } from "@tollgate/core/json-lines";
+import { readJson } from "@tollgate/core/json-lines";
+import { readJsonLines } from "@tollgate/core/json-lines-reader";
 import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { splitOf } from "@tollgate/core/ml/split";
 import { fanOutOf, MAX_CLASSES, preprocess } from "@tollgate/core/steps/preprocess";

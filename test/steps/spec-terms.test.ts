@@ -5,7 +5,8 @@
  * MergeTerms child, and the order the children of both Maps are listed in.
  */
 import { CuratedRow } from "@tollgate/core/contracts";
-import { readJson, readJsonLines } from "@tollgate/core/json-lines";
+import { readJson } from "@tollgate/core/json-lines";
+import { readJsonLines } from "@tollgate/core/json-lines-reader";
 import { buildFeatureSpec, FeatureSpec } from "@tollgate/core/ml/feature-spec";
 import { splitOf } from "@tollgate/core/ml/split";
 import { partitionOf, type TermCount, TopTerms } from "@tollgate/core/ml/term-tables";

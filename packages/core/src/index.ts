@@ -8,7 +8,7 @@
  * - `settings` (namespace `Config`): the one settings schema, its environment keys and reader.
  * - `logger`: the structured logger.
  * - `ports`: the interfaces core takes (object store, registry, audit log); `json-lines` reads
- *   and writes JSON (Lines) through an object store.
+ *   and writes JSON (Lines) through an object store, `json-lines-reader` streams JSON Lines rows.
  * - `ml`: text → features → linear model → ONNX, and metrics.
  * - `steps`: the workflow's Lambda steps (Preprocess, Train, Evaluate, Promote, Reject, RecordFailure).
  * - `workflow`: runs from uploads, executions and their history, a run's timeline.
@@ -20,6 +20,7 @@
 export * as Contracts from "./contracts.ts";
 export * as Errors from "./errors.ts";
 export * as JsonLines from "./json-lines.ts";
+export * as JsonLinesReader from "./json-lines-reader.ts";
 export * as Logging from "./logger.ts";
 export * as Ml from "./ml/index.ts";
 export type * as Ports from "./ports.ts";

@@ -7,7 +7,8 @@ import {
   TrainShardOutput,
 } from "../contracts.ts";
 import { InvalidInputError } from "../errors.ts";
-import { readJson, readJsonLines } from "../json-lines.ts";
+import { readJson } from "../json-lines.ts";
+import { readJsonLines } from "../json-lines-reader.ts";
 import { type Logger, logger } from "../logger.ts";
 import { encoder, specFor } from "../ml/examples.ts";
 import { FeatureSpec } from "../ml/feature-spec.ts";

@@ -11,7 +11,8 @@ import {
   type TermPart,
 } from "../contracts.ts";
 import { InvalidDatasetError } from "../errors.ts";
-import { encodeJsonLines, jsonLinesOf, readJson } from "../json-lines.ts";
+import { encodeJsonLines, readJson } from "../json-lines.ts";
+import { jsonLinesOf } from "../json-lines-reader.ts";
 import { FeatureSpecBuilder } from "../ml/feature-spec.ts";
 import { type SplitName, splitOf } from "../ml/split.ts";
 import { HandoffWriter, handoffKeys } from "./handoff.ts";

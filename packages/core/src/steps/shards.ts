@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { CuratedRow, type MapResults, type ShardItem } from "../contracts.ts";
 import { InvalidInputError } from "../errors.ts";
-import { jsonLinesOf, readJson } from "../json-lines.ts";
+import { readJson } from "../json-lines.ts";
+import { jsonLinesOf } from "../json-lines-reader.ts";
 import { type SplitName, splitOf } from "../ml/split.ts";
 import type { ObjectStore } from "../ports.ts";
 

@@ -1,5 +1,6 @@
 import { CuratedRow, type TrainShardInput, type TrainShardOutput } from "../contracts.ts";
-import { readJson, readJsonLines } from "../json-lines.ts";
+import { readJson } from "../json-lines.ts";
+import { readJsonLines } from "../json-lines-reader.ts";
 import { type Logger, logger } from "../logger.ts";
 import { specFor } from "../ml/examples.ts";
 import { FeatureSpec } from "../ml/feature-spec.ts";
