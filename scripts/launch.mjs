@@ -7,7 +7,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { currentBundle } from "../packages/core/src/bundle-lookup.mjs";
-import { mapStacks } from "./stack-maps.mjs";
+import { mapStacks } from "../packages/core/src/stack-maps.mjs";
 
 const CACHE = fileURLToPath(new URL("../packages/core/node_modules/.cache/tollgate/", import.meta.url));
 

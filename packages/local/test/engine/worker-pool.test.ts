@@ -70,6 +70,23 @@ describe("WorkerPool", () => {
     expect(argv.join(" ")).not.toMatch(/tsx/);
   });
 
+  it("a stack trace in a bundled worker names the .ts source and its line, not the bundle's chunk", async () => {
+    const worker = fileURLToPath(new URL("../../src/engine/map-run/worker.ts", import.meta.url));
+    await bundleReady(worker, fileURLToPath(RUNTIME));
+    const outcome = await poolOf(1).run({
+      ...child("where"),
+      processor: { StartAt: "Where", States: { Where: lambdaTask("where", { End: true }) } },
+    });
+    const { stack } = (outcome as { output: { value: { stack: string } } }).output.value;
+    const fixture = fileURLToPath(RUNTIME);
+    const line =
+      readFileSync(fixture, "utf8")
+        .split("\n")
+        .findIndex((text) => text.includes('"where am I"')) + 1;
+    expect(stack).toContain(`${fixture}:${line}:`);
+    expect(stack.split("\n").filter((frame) => frame.includes(".mjs:"))).toEqual([]);
+  });
+
   it("closes cleanly when its worker was killed and the exit is not yet seen", async () => {
     const home = mkdtempSync(join(tmpdir(), "tollgate-pool-"));
     homes.push(home);

@@ -4,6 +4,8 @@
  * It exits when told to, or when its parent goes away: at once, even in the middle of a child
  * (parent-watch.ts). Argument: the parent's pid.
  */
+import { dirname } from "node:path";
+import { mapStacks } from "@tollgate/core/stack-maps";
 import type { Outcome } from "../asl/execution.ts";
 import { type ChildRun, type ChildRuntime, type ChildRuntimeModule, runChild, type WorkerHost } from "./child.ts";
 import { dieIfOrphaned, guarded, watchParent } from "./parent-watch.ts";
@@ -16,6 +18,11 @@ export type FromWorker =
   | { type: "ready" }
   | { type: "done"; name: string; outcome: Outcome }
   | { type: "error"; message: string };
+
+// Forked on its bundle (pool.ts): stack traces, in a step's error log say, name the .ts sources and
+// lines as under tsx, not the bundle's chunks.
+const script = process.argv[1] ?? "";
+if (script.endsWith(".mjs")) mapStacks(dirname(script));
 
 const parent = Number(process.argv[2]) || process.ppid;
 watchParent(parent);

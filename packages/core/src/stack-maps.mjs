@@ -1,8 +1,9 @@
-// Stack traces through a bundle name the TypeScript sources and their lines, as under tsx: a frame in a
-// chunk under `dir` is looked up in the chunk's linked source map (<chunk>.mjs.map, written by
-// @tollgate/core/bundle-cache) when a stack is first formatted, and only then. Node's own source-map
-// support (--enable-source-maps, process.setSourceMapsEnabled) reads the map of every chunk as it is
-// loaded: +20 ms CPU on each `tollgate --version` (median of 20 alternated runs, load 7.6).
+// Stack traces through a bundle name the TypeScript sources and their lines, as under tsx (installed by
+// scripts/launch.mjs and by the Map Run worker processes): a frame in a chunk under `dir` is looked up in
+// the chunk's linked source map (<chunk>.mjs.map, written by @tollgate/core/bundle-cache) when a stack is
+// first formatted, and only then. Node's own source-map support (--enable-source-maps,
+// process.setSourceMapsEnabled) reads the map of every chunk as it is loaded: +20 ms CPU on each
+// `tollgate --version` (median of 20 alternated runs, load 7.6). Types: stack-maps.d.mts.
 import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
