@@ -479,6 +479,12 @@ export const TrainSelection = Hyperparameters.extend({
     .array(z.enum(PINNABLE))
     .default([])
     .describe("the values the user pinned (`training.*`), not searched; the others were chosen on validation"),
+  solver: z
+    .string()
+    .optional()
+    .describe(
+      "on small data, the exact solver's race candidate chosen on validation over the SGD fit (then the learning rate and L2 are the SGD fit's it beat)",
+    ),
 });
 export type TrainSelection = z.infer<typeof TrainSelection>;
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXACT, fitDualCd, raceExact } from "../src/ml/dual-cd.ts";
+import { DEFAULT_EXACT, exactCandidate, fitDualCd, nbLabel, raceExact } from "../src/ml/dual-cd.ts";
 import { type ExampleSet, encoder, fillCache } from "../src/ml/examples.ts";
 import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
+import { DEFAULT_NB, nbScale } from "../src/ml/nb-weights.ts";
 import { mulberry32 } from "../src/ml/random.ts";
 import { VectorCache } from "../src/ml/row-cache.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
@@ -112,6 +113,14 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
       );
     const full = await race(0, 100);
     expect(full.candidates.map((k) => k.c)).toEqual(DEFAULT_EXACT.cs);
+    // Preprocess's features stay plain (DEFAULT_EXACT.wideNb weights only the wide ones: wide.test.ts).
+    const plain = { c: 100, passes: 5, nb: null };
+    const F = spec.vocabulary.length;
+    expect(full.candidates[0]).toEqual(await exactCandidate(F, 3, train, validationSet, plain, 7));
+    expect(full.candidates[0]?.weights).toBeUndefined();
+    const weighted = await exactCandidate(F, 3, train, validationSet, { ...plain, nb: DEFAULT_NB }, 7);
+    expect(weighted.weights).toBe(nbLabel(DEFAULT_NB));
+    expect(weighted.validationLoss).not.toBe(full.candidates[0]?.validationLoss);
     expect(full.chosen?.c).toBe(
       full.candidates.reduce((a, b) => (b.validationAccuracy > a.validationAccuracy ? b : a)).c,
     );
@@ -141,5 +150,48 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
     expect(fit.validation.accuracy).toBe(exact?.candidates[0]?.validationAccuracy);
     expect(fit.validation.accuracy).toBeGreaterThan(exact!.sgd.validationAccuracy);
     expect(fit.model.spec.options.ngramMax).toBe(2);
+  });
+
+  it("trains class c on x ⊙ s_c with scale s²: the plain solver on scaled features, its weights times s", async () => {
+    const { spec, cache } = await setup();
+    const [C, F] = [spec.labels.length, spec.vocabulary.length];
+    const s = Float64Array.from({ length: F }, (_, j) => 0.5 + (j % 7) / 4);
+    const scale = Float64Array.from({ length: F * C }, (_, at) => s[Math.floor(at / C)]! ** 2);
+    const scaled = new VectorCache(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < cache.count; i++) {
+      const { x, y } = cache.get(i);
+      scaled.add({ ids: x.ids, values: x.values.map((v, p) => v * s[x.ids[p]!]!) }, y);
+    }
+    const options = { c: 10, passes: 3, tolerance: 0 };
+    const ours = fitDualCd(cache, undefined, F, C, { ...options, scale }, mulberry32(1));
+    const reference = fitDualCd(scaled, undefined, F, C, options, mulberry32(1));
+    const largest = Math.max(...Array.from(reference.weights, Math.abs));
+    for (let at = 0; at < F * C; at++) {
+      expect(Math.abs(ours.weights[at]! - reference.weights[at]! * s[Math.floor(at / C)]!)).toBeLessThan(
+        1e-5 * largest,
+      );
+    }
+    for (let c = 0; c < C; c++) expect(ours.bias[c]).toBeCloseTo(reference.bias[c]!, 5);
+  });
+
+  it("weights features by their Naive Bayes log-count ratio (Wang & Manning 2012), |r|^power", () => {
+    // class 0: {0, 1}, {0}; class 1: {1, 2}
+    const cache = new VectorCache(Number.POSITIVE_INFINITY);
+    cache.add({ ids: Int32Array.of(0, 1), values: Float64Array.of(0.3, 0.9) }, 0);
+    cache.add({ ids: Int32Array.of(0), values: Float64Array.of(1) }, 0);
+    cache.add({ ids: Int32Array.of(1, 2), values: Float64Array.of(0.5, 0.5) }, 1);
+    // α = 1: class 0's p = (3, 2, 1) / 6, q = (1, 2, 2) / 5; class 1's are those swapped.
+    const r = [Math.log(3 / 6 / (1 / 5)), Math.log(2 / 6 / (2 / 5)), Math.log(1 / 6 / (2 / 5))];
+    const half = nbScale(cache, undefined, 3, 2, { alpha: 1, power: 0.5 });
+    const full = nbScale(cache, undefined, 3, 2, { alpha: 1, power: 1 });
+    for (let j = 0; j < 3; j++) {
+      for (let c = 0; c < 2; c++) {
+        expect(half[j * 2 + c]).toBeCloseTo(Math.abs(r[j]!), 12);
+        expect(full[j * 2 + c]).toBeCloseTo(r[j]! ** 2, 12);
+      }
+    }
+    // Only the rows in `subset` count: without the third row, class 1 has no term.
+    const two = nbScale(cache, Int32Array.of(0, 1), 3, 2, { alpha: 1, power: 1 });
+    expect(two[1 * 2 + 0]).toBeCloseTo(Math.log(2 / 6 / (1 / 3)) ** 2, 12);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * ml/wide-start.ts: the exact race's wide work (a thread building the wide representation) starts
  * only when the race's pass budget surely reaches a wide candidate, at a point fixed by the epoch
- * counts (not by timing), and the model is the same as when the race asks for it itself.
+ * counts (not by timing), in selection's thread (idle by then: no thread to boot), and the model is
+ * the same as when the race asks for it itself.
  */
+import { availableParallelism } from "node:os";
 import { describe, expect, it, vi } from "vitest";
 import { createLogger } from "../src/logger.ts";
 import { DEFAULT_EXACT, passesToFirstWide } from "../src/ml/dual-cd.ts";
@@ -21,7 +23,7 @@ async function trainOn(seed: number) {
   const rows = fixtureRows(450, seed);
   const train = rows.slice(0, 360);
   const validation = rows.slice(360);
-  const lines: Array<{ msg: string; at?: string }> = [];
+  const lines: Array<{ msg: string; at?: string; selectionThread?: boolean }> = [];
   const { logger } = createLogger({ level: "debug", destination: { write: (line) => lines.push(JSON.parse(line)) } });
   vi.mocked(startWorker).mockClear();
   const spec = await buildFeatureSpec(train, FIXTURE_LABELS);
@@ -33,8 +35,15 @@ async function trainOn(seed: number) {
     logger,
   );
   const wideThreads = vi.mocked(startWorker).mock.calls.filter(([entry]) => entry === "./wide-worker.ts").length;
-  const started = lines.filter((l) => l.msg === "exact race: the wide representation's work started").map((l) => l.at);
-  return { fit, wideThreads, started };
+  const starts = lines.filter((l) => l.msg === "exact race: the wide representation's work started");
+  const fitThreads = vi.mocked(startWorker).mock.calls.filter(([entry]) => entry === "./fit-worker.ts").length;
+  return {
+    fit,
+    wideThreads,
+    fitThreads,
+    started: starts.map((l) => l.at),
+    inSelectionThread: starts.map((l) => l.selectionThread),
+  };
 }
 
 describe("when the exact race's wide work starts", () => {
@@ -52,14 +61,17 @@ describe("when the exact race's wide work starts", () => {
 
   it("starts once, at the first epoch where the budget is sure, when it reaches one; the same model", async () => {
     // (fixture seed 4: the early-stopped fit runs 4 epochs, its best the 4th, as on Jane Austen)
-    const { fit, wideThreads, started } = await trainOn(4);
+    const { fit, wideThreads, fitThreads, started, inSelectionThread } = await trainOn(4);
     const exact = fit.selection!.exact!;
     expect(exact.candidates.map((k) => [k.c, k.features !== undefined])).toEqual([
       [100, false],
       [100, true],
     ]);
-    expect(wideThreads).toBe(1);
     expect(started).toHaveLength(1);
+    // It runs in selection's thread, idle once selection is done: no thread booted for it.
+    expect(fitThreads).toBe(availableParallelism() >= 2 ? 1 : 0);
+    expect(wideThreads).toBe(0);
+    expect(inSelectionThread).toEqual([availableParallelism() >= 2]);
     // The point is a function of the epoch counts: the first epoch whose lower bound of the race's
     // budget (epochs begun, best epoch so far) reaches the first wide candidate, else the race.
     const { budget, passes } = fit.selection!;

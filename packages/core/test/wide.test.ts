@@ -5,8 +5,11 @@
  */
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
+import { nbLabel } from "../src/ml/dual-cd.ts";
 import type { Row } from "../src/ml/examples.ts";
 import { buildFeatureSpec, FeatureOptions } from "../src/ml/feature-spec.ts";
+import { FitThread } from "../src/ml/fit-thread.ts";
+import { DEFAULT_NB } from "../src/ml/nb-weights.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import { packRows, refitWide, unpackRows, WideCandidates, wideCandidate, wideFeatures } from "../src/ml/wide.ts";
@@ -25,14 +28,15 @@ const job = {
   cs: [100, 10],
   passes: 5,
   seed: 11,
+  nb: DEFAULT_NB,
 };
 
 describe("the exact race's wide representation", () => {
   it("is built, raced and refit in the second thread as in the main thread", async () => {
     // Prepare
     const here = await wideFeatures(job);
-    const refitHere = refitWide(here, 3, 100, 5, 11);
-    const candidateHere = await wideCandidate(here, 3, 100, 5, 11);
+    const refitHere = refitWide(here, 3, { c: 100, passes: 5, nb: job.nb }, 11);
+    const candidateHere = await wideCandidate(here, 3, { c: 100, passes: 5, nb: job.nb }, 11);
     // Act
     const wide = await WideCandidates.start(job);
     expect(wide.threaded).toBe(availableParallelism() >= 2);
@@ -44,7 +48,7 @@ describe("the exact race's wide representation", () => {
       // a refit the thread does not make (another c) is computed here
       const other = await wide.refit(10, 5);
       // Assert
-      expect(there.spec).toEqual(here.spec);
+      expect(there.spec).toEqual(here.spec());
       expect(there.spec.options).toMatchObject({ minDf: 1, sublinearTf: true });
       expect(there.spec.vocabulary.length).toBeGreaterThan(
         (await buildFeatureSpec(train, FIXTURE_LABELS)).vocabulary.length,
@@ -70,11 +74,13 @@ describe("the exact race's wide representation", () => {
         features: `min df 1, sublinear tf: ${here.terms} terms`,
       });
       // a candidate the thread does not make (another c) is computed here
-      expect(await wide.candidate(10, 5)).toEqual(await wideCandidate(here, 3, 10, 5, 11));
+      expect(await wide.candidate(10, 5)).toEqual(await wideCandidate(here, 3, { c: 10, passes: 5, nb: job.nb }, 11));
       expect(Array.from(refitThere.weights)).toEqual(Array.from(refitHere.weights));
       expect(Array.from(refitThere.bias)).toEqual(Array.from(refitHere.bias));
       expect(refitThere.rows).toBe(450);
-      expect(Array.from(other.weights)).toEqual(Array.from(refitWide(here, 3, 10, 5, 11).weights));
+      expect(Array.from(other.weights)).toEqual(
+        Array.from(refitWide(here, 3, { c: 10, passes: 5, nb: job.nb }, 11).weights),
+      );
       expect(Array.from(other.weights)).not.toEqual(Array.from(refitHere.weights));
     } finally {
       await wide.close();
@@ -84,8 +90,8 @@ describe("the exact race's wide representation", () => {
   it("gives the same candidate and refit whichever thread claims each", async () => {
     // Prepare
     const here = await wideFeatures(job);
-    const candidateHere = await wideCandidate(here, 3, 100, 5, 11);
-    const refitHere = refitWide(here, 3, 100, 5, 11);
+    const candidateHere = await wideCandidate(here, 3, { c: 100, passes: 5, nb: job.nb }, 11);
+    const refitHere = refitWide(here, 3, { c: 100, passes: 5, nb: job.nb }, 11);
     // Act: the refit asked for first, once the thread has its examples (it is then at the candidate,
     // so this thread most often takes the refit); the other order is the test above. Either way the same.
     const wide = await WideCandidates.start(job);
@@ -100,6 +106,29 @@ describe("the exact race's wide representation", () => {
     } finally {
       await wide.close();
     }
+  });
+
+  it("runs in selection's fit thread once that is idle, with the same results, and stops it when closed", async () => {
+    // Prepare
+    const here = await wideFeatures(job);
+    const thread = await FitThread.start();
+    // Act
+    const wide = await WideCandidates.start(job, thread?.idle);
+    try {
+      expect(wide.threaded).toBe(thread !== undefined);
+      const candidate = await wide.candidate(100, 5);
+      const refit = await wide.refit(100, 5);
+      // Assert
+      expect(candidate).toEqual(await wideCandidate(here, 3, { c: 100, passes: 5, nb: job.nb }, 11));
+      expect(Array.from(refit.weights)).toEqual(
+        Array.from(refitWide(here, 3, { c: 100, passes: 5, nb: job.nb }, 11).weights),
+      );
+      expect(await wide.spec()).toEqual(here.spec());
+    } finally {
+      await wide.close();
+    }
+    // (closing the work stopped the thread it ran in)
+    if (thread) expect(thread.idle).toBeUndefined();
   });
 
   it("reaches the thread from token rows (packed in one shared array) with the same examples as from text", async () => {
@@ -132,7 +161,7 @@ describe("the exact race's wide representation", () => {
       expect(Array.from(there.train.cache.values.subarray(0, nnz))).toEqual(
         Array.from(here.train.cache.values.subarray(0, nnz)),
       );
-      expect(await wide.candidate(100, 5)).toEqual(await wideCandidate(here, 3, 100, 5, 11));
+      expect(await wide.candidate(100, 5)).toEqual(await wideCandidate(here, 3, { c: 100, passes: 5, nb: job.nb }, 11));
     } finally {
       await wide.close();
     }
@@ -157,6 +186,13 @@ describe("the exact race's wide representation", () => {
     const best = Math.max(...exact.candidates.map((k) => k.validationAccuracy));
     const winner = exact.candidates.find((k) => k.validationAccuracy === best)!;
     expect(winner.features).toBeDefined();
+    // The wide candidates train on Naive Bayes-weighted features (DEFAULT_EXACT.wideNb), Preprocess's plain.
+    expect(exact.candidates.map((k) => k.weights)).toEqual([
+      undefined,
+      nbLabel(DEFAULT_NB),
+      undefined,
+      nbLabel(DEFAULT_NB),
+    ]);
     expect(best).toBeGreaterThan(exact.sgd.validationAccuracy);
     expect(exact.chosen).toEqual({ c: winner.c, passes: 5, wide: true });
     expect(fit.validation.accuracy).toBe(best);
@@ -164,9 +200,9 @@ describe("the exact race's wide representation", () => {
     expect(fit.params.refit).toEqual({
       epochs: 5,
       rows: 450,
-      solver: `dual coordinate descent, c = ${winner.c}, ${winner.features}`,
+      solver: `dual coordinate descent, c = ${winner.c}, ${winner.features}, ${winner.weights}`,
     });
-    const weights = refitWide(await wideFeatures(job), 3, winner.c, 5, 11).weights;
+    const weights = refitWide(await wideFeatures(job), 3, { c: winner.c, passes: 5, nb: job.nb }, 11).weights;
     expect(Array.from(fit.model.weights)).toEqual(Array.from(weights));
     await expectOnnxParity(fit.model, [...edgeDocuments().slice(0, 20), ...validation.map((r) => r.text)]);
   });

@@ -12,6 +12,7 @@
  * unchanged; its softmax over the one-vs-rest margins gives the same argmax.
  */
 import { type ExampleSet, sizeOf } from "./examples.ts";
+import { DEFAULT_NB, type NbOptions, nbScale } from "./nb-weights.ts";
 import { evaluate } from "./pass.ts";
 import { mulberry32, permutation } from "./random.ts";
 import type { VectorCache } from "./row-cache.ts";
@@ -23,6 +24,11 @@ export interface DualCdOptions {
   passes: number;
   /** Stop once the largest projected gradient of a pass is below this (LIBLINEAR's `-e`, 0.1). */
   tolerance?: number;
+  /**
+   * Class c's problem trained on x ⊙ s_c: the squared scales s²[j·classes + c] (`nb-weights.ts`).
+   * The weights returned apply to the unscaled features (w_c ⊙ s_c), so the model is used as any.
+   */
+  scale?: Float64Array;
 }
 
 /**
@@ -44,7 +50,9 @@ export function fitDualCd(
   const { ids, values, offsets } = cache;
   const n = subset?.length ?? cache.count;
   const row = (k: number) => (subset ? subset[k]! : k);
-  // Work in float64; the model is written as float32 at the end.
+  const s2 = options.scale;
+  // Work in float64; the model is written as float32 at the end. With `scale`, w holds the weights
+  // on the unscaled features (u_c = s_c ⊙ w_c): margins need no scaling, updates take s².
   const w = new Float64Array(features * C);
   const b = new Float64Array(C);
   // alpha[2(kC + c)] = α, alpha[2(kC + c) + 1] = c − α (both kept, as LIBLINEAR does, for precision near the bounds).
@@ -52,19 +60,28 @@ export function fitDualCd(
   const start = Math.min(0.001 * upper, 1e-8);
   // Two classes: "0 vs rest" is "1 vs rest" mirrored, so only class 1 is solved (w_0 = −w_1 at the end).
   const first = C === 2 ? 1 : 0;
-  const xx = new Float64Array(n);
+  // xx[k] = ‖x_k‖² + 1 (the bias feature); per class (xx[k·C + c]) when scaled.
+  const xx = new Float64Array(s2 ? n * C : n);
   for (let k = 0; k < n; k++) {
     const i = row(k);
-    let sq = 1; // the bias feature
+    let sq = 1;
     for (let p = offsets[i]!; p < offsets[i + 1]!; p++) sq += values[p]! * values[p]!;
-    xx[k] = sq;
+    if (!s2) xx[k] = sq;
     const label = cache.classes[i]!;
     for (let c = first; c < C; c++) {
       alpha[2 * (k * C + c)] = start;
       alpha[2 * (k * C + c) + 1] = upper - start;
       const y = c === label ? 1 : -1;
       b[c]! += y * start;
-      for (let p = offsets[i]!; p < offsets[i + 1]!; p++) w[ids[p]! * C + c]! += y * start * values[p]!;
+      if (s2) {
+        let scaled = 1;
+        for (let p = offsets[i]!; p < offsets[i + 1]!; p++) {
+          const at = ids[p]! * C + c;
+          scaled += values[p]! * values[p]! * s2[at]!;
+          w[at]! += y * start * values[p]! * s2[at]!;
+        }
+        xx[k * C + c] = scaled;
+      } else for (let p = offsets[i]!; p < offsets[i + 1]!; p++) w[ids[p]! * C + c]! += y * start * values[p]!;
     }
   }
   const z = new Float64Array(C);
@@ -87,9 +104,9 @@ export function fitDualCd(
         const v = values[p]!;
         for (let c = 0; c < C; c++) z[c]! += v * w[at + c]!;
       }
-      const a = xx[k]!;
       const label = cache.classes[i]!;
       for (let c = first; c < C; c++) {
+        const a = s2 ? xx[k * C + c]! : xx[k]!;
         const y = c === label ? 1 : -1;
         const base = 2 * (k * C + c);
         const bb = y * z[c]!;
@@ -120,7 +137,12 @@ export function fitDualCd(
         alpha[ind2] = upper - x;
         const delta = sign * (x - old) * y;
         b[c]! += delta;
-        for (let p = from; p < to; p++) w[ids[p]! * C + c]! += delta * values[p]!;
+        if (s2) {
+          for (let p = from; p < to; p++) {
+            const at = ids[p]! * C + c;
+            w[at]! += delta * values[p]! * s2[at]!;
+          }
+        } else for (let p = from; p < to; p++) w[ids[p]! * C + c]! += delta * values[p]!;
       }
     }
     if (largest < tolerance) break;
@@ -138,8 +160,20 @@ export function fitDualCd(
  * for each `c` on the widest spec's features and then (with `wide`) on the wide representation
  * (`wide.ts`), in that order, as long as the pass budget lasts.
  */
-export const DEFAULT_EXACT = { cs: [100, 10], passes: 5, maxPairs: 1_000_000 };
-export type ExactOptions = typeof DEFAULT_EXACT;
+export interface ExactOptions {
+  cs: number[];
+  passes: number;
+  maxPairs: number;
+  /**
+   * The wide representation's candidates (and refit) train their one-vs-rest problems on Naive
+   * Bayes-weighted features (`nb-weights.ts`), or plain with null. Preprocess's features stay plain.
+   */
+  wideNb: NbOptions | null;
+}
+export const DEFAULT_EXACT: ExactOptions = { cs: [100, 10], passes: 5, maxPairs: 1_000_000, wideNb: DEFAULT_NB };
+
+/** How a candidate's features were weighted, as the model card says it. */
+export const nbLabel = (nb: NbOptions) => `naive Bayes log-count ratios |r|^${nb.power}, α ${nb.alpha}`;
 
 export interface ExactCandidate {
   solver: "dual coordinate descent";
@@ -149,6 +183,8 @@ export interface ExactCandidate {
   validationLoss: number;
   /** The wide representation's candidates: "min df 1, sublinear tf" and its term count. */
   features?: string;
+  /** The features' weights per class when not plain (`nbLabel`). */
+  weights?: string;
 }
 
 /** What the exact solver's race found: its candidates, and the one that beat SGD on validation (if any). */
@@ -225,7 +261,7 @@ export async function raceExact(
     }
     const candidate = k.wide
       ? await wide!.candidate(c, options.passes)
-      : await exactCandidate(features, classes, train, validation, c, options.passes, seed);
+      : await exactCandidate(features, classes, train, validation, { c, passes: options.passes, nb: null }, seed);
     report.passes += candidate.passes;
     report.candidates.push(candidate);
     if (!best || candidate.validationAccuracy > best.accuracy) {
@@ -243,11 +279,18 @@ export async function exactCandidate(
   classes: number,
   train: ExampleSet & { kind: "cached" },
   validation: ExampleSet & { kind: "cached" },
-  c: number,
-  passes: number,
+  fit: { c: number; passes: number; nb: NbOptions | null },
   seed: number,
 ): Promise<ExactCandidate> {
-  const model = fitDualCd(train.cache, train.subset, features, classes, { c, passes }, mulberry32(seed));
+  const { c, nb } = fit;
+  const model = fitDualCd(
+    train.cache,
+    train.subset,
+    features,
+    classes,
+    nbFit(train.cache, train.subset, features, classes, fit),
+    mulberry32(seed),
+  );
   const v = await evaluate(model, validation);
   return {
     solver: "dual coordinate descent",
@@ -255,5 +298,18 @@ export async function exactCandidate(
     passes: model.passes,
     validationAccuracy: v.accuracy,
     validationLoss: v.loss,
+    ...(nb ? { weights: nbLabel(nb) } : {}),
   };
+}
+
+/** `fitDualCd`'s options for `c`, `passes` and, with `nb`, the Naive Bayes scales of these examples. */
+export function nbFit(
+  cache: VectorCache,
+  subset: Int32Array | undefined,
+  features: number,
+  classes: number,
+  fit: { c: number; passes: number; nb: NbOptions | null },
+): DualCdOptions {
+  const { c, passes, nb } = fit;
+  return nb ? { c, passes, scale: nbScale(cache, subset, features, classes, nb) } : { c, passes };
 }

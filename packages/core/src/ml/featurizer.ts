@@ -22,7 +22,7 @@ const INSERTION_SORT_MAX = 64;
  * TypedArray#sort), by TypedArray#sort for long documents (e-mails: thousands of terms), where
  * insertion would be quadratic.
  */
-function sortIds(ids: Int32Array, n: number): Int32Array {
+export function sortIds(ids: Int32Array, n: number): Int32Array {
   if (n > INSERTION_SORT_MAX) {
     ids.subarray(0, n).sort();
     return ids;
@@ -218,7 +218,7 @@ function makeFeaturizer(spec: FeatureSpec): Featurizers {
  * The sublinear form of the first `n` sorted term ids (repeats adjacent): `(1 + ln count) · idf`
  * per distinct term, divided by the l2 norm of those values.
  */
-function sublinearVector(sorted: Int32Array, n: number, idf: Float64Array): SparseVector {
+export function sublinearVector(sorted: Int32Array, n: number, idf: Float64Array): SparseVector {
   let distinct = 0;
   for (let k = 0; k < n; k++) if (k === 0 || sorted[k] !== sorted[k - 1]) distinct++;
   const ids = new Int32Array(distinct);

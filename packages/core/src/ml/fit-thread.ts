@@ -57,6 +57,11 @@ export class FitThread {
     return { validation: reply.validation, epochsRun: reply.epochsRun };
   }
 
+  /** The thread, for other work once its fits are done (`wide.ts`); undefined if it failed or was closed. */
+  get idle(): Worker | undefined {
+    return this.failure ? undefined : this.worker;
+  }
+
   /** Stops the thread. */
   async close(): Promise<void> {
     this.failure ??= new Error("the fit thread was closed");

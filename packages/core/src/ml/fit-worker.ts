@@ -1,10 +1,13 @@
 /**
  * The worker thread of `fit-thread.ts`: fits selection candidates (`fitLinear`) sent by the main
- * thread, one at a time, and answers each with its validation figures.
+ * thread, one at a time, and answers each with its validation figures. Once selection is done, the
+ * idle thread may be sent the exact race's wide work (`{ wide }`, small data: `wide-run.ts`), so that
+ * work does not wait for a thread to boot.
  */
 import { parentPort } from "node:worker_threads";
 import { type FitOptions, fitLinear } from "./fit.ts";
 import { type CacheParts, cachedSet } from "./threads.ts";
+import { runWide, type WideStart } from "./wide-run.ts";
 
 export interface FitJob {
   id: number;
@@ -22,7 +25,8 @@ export type FitReply =
 const port = parentPort!;
 let queue = Promise.resolve();
 
-port.on("message", (job: FitJob) => {
+port.on("message", (job: FitJob | { wide: WideStart }) => {
+  if ("wide" in job) return void runWide(job.wide);
   queue = queue.then(async () => {
     try {
       const shape = { vocabulary: { length: job.features }, labels: { length: job.classes } };

@@ -19,7 +19,8 @@
  */
 
 import { type Logger, logger } from "../logger.ts";
-import { DEFAULT_EXACT, fitDualCd, raceExact } from "./dual-cd.ts";
+import { isExactChosen } from "../registry/selection-card.ts";
+import { DEFAULT_EXACT, type ExactCandidate, fitDualCd, raceExact } from "./dual-cd.ts";
 import {
   cacheEncoder,
   type ExampleSet,
@@ -103,6 +104,10 @@ export interface TrainOptions {
    */
   selection?: SelectionOptions | boolean;
 }
+
+/** A race candidate as the fit report names its solver: c, then its features and weights when not the spec's plain ones. */
+const solverOf = (k: ExactCandidate) =>
+  [`dual coordinate descent, c = ${k.c}`, k.features, k.weights].filter(Boolean).join(", ");
 
 /**
  * The exact race's pass budget: `budget` × the plain fit (the early-stopped fit of `epochs` epochs
@@ -223,6 +228,7 @@ async function trainWith(
       options: spec.options,
       cs: DEFAULT_EXACT.cs,
       passes: DEFAULT_EXACT.passes,
+      nb: DEFAULT_EXACT.wideNb,
       seed: opts.seed,
     };
     early.wide = new LazyWide(job, DEFAULT_EXACT, log);
@@ -255,7 +261,9 @@ async function trainWith(
       const data = { trainSet, validationSet, thread: early.fit, early: overlapped?.early };
       selection = await selectHyperparameters(spec, data, opts, settings, log);
     } finally {
-      void early.fit?.then((thread) => thread?.close());
+      // Idle now: the race's wide work (small data) runs in this thread if it starts, else it stops.
+      if (selection && early.wide) early.wide.adopt(early.fit);
+      else void early.fit?.then((thread) => thread?.close());
     }
     const { ngramMax, minDf, learningRate, l2 } = selection.chosen;
     opts = { ...opts, learningRate, l2 };
@@ -304,7 +312,7 @@ async function trainWith(
     ({ weights, bias } = out);
     const chosen = exact.report.candidates.find((k) => k.c === c && k.features)!;
     validationFigures = { accuracy: chosen.validationAccuracy, loss: chosen.validationLoss };
-    refit = { epochs: out.passes, rows: out.rows, solver: `dual coordinate descent, c = ${c}, ${chosen.features}` };
+    refit = { epochs: out.passes, rows: out.rows, solver: solverOf(chosen) };
     log.debug(refit, "exact solver on the wide representation chosen on validation; refit on train + validation");
   } else if (exact?.report.chosen) {
     const { c, passes } = exact.report.chosen;
@@ -313,7 +321,7 @@ async function trainWith(
     ({ weights, bias } = out);
     const chosen = exact.report.candidates.find((k) => k.c === c && !k.features)!;
     validationFigures = { accuracy: chosen.validationAccuracy, loss: chosen.validationLoss };
-    refit = { epochs: out.passes, rows: exact.all.cache.count, solver: `dual coordinate descent, c = ${c}` };
+    refit = { epochs: out.passes, rows: exact.all.cache.count, solver: solverOf(chosen) };
     log.debug(refit, "exact solver chosen on validation; refit on train + validation");
   } else if (opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0) {
     const all = async () =>
@@ -328,14 +336,15 @@ async function trainWith(
     log.debug({ ...refit, beside: refitted !== undefined }, "refit on train + validation");
   }
   const model: LinearModel = { spec: finalSpec, labels: [...spec.labels], weights, bias };
+  const won = exact?.report.candidates.find((k) => isExactChosen(exact.report, k));
   return {
     model,
     validation: validationFigures,
     curve: fit.curve,
     ...(selection ? { selection: exact ? { ...selection, exact: exact.report } : selection } : {}),
     params: {
-      algorithm: exact?.report.chosen
-        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), c = ${exact.report.chosen.c}${exact.report.chosen.wide ? ", min df 1, sublinear tf" : ""}`
+      algorithm: won
+        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), c = ${won.c}${won.features ? ", min df 1, sublinear tf" : ""}${won.weights ? `, ${won.weights}` : ""}`
         : `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
       ...opts,
       selection: undefined,

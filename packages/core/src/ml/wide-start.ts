@@ -12,11 +12,13 @@
  */
 import type { Logger } from "../logger.ts";
 import { type ExactOptions, passesToFirstWide, type WideSource } from "./dual-cd.ts";
+import type { FitThread } from "./fit-thread.ts";
 import { WideCandidates, type WideJob } from "./wide.ts";
 
 /** The race's wide representation, started on demand or once its budget is sure to reach it. */
 export class LazyWide implements WideSource {
   private started: Promise<WideCandidates> | undefined;
+  private thread: Promise<FitThread | undefined> | undefined;
 
   constructor(
     private readonly job: WideJob,
@@ -24,11 +26,22 @@ export class LazyWide implements WideSource {
     private readonly log: Logger,
   ) {}
 
+  /** Hands over selection's thread, idle now: the work will run there, without a thread to boot. */
+  adopt(thread: Promise<FitThread | undefined> | undefined): void {
+    this.thread = thread;
+  }
+
   /** Starts the wide work (once); `at` says where, for the debug log. */
   start(at: string): Promise<WideCandidates> {
     if (!this.started) {
-      this.started = WideCandidates.start(this.job);
-      this.log.debug({ at }, "exact race: the wide representation's work started");
+      this.started = (async () => {
+        const idle = (await this.thread)?.idle;
+        this.log.debug(
+          { at, selectionThread: idle !== undefined },
+          "exact race: the wide representation's work started",
+        );
+        return WideCandidates.start(this.job, idle);
+      })();
     }
     return this.started;
   }

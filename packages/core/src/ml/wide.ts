@@ -1,29 +1,27 @@
 /**
  * The exact race's wide representation (small data, docs/adr/0005-hyperparameter-selection.md item
  * 7): the peers' features (minimum document frequency 1, no 100k cap, sublinear tf, l2), built from
- * the training rows. Its spec and features differ from Preprocess's, so they are worked out on
- * their own: in a worker thread beside the SGD search and fit when there is a second core
- * (`wide-worker.ts`), which then shares them (SharedArrayBuffers) and goes on, without waiting to be
- * asked, to the race's first wide candidate (the grid's first `c`: fitted on train, scored on
+ * the training rows (`wide-features.ts`). Its spec and features differ from Preprocess's, so they
+ * are worked out on their own: in a worker thread when there is a second core (`wide-run.ts`;
+ * selection's thread, idle once the search is done, else one of its own), which then shares them
+ * (SharedArrayBuffers) and goes on, without waiting to be asked, to the race's first wide candidate (the grid's first `c`: fitted on train, scored on
  * validation) and its refit on train + validation (what the race needs if it wins); else in this
  * thread when the race asks. Each of those two is claimed by the first thread to reach it (an
  * atomic flag), so that they run side by side when both threads are free: the race, waiting for the
  * thread's candidate, refits here meanwhile. Every piece is a function of the rows, options and
  * seed, so the figures and weights are the same whichever thread computes them.
  */
-import type { Worker } from "node:worker_threads";
-import { type ExactCandidate, exactCandidate, fitDualCd } from "./dual-cd.ts";
-import { type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
-import {
-  type FeatureOptions,
-  type FeatureSpec,
-  FeatureSpecBuilder,
-  featureLimit,
-  specFromTerms,
-} from "./feature-spec.ts";
+import { MessageChannel, type MessagePort, type Worker } from "node:worker_threads";
+import { type ExactCandidate, exactCandidate, fitDualCd, nbFit } from "./dual-cd.ts";
+import type { Row } from "./examples.ts";
+import type { FeatureOptions, FeatureSpec } from "./feature-spec.ts";
+import type { NbOptions } from "./nb-weights.ts";
 import { mulberry32 } from "./random.ts";
 import { unionCache } from "./refit.ts";
 import { type CacheParts, cachedSet, startWorker } from "./threads.ts";
+import { type WideExamples, type WideFeatures, wideFeatures } from "./wide-features.ts";
+
+export { type WideExamples, type WideFeatures, wideFeatures, wideOptions } from "./wide-features.ts";
 
 /** What the wide representation needs: the rows as text, the labels and Preprocess's options; the grid and seed for the refits. */
 export interface WideJob {
@@ -34,6 +32,8 @@ export interface WideJob {
   cs: number[];
   passes: number;
   seed: number;
+  /** The race's Naive Bayes feature weights for the wide candidates (`ExactOptions.wideNb`). */
+  nb: NbOptions | null;
 }
 
 /**
@@ -73,16 +73,6 @@ export function unpackRows({ rows, ids }: PackedRows): Row[] {
 /** A `WideJob` as sent to the thread: its rows packed. */
 export type SentJob = Omit<WideJob, "train" | "validation"> & { train: PackedRows; validation: PackedRows };
 
-/** The wide representation's cached training and validation examples, over `terms` features. */
-export interface WideExamples {
-  terms: number;
-  train: ExampleSet & { kind: "cached" };
-  validation: ExampleSet & { kind: "cached" };
-}
-
-/** The wide representation: its spec and examples. */
-export type WideFeatures = WideExamples & { spec: FeatureSpec };
-
 /** A refit on train + validation: dual CD with this `c` and pass count. */
 export interface WideRefit {
   c: number;
@@ -100,50 +90,15 @@ export type WideMessage =
   | { spec: FeatureSpec }
   | { error: string };
 
-/** The wide representation of a spec's options: every term seen (minimum df 1, only the weight bound), sublinear tf. */
-export const wideOptions = (options: FeatureOptions): FeatureOptions => ({
-  ...options,
-  minDf: 1,
-  maxFeatures: options.maxWeights,
-  sublinearTf: true,
-});
-
-/** Builds the wide spec from the training rows and featurizes both splits with it. */
-export async function wideFeatures(
-  job: Pick<WideJob, "train" | "validation" | "labels" | "options">,
-): Promise<WideFeatures> {
-  const options = wideOptions(job.options);
-  const builder = new FeatureSpecBuilder(job.labels, options);
-  for (const row of job.train) {
-    if ("ids" in row) builder.addTokens(row.label, row.ids, row.tokens);
-    else builder.add(row);
-  }
-  // Every term, when they fit the weight bound (Austen: 173k), in the order first seen: the model
-  // needs a fixed order, not the sorted one (sorting them by frequency and text took ~0.5 s there).
-  const counted = [...builder.terms()];
-  const spec =
-    counted.length <= featureLimit(options, job.labels.length)
-      ? specFromTerms(job.labels, options, builder.documentCount, counted)
-      : builder.build();
-  const encode = encoder(spec);
-  const cached = async (rows: Row[]) => ({
-    kind: "cached" as const,
-    cache: (await fillCache(() => rows, Number.POSITIVE_INFINITY, encode))!,
-  });
-  const terms = spec.vocabulary.length;
-  return { spec, terms, train: await cached(job.train), validation: await cached(job.validation) };
-}
-
-/** The race's wide candidate: dual CD with `c` for `passes` passes on the wide training examples, scored on validation. */
+/** The race's wide candidate: dual CD with `c` for `passes` passes (`nb` weights) on the wide training examples, scored on validation. */
 export async function wideCandidate(
   examples: WideExamples,
   classes: number,
-  c: number,
-  passes: number,
+  fit: { c: number; passes: number; nb: NbOptions | null },
   seed: number,
 ): Promise<ExactCandidate> {
   const { terms, train, validation } = examples;
-  const candidate = await exactCandidate(terms, classes, train, validation, c, passes, seed);
+  const candidate = await exactCandidate(terms, classes, train, validation, fit, seed);
   return { ...candidate, features: `min df 1, sublinear tf: ${terms} terms` };
 }
 
@@ -156,11 +111,17 @@ export const CLAIMANT = { here: 1, thread: 2 } as const;
 export const claim = (claims: Int32Array, what: number, who: number): boolean =>
   Atomics.compareExchange(claims, what, 0, who) === 0;
 
-/** Dual CD with `c` for `passes` passes on train + validation (the race's refit of a wide winner). */
-export function refitWide(examples: WideExamples, classes: number, c: number, passes: number, seed: number): WideRefit {
+/** Dual CD with `c` for `passes` passes (`nb` weights, counted on these rows) on train + validation (the race's refit of a wide winner). */
+export function refitWide(
+  examples: WideExamples,
+  classes: number,
+  fit: { c: number; passes: number; nb: NbOptions | null },
+  seed: number,
+): WideRefit {
   const all = unionCache(examples.train, examples.validation);
-  const out = fitDualCd(all, undefined, examples.terms, classes, { c, passes }, mulberry32(seed));
-  return { c, passes: out.passes, weights: out.weights, bias: out.bias, rows: all.count };
+  const options = nbFit(all, undefined, examples.terms, classes, fit);
+  const out = fitDualCd(all, undefined, examples.terms, classes, options, mulberry32(seed));
+  return { c: fit.c, passes: out.passes, weights: out.weights, bias: out.bias, rows: all.count };
 }
 
 /**
@@ -177,6 +138,7 @@ export class WideCandidates {
   private readonly refits: WideRefit[] = [];
   private waiters: Array<() => void> = [];
   private worker: Worker | undefined;
+  private port: MessagePort | undefined;
   /** Whether a worker thread was started for the work. */
   threaded = false;
 
@@ -185,20 +147,29 @@ export class WideCandidates {
     private readonly claims: Int32Array,
   ) {}
 
-  /** Starts the work in a worker thread when one can run (it begins at once), else leaves it to be done here when asked. */
-  static async start(job: WideJob): Promise<WideCandidates> {
+  /**
+   * Starts the work in a worker thread when one can run (it begins at once): `idle`, a thread
+   * booted earlier whose own work is done (selection's, `fit-worker.ts`; it is stopped with this),
+   * else a thread of its own; without one, leaves the work to be done here when asked.
+   */
+  static async start(job: WideJob, idle?: Worker): Promise<WideCandidates> {
     const claims = new Int32Array(new SharedArrayBuffer(8));
     const wide = new WideCandidates(job, claims);
+    const worker = idle ?? (await startWorker("./wide-worker.ts", {}));
+    if (!worker) return wide;
+    // Its messages come through a channel of their own (the thread's port may carry its other work's).
+    const { port1, port2 } = new MessageChannel();
     const sent: SentJob = { ...job, train: packRows(job.train), validation: packRows(job.validation) };
-    const worker = await startWorker("./wide-worker.ts", { job: sent, claims });
-    if (worker) wide.listen(worker);
+    worker.postMessage({ wide: { job: sent, claims, port: port2 } }, [port2]);
+    wide.listen(worker, port1);
     return wide;
   }
 
-  private listen(worker: Worker): void {
+  private listen(worker: Worker, port: MessagePort): void {
     this.worker = worker;
+    this.port = port;
     this.threaded = true;
-    worker.on("message", (message: WideMessage) => {
+    port.on("message", (message: WideMessage) => {
       if ("error" in message) return this.fallBack();
       if ("examples" in message) {
         const { terms, train, validation } = message.examples;
@@ -252,8 +223,8 @@ export class WideCandidates {
   async spec(): Promise<FeatureSpec> {
     for (;;) {
       if (this.receivedSpec) return this.receivedSpec;
-      if (!this.worker) return (await this.computed()).spec;
-      if (!this.specAsked) this.worker.postMessage("spec");
+      if (!this.worker) return (await this.computed()).spec();
+      if (!this.specAsked) this.port!.postMessage("spec");
       this.specAsked = true;
       await this.until();
     }
@@ -270,10 +241,10 @@ export class WideCandidates {
       if (found) return found;
       if (!this.worker || !this.unasked(c, passes) || claim(this.claims, CLAIM.candidate, CLAIMANT.here)) break;
       if (this.received && claim(this.claims, CLAIM.refit, CLAIMANT.here)) {
-        this.refits.push(refitWide(this.received, classes, c, passes, this.job.seed));
+        this.refits.push(refitWide(this.received, classes, { c, passes, nb: this.job.nb }, this.job.seed));
       } else await this.until();
     }
-    return wideCandidate(await this.examples(), classes, c, passes, this.job.seed);
+    return wideCandidate(await this.examples(), classes, { c, passes, nb: this.job.nb }, this.job.seed);
   }
 
   /** The refit on train + validation with this `c` for `passes` passes. */
@@ -284,13 +255,14 @@ export class WideCandidates {
       if (!this.worker || !this.unasked(c, passes) || claim(this.claims, CLAIM.refit, CLAIMANT.here)) break;
       await this.until();
     }
-    return refitWide(await this.examples(), this.job.labels.length, c, passes, this.job.seed);
+    return refitWide(await this.examples(), this.job.labels.length, { c, passes, nb: this.job.nb }, this.job.seed);
   }
 
   /** Stops the thread, if any. */
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
+    this.port?.close();
     await worker?.terminate();
   }
 }

@@ -40,6 +40,8 @@ export const SelectionCard = z.object({
           validationAccuracy: z.number(),
           validationLoss: z.number(),
           features: z.string().optional(),
+          /** The features' weights per class when not plain (Naive Bayes log-count ratios: ml/nb-weights.ts). */
+          weights: z.string().optional(),
         }),
       ),
       chosen: z.object({ c: z.number(), wide: z.literal(true).optional() }).nullable(),
@@ -48,3 +50,15 @@ export const SelectionCard = z.object({
     .optional(),
 });
 export type SelectionCard = z.infer<typeof SelectionCard>;
+
+/** One candidate of the exact solver's race, as the card records it. */
+export type ExactCandidateCard = NonNullable<SelectionCard["exact"]>["candidates"][number];
+
+/**
+ * Whether `k` is the candidate the exact solver's race chose: its `c`, on the wide representation
+ * (a candidate with `features`) when the choice is a wide one, else on Preprocess's features.
+ */
+export function isExactChosen(exact: SelectionCard["exact"], k: ExactCandidateCard): boolean {
+  const chosen = exact?.chosen;
+  return !!chosen && chosen.c === k.c && Boolean(chosen.wide) === Boolean(k.features);
+}

@@ -2,6 +2,7 @@ import type { ExportInput, Hyperparameters, TrainOutput } from "../contracts.ts"
 import { InvalidInputError } from "../errors.ts";
 import { readJson } from "../json-lines.ts";
 import { type Logger, logger } from "../logger.ts";
+import type { ExactReport } from "../ml/dual-cd.ts";
 import { specFor } from "../ml/examples.ts";
 import { FeatureSpec } from "../ml/feature-spec.ts";
 import type { LinearModel } from "../ml/linear-model.ts";
@@ -9,6 +10,7 @@ import { decodeModelState } from "../ml/model-state.ts";
 import { exportOnnx } from "../ml/onnx/export.ts";
 import type { SelectionReport } from "../ml/selection.ts";
 import { pinnedOf, trainingSettings, trainingSettingsDigest } from "../ml/training-settings.ts";
+import { isExactChosen } from "../registry/selection-card.ts";
 import { modelPrefix, modelVersionFor } from "./model-keys.ts";
 import { nowIso, type StepPorts } from "./step-ports.ts";
 import { readFitReport } from "./training.ts";
@@ -113,7 +115,14 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
           passes: Number((selection.passes + (selection.exact?.passes ?? 0)).toFixed(3)),
           budget: input.trainingOptions.selectionBudget,
           pinned: Object.keys(pinnedOf(input.trainingOptions)) as Array<keyof Hyperparameters>,
+          ...(selection.exact?.chosen ? { solver: raceWinner(selection.exact) } : {}),
         }
       : null,
   };
+}
+
+/** The race's winner in brief, as the model card's algorithm names it. */
+function raceWinner(exact: ExactReport): string {
+  const won = exact.candidates.find((k) => isExactChosen(exact, k));
+  return `dual coordinate descent, c = ${exact.chosen!.c}${exact.chosen!.wide ? ", min df 1, sublinear tf" : ""}${won?.weights ? `, ${won.weights}` : ""}`;
 }

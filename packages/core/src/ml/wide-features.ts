@@ -1,0 +1,103 @@
+/**
+ * The exact race's wide representation (`wide.ts`): every term of the training rows (minimum
+ * document frequency 1, only the weight bound), in the order first seen, with sublinear tf. Its
+ * examples are built from the spec builder's own term indices as it counts (a term's index is its
+ * feature id), and validation's by looking its terms up in the builder's tables: no term strings are
+ * built or parsed again for a featurizer (Austen: 173k terms). The spec's strings are made only when
+ * asked (`spec()`: the model needs them if the representation wins). The same spec and the same
+ * vectors as `encoder(spec)` gives, bit for bit (the same terms, sorted, then `sublinearVector`).
+ */
+import { InvalidDatasetError } from "../errors.ts";
+import { type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
+import {
+  type FeatureOptions,
+  type FeatureSpec,
+  FeatureSpecBuilder,
+  featureLimit,
+  specFromTerms,
+  TermLists,
+} from "./feature-spec.ts";
+import { sortIds, sublinearVector } from "./featurizer.ts";
+import { VectorCache } from "./row-cache.ts";
+
+/** The wide representation's cached training and validation examples, over `terms` features. */
+export interface WideExamples {
+  terms: number;
+  train: ExampleSet & { kind: "cached" };
+  validation: ExampleSet & { kind: "cached" };
+}
+
+/** The wide representation: its examples, and its spec (made when first asked). */
+export type WideFeatures = WideExamples & { spec: () => FeatureSpec };
+
+/** The wide representation of a spec's options: every term seen (minimum df 1, only the weight bound), sublinear tf. */
+export const wideOptions = (options: FeatureOptions): FeatureOptions => ({
+  ...options,
+  minDf: 1,
+  maxFeatures: options.maxWeights,
+  sublinearTf: true,
+});
+
+type Cached = ExampleSet & { kind: "cached" };
+
+/** Builds the wide spec from the training rows and featurizes both splits with it. */
+export async function wideFeatures(job: {
+  train: Row[];
+  validation: Row[];
+  labels: string[];
+  options: FeatureOptions;
+}): Promise<WideFeatures> {
+  const options = wideOptions(job.options);
+  const builder = new FeatureSpecBuilder(job.labels, options);
+  const trainTerms = new TermLists();
+  for (const row of job.train) {
+    if ("ids" in row) builder.addTokens(row.label, row.ids, row.tokens, trainTerms);
+    else builder.add(row, trainTerms);
+  }
+  const df = builder.documentFrequencies;
+  const terms = df.length;
+  if (!builder.complete || terms > featureLimit(options, job.labels.length)) {
+    // Not every term, or not at its first index: the spec's top terms, featurized from it.
+    const spec = builder.build();
+    const encode = encoder(spec);
+    const cached = async (rows: Row[]) =>
+      ({ kind: "cached", cache: (await fillCache(() => rows, Number.POSITIVE_INFINITY, encode))! }) as Cached;
+    const [train, validation] = [await cached(job.train), await cached(job.validation)];
+    return { terms: spec.vocabulary.length, train, validation, spec: () => spec };
+  }
+  // Every term, in the order first seen: the model needs a fixed order, not the sorted one.
+  const documents = builder.documentCount;
+  const idf = new Float64Array(terms);
+  for (let j = 0; j < terms; j++) idf[j] = Math.log((1 + documents) / (1 + df[j]!)) + 1;
+  const validationTerms = new TermLists();
+  for (const row of job.validation) builder.lookup(row, validationTerms);
+  const classIndex = new Map(job.labels.map((label, i) => [label, i]));
+  const classes = (rows: Row[]) =>
+    rows.map((row) => {
+      const y = classIndex.get(row.label);
+      if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
+      return y;
+    });
+  let spec: FeatureSpec | undefined;
+  return {
+    terms,
+    train: cachedLists(trainTerms, classes(job.train), idf),
+    validation: cachedLists(validationTerms, classes(job.validation), idf),
+    spec: () => {
+      spec ??= specFromTerms(job.labels, options, documents, [...builder.terms()]);
+      return spec;
+    },
+  };
+}
+
+/** The examples of documents given as term indices (sorted in place), in the featurizer's sublinear form. */
+function cachedLists(lists: TermLists, classes: number[], idf: Float64Array): Cached {
+  const cache = new VectorCache(Number.POSITIVE_INFINITY);
+  let from = 0;
+  for (const [d, end] of lists.ends.entries()) {
+    const n = end - from;
+    cache.add(sublinearVector(sortIds(lists.ids.subarray(from, end), n), n, idf), classes[d]!);
+    from = end;
+  }
+  return { kind: "cached", cache };
+}

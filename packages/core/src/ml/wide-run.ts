@@ -1,0 +1,56 @@
+/**
+ * The thread side of `wide.ts`, run in the thread it is sent to (selection's fit thread once idle, or
+ * a thread of its own): builds the wide representation from the rows it is sent and shares its
+ * examples, then, each if the race's thread has not claimed it first, fits and scores the grid's
+ * first wide candidate and refits it on train + validation (what the race needs if that candidate
+ * wins), sending each through its port; then makes the spec's strings and sends them when asked.
+ */
+import type { MessagePort } from "node:worker_threads";
+import { sharedParts } from "./threads.ts";
+import {
+  CLAIM,
+  CLAIMANT,
+  claim,
+  refitWide,
+  type SentJob,
+  unpackRows,
+  type WideJob,
+  type WideMessage,
+  wideCandidate,
+  wideFeatures,
+} from "./wide.ts";
+
+/** What starts the work in a thread: the job, the claim flags (shared) and the port its messages go through. */
+export interface WideStart {
+  job: SentJob;
+  claims: Int32Array;
+  port: MessagePort;
+}
+
+/** Runs the wide work of `start` (see the module's comment); failures are sent as `{ error }`. */
+export async function runWide({ job: sent, claims, port }: WideStart): Promise<void> {
+  const post = (message: WideMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
+  try {
+    const job: WideJob = { ...sent, train: unpackRows(sent.train), validation: unpackRows(sent.validation) };
+    const features = await wideFeatures(job);
+    port.on("message", () => post({ spec: features.spec() }));
+    // Shared: both threads read the same arrays (no copy on either side).
+    const train = sharedParts(features.train);
+    const validation = sharedParts(features.validation);
+    post({ examples: { terms: features.terms, train, validation } });
+    // Only the grid's first c: another would compete for the cores with the race itself.
+    const classes = job.labels.length;
+    const fit = { c: job.cs[0]!, passes: job.passes, nb: job.nb };
+    if (claim(claims, CLAIM.candidate, CLAIMANT.thread)) {
+      post({ candidate: await wideCandidate(features, classes, fit, job.seed) });
+    }
+    if (claim(claims, CLAIM.refit, CLAIMANT.thread)) {
+      const refit = refitWide(features, classes, fit, job.seed);
+      post({ refit }, [refit.weights.buffer as ArrayBuffer]);
+    }
+    // Idle now: the spec's strings, made before the race asks for them (if its winner is this).
+    features.spec();
+  } catch (err) {
+    post({ error: (err as Error).message });
+  }
+}
