@@ -169,6 +169,8 @@ describe("the console API", () => {
     expect(best?.validationLoss).toBe(Math.min(...body.curve.map((p) => p.validationLoss)));
     expect(best?.validationAccuracy).toBe(body.validation.accuracy);
     expect(body.pinned).toEqual({});
+    // the race was considered but not run: the SGD fit is the model
+    expect(body.exact).toMatchObject({ candidates: [], skipped: expect.stringMatching(/^pass budget/) });
     // the failed run's version was fitted once with a pinned learning rate (selection budget 1)
     const pinned = await api<VersionTraining>(`/api/models/topics/versions/${seeded.versions.failed}/training`);
     expect(pinned.body).toMatchObject({ pinned: { learningRate: 0.25 }, candidates: [] });

@@ -60,6 +60,18 @@ export async function seedRuns(home = tempHome()): Promise<SeededHome> {
   return { home, runs, versions: { promoted, rejected, failed } };
 }
 
+/**
+ * A home with one run whose model is the exact solver race's winner: random labels (the gate
+ * rejects it) and a selection budget of 6, which leaves the race room for a candidate that beats
+ * the SGD fit on validation.
+ */
+export async function seedRaced(home = tempHome()): Promise<{ home: string; version: string }> {
+  const version = await runOnce(home, [], "run-raced", topicRows(1200, 3, 1), undefined, "topics", {
+    selectionBudget: 6,
+  });
+  return { home, version };
+}
+
 /** A console on a free loopback port over `home`; its Start button uses the fixtures' gate. */
 export function serveConsole(home: string): Promise<ConsoleServer> {
   const settings = { ...GATE, minGain: 0, approval: "auto" as const, seed: 7 };

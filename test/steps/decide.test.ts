@@ -194,6 +194,31 @@ describe("RecordFailure", () => {
     expect((await ports.registry.getLive("topics"))?.version).toBe(version);
   });
 
+  it("keeps a Lambda error's message, not its JSON envelope, as the reason", async () => {
+    // Prepare
+    const ports = freshPorts();
+    const version = await candidate(ports, "run-1");
+    const Cause = JSON.stringify({
+      errorType: "TestSplitTooSmallError",
+      errorMessage: "138 test rows < 200",
+      trace: [],
+    });
+    const state = {
+      dataset: "topics",
+      modelName: "topics",
+      trained: { modelVersion: version },
+      failure: { Error: "TestSplitTooSmallError", Cause },
+    };
+
+    // Act
+    await recordFailure(ports, { runId: "run-1", state });
+
+    // Assess
+    const reason = "TestSplitTooSmallError: 138 test rows < 200";
+    expect(await ports.registry.getModelVersion("topics", version)).toMatchObject({ statusReason: reason });
+    expect(await ports.registry.getRun("run-1")).toMatchObject({ reason });
+  });
+
   it("records a run that failed before training", async () => {
     // Prepare
     const ports = freshPorts();

@@ -21,6 +21,13 @@ export function executionRefParser(value: string): string {
   checkName("run", child ? (child[1] ?? "") : value, "run");
   return value;
 }
+/** A model version argument: a blank one is an InvalidInputError, not a lookup of a version named "". */
+export function versionParser(label: string): (value: string) => string {
+  return (value) => {
+    if (!value.trim()) throw new InvalidInputError(`${label} is empty: name a version (tollgate models lists them)`);
+    return value;
+  };
+}
 export const modelOption = () =>
   new Option("--model <name>", "model name (default: that of the newest successful run)").argParser(
     nameParser("model", "--model"),

@@ -1,7 +1,7 @@
 /** Text output of `models show` and `models compare`. */
 import type { Metrics } from "@tollgate/core/contracts";
 import type { Comparison, ModelDetail } from "@tollgate/core/registry/model-detail";
-import { SelectionCard } from "@tollgate/core/registry/selection-card";
+import { isExactChosen, SelectionCard } from "@tollgate/core/registry/selection-card";
 import { hyperparameters, table } from "./render.ts";
 
 const f4 = (n: unknown) => (typeof n === "number" ? n.toFixed(4) : "-");
@@ -54,6 +54,7 @@ export function renderModelDetail(d: ModelDetail): string {
     datasetVersion?: string;
     counts?: { train: number; validation: number; test: number };
     training?: {
+      algorithm?: string;
       learningRate?: number;
       l2?: number;
       epochsRun?: number;
@@ -77,9 +78,13 @@ export function renderModelDetail(d: ModelDetail): string {
         : t.selection
           ? "  (no search: every value pinned, or selection budget 1)"
           : ""),
+    ...(t.algorithm ? [`algorithm    ${t.algorithm}`] : []),
     `validation   accuracy ${f4(card.validation?.accuracy)}  loss ${f4(card.validation?.loss)}`,
   ];
-  if (!d.test) return [...lines, "test         not evaluated (the run stopped before Evaluate)"].join("\n");
+  const selection = SelectionCard.safeParse(t.selection);
+  const candidates = selection.success && selection.data.candidates.length ? ["", selectionTable(selection.data)] : [];
+  if (!d.test)
+    return [...lines, "test         not evaluated (the run stopped before Evaluate)", ...candidates].join("\n");
   lines.push(`test         accuracy ${f4(d.test.accuracy)}  macro-F1 ${f4(d.test.macroF1)}  rows ${d.test.count}`, "");
   lines.push(perClassTable(d.test), "");
   lines.push(
@@ -91,8 +96,7 @@ export function renderModelDetail(d: ModelDetail): string {
       : "no confusions on the test split",
   );
   lines.push(confusionTable(d.test));
-  const selection = SelectionCard.safeParse(t.selection);
-  if (selection.success && selection.data.candidates.length) lines.push("", selectionTable(selection.data));
+  lines.push(...candidates);
   return lines.join("\n");
 }
 
@@ -137,11 +141,12 @@ export function selectionTable(s: SelectionCard): string {
     "",
     `exact solver race (dual coordinate descent, LIBLINEAR -s 7) against the SGD fit's validation accuracy ${f4(x.sgd.validationAccuracy)}`,
     table(
-      ["", "C", "FEATURES", "PASSES", "VAL_ACC", "VAL_LOSS"],
+      ["", "C", "FEATURES", "WEIGHTS", "PASSES", "VAL_ACC", "VAL_LOSS"],
       x.candidates.map((k) => [
-        x.chosen && x.chosen.c === k.c && Boolean(x.chosen.wide) === Boolean(k.features) ? "*" : "",
+        isExactChosen(x, k) ? "*" : "",
         k.c,
         k.features ?? "the spec's",
+        k.weights ?? "plain",
         k.passes,
         f4(k.validationAccuracy),
         f4(k.validationLoss),

@@ -101,6 +101,7 @@ interface RunOutput {
       passes: number;
       budget?: number;
       pinned?: string[];
+      solver?: string;
     };
   };
   evaluation?: {
@@ -179,7 +180,9 @@ export function renderShow(
           : s.budget !== undefined && s.budget <= 1
             ? "no search: selection budget 1"
             : "no search: every value pinned";
-      lines.push(`chosen    ${hyperparameters(s, s.pinned ?? [], "   ")}   (${how})`);
+      const values = hyperparameters(s, s.pinned ?? [], "   ");
+      if (s.solver) lines.push(`chosen    ${s.solver}   (${how})`, `sgd fit   ${values}   (the fit it beat)`);
+      else lines.push(`chosen    ${values}   (${how})`);
     }
   }
   if (out.evaluation && out.gate) {

@@ -66,6 +66,18 @@ describe("tollgate", () => {
     );
   });
 
+  it("refuses a blank version before any lookup, naming the argument", async () => {
+    const blank = "version is empty: name a version (tollgate models lists them)";
+    for (const args of [
+      ["lineage", ""],
+      ["models", "show", " "],
+      ["approve", "", "--reason", "x"],
+      ["promote", ""],
+    ])
+      await expect(parse(...args), args.join(" ")).rejects.toThrow(new InvalidInputError(blank));
+    await expect(parse("models", "compare", "v1", "")).rejects.toThrow("B is empty");
+  });
+
   it("refuses a --status that no execution has", async () => {
     await expect(parse("runs", "--status", "DONE")).rejects.toThrow(
       "--status DONE is not one of RUNNING, SUCCEEDED, FAILED, ABORTED, TIMED_OUT",

@@ -174,8 +174,30 @@ export interface VersionTraining {
   /** The step whose weights were kept. */
   best: number | null;
   /** The refit on train + validation after early stopping, if any. */
-  refit: { epochs: number; rows: number } | null;
+  refit: { epochs: number; rows: number; solver?: string | undefined } | null;
   validation: { accuracy: number; loss: number };
+  /** The exact solver's race on small data (after the SGD fit), when it was considered. */
+  exact: ExactRace | null;
+}
+
+/** The exact solver's race (dual coordinate descent, LIBLINEAR -s 7): its candidates against the SGD fit. */
+export interface ExactRace {
+  /** The SGD fit's validation accuracy, the figure each candidate had to beat. */
+  sgdValidationAccuracy: number;
+  candidates: Array<{
+    c: number;
+    passes: number;
+    /** The wide representation's description; null on Preprocess's features. */
+    features: string | null;
+    /** Its features' weights per class when not plain (Naive Bayes log-count ratios); else null. */
+    weights: string | null;
+    validationAccuracy: number;
+    validationLoss: number;
+    /** The model is this candidate, refit on train + validation. */
+    chosen: boolean;
+  }>;
+  /** Why it did not run, when it did not. */
+  skipped: string | null;
 }
 
 /** `POST /api/models/:name/promote` and `/rollback`: the compare-and-swap's result. */

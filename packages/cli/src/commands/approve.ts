@@ -1,7 +1,7 @@
 /** `tollgate approve <version> --reason … [--model] [--json]` and `tollgate reject <version> --reason …`. */
 import { Command } from "@commander-js/extra-typings";
 import type { CommandContext } from "../command-context.ts";
-import { jsonOption, modelOption, reasonOption } from "../options.ts";
+import { jsonOption, modelOption, reasonOption, versionParser } from "../options.ts";
 
 const why = () =>
   reasonOption("why (required; kept with the decision in the registry and the audit log)").makeOptionMandatory();
@@ -9,7 +9,7 @@ const why = () =>
 export const approveCommand = (ctx: CommandContext) =>
   new Command("approve")
     .description("approve a version pending approval: it goes live by the Promote step's compare-and-swap")
-    .argument("<version>")
+    .argument("<version>", "the version (tollgate models lists them)", versionParser("version"))
     .addOption(why())
     .addOption(modelOption())
     .addOption(jsonOption())
@@ -25,7 +25,7 @@ export const approveCommand = (ctx: CommandContext) =>
 export const rejectCommand = (ctx: CommandContext) =>
   new Command("reject")
     .description("reject a version pending approval (the live model is untouched)")
-    .argument("<version>")
+    .argument("<version>", "the version (tollgate models lists them)", versionParser("version"))
     .addOption(why())
     .addOption(modelOption())
     .addOption(jsonOption())

@@ -2,7 +2,7 @@
 import { Command } from "@commander-js/extra-typings";
 import type { Lineage } from "@tollgate/core/registry/lineage";
 import type { CommandContext } from "../command-context.ts";
-import { jsonOption, modelOption } from "../options.ts";
+import { jsonOption, modelOption, versionParser } from "../options.ts";
 import { table } from "../render.ts";
 
 export function renderLineage(l: Lineage): string {
@@ -45,7 +45,7 @@ export function renderLineage(l: Lineage): string {
 export const lineageCommand = (ctx: CommandContext) =>
   new Command("lineage")
     .description("where a version came from and what happened to it: raw files → dataset → run → model → decisions")
-    .argument("<version>")
+    .argument("<version>", "the version (tollgate models lists them)", versionParser("version"))
     .addOption(modelOption())
     .addOption(jsonOption())
     .action(async (version, opts) => {

@@ -4,7 +4,7 @@
  */
 import { Command } from "@commander-js/extra-typings";
 import type { CommandContext } from "../command-context.ts";
-import { jsonOption, modelOption } from "../options.ts";
+import { jsonOption, modelOption, versionParser } from "../options.ts";
 import { renderModels } from "../render.ts";
 import { renderComparison, renderModelDetail } from "../render-model.ts";
 
@@ -14,7 +14,7 @@ const shared = (cmd: { optsWithGlobals(): unknown }) => cmd.optsWithGlobals() as
 const showCommand = (ctx: CommandContext) =>
   new Command("show")
     .description("a version's model card: data, hyperparameters, splits, metrics per class, confusions")
-    .argument("<version>")
+    .argument("<version>", "the version (tollgate models lists them)", versionParser("version"))
     .action(async (version, _opts, cmd) => {
       const opts = shared(cmd);
       const detail = await (await ctx.backend()).modelDetail(await ctx.modelOf(opts.model), version);
@@ -24,8 +24,8 @@ const showCommand = (ctx: CommandContext) =>
 const compareCommand = (ctx: CommandContext) =>
   new Command("compare")
     .description("score two versions on the same test split: differences, 95% CI and McNemar's test, per-class F1")
-    .argument("<a>", "the version to compare against (A)")
-    .argument("<b>", "the version compared (B)")
+    .argument("<a>", "the version to compare against (A)", versionParser("A"))
+    .argument("<b>", "the version compared (B)", versionParser("B"))
     .option("--on <datasetVersion>", "the dataset version whose test split to use (default: the newer version's)")
     .action(async (a, b, own, cmd) => {
       const opts = { ...shared(cmd), ...own };

@@ -2,14 +2,14 @@
 import { Command, Option } from "@commander-js/extra-typings";
 import { InvalidInputError } from "@tollgate/core/errors";
 import type { CommandContext } from "../command-context.ts";
-import { countParser, jsonOption, modelOption, reasonOption } from "../options.ts";
+import { countParser, jsonOption, modelOption, reasonOption, versionParser } from "../options.ts";
 
 export const promoteCommand = (ctx: CommandContext) =>
   new Command("promote")
     .description(
       "make a version live (compare-and-swap on the current live version); a gate-rejected one needs --reason",
     )
-    .argument("[version]", "the version to make live (tollgate models lists them)")
+    .argument("[version]", "the version to make live (tollgate models lists them)", versionParser("version"))
     .addOption(
       new Option(
         "--to-previous <n>",

@@ -5,7 +5,7 @@
  * values the user pinned (tollgate.config.json `training.*`), which were not searched.
  */
 
-import { ChosenValues, SelectionCard } from "@tollgate/core/registry/selection-card";
+import { ChosenValues, isExactChosen, SelectionCard } from "@tollgate/core/registry/selection-card";
 import { z } from "zod";
 import type { VersionTraining } from "../api-types.ts";
 
@@ -14,7 +14,9 @@ export const TrainingCard = z.object({
   training: ChosenValues.partial().extend({
     selection: SelectionCard.optional(),
     bestEpoch: z.number().optional(),
-    refit: z.union([z.literal(false), z.object({ epochs: z.number(), rows: z.number() })]).optional(),
+    refit: z
+      .union([z.literal(false), z.object({ epochs: z.number(), rows: z.number(), solver: z.string().optional() })])
+      .optional(),
   }),
   validation: z.object({ accuracy: z.number(), loss: z.number() }),
   curve: z
@@ -65,5 +67,24 @@ export function trainingView(card: z.infer<typeof TrainingCard>): VersionTrainin
     best: (sharded ? card.bestRound : bestEpoch) ?? null,
     refit: refit || null,
     validation: card.validation,
+    exact: exactRace(selection?.exact),
+  };
+}
+
+/** The race's candidates with the chosen one marked. */
+function exactRace(exact: SelectionCard["exact"]): VersionTraining["exact"] {
+  if (!exact) return null;
+  return {
+    sgdValidationAccuracy: exact.sgd.validationAccuracy,
+    candidates: exact.candidates.map((k) => ({
+      c: k.c,
+      passes: k.passes,
+      features: k.features ?? null,
+      weights: k.weights ?? null,
+      validationAccuracy: k.validationAccuracy,
+      validationLoss: k.validationLoss,
+      chosen: isExactChosen(exact, k),
+    })),
+    skipped: exact.skipped ?? null,
   };
 }

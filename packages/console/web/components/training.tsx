@@ -53,12 +53,18 @@ export function LossCurve({ training }: { training: VersionTraining }) {
 }
 
 type Candidate = VersionTraining["candidates"][number];
+type RaceCandidate = NonNullable<VersionTraining["exact"]>["candidates"][number];
 
-/** Whether `c` is the candidate the selection chose (the chosen values, on the last rung). */
+/** The race's winner, when the model is the exact solver's (then no SGD candidate is the model). */
+const raceWinner = (training: VersionTraining) => training.exact?.candidates.find((k) => k.chosen);
+
+/** Whether `c` is the candidate the selection chose (the chosen values, on the last rung) and the model is SGD's. */
 function chosenTest(training: VersionTraining): (c: Candidate) => boolean {
   const { chosen, candidates } = training;
   const last = Math.max(...candidates.map((k) => k.rung));
+  const sgd = raceWinner(training) === undefined;
   return (c) =>
+    sgd &&
     chosen !== null &&
     c.rung === last &&
     c.learningRate === chosen.learningRate &&
@@ -67,29 +73,61 @@ function chosenTest(training: VersionTraining): (c: Candidate) => boolean {
     c.minDf === chosen.minDf;
 }
 
+const raceFeatures = (k: RaceCandidate) =>
+  `${k.features ?? "Preprocess's features"}${k.weights ? `, ${k.weights}` : ""}`;
+
+/** One bar of the candidates chart. */
+interface Bar {
+  group: string;
+  title: string;
+  accuracy: number;
+  loss: number;
+  chosen: boolean;
+}
+
+/** The chart's bars: the selection's candidates by rung, then the exact solver's race. */
+function bars(training: VersionTraining): Bar[] {
+  const isChosen = chosenTest(training);
+  return [
+    ...training.candidates.map((c) => ({
+      group: `rung ${c.rung}`,
+      title: `rung ${c.rung}: learning rate ${num(c.learningRate)}, L2 ${num(c.l2)}, n-grams ${ngrams(c.ngramMax)}, min df ${c.minDf}; ${c.rows} rows, ${c.epochs} epochs; validation accuracy ${ratio(c.validationAccuracy)}, loss ${c.validationLoss.toFixed(4)}`,
+      accuracy: c.validationAccuracy,
+      loss: c.validationLoss,
+      chosen: isChosen(c),
+    })),
+    ...(training.exact?.candidates ?? []).map((k) => ({
+      group: "exact race",
+      title: `exact solver: c = ${num(k.c)} on ${raceFeatures(k)}, ${k.passes} passes; validation accuracy ${ratio(k.validationAccuracy)}, loss ${k.validationLoss.toFixed(4)}`,
+      accuracy: k.validationAccuracy,
+      loss: k.validationLoss,
+      chosen: k.chosen,
+    })),
+  ];
+}
+
 /**
  * Every candidate's validation accuracy as a bar and its validation loss as a dot (right axis),
- * grouped by rung (successive halving), the chosen one marked.
+ * grouped by rung (successive halving) and then the exact solver's race, the chosen one marked.
  */
 export function CandidatesChart({ training }: { training: VersionTraining }) {
-  const { candidates } = training;
-  const isChosen = chosenTest(training);
+  const all = bars(training);
   const [h, pad, bar, gap] = [180, 40, 14, 18];
-  const accs = candidates.map((c) => c.validationAccuracy);
+  const accs = all.map((b) => b.accuracy);
   const lo = Math.max(0, Math.floor((Math.min(...accs) - 0.02) * 50) / 50);
   const hi = Math.min(1, Math.ceil((Math.max(...accs) + 0.005) * 100) / 100);
   const y = (v: number) => h - pad - ((v - lo) / (hi - lo || 1)) * (h - 2 * pad);
   let x = pad;
-  const placed = candidates.map((c, i) => {
-    if (i > 0 && c.rung !== candidates[i - 1]?.rung) x += gap;
+  const placed = all.map((b, i) => {
+    if (i > 0 && b.group !== all[i - 1]?.group) x += gap;
     const at = x;
     x += bar + 4;
-    return { c, at };
+    return { b, at };
   });
-  const w = Math.max(360, x + pad);
-  const maxLoss = Math.max(...candidates.map((c) => c.validationLoss), 1e-9);
+  const w = Math.max(480, x + pad);
+  const maxLoss = Math.max(...all.map((b) => b.loss), 1e-9);
   const yLoss = (v: number) => h - pad - (v / maxLoss) * (h - 2 * pad);
-  const rungs = [...new Set(candidates.map((c) => c.rung))];
+  const groups = [...new Set(all.map((b) => b.group))];
   return (
     <svg
       class="candidates-chart"
@@ -100,38 +138,38 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
       aria-label="validation accuracy and loss of each candidate"
     >
       <Gridlines ticks={[lo, (lo + hi) / 2, hi]} from={pad} to={w - pad / 2} y={y} />
-      {placed.map(({ c, at }, i) => (
+      {placed.map(({ b, at }, i) => (
         <rect
           key={i}
           x={at}
-          y={y(c.validationAccuracy)}
+          y={y(b.accuracy)}
           width={bar}
-          height={Math.max(1, h - pad - y(c.validationAccuracy))}
-          class={`candidate-bar rung-${rungs.indexOf(c.rung) % 4} ${isChosen(c) ? "chosen" : ""}`}
-          data-rung={c.rung}
+          height={Math.max(1, h - pad - y(b.accuracy))}
+          class={`candidate-bar rung-${groups.indexOf(b.group) % 4} ${b.chosen ? "chosen" : ""}`}
+          data-group={b.group}
         >
-          <title>{`rung ${c.rung}: learning rate ${num(c.learningRate)}, L2 ${num(c.l2)}, n-grams ${ngrams(c.ngramMax)}, min df ${c.minDf}; ${c.rows} rows, ${c.epochs} epochs; validation accuracy ${ratio(c.validationAccuracy)}, loss ${c.validationLoss.toFixed(4)}`}</title>
+          <title>{b.title}</title>
         </rect>
       ))}
-      {placed.map(({ c, at }, i) => (
-        <circle key={i} cx={at + bar / 2} cy={yLoss(c.validationLoss)} r={3.5} class="candidate-loss" />
+      {placed.map(({ b, at }, i) => (
+        <circle key={i} cx={at + bar / 2} cy={yLoss(b.loss)} r={3.5} class="candidate-loss" />
       ))}
       {[0, maxLoss].map((v) => (
         <text key={v} x={w - pad / 2 + 4} y={yLoss(v) + 4} class="axis">
           {v === 0 ? "loss 0" : v.toFixed(2)}
         </text>
       ))}
-      {rungs.map((r) => {
-        const xs = placed.filter((p) => p.c.rung === r).map((p) => p.at);
+      {groups.map((g) => {
+        const xs = placed.filter((p) => p.b.group === g).map((p) => p.at);
         return (
           <text
-            key={r}
+            key={g}
             x={(Math.min(...xs) + Math.max(...xs) + bar) / 2}
             y={h - pad + 16}
             text-anchor="middle"
             class="axis"
           >
-            rung {r}
+            {g}
           </text>
         );
       })}
@@ -142,20 +180,62 @@ export function CandidatesChart({ training }: { training: VersionTraining }) {
   );
 }
 
+/** The exact solver's race: each candidate against the SGD fit's validation accuracy, the chosen one marked. */
+function RaceTable({ exact }: { exact: NonNullable<VersionTraining["exact"]> }) {
+  if (!exact.candidates.length)
+    return <p class="muted race">exact solver race: not run ({exact.skipped ?? "no budget left"})</p>;
+  return (
+    <table class="grid race">
+      <caption>
+        exact solver race (dual coordinate descent, LIBLINEAR -s 7) against the SGD fit's validation accuracy{" "}
+        {ratio(exact.sgdValidationAccuracy)}
+      </caption>
+      <thead>
+        <tr>
+          <th class="num">c</th>
+          <th>Features</th>
+          <th class="num">Passes</th>
+          <th class="num">Val. accuracy</th>
+          <th class="num">Val. loss</th>
+        </tr>
+      </thead>
+      <tbody>
+        {exact.candidates.map((k, i) => (
+          <tr key={i} class={k.chosen ? "chosen" : ""}>
+            <td class="num">{num(k.c)}</td>
+            <td>{raceFeatures(k)}</td>
+            <td class="num">{k.passes}</td>
+            <td class="num">{ratio(k.validationAccuracy)}</td>
+            <td class="num">{k.validationLoss.toFixed(4)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** The training section of a version's panel. */
 export function TrainingSummary({ training }: { training: VersionTraining }) {
-  const { chosen, candidates } = training;
+  const { chosen, candidates, exact } = training;
   const isChosen = chosenTest(training);
+  const winner = raceWinner(training);
   const mark = (name: keyof VersionTraining["pinned"]) =>
     training.pinned[name] === undefined ? null : <span class="pinned"> (pinned)</span>;
   return (
-    <div class="training" data-candidates={candidates.length}>
+    <div class="training" data-candidates={candidates.length} data-model={winner ? "exact" : "sgd"}>
       <h3>Training</h3>
+      {winner && exact && (
+        <p class="chosen-exact">
+          chosen on validation: <strong>dual coordinate descent, c = {num(winner.c)}</strong> on {raceFeatures(winner)},
+          validation accuracy <strong>{ratio(winner.validationAccuracy)}</strong> against the SGD fit's{" "}
+          {ratio(exact.sgdValidationAccuracy)}
+        </p>
+      )}
       <p class="chosen">
         {chosen ? (
           <>
-            {candidates.length > 0 ? "chosen on validation" : "fitted with"}: learning rate{" "}
-            <strong>{num(chosen.learningRate)}</strong>
+            {winner ? "the SGD fit it beat" : candidates.length > 0 ? "chosen on validation" : "fitted with"}: learning
+            rate <strong>{num(chosen.learningRate)}</strong>
             {mark("learningRate")} · L2 <strong>{num(chosen.l2)}</strong>
             {mark("l2")} · n-grams <strong>{ngrams(chosen.ngramMax)}</strong>
             {mark("ngramMax")} · min df <strong>{chosen.minDf}</strong>
@@ -174,7 +254,11 @@ export function TrainingSummary({ training }: { training: VersionTraining }) {
         {training.refit && (
           <>
             {" "}
-            · refit on train + validation: {training.refit.epochs} epochs over {training.refit.rows} rows
+            · refit on train + validation:{" "}
+            {training.refit.solver
+              ? `${training.refit.solver}, ${training.refit.epochs} passes`
+              : `${training.refit.epochs} epochs`}{" "}
+            over {training.refit.rows} rows
           </>
         )}
       </p>
@@ -212,6 +296,7 @@ export function TrainingSummary({ training }: { training: VersionTraining }) {
           </tbody>
         </table>
       )}
+      {exact && <RaceTable exact={exact} />}
       {training.method && <p class="muted">{training.method}</p>}
     </div>
   );

@@ -10,6 +10,7 @@ import {
 } from "../contracts.ts";
 import { tryJsonParse } from "../json.ts";
 import { recordDecision } from "../registry/promotion.ts";
+import { causeMessage } from "../workflow/timeline.ts";
 import { nowIso, type StepPorts } from "./step-ports.ts";
 
 const f = (n: number) => n.toFixed(4);
@@ -115,7 +116,8 @@ export async function reject(ports: StepPorts, input: DecisionInput): Promise<De
  */
 export async function recordFailure(ports: StepPorts, input: FailureInput): Promise<{ recorded: true }> {
   const { state } = input;
-  const reason = `${state.failure.Error}: ${state.failure.Cause ?? ""}`.trim();
+  // A Lambda error's Cause is its JSON envelope: the reason keeps its message, as a person reads it.
+  const reason = `${state.failure.Error}: ${causeMessage(state.failure.Cause)}`.trim();
   const version = state.trained?.modelVersion ?? null;
   if (version) {
     const live = await ports.registry.getLive(state.modelName);
