@@ -32,13 +32,19 @@ export class CommandFailedError extends Error {
 
 /**
  * Runs `cmd args` under `/usr/bin/time -v`; stdout goes to `stdoutFile`'s content when given
- * (e.g. predictions), otherwise is returned.
+ * (e.g. predictions), otherwise is returned. With `heartbeat`, a line on stderr every `everyS`
+ * seconds while it runs: how long so far, and the last line the command printed.
  * @throws CommandFailedError on a non-zero exit.
  */
 export function measure(
   cmd: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutS?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    timeoutS?: number;
+    heartbeat?: { name: string; everyS: number };
+  } = {},
 ): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -57,11 +63,33 @@ export function measure(
       : undefined;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (b: Buffer) => out.push(b));
-    child.stderr.on("data", (b: Buffer) => err.push(b));
+    // The newest chunk either stream gave: its last line is read only when a heartbeat is printed.
+    let latest: Buffer | undefined;
+    child.stdout.on("data", (b: Buffer) => {
+      out.push(b);
+      latest = b;
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      err.push(b);
+      latest = b;
+    });
+    const { heartbeat } = options;
+    let last = "";
+    const beat = heartbeat
+      ? setInterval(() => {
+          const lines = (latest?.toString("utf8") ?? "").split(/[\r\n]+/).filter((line) => line.trim());
+          if (lines.length > 0) last = lines[lines.length - 1]!.trim();
+          const min = ((performance.now() - started) / 60_000).toFixed(0);
+          const limit = options.timeoutS ? ` (stopped at ${(options.timeoutS / 60).toFixed(0)} min)` : "";
+          process.stderr.write(
+            `${heartbeat.name}: still running after ${min} min${limit}; last printed: ${last.slice(0, 160)}\n`,
+          );
+        }, heartbeat.everyS * 1000)
+      : undefined;
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
+      clearInterval(beat);
       const wallS = (performance.now() - started) / 1000;
       const stderr = Buffer.concat(err).toString("utf8");
       if (timedOut) {

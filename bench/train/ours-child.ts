@@ -12,7 +12,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { CuratedRow } from "@tollgate/core/contracts";
-import { readJsonLines } from "@tollgate/core/json-lines";
+import { readJsonLines } from "@tollgate/core/json-lines-reader";
 import { logger } from "@tollgate/core/logger";
 import { FeatureSpecBuilder } from "@tollgate/core/ml/feature-spec";
 import { exportOnnx } from "@tollgate/core/ml/onnx/export";
@@ -37,6 +37,7 @@ async function main(jobFile: string) {
   const models = new FolderObjectStore(job.models);
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const mainCpu = mainThreadCpuS();
   const featureSpecKey = `prepared/bench-${process.pid}/features.json`;
   const builder = new FeatureSpecBuilder(job.labels);
   const handoff = new HandoffWriter(job.labels, handoffKeys(featureSpecKey));
@@ -63,6 +64,7 @@ async function main(jobFile: string) {
     specS: (specDone - started) / 1000,
     trainS: (done - started) / 1000,
     trainCpuS: (used.user + used.system) / 1e6,
+    mainCpuS: mainThreadCpuS() - mainCpu,
     vocabulary: spec.vocabulary.length,
     modelKey,
     sizeBytes: onnx.byteLength,
@@ -71,6 +73,16 @@ async function main(jobFile: string) {
     maxRssMb: process.resourceUsage().maxRSS / 1024,
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** CPU seconds of this process's main thread alone (Linux: /proc; its worker threads not counted), or NaN. */
+function mainThreadCpuS(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ 100)
+  } catch {
+    return Number.NaN;
+  }
 }
 
 await main(process.argv[2] ?? "");

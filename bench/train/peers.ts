@@ -246,7 +246,8 @@ const fasttextAutotune: Peer = {
         ...["-input", files.fasttext.fit, "-output", prefix("search"), ...threads, "-verbose", "3"],
         ...["-autotune-validation", files.fasttext.validation, "-autotune-duration", String(AUTOTUNE_S)],
       ],
-      { timeoutS: AUTOTUNE_S * AUTOTUNE_LIMIT },
+      // (a line every 5 min: autotune's last trial can run on for many minutes past its duration)
+      { timeoutS: AUTOTUNE_S * AUTOTUNE_LIMIT, heartbeat: { name: "fasttext autotune", everyS: 300 } },
     ).catch((err: unknown) => {
       // Killed at the cap: say which arguments autotune had chosen and was training with, if it got that far.
       if (!(err instanceof CommandFailedError) || !err.output.includes("Best selected args")) throw err;

@@ -37,11 +37,19 @@ const r = (x: number, digits: number) => Number(x.toFixed(digits));
 /** A compact text of the selected hyperparameters from the model card's `training.selection`. */
 function chosenOf(training: Record<string, unknown>): string {
   const selection = training.selection as
-    | { chosen?: Record<string, unknown>; exact?: { chosen: { c: number; wide?: boolean } | null } }
+    | {
+        chosen?: Record<string, unknown>;
+        exact?: {
+          chosen: { c: number; wide?: boolean } | null;
+          candidates: Array<{ c: number; features?: string; weights?: string }>;
+        };
+      }
     | undefined;
   if (!selection?.chosen) return "defaults";
   const exact = selection.exact?.chosen;
-  const on = exact?.wide ? " on min df 1 + sublinear tf" : "";
+  const won = selection.exact?.candidates.find((k) => k.c === exact?.c && Boolean(k.features) === Boolean(exact.wide));
+  const weighted = won?.weights ? ", NB-weighted" : "";
+  const on = `${exact?.wide ? " on min df 1 + sublinear tf" : ""}${weighted}`;
   if (exact) return `dual CD c=${exact.c}${on} (beat SGD ${chosenText(selection.chosen)} on validation)`;
   return chosenText(selection.chosen);
 }

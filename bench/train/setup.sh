@@ -21,8 +21,14 @@ command -v liblinear-train >/dev/null || need_apt+=(liblinear-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: apt-get install --no-install-recommends ${need_apt[*]}" >&2
   if command -v apt-get >/dev/null; then
-    apt-get update -qq >/dev/null 2>&1
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null 2>&1
+    # (a fresh machine's boot may hold dpkg's lock for a while: wait for it; apt's output is kept in a log)
+    mkdir -p "$here/.data"
+    apt_log="$here/.data/apt.log"
+    {
+      apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
+          --no-install-recommends "${need_apt[@]}"
+    } >"$apt_log" 2>&1 || { echo "setup: apt-get failed; its last lines ($apt_log):" >&2; tail -5 "$apt_log" >&2; }
   fi
   command -v fasttext >/dev/null || missing+=("fasttext (Debian package fasttext: apt-get install fasttext)")
   command -v liblinear-train >/dev/null || missing+=("liblinear-train (Debian package liblinear-tools: apt-get install liblinear-tools)")
