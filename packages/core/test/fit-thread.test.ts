@@ -1,14 +1,17 @@
 /**
  * ml/fit-thread.ts: a selection candidate fitted in the second thread has the figures it has when
- * fitted in the main thread; a closed thread refuses, so the caller fits the candidate itself.
+ * fitted in the main thread, and the exact solver's refit the weights; a closed thread refuses, so
+ * the caller fits the candidate itself.
  */
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
+import { fitDualCd } from "../src/ml/dual-cd.ts";
 import { encoder, fillCache } from "../src/ml/examples.ts";
 import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
 import { DEFAULT_TRAIN_OPTIONS, fitLinear } from "../src/ml/fit.ts";
 import { FitThread } from "../src/ml/fit-thread.ts";
 import { mulberry32, permutation } from "../src/ml/random.ts";
+import { unionCache } from "../src/ml/refit.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
 async function candidate() {
@@ -45,6 +48,27 @@ describe("the second thread for selection candidates", () => {
 
     // Assess
     expect(there).toEqual({ validation: here.validation, epochsRun: 2 });
+  });
+
+  it("refits the exact solver with the weights the main thread gives, ahead of the race", async () => {
+    // Prepare
+    const { train, validation, shape } = await candidate();
+    const all = unionCache({ kind: "cached", cache: train.cache }, validation);
+    const fit = { c: 100, passes: 5, seed: 4 };
+    const here = fitDualCd(all, undefined, shape.features, shape.classes, fit, mulberry32(fit.seed));
+    const thread = await FitThread.start();
+    if (availableParallelism() < 2) return void expect(thread).toBeUndefined();
+
+    // Act
+    const there = await thread!.refitExact(shape, all, fit);
+    await thread!.close();
+
+    // Assess
+    expect(shape.classes).toBeGreaterThan(2);
+    expect(there.passes).toBe(here.passes);
+    expect(Buffer.from(there.weights.buffer).equals(Buffer.from(here.weights.buffer))).toBe(true);
+    expect(Buffer.from(there.bias.buffer).equals(Buffer.from(here.bias.buffer))).toBe(true);
+    expect(here.weights.some((w) => w !== 0)).toBe(true);
   });
 
   it("refuses once closed", async () => {

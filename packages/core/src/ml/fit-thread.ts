@@ -7,7 +7,8 @@
 import type { Worker } from "node:worker_threads";
 import type { ExampleSet } from "./examples.ts";
 import type { FitOptions } from "./fit.ts";
-import type { FitJob, FitReply } from "./fit-worker.ts";
+import type { ExactRefitJob, FitJob, FitReply } from "./fit-worker.ts";
+import type { VectorCache } from "./row-cache.ts";
 import { cacheParts, startWorker } from "./threads.ts";
 
 export class FitThread {
@@ -47,14 +48,43 @@ export class FitThread {
     opts: FitOptions,
   ): Promise<{ validation: { loss: number; accuracy: number }; epochsRun: number }> {
     if (this.failure) throw this.failure;
-    const id = this.nextId++;
-    const job: FitJob = { id, ...shape, train: cacheParts(train), validation: cacheParts(validation), opts };
+    const job: FitJob = {
+      id: this.nextId++,
+      ...shape,
+      train: cacheParts(train),
+      validation: cacheParts(validation),
+      opts,
+    };
+    const reply = await this.send(job);
+    if (!("validation" in reply)) throw new Error("the fit thread answered a fit with no figures");
+    return { validation: reply.validation, epochsRun: reply.epochsRun };
+  }
+
+  /**
+   * The exact solver's refit (`fitDualCd` on `set`, train + validation, with c, passes and the
+   * seed's PRNG: the same weights as on the main thread), e.g. ahead of the race's verdict.
+   * @throws Error when the thread failed or the fit threw there.
+   */
+  async refitExact(
+    shape: { features: number; classes: number },
+    set: VectorCache,
+    fit: { c: number; passes: number; seed: number },
+  ): Promise<{ weights: Float32Array; bias: Float32Array; passes: number }> {
+    if (this.failure) throw this.failure;
+    const { ids, values, offsets, classes, count } = set;
+    const parts = { ids, values, offsets, classes, count };
+    const reply = await this.send({ id: this.nextId++, exact: { ...shape, set: parts, ...fit } });
+    if (!("refitted" in reply)) throw new Error("the fit thread answered a refit with no weights");
+    return reply.refitted;
+  }
+
+  private async send(job: FitJob | ExactRefitJob): Promise<FitReply> {
     const reply = await new Promise<FitReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(job.id, { resolve, reject });
       this.worker.postMessage(job);
     });
     if ("error" in reply) throw Object.assign(new Error(reply.error.message), { name: reply.error.name });
-    return { validation: reply.validation, epochsRun: reply.epochsRun };
+    return reply;
   }
 
   /** The thread, for other work once its fits are done (`wide.ts`); undefined if it failed or was closed. */

@@ -1,6 +1,7 @@
 /**
  * The trainer's worker threads (the refit beside the fit, selection candidates beside the main
- * thread): where their modules are, whether one may help, and how a cached set travels to one.
+ * thread, then on small data the exact race's wide work or its narrow refit ahead of the verdict):
+ * where their modules are, whether one may help, and how a cached set travels to one.
  *
  * From TypeScript sources (local runs, tests) the worker modules are bundled by esbuild once per
  * install (bundle-cache.ts, under this package's node_modules/.cache/tollgate/), so a thread boots
