@@ -60,7 +60,7 @@ describe("the second thread for selection candidates", () => {
     if (availableParallelism() < 2) return void expect(thread).toBeUndefined();
 
     // Act
-    const there = await thread!.refitExact(shape, all, fit);
+    const there = await thread!.refitExact(shape, { kind: "cached", cache: all }, fit);
     await thread!.close();
 
     // Assess

@@ -172,6 +172,10 @@ export interface ExactOptions {
 }
 export const DEFAULT_EXACT: ExactOptions = { cs: [100, 10], passes: 5, maxPairs: 1_000_000, wideNb: DEFAULT_NB };
 
+/** A race candidate's settings as the model card's algorithm names them: c, then the wide representation's features and weights. */
+export const exactSettings = (k: Pick<ExactCandidate, "c" | "features" | "weights">): string =>
+  `c = ${k.c}${k.features ? ", min df 1, sublinear tf" : ""}${k.weights ? `, ${k.weights}` : ""}`;
+
 /** How a candidate's features were weighted, as the model card says it. */
 export const nbLabel = (nb: NbOptions) => `naive Bayes log-count ratios |r|^${nb.power}, α ${nb.alpha}`;
 

@@ -51,11 +51,23 @@ function encoderOf(
   featurize: (text: string) => SparseVector,
   fromTokens: (ids: Int32Array, tokens: readonly string[]) => SparseVector,
 ): (row: Row) => Example {
-  const classIndex = new Map(spec.labels.map((label, i) => [label, i]));
+  const classOf = classIndexOf(spec.labels);
   return (row) => {
-    const y = classIndex.get(row.label);
-    if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
+    const y = classOf(row.label);
     return { x: "ids" in row ? fromTokens(row.ids, row.tokens) : featurize(row.text), y };
+  };
+}
+
+/**
+ * A label's class: its index in `labels`.
+ * @throws InvalidDatasetError on a label outside `labels`.
+ */
+export function classIndexOf(labels: readonly string[]): (label: string) => number {
+  const classIndex = new Map(labels.map((label, i) => [label, i]));
+  return (label) => {
+    const y = classIndex.get(label);
+    if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(label)}`);
+    return y;
   };
 }
 

@@ -8,7 +8,6 @@ import type { Worker } from "node:worker_threads";
 import type { ExampleSet } from "./examples.ts";
 import type { FitOptions } from "./fit.ts";
 import type { ExactRefitJob, FitJob, FitReply } from "./fit-worker.ts";
-import type { VectorCache } from "./row-cache.ts";
 import { cacheParts, startWorker } from "./threads.ts";
 
 export class FitThread {
@@ -67,13 +66,11 @@ export class FitThread {
    */
   async refitExact(
     shape: { features: number; classes: number },
-    set: VectorCache,
+    set: ExampleSet & { kind: "cached" },
     fit: { c: number; passes: number; seed: number },
   ): Promise<{ weights: Float32Array; bias: Float32Array; passes: number }> {
     if (this.failure) throw this.failure;
-    const { ids, values, offsets, classes, count } = set;
-    const parts = { ids, values, offsets, classes, count };
-    const reply = await this.send({ id: this.nextId++, exact: { ...shape, set: parts, ...fit } });
+    const reply = await this.send({ id: this.nextId++, exact: { ...shape, set: cacheParts(set), ...fit } });
     if (!("refitted" in reply)) throw new Error("the fit thread answered a refit with no weights");
     return reply.refitted;
   }

@@ -20,7 +20,7 @@
 
 import { type Logger, logger } from "../logger.ts";
 import { isExactChosen } from "../registry/selection-card.ts";
-import { DEFAULT_EXACT, type ExactCandidate, fitDualCd, raceExact } from "./dual-cd.ts";
+import { DEFAULT_EXACT, type ExactCandidate, exactSettings, fitDualCd, raceExact } from "./dual-cd.ts";
 import {
   cacheEncoder,
   type ExampleSet,
@@ -311,7 +311,8 @@ async function trainWith(
     const [c, passes] = [DEFAULT_EXACT.cs[0]!, DEFAULT_EXACT.passes];
     const shape = { features: spec.vocabulary.length, classes: C };
     // (posted now, before the race's synchronous work)
-    const out = thread.refitExact(shape, all, { c, passes, seed: opts.seed }).catch(() => undefined);
+    const set = { kind: "cached" as const, cache: all };
+    const out = thread.refitExact(shape, set, { c, passes, seed: opts.seed }).catch(() => undefined);
     ahead = { c, passes, out };
   };
   const exact =
@@ -365,7 +366,7 @@ async function trainWith(
     ...(selection ? { selection: exact ? { ...selection, exact: exact.report } : selection } : {}),
     params: {
       algorithm: won
-        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), c = ${won.c}${won.features ? ", min df 1, sublinear tf" : ""}${won.weights ? `, ${won.weights}` : ""}`
+        ? `one-vs-rest L2 logistic regression, dual coordinate descent (LIBLINEAR -s 7), ${exactSettings(won)}`
         : `multinomial logistic regression, AdaGrad SGD${opts.average ? " with averaging" : ""}`,
       ...opts,
       selection: undefined,

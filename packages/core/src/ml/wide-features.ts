@@ -7,8 +7,7 @@
  * asked (`spec()`: the model needs them if the representation wins). The same spec and the same
  * vectors as `encoder(spec)` gives, bit for bit (the same terms, sorted, then `sublinearVector`).
  */
-import { InvalidDatasetError } from "../errors.ts";
-import { type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
+import { classIndexOf, type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
 import {
   type FeatureOptions,
   type FeatureSpec,
@@ -71,13 +70,8 @@ export async function wideFeatures(job: {
   for (let j = 0; j < terms; j++) idf[j] = Math.log((1 + documents) / (1 + df[j]!)) + 1;
   const validationTerms = new TermLists();
   for (const row of job.validation) builder.lookup(row, validationTerms);
-  const classIndex = new Map(job.labels.map((label, i) => [label, i]));
-  const classes = (rows: Row[]) =>
-    rows.map((row) => {
-      const y = classIndex.get(row.label);
-      if (y === undefined) throw new InvalidDatasetError(`unknown label ${JSON.stringify(row.label)}`);
-      return y;
-    });
+  const classOf = classIndexOf(job.labels);
+  const classes = (rows: Row[]) => rows.map((row) => classOf(row.label));
   let spec: FeatureSpec | undefined;
   return {
     terms,

@@ -2,7 +2,7 @@ import type { ExportInput, Hyperparameters, TrainOutput } from "../contracts.ts"
 import { InvalidInputError } from "../errors.ts";
 import { readJson } from "../json-lines.ts";
 import { type Logger, logger } from "../logger.ts";
-import type { ExactReport } from "../ml/dual-cd.ts";
+import { type ExactReport, exactSettings } from "../ml/dual-cd.ts";
 import { specFor } from "../ml/examples.ts";
 import { FeatureSpec } from "../ml/feature-spec.ts";
 import type { LinearModel } from "../ml/linear-model.ts";
@@ -123,6 +123,6 @@ export async function exportModel(ports: StepPorts, input: ExportInput, log: Log
 
 /** The race's winner in brief, as the model card's algorithm names it. */
 function raceWinner(exact: ExactReport): string {
-  const won = exact.candidates.find((k) => isExactChosen(exact, k));
-  return `dual coordinate descent, c = ${exact.chosen!.c}${exact.chosen!.wide ? ", min df 1, sublinear tf" : ""}${won?.weights ? `, ${won.weights}` : ""}`;
+  const won = exact.candidates.find((k) => isExactChosen(exact, k))!;
+  return `dual coordinate descent, ${exactSettings(won)}`;
 }
