@@ -62,6 +62,27 @@ describe("TokenTable.scan gives the ids of tokenize's tokens", () => {
     }
   });
 
+  it("on random ASCII text, with its bytes scanned (long texts, punctuation, control characters, NUL)", () => {
+    const alphabet = [..."aAzZ09mM _-.,;'\"\t\n\r\u0001\u007f"];
+    let seed = 11;
+    const next = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const table = new TokenTable();
+    for (let k = 0; k < 300; k++) {
+      const length = 1 + Math.floor(next() * (k % 10 === 0 ? 5000 : 60));
+      let text = Array.from({ length }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+      if (k % 25 === 0) text = `${text.slice(0, length >> 1)}\0${text.slice(length >> 1)}`;
+      const n = table.scan(text, true);
+      expect(
+        Array.from(table.ids.subarray(0, n), (id) => table.tokens[id]),
+        JSON.stringify(text),
+      ).toEqual(tokenize(text));
+      expect(table.scan(text.toUpperCase(), false)).toBe(n);
+    }
+  });
+
   it("on many tokens (the table grows and rehashes)", () => {
     const table = new TokenTable();
     const text = Array.from({ length: 5000 }, (_, i) => `Word${i}`).join(" ");

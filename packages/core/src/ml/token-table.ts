@@ -2,14 +2,24 @@
  * Token strings ↔ dense ids, and the ids of a text's tokens without building its token strings.
  * `scan` lowercases and splits in one loop over the characters, hashing each token as it goes and
  * comparing it in place with the table's entry: no substring, no array of tokens, no string
- * hashing. ASCII text (most of it) is scanned as it is; other text is first normalized exactly as
+ * hashing. ASCII text (most of it) is first copied as bytes (`TextEncoder.encodeInto`, native) and
+ * scanned there through a 256-entry class table: a typed-array load per character instead of a
+ * `charCodeAt` (1.5× faster on the SpamAssassin e-mails). Other text is first normalized exactly as
  * the exported graph does (`normalize`), then scanned with the token class of `isTokenCodePoint`.
- * Both give the tokens of `tokenize`, in order.
+ * Both give the tokens of `tokenize`, in order, and hash a token alike (FNV-1a over its lowercased code units).
  */
 import { isAscii, isTokenCodePoint, normalize } from "./text.ts";
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
+
+/** Per ASCII byte: its lowercase form when it is a token character ([A-Za-z0-9]), else 0. */
+const ASCII_TOKEN = new Uint8Array(256);
+for (let c = 48; c <= 57; c++) ASCII_TOKEN[c] = c;
+for (let c = 97; c <= 122; c++) ASCII_TOKEN[c] = c;
+for (let c = 65; c <= 90; c++) ASCII_TOKEN[c] = c + 32;
+
+const encoder = new TextEncoder();
 
 /** FNV-1a over UTF-16 code units (tokens are already lowercase). */
 function hashOf(token: string): number {
@@ -30,6 +40,8 @@ export class TokenTable {
   private slots = new Int32Array(4 * 128);
   private chars = new Uint16Array(1024);
   private used = 0;
+  /** The ASCII text being scanned, as bytes. */
+  private bytes = new Uint8Array(1024);
 
   /** The id of a (normalized) token, or −1. */
   get(token: string): number {
@@ -48,9 +60,40 @@ export class TokenTable {
    * const n = table.scan("A small dog", true); table.ids.subarray(0, n) // [0, 1, 2]
    */
   scan(text: string, add: boolean): number {
-    // Other text: normalized first (its tokens' characters are then stored as they are).
-    const ascii = isAscii(text);
-    const s = ascii ? text : normalize(text);
+    return isAscii(text) ? this.scanAscii(text, add) : this.scanNormalized(normalize(text), add);
+  }
+
+  /** `scan` of ASCII text, over its bytes. */
+  private scanAscii(text: string, add: boolean): number {
+    if (this.bytes.length <= text.length) this.bytes = new Uint8Array(2 * text.length + 1);
+    const bytes = this.bytes;
+    const length = encoder.encodeInto(text, bytes).written;
+    bytes[length] = 0; // (a NUL ends the text, as below)
+    let n = 0;
+    let start = -1;
+    let h = 0;
+    for (let i = 0; i <= length; i++) {
+      const c = ASCII_TOKEN[bytes[i]!]!;
+      if (c !== 0) {
+        if (start < 0) {
+          start = i;
+          h = FNV_OFFSET;
+        }
+        h = Math.imul(h ^ c, FNV_PRIME);
+        continue;
+      }
+      if (start >= 0) {
+        if (n === this.ids.length) this.reserve(2 * n);
+        this.ids[n++] = this.findBytes(text, start, i, h, add);
+        start = -1;
+      }
+      if (bytes[i] === 0) break; // the end, or a NUL character: like onnxruntime's string tensors, the text ends there
+    }
+    return n;
+  }
+
+  /** `scan` of normalized text (not ASCII: lowercased, its tokens' characters are stored as they are). */
+  private scanNormalized(s: string, add: boolean): number {
     let n = 0;
     let start = -1;
     let h = 0;
@@ -76,7 +119,7 @@ export class TokenTable {
       }
       if (start >= 0) {
         if (n === this.ids.length) this.reserve(2 * n);
-        this.ids[n++] = this.find(s, start, i, h, add, !ascii);
+        this.ids[n++] = this.find(s, start, i, h, add, true);
         start = -1;
       }
       if (pair) i++;
@@ -95,9 +138,9 @@ export class TokenTable {
 
   /**
    * The id of `text[start, end)` lowercased (its hash `h`); when absent, added (else −1) as `token`:
-   * the token itself, `true` for the slice as it is (normalized text), `false` for the ASCII slice lowercased.
+   * the token itself, or `true` for the slice as it is (normalized text).
    */
-  private find(text: string, start: number, end: number, h: number, add: boolean, token: string | boolean): number {
+  private find(text: string, start: number, end: number, h: number, add: boolean, token: string | true): number {
     const slots = this.slots;
     const mask = slots.length / 4 - 1;
     const length = end - start;
@@ -115,20 +158,41 @@ export class TokenTable {
       return entry - 1;
     }
     if (!add) return -1;
+    return this.added(typeof token === "string" ? token : text.slice(start, end), slot, h);
+  }
+
+  /** Adds `token` (lowercased, with hash `h`) at the empty `slot` its probe ended on; returns its id. */
+  private added(token: string, slot: number, h: number): number {
     const id = this.tokens.length;
-    const stored =
-      typeof token === "string" ? token : token ? text.slice(start, end) : text.slice(start, end).toLowerCase();
-    this.tokens.push(stored);
+    const length = token.length;
+    this.tokens.push(token);
     if (this.used + length > this.chars.length) {
       const next = new Uint16Array(2 * (this.used + length));
       next.set(this.chars);
       this.chars = next;
     }
-    for (let k = 0; k < length; k++) this.chars[this.used + k] = stored.charCodeAt(k);
+    for (let k = 0; k < length; k++) this.chars[this.used + k] = token.charCodeAt(k);
     this.insert(slot, h, id, this.used, length);
     this.used += length;
-    if (2 * this.tokens.length > mask + 1) this.rehash();
+    if (2 * this.tokens.length > this.slots.length / 4) this.rehash();
     return id;
+  }
+
+  /** `find` of the ASCII token at `bytes[start, end)` of `text` (the scan's byte copy, `ASCII_TOKEN` lowercases it). */
+  private findBytes(text: string, start: number, end: number, h: number, add: boolean): number {
+    const { slots, bytes, chars } = this;
+    const mask = slots.length / 4 - 1;
+    const length = end - start;
+    let slot = h & mask;
+    probe: for (let entry = slots[4 * slot + 1]!; entry !== 0; entry = slots[4 * slot + 1]!) {
+      const at = 4 * slot;
+      slot = (slot + 1) & mask;
+      if (slots[at] !== h || slots[at + 3] !== length) continue;
+      const offset = slots[at + 2]! - start;
+      for (let k = start; k < end; k++) if (ASCII_TOKEN[bytes[k]!] !== chars[offset + k]) continue probe;
+      return entry - 1;
+    }
+    return add ? this.added(text.slice(start, end).toLowerCase(), slot, h) : -1;
   }
 
   private insert(slot: number, h: number, id: number, offset: number, length: number): void {
