@@ -23,7 +23,9 @@ const TOKEN_RE = new RegExp(
   "gu",
 );
 
-const LOWER = new Map<number, string>();
+/** Lowercase of each code point (itself when it has none): the Basic Multilingual Plane tabulated, other planes in a map. */
+const LOWER_BMP = new Int32Array(0x10000).map((_, cp) => cp);
+const LOWER_ASTRAL = new Map<number, number>();
 for (const run of LOWER_RUNS.split(",")) {
   const [start, count, delta, stride] = run.split(":").map((x) => Number.parseInt(x, 36)) as [
     number,
@@ -33,7 +35,8 @@ for (const run of LOWER_RUNS.split(",")) {
   ];
   for (let k = 0; k < count; k++) {
     const cp = start + k * (stride ?? 1);
-    LOWER.set(cp, String.fromCodePoint(cp + delta));
+    if (cp <= 0xffff) LOWER_BMP[cp] = cp + delta;
+    else LOWER_ASTRAL.set(cp, cp + delta);
   }
 }
 
@@ -54,16 +57,44 @@ export const isAscii = (text: string): boolean => ASCII.test(text);
 export function normalize(text: string): string {
   const nul = text.indexOf("\0");
   const s = nul >= 0 ? text.slice(0, nul) : text;
-  if (isAscii(s)) return s.toLowerCase();
-  let out = "";
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) out += cp >= 0x41 && cp <= 0x5a ? String.fromCharCode(cp + 32) : ch;
-    else if (cp >= 0xd800 && cp <= 0xdfff) out += "\ufffd";
-    else out += LOWER.get(cp) ?? ch;
-  }
-  return out;
+  return isAscii(s) ? s.toLowerCase() : textOfUnits(normalizedUnits(s));
 }
+
+/**
+ * `normalize(text)` as UTF-16 code units: a view of a buffer that the next call reuses (no string
+ * per character; a scan reads them as they are, `TokenTable`).
+ */
+export function normalizedUnits(text: string): Uint16Array {
+  if (units.length < 2 * text.length) units = new Uint16Array(2 * text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) break; // (the text ends at a NUL)
+    let cp = c;
+    if (c >= 0xd800 && c <= 0xdfff) {
+      const low = c <= 0xdbff && i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
+      if (low < 0xdc00 || low > 0xdfff) {
+        units[n++] = 0xfffd; // a lone surrogate
+        continue;
+      }
+      cp = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+      i++;
+    }
+    const lower = cp <= 0xffff ? LOWER_BMP[cp]! : (LOWER_ASTRAL.get(cp) ?? cp);
+    if (lower <= 0xffff) units[n++] = lower;
+    else {
+      units[n++] = 0xd800 + ((lower - 0x10000) >> 10);
+      units[n++] = 0xdc00 + ((lower - 0x10000) & 0x3ff);
+    }
+  }
+  return units.subarray(0, n);
+}
+
+let units = new Uint16Array(1024);
+const utf16 = new TextDecoder("utf-16le", { ignoreBOM: true }); // (a leading U+FEFF is text here)
+
+/** The string of UTF-16 code units (no lone surrogate). */
+export const textOfUnits = (codes: Uint16Array): string => utf16.decode(codes);
 
 const TOKEN_CHAR = new RegExp(`^${TOKEN_RE.source.slice(0, -1)}$`, "u");
 let bmpTokenChars: Uint8Array | undefined;

@@ -8,7 +8,7 @@
  * the exported graph does (`normalize`), then scanned with the token class of `isTokenCodePoint`.
  * Both give the tokens of `tokenize`, in order, and hash a token alike (FNV-1a over its lowercased code units).
  */
-import { isAscii, isTokenCodePoint, normalize } from "./text.ts";
+import { isAscii, isTokenCodePoint, normalizedUnits, textOfUnits } from "./text.ts";
 
 const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 16777619;
@@ -20,6 +20,7 @@ for (let c = 97; c <= 122; c++) ASCII_TOKEN[c] = c;
 for (let c = 65; c <= 90; c++) ASCII_TOKEN[c] = c + 32;
 
 const encoder = new TextEncoder();
+const ascii = new TextDecoder();
 
 /** FNV-1a over UTF-16 code units (tokens are already lowercase). */
 function hashOf(token: string): number {
@@ -45,12 +46,12 @@ export class TokenTable {
 
   /** The id of a (normalized) token, or −1. */
   get(token: string): number {
-    return this.find(token, 0, token.length, hashOf(token), false, token);
+    return this.find(token, false);
   }
 
   /** The id of a (normalized) token, added when new. */
   intern(token: string): number {
-    return this.find(token, 0, token.length, hashOf(token), true, token);
+    return this.find(token, true);
   }
 
   /**
@@ -60,10 +61,10 @@ export class TokenTable {
    * const n = table.scan("A small dog", true); table.ids.subarray(0, n) // [0, 1, 2]
    */
   scan(text: string, add: boolean): number {
-    return isAscii(text) ? this.scanAscii(text, add) : this.scanNormalized(normalize(text), add);
+    return isAscii(text) ? this.scanAscii(text, add) : this.scanNormalized(normalizedUnits(text), add);
   }
 
-  /** `scan` of ASCII text, over its bytes. */
+  /** `scan` of ASCII text, over its bytes (lowercased in place as they are read). */
   private scanAscii(text: string, add: boolean): number {
     if (this.bytes.length <= text.length) this.bytes = new Uint8Array(2 * text.length + 1);
     const bytes = this.bytes;
@@ -79,12 +80,13 @@ export class TokenTable {
           start = i;
           h = FNV_OFFSET;
         }
+        bytes[i] = c;
         h = Math.imul(h ^ c, FNV_PRIME);
         continue;
       }
       if (start >= 0) {
         if (n === this.ids.length) this.reserve(2 * n);
-        this.ids[n++] = this.findBytes(text, start, i, h, add);
+        this.ids[n++] = this.findCodes(bytes, start, i, h, add);
         start = -1;
       }
       if (bytes[i] === 0) break; // the end, or a NUL character: like onnxruntime's string tensors, the text ends there
@@ -92,21 +94,20 @@ export class TokenTable {
     return n;
   }
 
-  /** `scan` of normalized text (not ASCII: lowercased, its tokens' characters are stored as they are). */
-  private scanNormalized(s: string, add: boolean): number {
+  /** `scan` of other text, over its normalized code units (lowercase: its tokens' characters are stored as they are). */
+  private scanNormalized(units: Uint16Array, add: boolean): number {
     let n = 0;
     let start = -1;
     let h = 0;
-    const length = s.length;
+    const length = units.length;
     for (let i = 0; i <= length; i++) {
-      let c = i < length ? s.charCodeAt(i) : 0;
-      if (c >= 65 && c <= 90) c += 32;
+      const c = i < length ? units[i]! : 0;
       let token = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-      // A surrogate pair is one code point (normalize left no lone surrogate).
+      // A surrogate pair is one code point (normalizing left no lone surrogate).
       let pair = false;
       if (c >= 0x80) {
         pair = c >= 0xd800 && c <= 0xdbff && i + 1 < length;
-        token = isTokenCodePoint(pair ? s.codePointAt(i)! : c);
+        token = isTokenCodePoint(pair ? 0x10000 + ((c - 0xd800) << 10) + (units[i + 1]! - 0xdc00) : c);
       }
       if (token) {
         if (start < 0) {
@@ -114,16 +115,15 @@ export class TokenTable {
           h = FNV_OFFSET;
         }
         h = Math.imul(h ^ c, FNV_PRIME);
-        if (pair) h = Math.imul(h ^ s.charCodeAt(++i), FNV_PRIME);
+        if (pair) h = Math.imul(h ^ units[++i]!, FNV_PRIME);
         continue;
       }
       if (start >= 0) {
         if (n === this.ids.length) this.reserve(2 * n);
-        this.ids[n++] = this.find(s, start, i, h, add, true);
+        this.ids[n++] = this.findCodes(units, start, i, h, add);
         start = -1;
       }
       if (pair) i++;
-      if (c === 0) break; // the end, or a NUL character: like onnxruntime's string tensors, the text ends there
     }
     return n;
   }
@@ -136,29 +136,22 @@ export class TokenTable {
     this.ids = next;
   }
 
-  /**
-   * The id of `text[start, end)` lowercased (its hash `h`); when absent, added (else −1) as `token`:
-   * the token itself, or `true` for the slice as it is (normalized text).
-   */
-  private find(text: string, start: number, end: number, h: number, add: boolean, token: string | true): number {
-    const slots = this.slots;
+  /** The id of a (normalized) token; when absent, added (else −1). */
+  private find(token: string, add: boolean): number {
+    const { slots, chars } = this;
+    const h = hashOf(token);
     const mask = slots.length / 4 - 1;
-    const length = end - start;
+    const length = token.length;
     let slot = h & mask;
     probe: for (let entry = slots[4 * slot + 1]!; entry !== 0; entry = slots[4 * slot + 1]!) {
       const at = 4 * slot;
       slot = (slot + 1) & mask;
       if (slots[at] !== h || slots[at + 3] !== length) continue;
-      const offset = slots[at + 2]! - start;
-      for (let k = start; k < end; k++) {
-        let c = text.charCodeAt(k);
-        if (c >= 65 && c <= 90) c += 32;
-        if (c !== this.chars[offset + k]) continue probe;
-      }
+      const offset = slots[at + 2]!;
+      for (let k = 0; k < length; k++) if (token.charCodeAt(k) !== chars[offset + k]) continue probe;
       return entry - 1;
     }
-    if (!add) return -1;
-    return this.added(typeof token === "string" ? token : text.slice(start, end), slot, h);
+    return add ? this.added(token, slot, h) : -1;
   }
 
   /** Adds `token` (lowercased, with hash `h`) at the empty `slot` its probe ended on; returns its id. */
@@ -178,9 +171,9 @@ export class TokenTable {
     return id;
   }
 
-  /** `find` of the ASCII token at `bytes[start, end)` of `text` (the scan's byte copy, `ASCII_TOKEN` lowercases it). */
-  private findBytes(text: string, start: number, end: number, h: number, add: boolean): number {
-    const { slots, bytes, chars } = this;
+  /** `find` of the token at `codes[start, end)` (lowercase code units: a scan's ASCII bytes or normalized units). */
+  private findCodes(codes: Uint8Array | Uint16Array, start: number, end: number, h: number, add: boolean): number {
+    const { slots, chars } = this;
     const mask = slots.length / 4 - 1;
     const length = end - start;
     let slot = h & mask;
@@ -189,10 +182,12 @@ export class TokenTable {
       slot = (slot + 1) & mask;
       if (slots[at] !== h || slots[at + 3] !== length) continue;
       const offset = slots[at + 2]! - start;
-      for (let k = start; k < end; k++) if (ASCII_TOKEN[bytes[k]!] !== chars[offset + k]) continue probe;
+      for (let k = start; k < end; k++) if (codes[k] !== chars[offset + k]) continue probe;
       return entry - 1;
     }
-    return add ? this.added(text.slice(start, end).toLowerCase(), slot, h) : -1;
+    if (!add) return -1;
+    const token = codes.subarray(start, end);
+    return this.added(token instanceof Uint8Array ? ascii.decode(token) : textOfUnits(token), slot, h);
   }
 
   private insert(slot: number, h: number, id: number, offset: number, length: number): void {
