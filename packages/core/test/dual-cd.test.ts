@@ -81,6 +81,20 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
       ),
     );
     expect(relativeGradient(binary, 2, 10, mirrored.weights, mirrored.bias)).toBeLessThan(1e-3);
+    // The binary path (class 1's weights alone) is the general one's arithmetic: the same bytes as
+    // the scaled path with every scale 1 (which multiplies by exactly 1).
+    const units = new Float64Array(2 * spec.vocabulary.length).fill(1);
+    const general = fitDualCd(
+      binary,
+      undefined,
+      spec.vocabulary.length,
+      2,
+      { c: 10, passes: 60, tolerance: 1e-6, scale: units },
+      mulberry32(1),
+    );
+    expect(Array.from(mirrored.weights)).toEqual(Array.from(general.weights));
+    expect(Array.from(mirrored.bias)).toEqual(Array.from(general.bias));
+    expect(mirrored.passes).toBe(general.passes);
     const again = fitDualCd(
       cache,
       undefined,

@@ -60,6 +60,9 @@ export function fitDualCd(
   const start = Math.min(0.001 * upper, 1e-8);
   // Two classes: "0 vs rest" is "1 vs rest" mirrored, so only class 1 is solved (w_0 = −w_1 at the end).
   const first = C === 2 ? 1 : 0;
+  // ... and, unscaled, in its own contiguous array: the margins and updates touch half the cache
+  // lines (the same sums in the same order, so the same floats; spam's race candidate ~1.5× faster).
+  const w1 = C === 2 && !s2 ? new Float64Array(features) : undefined;
   // xx[k] = ‖x_k‖² + 1 (the bias feature); per class (xx[k·C + c]) when scaled.
   const xx = new Float64Array(s2 ? n * C : n);
   for (let k = 0; k < n; k++) {
@@ -81,7 +84,8 @@ export function fitDualCd(
           w[at]! += y * start * values[p]! * s2[at]!;
         }
         xx[k * C + c] = scaled;
-      } else for (let p = offsets[i]!; p < offsets[i + 1]!; p++) w[ids[p]! * C + c]! += y * start * values[p]!;
+      } else if (w1) for (let p = offsets[i]!; p < offsets[i + 1]!; p++) w1[ids[p]!]! += y * start * values[p]!;
+      else for (let p = offsets[i]!; p < offsets[i + 1]!; p++) w[ids[p]! * C + c]! += y * start * values[p]!;
     }
   }
   const z = new Float64Array(C);
@@ -98,11 +102,17 @@ export function fitDualCd(
       const i = row(k);
       const from = offsets[i]!;
       const to = offsets[i + 1]!;
-      for (let c = 0; c < C; c++) z[c] = b[c]!;
-      for (let p = from; p < to; p++) {
-        const at = ids[p]! * C;
-        const v = values[p]!;
-        for (let c = 0; c < C; c++) z[c]! += v * w[at + c]!;
+      if (w1) {
+        let z1 = b[1]!;
+        for (let p = from; p < to; p++) z1 += values[p]! * w1[ids[p]!]!;
+        z[1] = z1;
+      } else {
+        for (let c = 0; c < C; c++) z[c] = b[c]!;
+        for (let p = from; p < to; p++) {
+          const at = ids[p]! * C;
+          const v = values[p]!;
+          for (let c = 0; c < C; c++) z[c]! += v * w[at + c]!;
+        }
       }
       const label = cache.classes[i]!;
       for (let c = first; c < C; c++) {
@@ -142,12 +152,14 @@ export function fitDualCd(
             const at = ids[p]! * C + c;
             w[at]! += delta * values[p]! * s2[at]!;
           }
-        } else for (let p = from; p < to; p++) w[ids[p]! * C + c]! += delta * values[p]!;
+        } else if (w1) for (let p = from; p < to; p++) w1[ids[p]!]! += delta * values[p]!;
+        else for (let p = from; p < to; p++) w[ids[p]! * C + c]! += delta * values[p]!;
       }
     }
     if (largest < tolerance) break;
     if (newtonSteps <= n / 10) innerTolerance = Math.max(innerMin, 0.1 * innerTolerance);
   }
+  if (w1) for (let j = 0; j < features; j++) w[2 * j + 1] = w1[j]!;
   if (first === 1) {
     for (let j = 0; j < features; j++) w[2 * j] = -w[2 * j + 1]!;
     b[0] = -b[1]!;
