@@ -17,6 +17,15 @@ const texts = [
 ];
 const utf8 = new TextEncoder();
 
+/** A seeded linear congruential generator of numbers in [0, 1). */
+function lcg(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
 describe("TokenTable.scan gives the ids of tokenize's tokens", () => {
   it("adding, then looking up, on ASCII and other text", () => {
     const table = new TokenTable();
@@ -43,11 +52,7 @@ describe("TokenTable.scan gives the ids of tokenize's tokens", () => {
       "𐐀",
       "Ǆ",
     ];
-    let seed = 7;
-    const next = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const next = lcg(7);
     const table = new TokenTable();
     for (let k = 0; k < 400; k++) {
       const text = Array.from(
@@ -64,11 +69,7 @@ describe("TokenTable.scan gives the ids of tokenize's tokens", () => {
 
   it("on random ASCII text, with its bytes scanned (long texts, punctuation, control characters, NUL)", () => {
     const alphabet = [..."aAzZ09mM _-.,;'\"\t\n\r\u0001\u007f"];
-    let seed = 11;
-    const next = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed / 2 ** 32;
-    };
+    const next = lcg(11);
     const table = new TokenTable();
     for (let k = 0; k < 300; k++) {
       const length = 1 + Math.floor(next() * (k % 10 === 0 ? 5000 : 60));
