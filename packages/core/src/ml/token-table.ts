@@ -22,13 +22,6 @@ for (let c = 65; c <= 90; c++) ASCII_TOKEN[c] = c + 32;
 const encoder = new TextEncoder();
 const ascii = new TextDecoder();
 
-/** FNV-1a over UTF-16 code units (tokens are already lowercase). */
-function hashOf(token: string): number {
-  let h = FNV_OFFSET;
-  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), FNV_PRIME);
-  return h;
-}
-
 export class TokenTable {
   /** Token of each id. */
   readonly tokens: string[] = [];
@@ -43,6 +36,8 @@ export class TokenTable {
   private used = 0;
   /** The ASCII text being scanned, as bytes. */
   private bytes = new Uint8Array(1024);
+  /** The token `get` or `intern` looks up, as UTF-16 code units. */
+  private units = new Uint16Array(64);
 
   /** The id of a (normalized) token, or −1. */
   get(token: string): number {
@@ -136,22 +131,17 @@ export class TokenTable {
     this.ids = next;
   }
 
-  /** The id of a (normalized) token; when absent, added (else −1). */
+  /** The id of a (normalized) token; when absent, added (else −1): its code units probed as a scan's are. */
   private find(token: string, add: boolean): number {
-    const { slots, chars } = this;
-    const h = hashOf(token);
-    const mask = slots.length / 4 - 1;
-    const length = token.length;
-    let slot = h & mask;
-    probe: for (let entry = slots[4 * slot + 1]!; entry !== 0; entry = slots[4 * slot + 1]!) {
-      const at = 4 * slot;
-      slot = (slot + 1) & mask;
-      if (slots[at] !== h || slots[at + 3] !== length) continue;
-      const offset = slots[at + 2]!;
-      for (let k = 0; k < length; k++) if (token.charCodeAt(k) !== chars[offset + k]) continue probe;
-      return entry - 1;
+    if (this.units.length < token.length) this.units = new Uint16Array(2 * token.length);
+    const units = this.units;
+    let h = FNV_OFFSET;
+    for (let k = 0; k < token.length; k++) {
+      const c = token.charCodeAt(k);
+      units[k] = c;
+      h = Math.imul(h ^ c, FNV_PRIME);
     }
-    return add ? this.added(token, slot, h) : -1;
+    return this.findCodes(units, 0, token.length, h, add, token);
   }
 
   /** Adds `token` (lowercased, with hash `h`) at the empty `slot` its probe ended on; returns its id. */
@@ -171,8 +161,18 @@ export class TokenTable {
     return id;
   }
 
-  /** `find` of the token at `codes[start, end)` (lowercase code units: a scan's ASCII bytes or normalized units). */
-  private findCodes(codes: Uint8Array | Uint16Array, start: number, end: number, h: number, add: boolean): number {
+  /**
+   * The id of the token at `codes[start, end)` (lowercase code units: a scan's ASCII bytes, normalized
+   * units, or `find`'s token; `h` its hash); when absent, added (else −1) as `token` or the decoded codes.
+   */
+  private findCodes(
+    codes: Uint8Array | Uint16Array,
+    start: number,
+    end: number,
+    h: number,
+    add: boolean,
+    token?: string,
+  ): number {
     const { slots, chars } = this;
     const mask = slots.length / 4 - 1;
     const length = end - start;
@@ -186,8 +186,8 @@ export class TokenTable {
       return entry - 1;
     }
     if (!add) return -1;
-    const token = codes.subarray(start, end);
-    return this.added(token instanceof Uint8Array ? ascii.decode(token) : textOfUnits(token), slot, h);
+    const sub = codes.subarray(start, end);
+    return this.added(token ?? (sub instanceof Uint8Array ? ascii.decode(sub) : textOfUnits(sub)), slot, h);
   }
 
   private insert(slot: number, h: number, id: number, offset: number, length: number): void {
