@@ -52,7 +52,7 @@ function shuffle<T>(items: T[], rand: () => number): T[] {
 }
 
 /** Per label, the first `fraction` (rounded, at least one) of `rows` in their order; then the rest. */
-function stratify(rows: Row[], fraction: number): { head: Row[]; tail: Row[] } {
+export function stratify(rows: Row[], fraction: number): { head: Row[]; tail: Row[] } {
   const total = new Map<string, number>();
   for (const r of rows) total.set(r.label, (total.get(r.label) ?? 0) + 1);
   const taken = new Map<string, number>();

@@ -12,7 +12,7 @@ import { nbScale } from "@tollgate/core/ml/nb-weights";
 import { mulberry32, permutation } from "@tollgate/core/ml/random";
 import type { VectorCache } from "@tollgate/core/ml/row-cache";
 import { wideFeatures } from "@tollgate/core/ml/wide";
-import { loadDataset } from "./data.ts";
+import { loadDataset, stratify } from "./data.ts";
 import { datasetByName, type Row } from "./datasets.ts";
 
 const SEED = 42;
@@ -35,24 +35,18 @@ function score(model: { weights: Float32Array; bias: Float32Array }, cache: Vect
   return `${m.accuracy.toFixed(4)}/${m.macroF1.toFixed(4)}`;
 }
 
-/** An inner split of `fit` (seeded, per label the first 1/9 held out): validation-like rows that are not the validation split. */
+/**
+ * An inner split of `fit` (seeded, per label the first 1/9 held out): validation-like rows that are
+ * not the validation split. `stratify` of the seeded order (its "at least one" per label never
+ * applies here: every label has dozens of `fit` rows).
+ */
 function innerSplit(rows: Row[], seed: number): { fit: Row[]; validation: Row[] } {
-  const rand = mulberry32(seed);
-  const order = permutation(rows.length, rand);
-  const total = new Map<string, number>();
-  for (const r of rows) total.set(r.label, (total.get(r.label) ?? 0) + 1);
-  const taken = new Map<string, number>();
-  const fit: Row[] = [];
-  const validation: Row[] = [];
-  for (const k of order) {
-    const r = rows[k]!;
-    const n = taken.get(r.label) ?? 0;
-    if (n < Math.round(total.get(r.label)! / 9)) {
-      validation.push(r);
-      taken.set(r.label, n + 1);
-    } else fit.push(r);
-  }
-  return { fit, validation };
+  const order = permutation(rows.length, mulberry32(seed));
+  const { head, tail } = stratify(
+    Array.from(order, (k) => rows[k]!),
+    1 / 9,
+  );
+  return { fit: tail, validation: head };
 }
 
 async function main(name: string, filter: string) {
