@@ -1,0 +1,269 @@
+// AssemblyScript (https://www.assemblyscript.org), compiled to WebAssembly by `pnpm build:wasm`
+// into packages/core/src/ml/term-counts-wasm.ts; `packages/core/test/term-counts-wasm.test.ts`
+// checks that the committed bytes are this file's.
+//
+// The feature spec's term count (`TermCounts` in src/ml/term-counts.ts): the document frequency of
+// every unigram (b = -1), bigram (a, b) and first-token term (b = -2) of documents given as token
+// ids. A term's index is the order it was first seen; the arrays by index hold its tokens a and b,
+// its document frequency and the last document that counted it. Unigrams and first-token terms are
+// found by token id, bigrams in an open-addressing table of 16-byte slots (a + 1, b, index).
+// Memory is a bump allocator that never frees: a region that grows moves to the end (at most as
+// much again is left behind), and fresh pages are zero.
+
+let heap: usize = 0;
+
+function alloc(bytes: usize): usize {
+  if (heap == 0) heap = (__heap_base + 15) & ~15;
+  const at = heap;
+  heap = (at + bytes + 15) & ~15;
+  const pages = <i32>((heap + 0xffff) >>> 16);
+  const have = memory.size();
+  if (pages > have && memory.grow(pages - have) < 0) unreachable();
+  return at;
+}
+
+function moved(from: usize, bytes: usize, capacity: usize): usize {
+  const to = alloc(capacity);
+  memory.copy(to, from, bytes);
+  return to;
+}
+
+// The document's token ids (written by the caller), and the term indices written back.
+let inAt: usize = 0;
+let outAt: usize = 0;
+let inCapacity: i32 = 0;
+
+// By term index.
+let size: i32 = 0;
+let termCapacity: i32 = 0;
+let aAt: usize = 0;
+let bAt: usize = 0;
+let dfAt: usize = 0;
+let lastAt: usize = 0;
+
+// By token id: index + 1 of its unigram and of its first-token term (0: none).
+let tokenCapacity: i32 = 0;
+let uniAt: usize = 0;
+let firstAt: usize = 0;
+
+// Bigrams.
+let pairAt: usize = 0;
+let pairShift: u32 = 0;
+let pairMask: u32 = 0;
+let pairs: i32 = 0;
+
+/** Room for a document of `n` token ids; returns where to write them. */
+export function input(n: i32): usize {
+  if (n > inCapacity) {
+    inCapacity = max(n, max(2 * inCapacity, 1024));
+    inAt = alloc(<usize>inCapacity << 2);
+    outAt = alloc((<usize>inCapacity * 3) << 2);
+  }
+  return inAt;
+}
+
+/** Where `count` and `lookup` write term indices. */
+export function output(): usize {
+  return outAt;
+}
+
+export function terms(): i32 {
+  return size;
+}
+
+export function documentFrequencies(): usize {
+  return dfAt;
+}
+
+export function termA(): usize {
+  return aAt;
+}
+
+export function termB(): usize {
+  return bAt;
+}
+
+function growTerms(): void {
+  const capacity = max(2 * termCapacity, 1024);
+  const bytes = <usize>termCapacity << 2;
+  const room = <usize>capacity << 2;
+  aAt = moved(aAt, bytes, room);
+  bAt = moved(bAt, bytes, room);
+  dfAt = moved(dfAt, bytes, room);
+  lastAt = moved(lastAt, bytes, room);
+  termCapacity = capacity;
+}
+
+function newTerm(a: i32, b: i32): i32 {
+  if (size == termCapacity) growTerms();
+  const index = size++;
+  const at = <usize>index << 2;
+  store<i32>(aAt + at, a);
+  store<i32>(bAt + at, b);
+  store<i32>(dfAt + at, 0);
+  store<i32>(lastAt + at, -1);
+  return index;
+}
+
+function growTokens(token: i32): void {
+  const capacity = max(token + 1, max(2 * tokenCapacity, 1024));
+  const bytes = <usize>tokenCapacity << 2;
+  uniAt = moved(uniAt, bytes, <usize>capacity << 2);
+  firstAt = moved(firstAt, bytes, <usize>capacity << 2);
+  tokenCapacity = capacity;
+}
+
+@inline function slotOf(a: i32, b: i32): usize {
+  let h: u32 = (<u32>a * 0x9e3779b1) ^ (<u32>(b + 3) * 0x85ebca6b);
+  h ^= h >>> 16;
+  let i: u32 = (h * 0x7feb352d) >>> pairShift;
+  while (true) {
+    const p = pairAt + (<usize>i << 4);
+    const key = load<i32>(p);
+    if (key == 0 || (key == a + 1 && load<i32>(p, 4) == b)) return p;
+    i = (i + 1) & pairMask;
+  }
+}
+
+function setPairs(log2: u32): void {
+  pairShift = 32 - log2;
+  pairMask = (<u32>1 << log2) - 1;
+  pairAt = alloc(<usize>16 << log2);
+  pairs = 0;
+}
+
+function setSlot(p: usize, a: i32, b: i32, index: i32): void {
+  store<i32>(p, a + 1);
+  store<i32>(p, b, 4);
+  store<i32>(p, index, 8);
+  pairs++;
+}
+
+function putPair(a: i32, b: i32, index: i32): void {
+  setSlot(slotOf(a, b), a, b, index);
+}
+
+function growPairs(): void {
+  const from = pairAt;
+  const slots = <usize>pairMask + 1;
+  setPairs(33 - pairShift);
+  for (let s: usize = 0; s < slots; s++) {
+    const p = from + (s << 4);
+    const key = load<i32>(p);
+    if (key != 0) putPair(key - 1, load<i32>(p, 4), load<i32>(p, 8));
+  }
+}
+
+/** The index of term (a, b), a new one if unseen. */
+function termOf(a: i32, b: i32): i32 {
+  if (b < 0) {
+    if (a >= tokenCapacity) growTokens(a);
+    const p = (b == -1 ? uniAt : firstAt) + (<usize>a << 2);
+    const known = load<i32>(p);
+    if (known != 0) return known - 1;
+    const index = newTerm(a, b);
+    store<i32>(p, index + 1);
+    return index;
+  }
+  if (pairAt == 0) setPairs(16);
+  let p = slotOf(a, b);
+  if (load<i32>(p) != 0) return load<i32>(p, 8);
+  if (2 * (pairs + 1) > <i32>pairMask + 1) {
+    growPairs();
+    p = slotOf(a, b);
+  }
+  const index = newTerm(a, b);
+  setSlot(p, a, b, index);
+  return index;
+}
+
+/** The index of term (a, b), or -1. */
+export function find(a: i32, b: i32): i32 {
+  if (a < 0) return -1;
+  if (b < 0) return a < tokenCapacity ? load<i32>((b == -1 ? uniAt : firstAt) + (<usize>a << 2)) - 1 : -1;
+  if (pairAt == 0) return -1;
+  const p = slotOf(a, b);
+  return load<i32>(p) == 0 ? -1 : load<i32>(p, 8);
+}
+
+@inline function seen(index: i32, doc: i32): i32 {
+  const at = <usize>index << 2;
+  if (load<i32>(lastAt + at) != doc) {
+    store<i32>(lastAt + at, doc);
+    store<i32>(dfAt + at, load<i32>(dfAt + at) + 1);
+  }
+  return index;
+}
+
+/**
+ * Counts the terms of the document `doc` of `n` token ids (at `input`): unigrams, then (bigrams)
+ * each bigram after its second token's unigram, then (first) the first-token term. With `write`,
+ * writes the index of each term occurrence in that order at `output`; returns how many.
+ */
+export function count(n: i32, doc: i32, bigrams: bool, first: bool, write: bool): i32 {
+  let out = 0;
+  let prev = -1;
+  for (let k = 0; k < n; k++) {
+    const t = load<i32>(inAt + (<usize>k << 2));
+    const uni = seen(termOf(t, -1), doc);
+    if (write) store<i32>(outAt + (<usize>(out++) << 2), uni);
+    if (bigrams && k > 0) {
+      const pair = seen(termOf(prev, t), doc);
+      if (write) store<i32>(outAt + (<usize>(out++) << 2), pair);
+    }
+    prev = t;
+  }
+  if (first && n > 0) {
+    const head = seen(termOf(load<i32>(inAt), -2), doc);
+    if (write) store<i32>(outAt + (<usize>(out++) << 2), head);
+  }
+  return out;
+}
+
+/**
+ * Writes at `output` the indices of the counted terms of `n` token ids at `input` (-1: a token never
+ * counted), in `count`'s order, skipping the terms not counted; returns how many.
+ */
+export function lookup(n: i32, bigrams: bool, first: bool): i32 {
+  let out = 0;
+  let prev = -1;
+  for (let k = 0; k < n; k++) {
+    const t = load<i32>(inAt + (<usize>k << 2));
+    const uni = find(t, -1);
+    if (uni >= 0) store<i32>(outAt + (<usize>(out++) << 2), uni);
+    if (bigrams && k > 0 && t >= 0 && prev >= 0) {
+      const pair = find(prev, t);
+      if (pair >= 0) store<i32>(outAt + (<usize>(out++) << 2), pair);
+    }
+    prev = t;
+  }
+  if (first && n > 0) {
+    const head = find(load<i32>(inAt), -2);
+    if (head >= 0) store<i32>(outAt + (<usize>(out++) << 2), head);
+  }
+  return out;
+}
+
+/** Keeps the terms counted in more than `threshold` documents, renumbered in their order. */
+export function prune(threshold: i32): void {
+  memory.fill(uniAt, 0, <usize>tokenCapacity << 2);
+  memory.fill(firstAt, 0, <usize>tokenCapacity << 2);
+  if (pairAt != 0) memory.fill(pairAt, 0, (<usize>pairMask + 1) << 4);
+  pairs = 0;
+  let kept = 0;
+  for (let i = 0; i < size; i++) {
+    const from = <usize>i << 2;
+    if (load<i32>(dfAt + from) <= threshold) continue;
+    const to = <usize>kept << 2;
+    const a = load<i32>(aAt + from);
+    const b = load<i32>(bAt + from);
+    store<i32>(aAt + to, a);
+    store<i32>(bAt + to, b);
+    store<i32>(dfAt + to, load<i32>(dfAt + from));
+    store<i32>(lastAt + to, load<i32>(lastAt + from));
+    if (b < 0) store<i32>((b == -1 ? uniAt : firstAt) + (<usize>a << 2), kept + 1);
+    else putPair(a, b, kept);
+    kept++;
+  }
+  size = kept;
+}

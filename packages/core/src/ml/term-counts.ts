@@ -1,0 +1,135 @@
+/**
+ * Document frequencies of terms keyed by token ids (no term strings while counting), counted in
+ * WebAssembly (packages/core/assembly/term-counts.ts; about 3× faster than the same tables in
+ * JavaScript, bench/README.md "Results, session 13"). A term is an index, in the order first seen:
+ * unigram (b = -1), first-token term (b = -2) or bigram (a, b) of token ids.
+ */
+
+import { TERM_COUNTS_WASM } from "./term-counts-wasm.ts";
+import { FIRST_TOKEN_PREFIX } from "./term-tables.ts";
+import { TokenTable } from "./token-table.ts";
+
+/** The module's exports (addresses are byte offsets into its memory). */
+interface Counter {
+  memory: { buffer: ArrayBuffer };
+  input(n: number): number;
+  output(): number;
+  terms(): number;
+  documentFrequencies(): number;
+  termA(): number;
+  termB(): number;
+  count(n: number, doc: number, bigrams: boolean, first: boolean, write: boolean): number;
+  lookup(n: number, bigrams: boolean, first: boolean): number;
+  prune(threshold: number): void;
+}
+
+/** The parts of the WebAssembly API used here (the project's TypeScript lib does not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+let compiled: object | undefined;
+
+/** A fresh instance (its own memory) of the compiled module; compiled once per thread. */
+function instantiate(): Counter {
+  const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+  compiled ??= new api.Module(Buffer.from(TERM_COUNTS_WASM, "base64"));
+  const abort = () => {
+    throw new Error("term counts: WebAssembly abort");
+  };
+  return new api.Instance(compiled, { env: { abort } }).exports as Counter;
+}
+
+/** Which terms of a document are counted: unigrams always, then bigrams and the first-token term. */
+export interface TermShape {
+  bigrams: boolean;
+  first: boolean;
+}
+
+export class TermCounts {
+  /** Token ids of the tokens seen. */
+  readonly table = new TokenTable();
+  private readonly wasm = instantiate();
+  /** Whether `prune` dropped terms (their indices then changed). */
+  pruned = false;
+  private documents = 0;
+
+  constructor(private readonly shape: TermShape) {}
+
+  /** Distinct terms counted. */
+  get size(): number {
+    return this.wasm.terms();
+  }
+
+  /** Each term's document frequency, by index (a view, valid until the next count or lookup). */
+  get df(): Int32Array {
+    return this.array(this.wasm.documentFrequencies());
+  }
+
+  /**
+   * Counts the terms of the next document, its first `n` token ids; with `out`, passes it the index
+   * of each term occurrence (unigrams, each bigram after its second token, the first-token term).
+   */
+  count(ids: Int32Array, n: number, out?: (indices: Int32Array) => void): void {
+    this.copyIn(ids, n);
+    const { bigrams, first } = this.shape;
+    const written = this.wasm.count(n, this.documents++, bigrams, first, out !== undefined);
+    out?.(this.outputs(written));
+  }
+
+  /** Passes `out` the indices of the counted terms of `n` token ids (−1: a token never counted), in `count`'s order. */
+  lookup(ids: Int32Array, n: number, out: (indices: Int32Array) => void): void {
+    this.copyIn(ids, n);
+    out(this.outputs(this.wasm.lookup(n, this.shape.bigrams, this.shape.first)));
+  }
+
+  /** The term's text (as `termsOf` writes it). */
+  text(index: number): string {
+    const { tokens } = this.table;
+    const [as, bs] = this.termTokens();
+    const a = tokens[as[index]!]!;
+    const b = bs[index]!;
+    return b === -1 ? a : b === -2 ? FIRST_TOKEN_PREFIX + a : `${a} ${tokens[b]}`;
+  }
+
+  private tokenViews: [Int32Array, Int32Array] | undefined;
+
+  /** The terms' tokens a and b, by index (views kept while the arrays stay where they are). */
+  private termTokens(): [Int32Array, Int32Array] {
+    const at = this.wasm.termA();
+    const views = this.tokenViews;
+    if (views?.[0].buffer === this.wasm.memory.buffer && views[0].byteOffset === at && views[0].length === this.size)
+      return views;
+    this.tokenViews = [this.array(at), this.array(this.wasm.termB())];
+    return this.tokenViews;
+  }
+
+  /** Drops the terms seen in at most 1, 2, … documents until at most `limit / 2` remain (bounded memory). */
+  prune(limit: number): void {
+    this.pruned = true;
+    const df = this.df;
+    let threshold = 0;
+    let kept = df.length;
+    while (kept > limit / 2) {
+      threshold++;
+      kept = 0;
+      for (const n of df) if (n > threshold) kept++;
+    }
+    this.wasm.prune(threshold);
+  }
+
+  private copyIn(ids: Int32Array, n: number): void {
+    const at = this.wasm.input(n);
+    new Int32Array(this.wasm.memory.buffer, at, n).set(ids.subarray(0, n));
+  }
+
+  private outputs(n: number): Int32Array {
+    return new Int32Array(this.wasm.memory.buffer, this.wasm.output(), n);
+  }
+
+  /** The `size` values of the by-index array at `at`. */
+  private array(at: number): Int32Array {
+    return new Int32Array(this.wasm.memory.buffer, at, this.size);
+  }
+}
