@@ -1,12 +1,15 @@
 // AssemblyScript (https://www.assemblyscript.org), compiled to WebAssembly by `pnpm build:wasm`
-// into packages/core/src/ml/term-counts-wasm.ts; `packages/core/test/term-counts-wasm.test.ts`
-// checks that the committed bytes are this file's.
+// into packages/core/src/ml/term-counts-wasm.ts; packages/core/test/term-counts.test.ts checks that
+// the committed bytes are this file's.
 //
 // The feature spec's term count (`TermCounts` in src/ml/term-counts.ts): the document frequency of
 // every unigram (b = -1), bigram (a, b) and first-token term (b = -2) of documents given as token
-// ids. A term's index is the order it was first seen; the arrays by index hold its tokens a and b,
-// its document frequency and the last document that counted it. Unigrams and first-token terms are
-// found by token id, bigrams in an open-addressing table of 16-byte slots (a + 1, b, index).
+// ids. A term's index is the order it was first seen; the arrays by index hold its tokens a and b
+// and its df. Unigrams and first-token terms are found in 8-byte entries by token id (index + 1,
+// last document counted), bigrams in an open-addressing table of 16-byte slots (a + 1, b, last
+// document, index). Counting is bound by memory latency (the bigram table outgrows the caches), so
+// a term costs one access to its entry or slot and one to its df, and slots stay small (32-byte ones
+// holding the df too were slower: bench/README.md, "Results, session 13").
 // Memory is a bump allocator that never frees: a region that grows moves to the end (at most as
 // much again is left behind), and fresh pages are zero.
 
@@ -39,9 +42,8 @@ let termCapacity: i32 = 0;
 let aAt: usize = 0;
 let bAt: usize = 0;
 let dfAt: usize = 0;
-let lastAt: usize = 0;
 
-// By token id: index + 1 of its unigram and of its first-token term (0: none).
+// By token id, the entries of its unigram and of its first-token term: index + 1 (0: none), last document.
 let tokenCapacity: i32 = 0;
 let uniAt: usize = 0;
 let firstAt: usize = 0;
@@ -90,26 +92,23 @@ function growTerms(): void {
   aAt = moved(aAt, bytes, room);
   bAt = moved(bAt, bytes, room);
   dfAt = moved(dfAt, bytes, room);
-  lastAt = moved(lastAt, bytes, room);
   termCapacity = capacity;
 }
 
 function newTerm(a: i32, b: i32): i32 {
   if (size == termCapacity) growTerms();
   const index = size++;
-  const at = <usize>index << 2;
-  store<i32>(aAt + at, a);
-  store<i32>(bAt + at, b);
-  store<i32>(dfAt + at, 0);
-  store<i32>(lastAt + at, -1);
+  store<i32>(aAt + (<usize>index << 2), a);
+  store<i32>(bAt + (<usize>index << 2), b);
+  store<i32>(dfAt + (<usize>index << 2), 0);
   return index;
 }
 
 function growTokens(token: i32): void {
   const capacity = max(token + 1, max(2 * tokenCapacity, 1024));
   const bytes = <usize>tokenCapacity << 2;
-  uniAt = moved(uniAt, bytes, <usize>capacity << 2);
-  firstAt = moved(firstAt, bytes, <usize>capacity << 2);
+  uniAt = moved(uniAt, bytes << 1, <usize>capacity << 3);
+  firstAt = moved(firstAt, bytes << 1, <usize>capacity << 3);
   tokenCapacity = capacity;
 }
 
@@ -129,18 +128,18 @@ function setPairs(log2: u32): void {
   pairShift = 32 - log2;
   pairMask = (<u32>1 << log2) - 1;
   pairAt = alloc(<usize>16 << log2);
+  // Zero already, but touched in order now: the probes' page faults in random order cost more (~30 ms on spam).
+  memory.fill(pairAt, 0, <usize>16 << log2);
   pairs = 0;
 }
 
-function setSlot(p: usize, a: i32, b: i32, index: i32): void {
+/** Fills the empty slot `p` with term (a, b): the last document that counted it, its index. */
+function setSlot(p: usize, a: i32, b: i32, last: i32, index: i32): void {
   store<i32>(p, a + 1);
   store<i32>(p, b, 4);
-  store<i32>(p, index, 8);
+  store<i32>(p, last, 8);
+  store<i32>(p, index, 12);
   pairs++;
-}
-
-function putPair(a: i32, b: i32, index: i32): void {
-  setSlot(slotOf(a, b), a, b, index);
 }
 
 function growPairs(): void {
@@ -150,49 +149,53 @@ function growPairs(): void {
   for (let s: usize = 0; s < slots; s++) {
     const p = from + (s << 4);
     const key = load<i32>(p);
-    if (key != 0) putPair(key - 1, load<i32>(p, 4), load<i32>(p, 8));
+    if (key != 0) {
+      const b = load<i32>(p, 4);
+      setSlot(slotOf(key - 1, b), key - 1, b, load<i32>(p, 8), load<i32>(p, 12));
+    }
   }
 }
 
-/** The index of term (a, b), a new one if unseen. */
-function termOf(a: i32, b: i32): i32 {
-  if (b < 0) {
-    if (a >= tokenCapacity) growTokens(a);
-    const p = (b == -1 ? uniAt : firstAt) + (<usize>a << 2);
-    const known = load<i32>(p);
-    if (known != 0) return known - 1;
-    const index = newTerm(a, b);
-    store<i32>(p, index + 1);
-    return index;
+/** Counts a term once for document `doc`, given where its last document sits; returns `index`. */
+@inline function counted(last: usize, index: i32, doc: i32): i32 {
+  if (load<i32>(last) != doc) {
+    store<i32>(last, doc);
+    const df = dfAt + (<usize>index << 2);
+    store<i32>(df, load<i32>(df) + 1);
   }
-  if (pairAt == 0) setPairs(16);
-  let p = slotOf(a, b);
-  if (load<i32>(p) != 0) return load<i32>(p, 8);
-  if (2 * (pairs + 1) > <i32>pairMask + 1) {
-    growPairs();
-    p = slotOf(a, b);
-  }
-  const index = newTerm(a, b);
-  setSlot(p, a, b, index);
   return index;
+}
+
+/** Counts token `a`'s unigram (b = -1, entries at `uniAt`) or first-token term (b = -2, `firstAt`). */
+@inline function seeToken(entries: usize, a: i32, b: i32, doc: i32): i32 {
+  const p = entries + (<usize>a << 3);
+  if (load<i32>(p) == 0) {
+    store<i32>(p, newTerm(a, b) + 1);
+    store<i32>(p, -1, 4);
+  }
+  return counted(p + 4, load<i32>(p) - 1, doc);
+}
+
+/** Counts bigram (a, b). */
+@inline function seePair(a: i32, b: i32, doc: i32): i32 {
+  let p = slotOf(a, b);
+  if (load<i32>(p) == 0) {
+    if (2 * (pairs + 1) > <i32>pairMask + 1) {
+      growPairs();
+      p = slotOf(a, b);
+    }
+    setSlot(p, a, b, -1, newTerm(a, b));
+  }
+  return counted(p + 8, load<i32>(p, 12), doc);
 }
 
 /** The index of term (a, b), or -1. */
 export function find(a: i32, b: i32): i32 {
   if (a < 0) return -1;
-  if (b < 0) return a < tokenCapacity ? load<i32>((b == -1 ? uniAt : firstAt) + (<usize>a << 2)) - 1 : -1;
+  if (b < 0) return a < tokenCapacity ? load<i32>((b == -1 ? uniAt : firstAt) + (<usize>a << 3)) - 1 : -1;
   if (pairAt == 0) return -1;
   const p = slotOf(a, b);
-  return load<i32>(p) == 0 ? -1 : load<i32>(p, 8);
-}
-
-@inline function seen(index: i32, doc: i32): i32 {
-  const at = <usize>index << 2;
-  if (load<i32>(lastAt + at) != doc) {
-    store<i32>(lastAt + at, doc);
-    store<i32>(dfAt + at, load<i32>(dfAt + at) + 1);
-  }
-  return index;
+  return load<i32>(p) == 0 ? -1 : load<i32>(p, 12);
 }
 
 /**
@@ -203,18 +206,20 @@ export function find(a: i32, b: i32): i32 {
 export function count(n: i32, doc: i32, bigrams: bool, first: bool, write: bool): i32 {
   let out = 0;
   let prev = -1;
+  if (pairAt == 0) setPairs(16);
   for (let k = 0; k < n; k++) {
     const t = load<i32>(inAt + (<usize>k << 2));
-    const uni = seen(termOf(t, -1), doc);
+    if (t >= tokenCapacity) growTokens(t);
+    const uni = seeToken(uniAt, t, -1, doc);
     if (write) store<i32>(outAt + (<usize>(out++) << 2), uni);
     if (bigrams && k > 0) {
-      const pair = seen(termOf(prev, t), doc);
+      const pair = seePair(prev, t, doc);
       if (write) store<i32>(outAt + (<usize>(out++) << 2), pair);
     }
     prev = t;
   }
   if (first && n > 0) {
-    const head = seen(termOf(load<i32>(inAt), -2), doc);
+    const head = seeToken(firstAt, load<i32>(inAt), -2, doc);
     if (write) store<i32>(outAt + (<usize>(out++) << 2), head);
   }
   return out;
@@ -246,23 +251,40 @@ export function lookup(n: i32, bigrams: bool, first: bool): i32 {
 
 /** Keeps the terms counted in more than `threshold` documents, renumbered in their order. */
 export function prune(threshold: i32): void {
-  memory.fill(uniAt, 0, <usize>tokenCapacity << 2);
-  memory.fill(firstAt, 0, <usize>tokenCapacity << 2);
-  if (pairAt != 0) memory.fill(pairAt, 0, (<usize>pairMask + 1) << 4);
+  // Each term's last document, by index.
+  const lastAt = alloc(<usize>size << 2);
+  for (let t: usize = 0; t < <usize>tokenCapacity; t++) {
+    const uni = uniAt + (t << 3);
+    const first = firstAt + (t << 3);
+    if (load<i32>(uni) != 0) store<i32>(lastAt + ((<usize>load<i32>(uni) - 1) << 2), load<i32>(uni, 4));
+    if (load<i32>(first) != 0) store<i32>(lastAt + ((<usize>load<i32>(first) - 1) << 2), load<i32>(first, 4));
+  }
+  const slots: usize = pairAt == 0 ? 0 : <usize>pairMask + 1;
+  for (let s: usize = 0; s < slots; s++) {
+    const p = pairAt + (s << 4);
+    if (load<i32>(p) != 0) store<i32>(lastAt + (<usize>load<i32>(p, 12) << 2), load<i32>(p, 8));
+  }
+  memory.fill(uniAt, 0, <usize>tokenCapacity << 3);
+  memory.fill(firstAt, 0, <usize>tokenCapacity << 3);
+  memory.fill(pairAt, 0, slots << 4);
   pairs = 0;
   let kept = 0;
   for (let i = 0; i < size; i++) {
     const from = <usize>i << 2;
-    if (load<i32>(dfAt + from) <= threshold) continue;
+    const df = load<i32>(dfAt + from);
+    if (df <= threshold) continue;
     const to = <usize>kept << 2;
     const a = load<i32>(aAt + from);
     const b = load<i32>(bAt + from);
+    const last = load<i32>(lastAt + from);
     store<i32>(aAt + to, a);
     store<i32>(bAt + to, b);
-    store<i32>(dfAt + to, load<i32>(dfAt + from));
-    store<i32>(lastAt + to, load<i32>(lastAt + from));
-    if (b < 0) store<i32>((b == -1 ? uniAt : firstAt) + (<usize>a << 2), kept + 1);
-    else putPair(a, b, kept);
+    store<i32>(dfAt + to, df);
+    if (b < 0) {
+      const p = (b == -1 ? uniAt : firstAt) + (<usize>a << 3);
+      store<i32>(p, kept + 1);
+      store<i32>(p, last, 4);
+    } else setSlot(slotOf(a, b), a, b, last, kept);
     kept++;
   }
   size = kept;
