@@ -134,7 +134,10 @@ async function main(shard: string) {
     .map((line) => JSON.parse(line) as { text: string; label: string });
   const labels = [...new Set(rows.map((row) => row.label))].sort();
   const table = new TokenTable();
-  const docs = rows.map((row) => table.ids.slice(0, table.scan(row.text, true)));
+  const docs = rows.map((row) => {
+    const n = table.scan(row.text, true); // (then its ids: a scan may move them)
+    return table.ids.slice(0, n);
+  });
   const tokens = docs.reduce((sum, ids) => sum + ids.length, 0);
   const wasm = await compile();
   // Memory: the ids, the documents' ends, then the table.

@@ -10,26 +10,9 @@
 // document, index). Counting is bound by memory latency (the bigram table outgrows the caches), so
 // a term costs one access to its entry or slot and one to its df, and slots stay small (32-byte ones
 // holding the df too were slower: bench/README.md, "Results, session 13").
-// Memory is a bump allocator that never frees: a region that grows moves to the end (at most as
-// much again is left behind), and fresh pages are zero.
+// Memory: memory.ts (regions are only added; fresh ones are zero).
 
-let heap: usize = 0;
-
-function alloc(bytes: usize): usize {
-  if (heap == 0) heap = (__heap_base + 15) & ~15;
-  const at = heap;
-  heap = (at + bytes + 15) & ~15;
-  const pages = <i32>((heap + 0xffff) >>> 16);
-  const have = memory.size();
-  if (pages > have && memory.grow(pages - have) < 0) unreachable();
-  return at;
-}
-
-function moved(from: usize, bytes: usize, capacity: usize): usize {
-  const to = alloc(capacity);
-  memory.copy(to, from, bytes);
-  return to;
-}
+import { alloc, moved } from "./memory";
 
 // The document's token ids (written by the caller), and the term indices written back.
 let inAt: usize = 0;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { compileTermCounts } from "../../../scripts/build-wasm.ts";
+import { compileWasm, WASM_MODULES } from "../../../scripts/build-wasm.ts";
 import { mulberry32 } from "../src/ml/random.ts";
 import { TermCounts } from "../src/ml/term-counts.ts";
-import { TERM_COUNTS_WASM } from "../src/ml/term-counts-wasm.ts";
 
 /** The terms of token ids as `TermCounts.count` lists them, keyed "a,b" (no bigram of an id −1: not a token). */
 function termKeys(ids: number[], shape: { bigrams: boolean; first: boolean }): string[] {
@@ -24,9 +23,14 @@ function randomDocs(docs: number, maxLength: number, vocabulary: number, seed: n
 }
 
 describe("term counts in WebAssembly", () => {
-  it("are the committed module's bytes, compiled from packages/core/assembly (pnpm build:wasm)", async () => {
-    expect(Buffer.from(await compileTermCounts()).toString("base64")).toBe(TERM_COUNTS_WASM);
-  }, 60_000);
+  it.each(WASM_MODULES)(
+    "$name: the committed bytes are compiled from packages/core/assembly (pnpm build:wasm)",
+    async ({ name, constant }) => {
+      const committed = (await import(`../src/ml/${name}-wasm.ts`)) as Record<string, string>;
+      expect(Buffer.from(await compileWasm(name)).toString("base64")).toBe(committed[constant]);
+    },
+    60_000,
+  );
 
   it.each([
     { bigrams: true, first: true },

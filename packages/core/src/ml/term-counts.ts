@@ -8,10 +8,10 @@
 import { TERM_COUNTS_WASM } from "./term-counts-wasm.ts";
 import { FIRST_TOKEN_PREFIX } from "./term-tables.ts";
 import { TokenTable } from "./token-table.ts";
+import { instantiate, type WasmExports } from "./wasm.ts";
 
 /** The module's exports (addresses are byte offsets into its memory). */
-interface Counter {
-  memory: { buffer: ArrayBuffer };
+interface Counter extends WasmExports {
   input(n: number): number;
   output(): number;
   terms(): number;
@@ -23,24 +23,6 @@ interface Counter {
   prune(threshold: number): void;
 }
 
-/** The parts of the WebAssembly API used here (the project's TypeScript lib does not declare it). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-
-let compiled: object | undefined;
-
-/** A fresh instance (its own memory) of the compiled module; compiled once per thread. */
-function instantiate(): Counter {
-  const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
-  compiled ??= new api.Module(Buffer.from(TERM_COUNTS_WASM, "base64"));
-  const abort = () => {
-    throw new Error("term counts: WebAssembly abort");
-  };
-  return new api.Instance(compiled, { env: { abort } }).exports as Counter;
-}
-
 /** Which terms of a document are counted: unigrams always, then bigrams and the first-token term. */
 export interface TermShape {
   bigrams: boolean;
@@ -50,7 +32,7 @@ export interface TermShape {
 export class TermCounts {
   /** Token ids of the tokens seen. */
   readonly table = new TokenTable();
-  private readonly wasm = instantiate();
+  private readonly wasm = instantiate<Counter>(TERM_COUNTS_WASM);
   /** Whether `prune` dropped terms (their indices then changed). */
   pruned = false;
   private documents = 0;

@@ -1,0 +1,22 @@
+// The modules' memory (AssemblyScript, imported by term-counts.ts and token-table.ts): a bump
+// allocator that never frees. A region that grows moves to the end (at most as much again is left
+// behind), and fresh pages are zero.
+
+let heap: usize = 0;
+
+export function alloc(bytes: usize): usize {
+  if (heap == 0) heap = (__heap_base + 15) & ~15;
+  const at = heap;
+  heap = (at + bytes + 15) & ~15;
+  const pages = <i32>((heap + 0xffff) >>> 16);
+  const have = memory.size();
+  if (pages > have && memory.grow(pages - have) < 0) unreachable();
+  return at;
+}
+
+/** A copy of `bytes` at `from` in a new region of `capacity` bytes. */
+export function moved(from: usize, bytes: usize, capacity: usize): usize {
+  const to = alloc(capacity);
+  memory.copy(to, from, bytes);
+  return to;
+}
