@@ -10,6 +10,8 @@
 // document, index). Counting is bound by memory latency (the bigram table outgrows the caches), so
 // a term costs one access to its entry or slot and one to its df, and slots stay small (32-byte ones
 // holding the df too were slower: bench/README.md, "Results, session 13").
+// The same tables serve a featurizer (src/ml/featurizer.ts): its vocabulary `put` in order (a term's
+// index is its feature id), `vector` gives a document's tf-idf vector.
 // Memory: memory.ts (regions are only added; fresh ones are zero).
 
 import { alloc, moved } from "./memory";
@@ -43,6 +45,7 @@ export function input(n: i32): usize {
     inCapacity = max(n, max(2 * inCapacity, 1024));
     inAt = alloc(<usize>inCapacity << 2);
     outAt = alloc((<usize>inCapacity * 3) << 2);
+    if (idfAt != 0) vectorRoom();
   }
   return inAt;
 }
@@ -271,4 +274,131 @@ export function prune(threshold: i32): void {
     kept++;
   }
   size = kept;
+}
+
+// A featurizer's: the idf and a count by term index, a vector's distinct ids (and a buffer to sort
+// them) and values, room for 3 × `inCapacity` terms.
+let idfAt: usize = 0;
+let tallyAt: usize = 0;
+let distinctAt: usize = 0;
+let sortedAt: usize = 0;
+let valuesAt: usize = 0;
+
+function vectorRoom(): void {
+  distinctAt = alloc((<usize>inCapacity * 3) << 2);
+  sortedAt = alloc((<usize>inCapacity * 3) << 2);
+  valuesAt = alloc((<usize>inCapacity * 3) << 3);
+}
+
+/** Adds term (a, b), not yet there, as the next index (a featurizer's vocabulary, in its order); returns it. */
+export function put(a: i32, b: i32): i32 {
+  if (b < 0) {
+    if (a >= tokenCapacity) growTokens(a);
+    const p = (b == -1 ? uniAt : firstAt) + (<usize>a << 3);
+    store<i32>(p, newTerm(a, b) + 1);
+    store<i32>(p, -1, 4);
+    return load<i32>(p) - 1;
+  }
+  if (pairAt == 0) setPairs(16);
+  if (2 * (pairs + 1) > <i32>pairMask + 1) growPairs();
+  const index = newTerm(a, b);
+  setSlot(slotOf(a, b), a, b, -1, index);
+  return index;
+}
+
+/** Room for the idf of every term (written by the caller, f64 by index); returns where. */
+export function idf(): usize {
+  idfAt = alloc(<usize>size << 3);
+  tallyAt = alloc(<usize>size << 2);
+  vectorRoom();
+  return idfAt;
+}
+
+export function vectorIds(): usize {
+  return distinctAt;
+}
+
+export function vectorValues(): usize {
+  return valuesAt;
+}
+
+/** Sorts the `n` non-negative ints at `at` ascending (insertion for a few, else radix by bytes through `spare`). */
+function sortInts(at: usize, n: i32, spare: usize): usize {
+  if (n <= 64) {
+    for (let i = 1; i < n; i++) {
+      const id = load<i32>(at + (<usize>i << 2));
+      let k = i - 1;
+      while (k >= 0 && load<i32>(at + (<usize>k << 2)) > id) {
+        store<i32>(at + (<usize>(k + 1) << 2), load<i32>(at + (<usize>k << 2)));
+        k--;
+      }
+      store<i32>(at + (<usize>(k + 1) << 2), id);
+    }
+    return at;
+  }
+  let largest = 0;
+  for (let i = 0; i < n; i++) largest = max(largest, load<i32>(at + (<usize>i << 2)));
+  let from = at;
+  let to = spare;
+  const counts = memory.data(256 * 4);
+  for (let shift: u32 = 0; shift < 32 && largest >>> shift != 0; shift += 8) {
+    memory.fill(counts, 0, 256 * 4);
+    for (let i = 0; i < n; i++) {
+      const c = counts + (((<usize>load<i32>(from + (<usize>i << 2)) >>> shift) & 255) << 2);
+      store<i32>(c, load<i32>(c) + 1);
+    }
+    let total = 0;
+    for (let d: usize = 0; d < 256; d++) {
+      const c = load<i32>(counts + (d << 2));
+      store<i32>(counts + (d << 2), total);
+      total += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const id = load<i32>(from + (<usize>i << 2));
+      const c = counts + (((<usize>id >>> shift) & 255) << 2);
+      const slot = load<i32>(c);
+      store<i32>(c, slot + 1);
+      store<i32>(to + (<usize>slot << 2), id);
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  return from;
+}
+
+/**
+ * The tf-idf vector of the document of `n` token ids at `input` (src/ml/feature-spec.ts): its
+ * distinct term ids ascending at `vectorIds`, with `x_j = count_j · idf_j / sqrt(Σ_k count_k · idf_k²)`
+ * at `vectorValues`, each sum taken occurrence by occurrence in ascending term order (the floats of
+ * the featurizer in JavaScript). Returns how many terms.
+ */
+export function vector(n: i32, bigrams: bool, first: bool): i32 {
+  const found = lookup(n, bigrams, first);
+  let distinct = 0;
+  for (let k = 0; k < found; k++) {
+    const id = load<i32>(outAt + (<usize>k << 2));
+    const tally = tallyAt + (<usize>id << 2);
+    const c = load<i32>(tally);
+    if (c == 0) store<i32>(sortedAt + (<usize>(distinct++) << 2), id);
+    store<i32>(tally, c + 1);
+  }
+  const sorted = sortInts(sortedAt, distinct, distinctAt);
+  if (sorted != distinctAt) memory.copy(distinctAt, sorted, <usize>distinct << 2);
+  let norm2: f64 = 0;
+  for (let k = 0; k < distinct; k++) {
+    const id = <usize>load<i32>(distinctAt + (<usize>k << 2));
+    const w = load<f64>(idfAt + (id << 3));
+    for (let c = load<i32>(tallyAt + (id << 2)); c > 0; c--) norm2 += w * w;
+  }
+  const norm = Math.max(Math.sqrt(norm2), 1e-12);
+  for (let k = 0; k < distinct; k++) {
+    const id = <usize>load<i32>(distinctAt + (<usize>k << 2));
+    const share = load<f64>(idfAt + (id << 3)) / norm;
+    let value: f64 = 0;
+    for (let c = load<i32>(tallyAt + (id << 2)); c > 0; c--) value += share;
+    store<f64>(valuesAt + (<usize>k << 3), value);
+    store<i32>(tallyAt + (id << 2), 0);
+  }
+  return distinct;
 }

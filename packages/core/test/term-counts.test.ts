@@ -95,4 +95,30 @@ describe("term counts in WebAssembly", () => {
     }
     expect(got.some((i) => i >= kept.length)).toBe(true);
   });
+
+  it.each([20, 3000])(
+    "vector: a document's distinct terms ascending, with count · idf / norm summed occurrence by occurrence (%i tokens)",
+    (length) => {
+      // 70,000 unigram terms (ids past 2^16: every byte of a radix sort), a document with repeats.
+      const next = mulberry32(3);
+      const counts = new TermCounts({ bigrams: false, first: false });
+      const terms = 70_000;
+      for (let t = 0; t < terms; t++) counts.put(t, -1);
+      const idf = Array.from({ length: terms }, () => 1 + 5 * next());
+      counts.setIdf(idf);
+      const doc = Int32Array.from({ length: length }, () => Math.floor(next() * next() * terms));
+      doc[0] = -1; // a token in no term
+      const occurrences = [...doc].filter((t) => t >= 0).sort((a, b) => a - b);
+      let norm2 = 0;
+      for (const t of occurrences) norm2 += idf[t]! * idf[t]!;
+      const norm = Math.sqrt(norm2);
+      const expected = new Map<number, number>();
+      for (const t of occurrences) expected.set(t, (expected.get(t) ?? 0) + idf[t]! / norm);
+      for (let round = 0; round < 2; round++) {
+        const { ids, values } = counts.vector(doc, doc.length);
+        expect([...ids]).toEqual([...expected.keys()]);
+        expect([...values]).toEqual([...expected.values()]);
+      }
+    },
+  );
 });

@@ -5,8 +5,8 @@
  */
 
 import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
-import { pairIndexOf } from "./pair-index.ts";
-import { ForeignTokens, TokenTable } from "./token-table.ts";
+import { TermCounts } from "./term-counts.ts";
+import { ForeignTokens } from "./token-table.ts";
 
 /** A sparse feature vector: distinct term indices (ascending) and their values. */
 export interface SparseVector {
@@ -92,122 +92,41 @@ export function reusingFeaturizer(spec: FeatureSpec): {
 }
 
 function makeFeaturizer(spec: FeatureSpec): Featurizers {
-  // Every token that occurs in a term gets a token id; terms are keyed by token ids.
-  const table = new TokenTable();
-  const tokenId = (token: string): number => table.intern(token);
-  // Unigram and first-token terms as (term id, token id) pairs, bigrams as (a, b, term id)
-  const unigram: number[] = [];
-  const first: number[] = [];
-  const pairs: Array<[number, number, number]> = [];
-  spec.vocabulary.forEach((term, j) => {
-    if (term.startsWith(FIRST_TOKEN_PREFIX)) first.push(j, tokenId(term.slice(FIRST_TOKEN_PREFIX.length)));
+  // The vocabulary in the term tables of a count (src/ml/term-counts.ts), a term's index its feature
+  // id: every token of a term gets a token id there, and a document's terms are looked up, counted
+  // and weighted there (WebAssembly).
+  const counts = new TermCounts({ bigrams: spec.options.ngramMax >= 2, first: spec.options.firstToken });
+  const { table } = counts;
+  for (const term of spec.vocabulary) {
+    if (term.startsWith(FIRST_TOKEN_PREFIX)) counts.put(table.intern(term.slice(FIRST_TOKEN_PREFIX.length)), -2);
     else {
       const space = term.indexOf(" ");
-      if (space >= 0) pairs.push([tokenId(term.slice(0, space)), tokenId(term.slice(space + 1)), j]);
-      else unigram.push(j, tokenId(term));
+      if (space >= 0) counts.put(table.intern(term.slice(0, space)), table.intern(term.slice(space + 1)));
+      else counts.put(table.intern(term), -1);
     }
-  });
-  const K = table.tokens.length;
-  const bigram = pairIndexOf(pairs);
-  const uniOf = new Int32Array(K).fill(-1);
-  for (let k = 0; k < unigram.length; k += 2) uniOf[unigram[k + 1]!] = unigram[k]!;
-  const firstOf = new Int32Array(K).fill(-1);
-  for (let k = 0; k < first.length; k += 2) firstOf[first[k + 1]!] = first[k]!;
-  // Tokens that open or close some bigram of the vocabulary: most pairs of a text are in no term,
-  // and these two bytes answer that without a probe of the pair table.
-  const opens = new Uint8Array(K);
-  const closes = new Uint8Array(K);
-  for (const [a, b] of pairs) {
-    opens[a] = 1;
-    closes[b] = 1;
   }
+  counts.setIdf(spec.idf);
   const idf = Float64Array.from(spec.idf);
-  const bigrams = spec.options.ngramMax >= 2;
-  const firstToken = spec.options.firstToken;
-  const sublinear = spec.options.sublinearTf === true;
   let found = new Int32Array(256);
-
-  // A vector's arrays: new ones, or (`view`) views of two buffers reused by the next call, for a
-  // caller that copies them at once (a cache): no two ArrayBuffers allocated per row.
-  let bufferIds = new Int32Array(256);
-  let bufferValues = new Float64Array(256);
-  const arrays = (distinct: number, view: boolean): SparseVector => {
-    if (!view) return { ids: new Int32Array(distinct), values: new Float64Array(distinct) };
-    if (bufferIds.length < distinct) {
-      bufferIds = new Int32Array(2 * distinct);
-      bufferValues = new Float64Array(2 * distinct);
-    }
-    bufferValues.fill(0, 0, distinct);
-    return { ids: bufferIds.subarray(0, distinct), values: bufferValues.subarray(0, distinct) };
-  };
-
   const vectorOf = (tokenIds: Int32Array, count: number, view: boolean): SparseVector => {
-    if (found.length < 2 * count + 1) found = new Int32Array(2 * count + 1);
-    let n = 0;
-    let prev = -1;
-    for (let i = 0; i < count; i++) {
-      const t = tokenIds[i]!;
-      if (t >= 0) {
-        if (uniOf[t]! >= 0) found[n++] = uniOf[t]!;
-        if (i === 0 && firstToken && firstOf[t]! >= 0) found[n++] = firstOf[t]!;
-        if (bigrams && prev >= 0 && opens[prev] === 1 && closes[t] === 1) {
-          const j = bigram.get(prev, t);
-          if (j >= 0) found[n++] = j;
-        }
-      }
-      prev = t;
+    if (spec.options.sublinearTf === true) {
+      let n = 0;
+      counts.lookup(tokenIds, count, (indices) => {
+        if (found.length < indices.length) found = new Int32Array(2 * indices.length);
+        found.set(indices);
+        n = indices.length;
+      });
+      return sublinearVector(sortIds(found, n), n, idf);
     }
-    if (n > INSERTION_SORT_MAX && !sublinear) return tallied(n, view);
-    const sorted = sortIds(found, n);
-    if (sublinear) return sublinearVector(sorted, n, idf);
-    let norm2 = 0;
-    let distinct = 0;
-    for (let k = 0; k < n; k++) {
-      norm2 += idf[sorted[k]!]! * idf[sorted[k]!]!;
-      if (k === 0 || sorted[k] !== sorted[k - 1]) distinct++;
-    }
-    const norm = Math.max(Math.sqrt(norm2), 1e-12);
-    const { ids, values } = arrays(distinct, view);
-    let out = -1;
-    for (let k = 0; k < n; k++) {
-      const id = sorted[k]!;
-      if (k === 0 || id !== sorted[k - 1]) ids[++out] = id;
-      values[out]! += idf[id]! / norm;
-    }
-    return { ids, values };
-  };
-  // A long document (e-mails: thousands of terms, most repeated): its distinct terms sorted, each
-  // with its count, instead of every occurrence sorted. The same sums in the same order (each
-  // term's idf² and idf / norm added once per occurrence, terms ascending), so the same floats.
-  const tally = new Int32Array(idf.length);
-  let distinctIds = new Int32Array(256);
-  const tallied = (n: number, view: boolean): SparseVector => {
-    if (distinctIds.length < n) distinctIds = new Int32Array(2 * n);
-    let distinct = 0;
-    for (let k = 0; k < n; k++) if (tally[found[k]!]!++ === 0) distinctIds[distinct++] = found[k]!;
-    const sorted = sortIds(distinctIds, distinct);
-    let norm2 = 0;
-    for (let k = 0; k < distinct; k++) {
-      const id = sorted[k]!;
-      for (let c = tally[id]!; c > 0; c--) norm2 += idf[id]! * idf[id]!;
-    }
-    const norm = Math.max(Math.sqrt(norm2), 1e-12);
-    const { ids, values } = arrays(distinct, view);
-    for (let k = 0; k < distinct; k++) {
-      const id = sorted[k]!;
-      ids[k] = id;
-      let value = 0;
-      for (let c = tally[id]!; c > 0; c--) value += idf[id]! / norm;
-      values[k] = value;
-      tally[id] = 0;
-    }
-    return { ids, values };
+    const { ids, values } = counts.vector(tokenIds, count);
+    // (views of the module's memory, which the next call reuses)
+    return view ? { ids, values } : { ids: ids.slice(), values: values.slice() };
   };
   // A handoff row's token ids as this table's (−1: the token is in no term).
   const foreign = new ForeignTokens((token) => table.get(token));
   return {
     text: (text, view = false) => {
-      const count = table.scan(text, false); // (it may replace table.ids: read them after)
+      const count = table.scan(text, false); // (then its ids: a scan may move them)
       return vectorOf(table.ids, count, view);
     },
     tokens: (tokenIds, tokens, view = false) => vectorOf(foreign.map(tokenIds, tokens), tokenIds.length, view),

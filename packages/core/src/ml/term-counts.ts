@@ -21,6 +21,11 @@ interface Counter extends WasmExports {
   count(n: number, doc: number, bigrams: boolean, first: boolean, write: boolean): number;
   lookup(n: number, bigrams: boolean, first: boolean): number;
   prune(threshold: number): void;
+  put(a: number, b: number): number;
+  idf(): number;
+  vector(n: number, bigrams: boolean, first: boolean): number;
+  vectorIds(): number;
+  vectorValues(): number;
 }
 
 /** Which terms of a document are counted: unigrams always, then bigrams and the first-token term. */
@@ -64,6 +69,31 @@ export class TermCounts {
   lookup(ids: Int32Array, n: number, out: (indices: Int32Array) => void): void {
     this.copyIn(ids, n);
     out(this.outputs(this.wasm.lookup(n, this.shape.bigrams, this.shape.first)));
+  }
+
+  /** Adds term (a, b), not yet there, as the next index (a featurizer's vocabulary, in its order). */
+  put(a: number, b: number): void {
+    this.wasm.put(a, b);
+  }
+
+  /** Sets the idf of every term, by index (after the last `put`), for `vector`. */
+  setIdf(idf: readonly number[]): void {
+    const at = this.wasm.idf(); // (it may grow the memory: its buffer is read after)
+    new Float64Array(this.wasm.memory.buffer, at, idf.length).set(idf);
+  }
+
+  /**
+   * The tf-idf vector of `n` token ids (−1: a token in no term): distinct term ids ascending and
+   * `count · idf / sqrt(Σ count · idf²)` (views, valid until the next call).
+   */
+  vector(ids: Int32Array, n: number): { ids: Int32Array; values: Float64Array } {
+    this.copyIn(ids, n);
+    const { wasm } = this;
+    const distinct = wasm.vector(n, this.shape.bigrams, this.shape.first);
+    return {
+      ids: new Int32Array(wasm.memory.buffer, wasm.vectorIds(), distinct),
+      values: new Float64Array(wasm.memory.buffer, wasm.vectorValues(), distinct),
+    };
   }
 
   /** The term's text (as `termsOf` writes it). */
