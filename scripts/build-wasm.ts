@@ -12,6 +12,7 @@ import asc from "assemblyscript/asc";
 export const WASM_MODULES = [
   { name: "term-counts", constant: "TERM_COUNTS_WASM" },
   { name: "token-table", constant: "TOKEN_TABLE_WASM" },
+  { name: "dual-cd", constant: "DUAL_CD_WASM" },
 ] as const;
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));

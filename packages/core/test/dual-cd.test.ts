@@ -6,6 +6,7 @@ import { DEFAULT_NB, nbScale } from "../src/ml/nb-weights.ts";
 import { mulberry32 } from "../src/ml/random.ts";
 import { VectorCache } from "../src/ml/row-cache.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
+import { referenceDualCd } from "./dual-cd-reference.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
 const rows = fixtureRows(600, 5);
@@ -39,6 +40,36 @@ function relativeGradient(cache: VectorCache, C: number, c: number, w: Float32Ar
 }
 
 describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
+  it.each([
+    { classes: 2, scaled: false, subset: false },
+    { classes: 2, scaled: true, subset: true },
+    { classes: 5, scaled: false, subset: true },
+    { classes: 5, scaled: true, subset: false },
+  ])("runs in WebAssembly to the floats of the JavaScript solver, bit for bit: %o", ({ classes, scaled, subset }) => {
+    const next = mulberry32(5);
+    const features = 3000;
+    const cache = new VectorCache(Number.POSITIVE_INFINITY);
+    for (let i = 0; i < 400; i++) {
+      const ids = [
+        ...new Set(Array.from({ length: 5 + Math.floor(next() * 60) }, () => Math.floor(next() * features))),
+      ];
+      ids.sort((a, b) => a - b);
+      cache.add(
+        { ids: Int32Array.from(ids), values: Float64Array.from(ids, () => next()) },
+        Math.floor(next() * classes),
+      );
+    }
+    const rows = subset ? Int32Array.from({ length: 300 }, (_, k) => (7 * k) % 400) : undefined;
+    const scale = scaled ? Float64Array.from({ length: features * classes }, () => 0.2 + 2 * next()) : undefined;
+    const options = { c: 10, passes: 6, ...(scale ? { scale } : {}) };
+    const got = fitDualCd(cache, rows, features, classes, options, mulberry32(9));
+    const want = referenceDualCd(cache, rows, features, classes, options, mulberry32(9));
+    expect(got.passes).toBe(want.passes);
+    expect(Buffer.from(got.weights.buffer).equals(Buffer.from(want.weights.buffer))).toBe(true);
+    expect([...got.bias]).toEqual([...want.bias]);
+    expect(got.weights.some((w) => w !== 0)).toBe(true);
+  });
+
   it("converges to the regularized optimum and is deterministic for a seed", async () => {
     const { spec, cache } = await setup();
     const C = spec.labels.length;

@@ -17,8 +17,8 @@ export interface WasmExports {
 
 const compiled = new Map<string, object>();
 
-/** A new instance of the module whose bytes are `base64`. */
-export function instantiate<T extends WasmExports>(base64: string): T {
+/** A new instance of the module whose bytes are `base64`, given the functions it imports from `env` besides `abort`. */
+export function instantiate<T extends WasmExports>(base64: string, env: Record<string, unknown> = {}): T {
   const api = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
   let module = compiled.get(base64);
   if (!module) {
@@ -28,5 +28,5 @@ export function instantiate<T extends WasmExports>(base64: string): T {
   const abort = () => {
     throw new Error("WebAssembly abort");
   };
-  return new api.Instance(module, { env: { abort } }).exports as T;
+  return new api.Instance(module, { env: { abort, ...env } }).exports as T;
 }
