@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cacheEncoder, encoder } from "../src/ml/examples.ts";
 import { buildFeatureSpec, FeatureOptions, FeatureSpec, FeatureSpecBuilder, termsOf } from "../src/ml/feature-spec.ts";
 import { featurizer, tokenFeaturizer } from "../src/ml/featurizer.ts";
+import { mulberry32 } from "../src/ml/random.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 
@@ -64,6 +65,36 @@ describe("feature spec", () => {
     expect(spec.vocabulary).toEqual(reference.vocabulary);
     expect(spec.idf).toEqual(reference.idf);
   });
+
+  it.each([
+    { words: 6, options: { maxFeatures: 40 } },
+    { words: 6, options: { maxFeatures: 150, minDf: 1 } },
+    { words: 6, options: { maxFeatures: 2000, minDf: 1 } },
+    { words: 1, options: { maxFeatures: 2000 } },
+  ] as Array<{ words: number; options: Partial<FeatureOptions> }>)(
+    "orders terms as their texts sort (digits, letters, other scripts, prefixes): %o",
+    async ({ words: most, options }) => {
+      // Ties everywhere (few words, short texts; one word: each token's unigram and first-token term
+      // tie), and "^ t" sorts between the tokens that start with a digit and the rest.
+      const words = ["0", "09", "1a", "9z", "a", "a1", "ab", "abc", "b", "z", "zz", "é", "éa", "ß", "ωb", "日本", "𝐚x"];
+      const next = mulberry32(11);
+      const data = Array.from({ length: 300 }, (_, i) => ({
+        text: Array.from(
+          { length: 1 + Math.floor(next() * most) },
+          () => words[Math.floor(next() * words.length)],
+        ).join(" "),
+        label: FIXTURE_LABELS[i % FIXTURE_LABELS.length]!,
+      }));
+      const spec = await buildFeatureSpec(data, FIXTURE_LABELS, options);
+      const reference = referenceSpec(data, FIXTURE_LABELS, options);
+      expect(spec.vocabulary.length).toBeGreaterThan(20);
+      expect(spec.vocabulary.some((t) => t.startsWith("^ 0")) && spec.vocabulary.some((t) => t.startsWith("^ é"))).toBe(
+        true,
+      );
+      expect(spec.vocabulary).toEqual(reference.vocabulary);
+      expect(spec.idf).toEqual(reference.idf);
+    },
+  );
 
   it("lists terms in the graph's order", () => {
     expect(termsOf(["a", "b", "c"], { ngramMax: 2, firstToken: true })).toEqual(["a", "b", "c", "a b", "b c", "^ a"]);

@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { InvalidDatasetError } from "../errors.ts";
 import { TermCounts } from "./term-counts.ts";
-import { FIRST_TOKEN_PREFIX, type TermCount, TopTerms } from "./term-tables.ts";
+import { FIRST_TOKEN_PREFIX, type TermCount } from "./term-tables.ts";
 import { ForeignTokens } from "./token-table.ts";
 
 export const FeatureOptions = z.object({
@@ -169,12 +169,15 @@ export class FeatureSpecBuilder {
     const { counts, opts } = this;
     const limit = featureLimit(opts, this.labels.length);
     const df = counts.df;
-    // A term below minDf, or below the limit-th largest df, is never kept: its text is not built
-    // (most bigrams of long documents: on SpamAssassin 106k texts built of 616k terms, not 192k).
-    const least = Math.max(opts.minDf, dfOfRank(df, limit));
-    const top = new TopTerms(limit, opts.minDf);
-    for (let i = 0; i < df.length; i++) if (df[i]! >= least) top.offer(counts.text(i), df[i]!);
-    return specFromTerms(this.labels, this.opts, this.documents, top.result());
+    // A term below minDf, or below the limit-th largest df, is never kept: the kept ones are ordered
+    // by token ranks, and only their texts are made (spam: 100k of 616k terms).
+    const kept = counts.topTerms(Math.max(opts.minDf, dfOfRank(df, limit)), limit);
+    return specFromTerms(
+      this.labels,
+      this.opts,
+      this.documents,
+      kept.map((i): TermCount => [counts.text(i), df[i]!]),
+    );
   }
 }
 

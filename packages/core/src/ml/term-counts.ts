@@ -22,6 +22,7 @@ interface Counter extends WasmExports {
   lookup(n: number, bigrams: boolean, first: boolean): number;
   prune(threshold: number): void;
   put(a: number, b: number): number;
+  find(a: number, b: number): number;
   idf(): number;
   vector(n: number, bigrams: boolean, first: boolean): number;
   vectorIds(): number;
@@ -103,6 +104,58 @@ export class TermCounts {
     const a = tokens[as[index]!]!;
     const b = bs[index]!;
     return b === -1 ? a : b === -2 ? FIRST_TOKEN_PREFIX + a : `${a} ${tokens[b]}`;
+  }
+
+  /**
+   * The indices of the first `limit` terms with df ≥ `least` in the vocabulary's order (`termOrder`:
+   * df descending, single tokens and first-token terms before bigrams, then by text), in that order,
+   * without making their texts: the tokens are ranked by text once; within a (df, kind) group a
+   * bigram "a b" sorts as (rank a, rank b), since no token character is below the space, and a token
+   * t or a first-token term "^ t" as (0 when t starts below "^" (a digit), 1 for "^ t", else 2; rank t).
+   */
+  topTerms(least: number, limit: number): number[] {
+    const df = this.df;
+    const [as, bs] = this.termTokens();
+    const { tokens } = this.table;
+    const candidates: number[] = [];
+    const idOf = new Map<string, number>();
+    let most = 0;
+    for (let i = 0; i < df.length; i++) {
+      if (df[i]! < least) continue;
+      candidates.push(i);
+      idOf.set(tokens[as[i]!]!, as[i]!);
+      if (bs[i]! >= 0) idOf.set(tokens[bs[i]!]!, bs[i]!);
+      most = Math.max(most, df[i]!);
+    }
+    if (candidates.length === 0) return [];
+    const byText = [...idOf.keys()].sort();
+    const R = byText.length;
+    const tokenOfRank = Int32Array.from(byText, (text) => idOf.get(text)!);
+    const rank = new Int32Array(tokens.length);
+    for (let r = 0; r < R; r++) rank[tokenOfRank[r]!] = r;
+    // Group g = 2 (most − df) + kind, placed by counting; each group's keys then sorted as numbers.
+    const groupOf = (i: number) => 2 * (most - df[i]!) + (bs[i]! >= 0 ? 1 : 0);
+    const starts = new Int32Array(2 * (most - least + 1) + 1);
+    for (const i of candidates) starts[groupOf(i) + 1]!++;
+    for (let g = 1; g < starts.length; g++) starts[g]! += starts[g - 1]!;
+    const next = starts.slice();
+    const keys = new Float64Array(candidates.length);
+    for (const i of candidates) {
+      const a = as[i]!;
+      const b = bs[i]!;
+      const part = b >= 0 ? rank[a]! : b === -2 ? 1 : tokens[a]!.charCodeAt(0) < 0x5e ? 0 : 2;
+      keys[next[groupOf(i)]!++] = part * R + (b >= 0 ? rank[b]! : rank[a]!);
+    }
+    const out: number[] = [];
+    for (let g = 0; g + 1 < starts.length && out.length < limit; g++) {
+      for (const key of keys.subarray(starts[g]!, starts[g + 1]!).sort()) {
+        if (out.length === limit) break;
+        const high = Math.floor(key / R);
+        const low = tokenOfRank[key - high * R]!;
+        out.push(g % 2 === 1 ? this.wasm.find(tokenOfRank[high]!, low) : this.wasm.find(low, high === 1 ? -2 : -1));
+      }
+    }
+    return out;
   }
 
   private tokenViews: [Int32Array, Int32Array] | undefined;
