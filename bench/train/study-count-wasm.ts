@@ -1,8 +1,9 @@
 /**
  * A study, not part of the product (bench/README.md "Results, session 12"): the feature spec's count
  * (document frequencies of every unigram, first token and bigram, by token ids) in WebAssembly, beside
- * the same algorithm in JavaScript and the product's `FeatureSpecBuilder.addTokens`, on one shard's
- * token ids. The WebAssembly is compiled from the AssemblyScript below with `asc` (npm
+ * the same algorithm in JavaScript and the product's `FeatureSpecBuilder.addTokens` (itself in
+ * WebAssembly since session 13, `TermCounts`, with index arrays the study's one table does not keep), on
+ * one shard's token ids. The WebAssembly is compiled from the AssemblyScript below with `asc` (npm
  * `assemblyscript@0.28.20`, fetched by npx into its cache; nothing is added to the project). One
  * open-addressing table of 16-byte slots (a + 1, b, df, last document), 4M slots, as
  * bench/train/study-scan.c does; the table's zeroing is timed with the count.
