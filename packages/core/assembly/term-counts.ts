@@ -152,18 +152,18 @@ function growPairs(): void {
   return index;
 }
 
-/** Counts token `a`'s unigram (b = -1, entries at `uniAt`) or first-token term (b = -2, `firstAt`). */
-@inline function seeToken(entries: usize, a: i32, b: i32, doc: i32): i32 {
+/** The entry of token `a`'s unigram (b = -1, entries at `uniAt`) or first-token term (b = -2, `firstAt`), made if new. */
+@inline function tokenEntry(entries: usize, a: i32, b: i32): usize {
   const p = entries + (<usize>a << 3);
   if (load<i32>(p) == 0) {
     store<i32>(p, newTerm(a, b) + 1);
     store<i32>(p, -1, 4);
   }
-  return counted(p + 4, load<i32>(p) - 1, doc);
+  return p;
 }
 
-/** Counts bigram (a, b). */
-@inline function seePair(a: i32, b: i32, doc: i32): i32 {
+/** The slot of bigram (a, b), made if new. */
+@inline function pairSlot(a: i32, b: i32): usize {
   let p = slotOf(a, b);
   if (load<i32>(p) == 0) {
     if (2 * (pairs + 1) > <i32>pairMask + 1) {
@@ -172,6 +172,18 @@ function growPairs(): void {
     }
     setSlot(p, a, b, -1, newTerm(a, b));
   }
+  return p;
+}
+
+/** Counts token `a`'s unigram or first-token term (see `tokenEntry`). */
+@inline function seeToken(entries: usize, a: i32, b: i32, doc: i32): i32 {
+  const p = tokenEntry(entries, a, b);
+  return counted(p + 4, load<i32>(p) - 1, doc);
+}
+
+/** Counts bigram (a, b). */
+@inline function seePair(a: i32, b: i32, doc: i32): i32 {
+  const p = pairSlot(a, b);
   return counted(p + 8, load<i32>(p, 12), doc);
 }
 
@@ -294,16 +306,10 @@ function vectorRoom(): void {
 export function put(a: i32, b: i32): i32 {
   if (b < 0) {
     if (a >= tokenCapacity) growTokens(a);
-    const p = (b == -1 ? uniAt : firstAt) + (<usize>a << 3);
-    store<i32>(p, newTerm(a, b) + 1);
-    store<i32>(p, -1, 4);
-    return load<i32>(p) - 1;
+    return load<i32>(tokenEntry(b == -1 ? uniAt : firstAt, a, b)) - 1;
   }
   if (pairAt == 0) setPairs(16);
-  if (2 * (pairs + 1) > <i32>pairMask + 1) growPairs();
-  const index = newTerm(a, b);
-  setSlot(slotOf(a, b), a, b, -1, index);
-  return index;
+  return load<i32>(pairSlot(a, b), 12);
 }
 
 /** Room for the idf of every term (written by the caller, f64 by index); returns where. */

@@ -75,7 +75,6 @@ export class FeatureSpecBuilder {
   private readonly opts: FeatureOptions;
   private readonly known: Set<string>;
   private readonly counts: TermCounts;
-  private documents = 0;
 
   constructor(
     private readonly labels: string[],
@@ -117,7 +116,6 @@ export class FeatureSpecBuilder {
   private count(label: string, ids: Int32Array, n: number, terms?: TermLists): Int32Array {
     const { counts, opts } = this;
     if (!this.known.has(label)) throw new InvalidDatasetError(`unknown label ${JSON.stringify(label)}`);
-    this.documents++;
     counts.count(ids, n, terms?.append);
     terms?.end();
     if (counts.size > opts.maxCandidates) counts.prune(opts.maxCandidates);
@@ -154,7 +152,7 @@ export class FeatureSpecBuilder {
 
   /** Training documents added so far. */
   get documentCount(): number {
-    return this.documents;
+    return this.counts.documents;
   }
 
   /** Every term counted, with its document frequency (exact unless more than maxCandidates were met). */
@@ -175,7 +173,7 @@ export class FeatureSpecBuilder {
     return specFromTerms(
       this.labels,
       this.opts,
-      this.documents,
+      counts.documents,
       kept.map((i): TermCount => [counts.text(i), df[i]!]),
     );
   }
@@ -189,11 +187,6 @@ export class TermLists {
   ids = new Int32Array(4096);
   size = 0;
   readonly ends: number[] = [];
-
-  push(index: number): void {
-    if (this.size === this.ids.length) this.reserve(1);
-    this.ids[this.size++] = index;
-  }
 
   /** Appends these indices (an arrow: it is passed as a callback). */
   readonly append = (indices: Int32Array): void => {

@@ -1,8 +1,9 @@
 /**
  * Document frequencies of terms keyed by token ids (no term strings while counting), counted in
- * WebAssembly (packages/core/assembly/term-counts.ts; about 3× faster than the same tables in
- * JavaScript, bench/README.md "Results, session 13"). A term is an index, in the order first seen:
- * unigram (b = -1), first-token term (b = -2) or bigram (a, b) of token ids.
+ * WebAssembly (packages/core/assembly/term-counts.ts; spam's count ~20% faster than the same tables
+ * in JavaScript, being bound by memory latency: bench/README.md "Results, session 13"). A term is an
+ * index, in the order first seen: unigram (b = -1), first-token term (b = -2) or bigram (a, b) of
+ * token ids. The same tables serve a featurizer (`put`, `setIdf`, `vector`).
  */
 
 import { TERM_COUNTS_WASM } from "./term-counts-wasm.ts";
@@ -41,9 +42,14 @@ export class TermCounts {
   private readonly wasm = instantiate<Counter>(TERM_COUNTS_WASM);
   /** Whether `prune` dropped terms (their indices then changed). */
   pruned = false;
-  private documents = 0;
+  private counted = 0;
 
   constructor(private readonly shape: TermShape) {}
+
+  /** Documents counted. */
+  get documents(): number {
+    return this.counted;
+  }
 
   /** Distinct terms counted. */
   get size(): number {
@@ -62,7 +68,7 @@ export class TermCounts {
   count(ids: Int32Array, n: number, out?: (indices: Int32Array) => void): void {
     this.copyIn(ids, n);
     const { bigrams, first } = this.shape;
-    const written = this.wasm.count(n, this.documents++, bigrams, first, out !== undefined);
+    const written = this.wasm.count(n, this.counted++, bigrams, first, out !== undefined);
     out?.(this.outputs(written));
   }
 
