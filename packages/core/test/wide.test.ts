@@ -31,6 +31,14 @@ const job = {
   nb: DEFAULT_NB,
 };
 
+/** The grid's first candidate, its refit and the spec, as `wide` gives them, are those computed here. */
+async function expectAsHere(wide: WideCandidates, here: Awaited<ReturnType<typeof wideFeatures>>) {
+  const fit = { c: 100, passes: 5, nb: job.nb };
+  expect(await wide.candidate(100, 5)).toEqual(await wideCandidate(here, 3, fit, 11));
+  expect(Array.from((await wide.refit(100, 5)).weights)).toEqual(Array.from(refitWide(here, 3, fit, 11).weights));
+  expect(await wide.spec()).toEqual(here.spec());
+}
+
 describe("the exact race's wide representation", () => {
   it("is built, raced and refit in the second thread as in the main thread", async () => {
     // Prepare
@@ -108,6 +116,21 @@ describe("the exact race's wide representation", () => {
     }
   });
 
+  it("when abandoned, leaves its unasked work undone; what is still asked is computed here, the same", async () => {
+    // Prepare
+    const here = await wideFeatures(job);
+    const wide = await WideCandidates.start(job);
+    try {
+      // Act: abandoned at once (the race's budget did not reach it), then asked anyway (the race's
+      // candidates converged in fewer passes): the thread claims neither, so this thread computes both.
+      wide.abandon();
+      // Assert
+      await expectAsHere(wide, here);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it("runs in selection's fit thread once that is idle, with the same results, and stops it when closed", async () => {
     // Prepare
     const here = await wideFeatures(job);
@@ -116,14 +139,8 @@ describe("the exact race's wide representation", () => {
     const wide = await WideCandidates.start(job, thread?.idle);
     try {
       expect(wide.threaded).toBe(thread !== undefined);
-      const candidate = await wide.candidate(100, 5);
-      const refit = await wide.refit(100, 5);
       // Assert
-      expect(candidate).toEqual(await wideCandidate(here, 3, { c: 100, passes: 5, nb: job.nb }, 11));
-      expect(Array.from(refit.weights)).toEqual(
-        Array.from(refitWide(here, 3, { c: 100, passes: 5, nb: job.nb }, 11).weights),
-      );
-      expect(await wide.spec()).toEqual(here.spec());
+      await expectAsHere(wide, here);
     } finally {
       await wide.close();
     }

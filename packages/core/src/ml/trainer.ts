@@ -112,8 +112,7 @@ const solverOf = (k: ExactCandidate) =>
 /**
  * The exact race's pass budget: `budget` × the plain fit (the early-stopped fit of `epochs` epochs
  * and its refit of `best` epochs over `refitRatio` × the rows), less the selection and the
- * early-stopped fit already spent. It grows with both counts, so counts known to be reached give a
- * budget the race will have at least.
+ * early-stopped fit already spent.
  */
 function raceBudget(selection: SelectionReport, epochs: number, best: number, refitRatio: number): number {
   return selection.budget * (epochs + best * refitRatio) - selection.passes - epochs;
@@ -137,10 +136,11 @@ async function raceWidest(
   if (trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
   const refitRatio = (fit.trainRows + fit.validationRows) / fit.trainRows;
   const left = raceBudget(selection, fit.epochsRun, fit.bestEpoch, refitRatio);
-  // The wide work starts here at the latest when the budget surely reaches a wide candidate.
-  await wide?.startIfReached(left, refitRatio);
+  // The wide work starts here at the latest when the budget surely reaches a wide candidate; else
+  // what its thread started unasked is left undone, and the thread may refit ahead (`narrow`).
+  const reached = (await wide?.raceReaches(left, refitRatio)) ?? false;
   // (train + validation as one cache: the narrow refit's data, here or ahead in a thread)
-  const union = narrow && wide && !wide.candidates ? unionCache(trainSet, validationSet) : undefined;
+  const union = narrow && wide && !reached ? unionCache(trainSet, validationSet) : undefined;
   if (union) await narrow!(union);
   const report = await raceExact(
     spec.vocabulary.length,
@@ -261,7 +261,7 @@ async function trainWith(
       const data = { trainSet, validationSet, thread: early.fit, early: overlapped?.early };
       selection = await selectHyperparameters(spec, data, opts, settings, log);
     } finally {
-      // Idle now: the race's wide work (small data) runs in this thread if it starts, else it stops.
+      // Idle now: the race's wide work (small data) runs in this thread, else it stops.
       if (selection && early.wide) early.wide.adopt(early.fit);
       else void early.fit?.then((thread) => thread?.close());
     }
@@ -281,13 +281,14 @@ async function trainWith(
   }
   // Large data (no exact race): the refit runs beside the fit, epoch for epoch, on a second core.
   const beside = await startBeside(finalSpec, trainSet, validationSet, C, opts, early.refit);
-  // Small data: the race's wide work starts as soon as the fit's epochs make its budget sure.
   const searched = selection !== undefined && selection.budget > 1 && Object.keys(selection.pinned ?? {}).length === 0;
-  const wideGate = searched && opts.refit ? epochGate(early.wide, selection!, trainSet, validationSet) : undefined;
+  // Small data: the race's wide work starts now in selection's thread, idle through the
+  // early-stopped fit, and is abandoned if the race's budget turns out not to reach it.
+  if (searched && opts.refit) await early.wide?.startOnIdleThread();
   let fit: FitResult;
   let refitted: Awaited<ReturnType<typeof refitLinear>> | undefined;
   try {
-    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside ? (e) => beside.allow(e) : wideGate);
+    fit = await fitLinear(finalSpec, trainSet, validationSet, opts, log, beside ? (e) => beside.allow(e) : undefined);
     if (fit.validationRows > 0 && fit.bestEpoch > 0) refitted = await beside?.weightsAfter(fit.bestEpoch);
   } finally {
     await beside?.close();
@@ -319,8 +320,9 @@ async function trainWith(
     searched && opts.refit && fit.validationRows > 0 && fit.bestEpoch > 0
       ? await raceWidest(widest, fit, selection!, opts.seed, early.wide, C > 2 ? refitAhead : undefined)
       : undefined;
-  // The wide thread's work is done with when no wide candidate won: stop it before the refit.
-  if (!exact?.report.chosen?.wide) await early.wide?.close();
+  // The wide thread's work is done with when no wide candidate won: stop it before the refit (not
+  // while it refits ahead: it is stopped with the others at the end).
+  if (!exact?.report.chosen?.wide && !ahead) await early.wide?.close();
   if (exact?.report.chosen?.wide) {
     const { c, passes } = exact.report.chosen;
     const wide = (await early.wide!.candidates)!;
@@ -501,28 +503,6 @@ type EarlyThreads = {
   refit?: Promise<RefitBeside | undefined>;
   wide?: LazyWide;
 };
-
-/**
- * The early-stopped fit's epoch hook that starts the race's wide work once the epochs begun and the
- * best epoch so far give a race budget (`raceBudget`, which only grows with them) that reaches the
- * first wide candidate. Undefined without wide work or cached sets (the race would not run).
- */
-function epochGate(
-  wide: LazyWide | undefined,
-  selection: SelectionReport,
-  trainSet: ExampleSet,
-  validationSet: ExampleSet,
-): ((epoch: number, bestSoFar: number) => void) | undefined {
-  if (!wide || trainSet.kind !== "cached" || validationSet.kind !== "cached") return undefined;
-  const rows = trainSet.cache.count;
-  if (rows === 0 || validationSet.cache.count === 0) return undefined;
-  const refitRatio = (rows + validationSet.cache.count) / rows;
-  return (epoch, bestSoFar) => {
-    // (the fit yields right after this call: the thread is created before the epoch's pass)
-    if (bestSoFar > 0)
-      void wide.startIfReached(raceBudget(selection, epoch, bestSoFar, refitRatio), refitRatio, `epoch ${epoch}`);
-  };
-}
 
 /**
  * The second threads, booted before featurizing: the worker modules bundle and the threads start

@@ -41,15 +41,16 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
     // Only the grid's first c: another would compete for the cores with the race itself.
     const classes = job.labels.length;
     const fit = { c: job.cs[0]!, passes: job.passes, nb: job.nb };
-    if (claim(claims, CLAIM.candidate, CLAIMANT.thread)) {
-      post({ candidate: await wideCandidate(features, classes, fit, job.seed) });
+    const candidate = claim(claims, CLAIM.candidate, CLAIMANT.thread);
+    if (candidate) post({ candidate: await wideCandidate(features, classes, fit, job.seed) });
+    const refit = claim(claims, CLAIM.refit, CLAIMANT.thread);
+    if (refit) {
+      const out = refitWide(features, classes, fit, job.seed);
+      post({ refit: out }, [out.weights.buffer as ArrayBuffer]);
     }
-    if (claim(claims, CLAIM.refit, CLAIMANT.thread)) {
-      const refit = refitWide(features, classes, fit, job.seed);
-      post({ refit }, [refit.weights.buffer as ArrayBuffer]);
-    }
-    // Idle now: the spec's strings, made before the race asks for them (if its winner is this).
-    features.spec();
+    // Idle now: the spec's strings, made before the race asks for them (if its winner is this;
+    // not when the race left all the work here: abandoned, the thread has other work to take).
+    if (candidate || refit) features.spec();
   } catch (err) {
     post({ error: (err as Error).message });
   }

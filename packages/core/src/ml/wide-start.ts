@@ -1,21 +1,21 @@
 /**
  * When the exact race's wide work starts (small data, docs/adr/0005-hyperparameter-selection.md
- * item 7). Building the wide representation costs a thread ~1–1.5 CPU s on 5–10k long rows; it is
- * only of use when the race's pass budget reaches a wide candidate, and that budget is known only
- * from the early-stopped fit's epoch counts. So the work starts at the first point where the
- * budget is sure to reach the grid's first wide candidate: as an epoch of the fit starts (the
- * epochs begun and the best epoch so far give a budget the race will have at least), or when the
- * race is about to run; and, if the race asks for a wide candidate sooner than that (its candidates
- * converged in fewer passes), then. The choice is a function of the rows, options and seed (epoch
- * counts and pass figures), not of timing; and the wide work's results do not depend on when or
- * where it runs (`wide.ts`), so the model is the same bytes.
+ * item 7). Building the wide representation costs a thread ~0.3 CPU s on 7k long rows (Austen),
+ * and it is only of use when the race's pass budget reaches a wide candidate, a budget known only
+ * from the early-stopped fit's epoch counts. Selection's thread is idle through that fit, though:
+ * so the work starts there as soon as selection is done (`startOnIdleThread`), and when the race's
+ * budget turns out not to reach it, the thread's unasked work is abandoned (`raceReaches`), leaving
+ * the thread free to refit the race's narrow candidate ahead. Without such a thread it starts when
+ * the race is about to run, if its budget surely reaches a wide candidate, or when the race asks
+ * for one sooner (its candidates converged in fewer passes). The wide work's results do not depend
+ * on when or where it runs (`wide.ts`), so the model is the same bytes either way.
  */
 import type { Logger } from "../logger.ts";
 import { type ExactOptions, passesToFirstWide, type WideSource } from "./dual-cd.ts";
 import type { FitThread } from "./fit-thread.ts";
 import { WideCandidates, type WideJob } from "./wide.ts";
 
-/** The race's wide representation, started on demand or once its budget is sure to reach it. */
+/** The race's wide representation: started in selection's idle thread, before the race, or on demand. */
 export class LazyWide implements WideSource {
   private started: Promise<WideCandidates> | undefined;
   private thread: Promise<FitThread | undefined> | undefined;
@@ -29,6 +29,20 @@ export class LazyWide implements WideSource {
   /** Hands over selection's thread, idle now: the work will run there, without a thread to boot. */
   adopt(thread: Promise<FitThread | undefined> | undefined): void {
     this.thread = thread;
+  }
+
+  /**
+   * Starts the work at once if selection's thread was handed over: it is idle through the
+   * early-stopped fit, so the work costs the fit no core, and is abandoned (`abandon`) if the race
+   * turns out not to reach it.
+   */
+  async startOnIdleThread(): Promise<void> {
+    if ((await this.thread)?.idle) await this.start("selection's thread idle");
+  }
+
+  /** The race will not reach a wide candidate: the thread's unasked work, if started, is left undone (`WideCandidates.abandon`). */
+  private async abandon(): Promise<void> {
+    (await this.started)?.abandon();
   }
 
   /** Starts the wide work (once); `at` says where, for the debug log. */
@@ -47,12 +61,15 @@ export class LazyWide implements WideSource {
   }
 
   /**
-   * Starts the work if `passesLeft` (a budget the race will have at least) reaches the first wide
-   * candidate; resolves once its thread exists (await it before synchronous work, or the thread
-   * is created only when this one next yields).
+   * Whether `passesLeft` (the race's budget) reaches the first wide candidate with its refit: if
+   * so, the work starts now at the latest (resolving once its thread exists: before the race's
+   * synchronous work); if not, what its thread was doing unasked is abandoned.
    */
-  async startIfReached(passesLeft: number, refitRatio: number, at = "before the race"): Promise<void> {
-    if (passesLeft >= passesToFirstWide(this.options, refitRatio)) await this.start(at);
+  async raceReaches(passesLeft: number, refitRatio: number): Promise<boolean> {
+    const reached = passesLeft >= passesToFirstWide(this.options, refitRatio);
+    if (reached) await this.start("before the race");
+    else await this.abandon();
+    return reached;
   }
 
   async candidate(c: number, passes: number): ReturnType<WideSource["candidate"]> {

@@ -139,6 +139,7 @@ export class WideCandidates {
   private waiters: Array<() => void> = [];
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
+  private abandoned = false;
   /** Whether a worker thread was started for the work. */
   threaded = false;
 
@@ -205,6 +206,16 @@ export class WideCandidates {
     return new Promise<void>((resolve) => this.waiters.push(resolve));
   }
 
+  /**
+   * The race will not reach a wide candidate: the thread's unasked work is claimed here, so that
+   * the thread skips it, and what the race still asks for is computed here from its examples.
+   */
+  abandon(): void {
+    this.abandoned = true;
+    claim(this.claims, CLAIM.candidate, CLAIMANT.here);
+    claim(this.claims, CLAIM.refit, CLAIMANT.here);
+  }
+
   /** Whether `c` and `passes` are the thread's unasked work (the grid's first c, the grid's passes). */
   private unasked(c: number, passes: number): boolean {
     return c === this.job.cs[0] && passes === this.job.passes;
@@ -239,7 +250,8 @@ export class WideCandidates {
     for (;;) {
       const found = this.candidates.find((k) => k.c === c && k.passes === passes);
       if (found) return found;
-      if (!this.worker || !this.unasked(c, passes) || claim(this.claims, CLAIM.candidate, CLAIMANT.here)) break;
+      if (!this.worker || this.abandoned || !this.unasked(c, passes)) break;
+      if (claim(this.claims, CLAIM.candidate, CLAIMANT.here)) break;
       if (this.received && claim(this.claims, CLAIM.refit, CLAIMANT.here)) {
         this.refits.push(refitWide(this.received, classes, { c, passes, nb: this.job.nb }, this.job.seed));
       } else await this.until();
@@ -252,7 +264,8 @@ export class WideCandidates {
     for (;;) {
       const found = this.refits.find((r) => r.c === c && r.passes === passes);
       if (found) return found;
-      if (!this.worker || !this.unasked(c, passes) || claim(this.claims, CLAIM.refit, CLAIMANT.here)) break;
+      if (!this.worker || this.abandoned || !this.unasked(c, passes)) break;
+      if (claim(this.claims, CLAIM.refit, CLAIMANT.here)) break;
       await this.until();
     }
     return refitWide(await this.examples(), this.job.labels.length, { c, passes, nb: this.job.nb }, this.job.seed);
