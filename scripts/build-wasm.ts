@@ -22,7 +22,7 @@ export async function compileWasm(name: string): Promise<Uint8Array> {
   const source = (file: string) => readFileSync(path(`../packages/core/assembly/${file}.ts`), "utf8");
   const result = await asc.compileString(
     { [`${name}.ts`]: source(name), "memory.ts": source("memory") },
-    { optimizeLevel: 3, shrinkLevel: 0, runtime: "stub", noAssert: true },
+    { optimizeLevel: 3, shrinkLevel: 0, runtime: "stub", noAssert: true, enable: ["simd"] },
   );
   if (result.error || !result.binary) throw new Error(`asc: ${result.error?.message}\n${result.stderr.toString()}`);
   return result.binary;

@@ -1,7 +1,10 @@
 // AssemblyScript, compiled by `pnpm build:wasm` into packages/core/src/ml/dual-cd-wasm.ts. The passes
 // of `fitDualCd` (src/ml/dual-cd.ts, where the method is described): the same operations in the
-// same order, with JavaScript's own Math.log imported, so the same floats. The caller writes the
-// examples, the visiting order of each pass and (scaled) the squared scales; reads the model.
+// same order, with JavaScript's own Math.log imported, so the same floats. The sweeps over an
+// example's features serve every class at once, two classes per f64x2 (SIMD: each lane the same
+// multiply and add, in the same order, as a sweep per class; a class whose α did not move keeps its
+// weights bit for bit through a mask). The caller writes the examples, the visiting order of each
+// pass and (scaled) the squared scales; reads the model.
 import { alloc } from "./memory";
 
 @external("env", "log")
@@ -27,6 +30,10 @@ let bAt: usize = 0;
 let alphaAt: usize = 0;
 let xxAt: usize = 0;
 let zAt: usize = 0;
+let deltaAt: usize = 0;
+let maskAt: usize = 0;
+/** Classes in f64x2 pairs (an odd class count's last class on its own). */
+let pairs: i32 = 0;
 let newtonSteps: i32 = 0;
 
 /**
@@ -39,6 +46,7 @@ export function prepare(nnz: i32, cacheRows: i32, rows: i32, featureCount: i32, 
   features = featureCount;
   scaled = withScale;
   first = C == 2 ? 1 : 0;
+  pairs = C >> 1;
   binary = C == 2 && !scaled;
   idsAt = alloc(<usize>nnz << 2);
   valuesAt = alloc(<usize>nnz << 3);
@@ -53,6 +61,8 @@ export function prepare(nnz: i32, cacheRows: i32, rows: i32, featureCount: i32, 
   alphaAt = alloc((<usize>n * C) << 4);
   xxAt = alloc((scaled ? <usize>n * C : <usize>n) << 3);
   zAt = alloc(<usize>C << 3);
+  deltaAt = alloc(<usize>C << 3);
+  maskAt = alloc(<usize>C << 3);
 }
 
 export function ids(): usize {
@@ -99,39 +109,65 @@ export function init(upper: f64, start: f64): void {
     const i = i32Of(rowsAt, k);
     const from = i32Of(offsetsAt, i);
     const to = i32Of(offsetsAt, i + 1);
-    let sq: f64 = 1;
-    for (let p = from; p < to; p++) {
-      const v = load<f64>(f64At(valuesAt, p));
-      sq += v * v;
-    }
-    if (!scaled) store<f64>(f64At(xxAt, k), sq);
     const label = i32Of(classesAt, i);
-    for (let c = first; c < C; c++) {
+    if (!scaled) {
+      let sq: f64 = 1;
+      for (let p = from; p < to; p++) {
+        const v = load<f64>(f64At(valuesAt, p));
+        sq += v * v;
+      }
+      store<f64>(f64At(xxAt, k), sq);
+    }
+    for (let c = 0; c < C; c++) {
+      const y: f64 = c == label ? 1 : -1;
+      // (z: y · start of each class trained; the mask: all ones for those, zero for a class left out)
+      store<f64>(f64At(zAt, c), c < first ? 0 : y * start);
+      store<i64>(f64At(maskAt, c), c < first ? 0 : -1);
+      if (c < first) continue;
       const a = f64At(alphaAt, 2 * (<usize>k * C + c));
       store<f64>(a, start);
       store<f64>(a + 8, upper - start);
-      const y: f64 = c == label ? 1 : -1;
       store<f64>(f64At(bAt, c), load<f64>(f64At(bAt, c)) + y * start);
-      if (scaled) {
-        let sum: f64 = 1;
-        for (let p = from; p < to; p++) {
-          const at = <usize>i32Of(idsAt, p) * C + c;
-          const v = load<f64>(f64At(valuesAt, p));
-          sum += v * v * load<f64>(f64At(scaleAt, at));
-          const w = f64At(wAt, at);
-          store<f64>(w, load<f64>(w) + y * start * v * load<f64>(f64At(scaleAt, at)));
-        }
-        store<f64>(f64At(xxAt, <usize>k * C + c), sum);
-      } else if (binary) {
-        for (let p = from; p < to; p++) {
-          const w = f64At(w1At, i32Of(idsAt, p));
-          store<f64>(w, load<f64>(w) + y * start * load<f64>(f64At(valuesAt, p)));
-        }
-      } else {
-        for (let p = from; p < to; p++) {
-          const w = f64At(wAt, <usize>i32Of(idsAt, p) * C + c);
-          store<f64>(w, load<f64>(w) + y * start * load<f64>(f64At(valuesAt, p)));
-        }
+      if (scaled) store<f64>(f64At(xxAt, <usize>k * C + c), 1);
+    }
+    if (binary) {
+      const ys = load<f64>(f64At(zAt, 1));
+      for (let p = from; p < to; p++) {
+        const w = f64At(w1At, i32Of(idsAt, p));
+        store<f64>(w, load<f64>(w) + ys * load<f64>(f64At(valuesAt, p)));
+      }
+      continue;
+    }
+    // Every class at once, two by two: w_c += y_c · start · x (⊙ s_c) and (scaled) ‖x ⊙ s_c‖² + 1,
+    // each weight and sum given the same operations in the same order as a sweep per class.
+    const xx = f64At(xxAt, <usize>k * C);
+    for (let p = from; p < to; p++) {
+      const v = load<f64>(f64At(valuesAt, p));
+      const v2 = f64x2.splat(v);
+      const at = <usize>i32Of(idsAt, p) * C;
+      for (let q = 0; q < pairs; q++) {
+        const w = f64At(wAt, at + 2 * q);
+        const ys = v128.load(f64At(zAt, 2 * q));
+        const keep = v128.load(f64At(maskAt, 2 * q));
+        const old = v128.load(w);
+        if (scaled) {
+          const sc = v128.load(f64At(scaleAt, at + 2 * q));
+          const sum = f64At(xx, 2 * q);
+          const vv = f64x2.splat(v * v);
+          v128.store(sum, v128.bitselect(f64x2.add(v128.load(sum), f64x2.mul(vv, sc)), v128.load(sum), keep));
+          v128.store(w, v128.bitselect(f64x2.add(old, f64x2.mul(f64x2.mul(ys, v2), sc)), old, keep));
+        } else v128.store(w, v128.bitselect(f64x2.add(old, f64x2.mul(ys, v2)), old, keep));
+      }
+      if (C & 1) {
+        const c = C - 1;
+        const w = f64At(wAt, at + c);
+        const ys = load<f64>(f64At(zAt, c));
+        if (scaled) {
+          const sc = load<f64>(f64At(scaleAt, at + c));
+          const sum = f64At(xx, c);
+          store<f64>(sum, load<f64>(sum) + v * v * sc);
+          store<f64>(w, load<f64>(w) + ys * v * sc);
+        } else store<f64>(w, load<f64>(w) + ys * v);
       }
     }
   }
@@ -150,19 +186,11 @@ export function pass(upper: f64, innerTolerance: f64): f64 {
       let z1 = load<f64>(f64At(bAt, 1));
       for (let p = from; p < to; p++) z1 += load<f64>(f64At(valuesAt, p)) * load<f64>(f64At(w1At, i32Of(idsAt, p)));
       store<f64>(f64At(zAt, 1), z1);
-    } else {
-      for (let c = 0; c < C; c++) store<f64>(f64At(zAt, c), load<f64>(f64At(bAt, c)));
-      for (let p = from; p < to; p++) {
-        const at = <usize>i32Of(idsAt, p) * C;
-        const v = load<f64>(f64At(valuesAt, p));
-        for (let c = 0; c < C; c++) {
-          const z = f64At(zAt, c);
-          store<f64>(z, load<f64>(z) + v * load<f64>(f64At(wAt, at + c)));
-        }
-      }
-    }
+    } else dot(from, to);
     const label = i32Of(classesAt, i);
+    let moved = 0;
     for (let c = first; c < C; c++) {
+      store<i64>(f64At(maskAt, c), 0);
       const a = load<f64>(f64At(xxAt, scaled ? <usize>k * C + c : <usize>k));
       const y: f64 = c == label ? 1 : -1;
       const base = f64At(alphaAt, 2 * (<usize>k * C + c));
@@ -194,26 +222,64 @@ export function pass(upper: f64, innerTolerance: f64): f64 {
       store<f64>(ind2, upper - x);
       const delta = sign * (x - old) * y;
       store<f64>(f64At(bAt, c), load<f64>(f64At(bAt, c)) + delta);
-      if (scaled) {
-        for (let p = from; p < to; p++) {
-          const at = <usize>i32Of(idsAt, p) * C + c;
-          const w = f64At(wAt, at);
-          store<f64>(w, load<f64>(w) + delta * load<f64>(f64At(valuesAt, p)) * load<f64>(f64At(scaleAt, at)));
-        }
-      } else if (binary) {
-        for (let p = from; p < to; p++) {
-          const w = f64At(w1At, i32Of(idsAt, p));
-          store<f64>(w, load<f64>(w) + delta * load<f64>(f64At(valuesAt, p)));
-        }
-      } else {
-        for (let p = from; p < to; p++) {
-          const w = f64At(wAt, <usize>i32Of(idsAt, p) * C + c);
-          store<f64>(w, load<f64>(w) + delta * load<f64>(f64At(valuesAt, p)));
-        }
-      }
+      store<f64>(f64At(deltaAt, c), delta);
+      store<i64>(f64At(maskAt, c), -1);
+      moved++;
     }
+    if (moved == 0) continue;
+    if (binary) {
+      const delta = load<f64>(f64At(deltaAt, 1));
+      for (let p = from; p < to; p++) {
+        const w = f64At(w1At, i32Of(idsAt, p));
+        store<f64>(w, load<f64>(w) + delta * load<f64>(f64At(valuesAt, p)));
+      }
+    } else update(from, to);
   }
   return largest;
+}
+
+/** z_c = b_c + w_c · x for every class, two by two (each sum in the order of the features). */
+function dot(from: i32, to: i32): void {
+  for (let c = 0; c < C; c++) store<f64>(f64At(zAt, c), load<f64>(f64At(bAt, c)));
+  for (let p = from; p < to; p++) {
+    const at = <usize>i32Of(idsAt, p) * C;
+    const v = load<f64>(f64At(valuesAt, p));
+    const v2 = f64x2.splat(v);
+    for (let q = 0; q < pairs; q++) {
+      const z = f64At(zAt, 2 * q);
+      v128.store(z, f64x2.add(v128.load(z), f64x2.mul(v2, v128.load(f64At(wAt, at + 2 * q)))));
+    }
+    if (C & 1) {
+      const z = f64At(zAt, C - 1);
+      store<f64>(z, load<f64>(z) + v * load<f64>(f64At(wAt, at + C - 1)));
+    }
+  }
+}
+
+/**
+ * w_c += δ_c x (⊙ s_c) for the classes whose α moved (mask all ones; the others keep their
+ * weights bit for bit): one sweep over the example's features, two classes at a time.
+ */
+function update(from: i32, to: i32): void {
+  for (let p = from; p < to; p++) {
+    const at = <usize>i32Of(idsAt, p) * C;
+    const v = load<f64>(f64At(valuesAt, p));
+    const v2 = f64x2.splat(v);
+    for (let q = 0; q < pairs; q++) {
+      const w = f64At(wAt, at + 2 * q);
+      const old = v128.load(w);
+      const step = f64x2.mul(v128.load(f64At(deltaAt, 2 * q)), v2);
+      const add = scaled ? f64x2.mul(step, v128.load(f64At(scaleAt, at + 2 * q))) : step;
+      v128.store(w, v128.bitselect(f64x2.add(old, add), old, v128.load(f64At(maskAt, 2 * q))));
+    }
+    if (C & 1 && load<i64>(f64At(maskAt, C - 1)) != 0) {
+      const c = C - 1;
+      const w = f64At(wAt, at + c);
+      const delta = load<f64>(f64At(deltaAt, c));
+      if (scaled) store<f64>(w, load<f64>(w) + delta * v * load<f64>(f64At(scaleAt, at + c)));
+      else store<f64>(w, load<f64>(w) + delta * v);
+    }
+  }
 }
 
 /** The weights of every class in `weights` (two classes: class 1's, and class 0's mirrored). */
