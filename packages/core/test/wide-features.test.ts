@@ -94,4 +94,19 @@ describe("the wide representation's features", () => {
     expect(arrays(wide.train.cache)).toEqual(await featurized(spec, train));
     expect(arrays(wide.validation.cache)).toEqual(await featurized(spec, validation));
   });
+
+  it("stop once asked to, between rows, and are the same when never asked", async () => {
+    // Prepare
+    const job = { train, validation, labels: FIXTURE_LABELS, options };
+    let asked = 0;
+    // Act: stopped after its first question (rows 0–63 counted), never stopped
+    const stopped = await wideFeatures(job, () => asked++ > 0);
+    const whole = await wideFeatures(job, () => false);
+    // Assert
+    expect(stopped).toBeUndefined();
+    expect(asked).toBe(2);
+    const plain = await wideFeatures(job);
+    expect(whole!.terms).toBe(plain.terms);
+    expect(arrays(whole!.train.cache)).toEqual(arrays(plain.train.cache));
+  });
 });

@@ -12,7 +12,15 @@ import { FitThread } from "../src/ml/fit-thread.ts";
 import { DEFAULT_NB } from "../src/ml/nb-weights.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
-import { packRows, refitWide, unpackRows, WideCandidates, wideCandidate, wideFeatures } from "../src/ml/wide.ts";
+import {
+  packRows,
+  refitWide,
+  unpackRows,
+  WideCandidates,
+  type WideFeatures,
+  wideCandidate,
+  wideFeatures,
+} from "../src/ml/wide.ts";
 import { edgeDocuments, FIXTURE_LABELS, fixtureRows } from "./fixture.ts";
 import { expectOnnxParity } from "./parity.ts";
 
@@ -32,7 +40,7 @@ const job = {
 };
 
 /** The grid's first candidate, its refit and the spec, as `wide` gives them, are those computed here. */
-async function expectAsHere(wide: WideCandidates, here: Awaited<ReturnType<typeof wideFeatures>>) {
+async function expectAsHere(wide: WideCandidates, here: WideFeatures) {
   const fit = { c: 100, passes: 5, nb: job.nb };
   expect(await wide.candidate(100, 5)).toEqual(await wideCandidate(here, 3, fit, 11));
   expect(Array.from((await wide.refit(100, 5)).weights)).toEqual(Array.from(refitWide(here, 3, fit, 11).weights));

@@ -39,17 +39,20 @@ export const wideOptions = (options: FeatureOptions): FeatureOptions => ({
 
 type Cached = ExampleSet & { kind: "cached" };
 
-/** Builds the wide spec from the training rows and featurizes both splits with it. */
-export async function wideFeatures(job: {
-  train: Row[];
-  validation: Row[];
-  labels: string[];
-  options: FeatureOptions;
-}): Promise<WideFeatures> {
+type WideInput = { train: Row[]; validation: Row[]; labels: string[]; options: FeatureOptions };
+
+/**
+ * Builds the wide spec from the training rows and featurizes both splits with it; undefined if
+ * `stop` (asked every 64 training rows) says the work is no longer wanted.
+ */
+export async function wideFeatures(job: WideInput): Promise<WideFeatures>;
+export async function wideFeatures(job: WideInput, stop: () => boolean): Promise<WideFeatures | undefined>;
+export async function wideFeatures(job: WideInput, stop?: () => boolean): Promise<WideFeatures | undefined> {
   const options = wideOptions(job.options);
   const builder = new FeatureSpecBuilder(job.labels, options);
   const trainTerms = new TermLists();
-  for (const row of job.train) {
+  for (const [i, row] of job.train.entries()) {
+    if (i % 64 === 0 && stop?.()) return undefined;
     if ("ids" in row) builder.addTokens(row.label, row.ids, row.tokens, trainTerms);
     else builder.add(row, trainTerms);
   }

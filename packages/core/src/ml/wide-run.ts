@@ -12,6 +12,7 @@ import {
   CLAIMANT,
   claim,
   refitWide,
+  STOP,
   type SentJob,
   unpackRows,
   type WideJob,
@@ -32,7 +33,9 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
   const post = (message: WideMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   try {
     const job: WideJob = { ...sent, train: unpackRows(sent.train), validation: unpackRows(sent.validation) };
-    const features = await wideFeatures(job);
+    const features = await wideFeatures(job, () => Atomics.load(claims, STOP) === 1);
+    // (abandoned by the race: what it still asks for is computed there)
+    if (!features) return post({ error: "abandoned by the race" });
     port.on("message", () => post({ spec: features.spec() }));
     // Shared: both threads read the same arrays (no copy on either side).
     const train = sharedParts(features.train);

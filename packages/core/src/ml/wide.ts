@@ -104,6 +104,8 @@ export async function wideCandidate(
 
 /** The work the thread does unasked, each claimed (`claim`) by the first thread to reach it: the grid's first wide candidate, its refit. */
 export const CLAIM = { candidate: 0, refit: 1 } as const;
+/** The slot of `claims` that, once 1, stops the thread's work (the race abandoned it). */
+export const STOP = 2;
 /** Who claims: this thread (the race's) or the worker. */
 export const CLAIMANT = { here: 1, thread: 2 } as const;
 
@@ -154,7 +156,7 @@ export class WideCandidates {
    * else a thread of its own; without one, leaves the work to be done here when asked.
    */
   static async start(job: WideJob, idle?: Worker): Promise<WideCandidates> {
-    const claims = new Int32Array(new SharedArrayBuffer(8));
+    const claims = new Int32Array(new SharedArrayBuffer(12));
     const wide = new WideCandidates(job, claims);
     const worker = idle ?? (await startWorker("./wide-worker.ts", {}));
     if (!worker) return wide;
@@ -208,12 +210,14 @@ export class WideCandidates {
 
   /**
    * The race will not reach a wide candidate: the thread's unasked work is claimed here, so that
-   * the thread skips it, and what the race still asks for is computed here from its examples.
+   * the thread skips it, and its building stops (it then falls back: `fallBack`); what the race
+   * still asks for is computed here.
    */
   abandon(): void {
     this.abandoned = true;
     claim(this.claims, CLAIM.candidate, CLAIMANT.here);
     claim(this.claims, CLAIM.refit, CLAIMANT.here);
+    Atomics.store(this.claims, STOP, 1);
   }
 
   /** Whether `c` and `passes` are the thread's unasked work (the grid's first c, the grid's passes). */
