@@ -13,6 +13,7 @@ export const WASM_MODULES = [
   { name: "term-counts", constant: "TERM_COUNTS_WASM" },
   { name: "token-table", constant: "TOKEN_TABLE_WASM" },
   { name: "dual-cd", constant: "DUAL_CD_WASM" },
+  { name: "sgd", constant: "SGD_WASM" },
 ] as const;
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));

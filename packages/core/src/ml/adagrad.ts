@@ -8,6 +8,8 @@
  * halves its memory traffic and keeps the average to about 1e-6 relative).
  */
 import type { SparseVector } from "./featurizer.ts";
+import type { VectorCache } from "./row-cache.ts";
+import { loadExamples, type SgdModule, sgdModule, WASM_EXAMPLE_BYTES } from "./sgd-module.ts";
 
 export interface SgdOptions {
   learningRate: number;
@@ -23,14 +25,22 @@ export interface Accumulators {
   bias: Float64Array;
 }
 
+/** The optimiser's arrays, views into the module's memory (made again when the memory grows). */
+interface State {
+  buffer: ArrayBuffer;
+  W: Float32Array;
+  U: Float32Array | undefined;
+  G: Float64Array;
+  B: Float32Array;
+  GB: Float64Array;
+  UB: Float64Array | undefined;
+}
+
 export class AdaGrad {
-  readonly weights: Float32Array;
-  readonly bias: Float32Array;
-  /** One AdaGrad accumulator per feature row (shared by its classes), and one per bias. */
-  private readonly sumSqW: Float64Array;
-  private readonly sumSqB: Float64Array;
-  private readonly accW: Float32Array | undefined;
-  private readonly accB: Float64Array | undefined;
+  /** Its arrays live in a WebAssembly instance's memory, so that `passCached` runs there. */
+  private readonly m: SgdModule;
+  private views: State | undefined;
+  private readonly loaded: { cache?: VectorCache; count?: number } = {};
   private readonly active: Int32Array;
   private steps = 0;
 
@@ -39,20 +49,71 @@ export class AdaGrad {
    * with `accumulators`, the step-size accumulators too (else fresh ones).
    */
   constructor(
-    features: number,
+    private readonly features: number,
     private readonly classes: number,
     private readonly options: SgdOptions,
     start?: { weights: Float32Array; bias: Float32Array; accumulators?: Accumulators | undefined },
   ) {
-    this.weights = start ? start.weights.slice() : new Float32Array(features * classes);
-    this.bias = start ? start.bias.slice() : new Float32Array(classes);
-    this.sumSqW = start?.accumulators ? start.accumulators.weights.slice() : new Float64Array(features);
-    this.sumSqB = start?.accumulators ? start.accumulators.bias.slice() : new Float64Array(classes);
-    this.active = new Int32Array(classes);
-    if (options.average) {
-      this.accW = new Float32Array(features * classes);
-      this.accB = new Float64Array(classes);
+    this.m = sgdModule();
+    this.m.prepare(features, classes, options.average);
+    const { W, B, G, GB } = this.state();
+    if (start) {
+      W.set(start.weights);
+      B.set(start.bias);
     }
+    if (start?.accumulators) {
+      G.set(start.accumulators.weights);
+      GB.set(start.accumulators.bias);
+    }
+    this.active = new Int32Array(classes);
+  }
+
+  private state(): State {
+    const m = this.m;
+    const { buffer } = m.memory;
+    if (this.views?.buffer === buffer) return this.views;
+    const FC = this.features * this.classes;
+    const C = this.classes;
+    const average = this.options.average;
+    this.views = {
+      buffer,
+      W: new Float32Array(buffer, m.weights(), FC),
+      U: average ? new Float32Array(buffer, m.sums(), FC) : undefined,
+      G: new Float64Array(buffer, m.rowSquares(), this.features),
+      B: new Float32Array(buffer, m.bias(), C),
+      GB: new Float64Array(buffer, m.biasSquares(), C),
+      UB: average ? new Float64Array(buffer, m.biasSums(), C) : undefined,
+    };
+    return this.views;
+  }
+
+  /** The current weights [features × classes] (a view: valid until the next call on this optimiser). */
+  get weights(): Float32Array {
+    return this.state().W;
+  }
+
+  /** The current bias [classes] (a view, as `weights`). */
+  get bias(): Float32Array {
+    return this.state().B;
+  }
+
+  /**
+   * One pass over cached examples in WebAssembly: for each example of `rows` (indices into the
+   * cache) in turn, its loss gradient and then `stepRange`'s step, the same floats. Returns the
+   * summed loss. For caches of at most `WASM_EXAMPLE_BYTES` (`fitsPass`); copies them in once.
+   */
+  passCached(cache: VectorCache, rows: Int32Array): number {
+    loadExamples(this.m, cache, this.loaded);
+    new Int32Array(this.m.memory.buffer, this.m.order(), rows.length).set(rows);
+    const { learningRate, l2, minGradient } = this.options;
+    const loss = this.m.pass(rows.length, learningRate, l2, minGradient ?? 0, this.steps);
+    this.steps += rows.length;
+    return loss;
+  }
+
+  /** Whether `passCached` takes this cache (its examples within `WASM_EXAMPLE_BYTES`). */
+  static fitsPass(cache: VectorCache): boolean {
+    return cache.bytes <= WASM_EXAMPLE_BYTES;
   }
 
   /**
@@ -69,14 +130,9 @@ export class AdaGrad {
     const C = this.classes;
     const { learningRate: eta, l2 } = this.options;
     const minGradient = this.options.minGradient ?? 0;
-    const W = this.weights;
-    const G = this.sumSqW;
-    const U = this.accW;
+    const { W, G, U, B, GB, UB } = this.state();
     const active = this.active;
     const lag = this.steps++;
-    const B = this.bias;
-    const GB = this.sumSqB;
-    const UB = this.accB;
     let m = 0;
     let g2 = 0;
     for (let c = 0; c < C; c++) {
@@ -118,13 +174,15 @@ export class AdaGrad {
 
   /** The step-size accumulators (copies). */
   accumulators(): Accumulators {
-    return { weights: this.sumSqW.slice(), bias: this.sumSqB.slice() };
+    const { G, GB } = this.state();
+    return { weights: G.slice(), bias: GB.slice() };
   }
 
   /** Restarts the average at the current iterate (e.g. after a first epoch of large steps). */
   restartAverage(): void {
-    this.accW?.fill(0);
-    this.accB?.fill(0);
+    const { U, UB } = this.state();
+    U?.fill(0);
+    UB?.fill(0);
     this.steps = 0;
   }
 
@@ -134,12 +192,13 @@ export class AdaGrad {
    * const { weights, bias } = opt.snapshot();
    */
   snapshot(): { weights: Float32Array; bias: Float32Array } {
-    if (!this.accW || !this.accB || this.steps === 0) return { weights: this.weights.slice(), bias: this.bias.slice() };
+    const { W, U, B, UB } = this.state();
+    if (!U || !UB || this.steps === 0) return { weights: W.slice(), bias: B.slice() };
     const T = this.steps;
-    const weights = new Float32Array(this.weights.length);
-    for (let i = 0; i < weights.length; i++) weights[i] = this.weights[i]! - this.accW[i]! / T;
-    const bias = new Float32Array(this.bias.length);
-    for (let c = 0; c < bias.length; c++) bias[c] = this.bias[c]! - this.accB[c]! / T;
+    const weights = new Float32Array(W.length);
+    for (let i = 0; i < weights.length; i++) weights[i] = W[i]! - U[i]! / T;
+    const bias = new Float32Array(B.length);
+    for (let c = 0; c < bias.length; c++) bias[c] = B[c]! - UB[c]! / T;
     return { weights, bias };
   }
 }

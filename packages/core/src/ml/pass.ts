@@ -11,6 +11,7 @@ import type { FeatureSpec } from "./feature-spec.ts";
 import { argmax, exampleGradientRange, type LinearModel } from "./linear-model.ts";
 import type { ModelState } from "./model-state.ts";
 import { mulberry32, permutation, shuffled } from "./random.ts";
+import { scoreCached } from "./sgd-module.ts";
 
 /**
  * One pass of `optimizer` over `set` in a seeded random order (cached: a full permutation;
@@ -33,6 +34,11 @@ export async function runPass(
     const n = set.subset?.length ?? set.cache.count;
     const order = permutation(n, rand);
     const subset = set.subset;
+    if (AdaGrad.fitsPass(set.cache)) {
+      // In WebAssembly (the same floats as the loop below).
+      const rows = subset ? order.map((k) => subset[k]!) : order;
+      return { loss: n ? optimizer.passCached(set.cache, rows) / n : Number.NaN, count: n };
+    }
     for (let k = 0; k < n; k++) {
       const i = subset ? subset[order[k]!]! : order[k]!;
       const start = offsets[i]!;
@@ -67,6 +73,11 @@ export async function evaluate(
     if (argmax(p) === y) correct++;
     count++;
   };
+  if (set.kind === "cached" && AdaGrad.fitsPass(set.cache)) {
+    const n = set.subset?.length ?? set.cache.count;
+    const scored = scoreCached(model, set.cache, set.subset);
+    return { loss: n ? scored.loss / n : Number.NaN, accuracy: n ? scored.right / n : 0, count: n };
+  }
   if (set.kind === "cached") {
     // A plain loop over the flat arrays, in the set's order (no generator, no per-example objects).
     const { ids, values, offsets, classes } = set.cache;
