@@ -9,6 +9,7 @@ import { nbLabel } from "../src/ml/dual-cd.ts";
 import type { Row } from "../src/ml/examples.ts";
 import { buildFeatureSpec, FeatureOptions } from "../src/ml/feature-spec.ts";
 import { FitThread } from "../src/ml/fit-thread.ts";
+import { knownTermTables, termTables } from "../src/ml/onnx/term-tables.ts";
 import { DEFAULT_NB } from "../src/ml/nb-weights.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
@@ -149,6 +150,11 @@ describe("the exact race's wide representation", () => {
       expect(wide.threaded).toBe(thread !== undefined);
       // Assert
       await expectAsHere(wide, here);
+      // The spec came with its export's term tables, made in the thread (none when made here).
+      const spec = await wide.spec();
+      const tables = knownTermTables(spec);
+      if (thread) expect(tables).toEqual(termTables(spec.vocabulary, spec.options));
+      else expect(tables).toBeUndefined();
     } finally {
       await wide.close();
     }

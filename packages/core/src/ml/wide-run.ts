@@ -6,14 +6,16 @@
  * wins), sending each through its port; then makes the spec's strings and sends them when asked.
  */
 import type { MessagePort } from "node:worker_threads";
+import type { FeatureSpec } from "./feature-spec.ts";
+import { type TermTables, termTables } from "./onnx/term-tables.ts";
 import { sharedParts } from "./threads.ts";
 import {
   CLAIM,
   CLAIMANT,
   claim,
   refitWide,
-  STOP,
   type SentJob,
+  STOP,
   unpackRows,
   type WideJob,
   type WideMessage,
@@ -36,7 +38,13 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
     const features = await wideFeatures(job, () => Atomics.load(claims, STOP) === 1);
     // (abandoned by the race: what it still asks for is computed there)
     if (!features) return post({ error: "abandoned by the race" });
-    port.on("message", () => post({ spec: features.spec() }));
+    let made: { spec: FeatureSpec; tables: TermTables } | undefined;
+    const specMessage = () => {
+      const spec = features.spec();
+      made ??= { spec, tables: termTables(spec.vocabulary, spec.options) };
+      return made;
+    };
+    port.on("message", () => post(specMessage()));
     // Shared: both threads read the same arrays (no copy on either side).
     const train = sharedParts(features.train);
     const validation = sharedParts(features.validation);
@@ -53,7 +61,7 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
     }
     // Idle now: the spec's strings, made before the race asks for them (if its winner is this;
     // not when the race left all the work here: abandoned, the thread has other work to take).
-    if (candidate || refit) features.spec();
+    if (candidate || refit) specMessage();
   } catch (err) {
     post({ error: (err as Error).message });
   }

@@ -16,6 +16,7 @@ import { type ExactCandidate, exactCandidate, fitDualCd, nbFit } from "./dual-cd
 import type { Row } from "./examples.ts";
 import type { FeatureOptions, FeatureSpec } from "./feature-spec.ts";
 import type { NbOptions } from "./nb-weights.ts";
+import { rememberTermTables, type TermTables } from "./onnx/term-tables.ts";
 import { mulberry32 } from "./random.ts";
 import { unionCache } from "./refit.ts";
 import { type CacheParts, cachedSet, startWorker } from "./threads.ts";
@@ -82,12 +83,15 @@ export interface WideRefit {
   rows: number;
 }
 
-/** From the thread: the examples (shared arrays), its candidate and refit, the spec when asked (its strings cost the receiver). */
+/**
+ * From the thread: the examples (shared arrays), its candidate and refit, the spec when asked (its
+ * strings cost the receiver) with its export's term tables (made there: the receiver's export then skips them).
+ */
 export type WideMessage =
   | { examples: { terms: number; train: CacheParts; validation: CacheParts } }
   | { candidate: ExactCandidate }
   | { refit: WideRefit }
-  | { spec: FeatureSpec }
+  | { spec: FeatureSpec; tables: TermTables }
   | { error: string };
 
 /** The race's wide candidate: dual CD with `c` for `passes` passes (`nb` weights) on the wide training examples, scored on validation. */
@@ -179,7 +183,10 @@ export class WideCandidates {
         this.received = { terms, train: cachedSet(train), validation: cachedSet(validation) } as WideExamples;
       } else if ("candidate" in message) this.candidates.push(message.candidate);
       else if ("refit" in message) this.refits.push(message.refit);
-      else this.receivedSpec = message.spec;
+      else {
+        this.receivedSpec = message.spec;
+        rememberTermTables(message.spec, message.tables);
+      }
       this.wake();
     });
     worker.on("error", () => this.fallBack());
