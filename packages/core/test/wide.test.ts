@@ -9,8 +9,8 @@ import { nbLabel } from "../src/ml/dual-cd.ts";
 import type { Row } from "../src/ml/examples.ts";
 import { buildFeatureSpec, FeatureOptions } from "../src/ml/feature-spec.ts";
 import { FitThread } from "../src/ml/fit-thread.ts";
-import { knownTermTables, termTables } from "../src/ml/onnx/term-tables.ts";
 import { DEFAULT_NB } from "../src/ml/nb-weights.ts";
+import { knownTermTables, termTables } from "../src/ml/onnx/term-tables.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import {
