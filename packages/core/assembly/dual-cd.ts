@@ -5,7 +5,7 @@
 // multiply and add, in the same order, as a sweep per class; a class whose α did not move keeps its
 // weights bit for bit through a mask). The caller writes the examples, the visiting order of each
 // pass and (scaled) the squared scales; reads the model.
-import { alloc } from "./memory";
+import { alloc, reset } from "./memory";
 
 @external("env", "log")
 declare function log(x: f64): f64;
@@ -41,6 +41,7 @@ let newtonSteps: i32 = 0;
  * `featureCount` features and `classes` classes (`withScale`: each class's features scaled).
  */
 export function prepare(nnz: i32, cacheRows: i32, rows: i32, featureCount: i32, classes: i32, withScale: bool): void {
+  reset();
   C = classes;
   n = rows;
   features = featureCount;
@@ -56,8 +57,11 @@ export function prepare(nnz: i32, cacheRows: i32, rows: i32, featureCount: i32, 
   orderAt = alloc(<usize>n << 2);
   scaleAt = scaled ? alloc((<usize>features * C) << 3) : 0;
   wAt = alloc((<usize>features * C) << 3);
+  memory.fill(wAt, 0, (<usize>features * C) << 3);
   w1At = binary ? alloc(<usize>features << 3) : 0;
+  if (binary) memory.fill(w1At, 0, <usize>features << 3);
   bAt = alloc(<usize>C << 3);
+  memory.fill(bAt, 0, <usize>C << 3);
   alphaAt = alloc((<usize>n * C) << 4);
   xxAt = alloc((scaled ? <usize>n * C : <usize>n) << 3);
   zAt = alloc(<usize>C << 3);

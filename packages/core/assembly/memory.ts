@@ -1,6 +1,7 @@
-// The modules' memory (AssemblyScript, imported by term-counts.ts and token-table.ts): a bump
-// allocator that never frees. A region that grows moves to the end (at most as much again is left
-// behind), and fresh pages are zero.
+// The modules' memory (AssemblyScript, imported by every module): a bump allocator that never
+// frees. A region that grows moves to the end (at most as much again is left behind), and fresh
+// pages are zero. `reset` starts over in the memory already grown (dual CD reuses one instance per
+// thread: its pages are then already mapped, which its first sweep over fresh ones paid for).
 
 let heap: usize = 0;
 
@@ -19,4 +20,9 @@ export function moved(from: usize, bytes: usize, capacity: usize): usize {
   const to = alloc(capacity);
   memory.copy(to, from, bytes);
   return to;
+}
+
+/** Forgets every region: the memory stays grown, and regions handed out again are not zero. */
+export function reset(): void {
+  heap = 0;
 }

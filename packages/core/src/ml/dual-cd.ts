@@ -53,6 +53,18 @@ interface DualCdModule extends WasmExports {
 }
 
 /**
+ * This thread's instance, reused by every fit (each `prepare` starts its memory over): a fresh one
+ * per fit would pay, in its first sweep, for mapping the pages of ~30 MB (Austen's wide refit).
+ * Dropped by `releaseDualCd`.
+ */
+let reused: DualCdModule | undefined;
+
+/** Lets this thread's dual CD instance, and the memory its largest fit grew, be collected (`trainLinear` does, when done). */
+export function releaseDualCd(): void {
+  reused = undefined;
+}
+
+/**
  * Fits the model on cached examples (all, or the indices in `subset`). The passes run in
  * WebAssembly (packages/core/assembly/dual-cd.ts: the same operations in the same order, with this
  * Math.log, so the same floats, ~2× faster); each pass's order is drawn here from `rand`.
@@ -71,7 +83,8 @@ export function fitDualCd(
   const tolerance = options.tolerance ?? 0.1;
   const n = subset?.length ?? cache.count;
   const nnz = cache.offsets[cache.count]!;
-  const m = instantiate<DualCdModule>(DUAL_CD_WASM, { log: Math.log });
+  reused ??= instantiate<DualCdModule>(DUAL_CD_WASM, { log: Math.log });
+  const m = reused;
   m.prepare(nnz, cache.count, n, features, classes, options.scale !== undefined);
   // (prepare grew the memory: the views are made after it)
   const { buffer } = m.memory;

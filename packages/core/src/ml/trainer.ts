@@ -20,7 +20,7 @@
 
 import { type Logger, logger } from "../logger.ts";
 import { isExactChosen } from "../registry/selection-card.ts";
-import { DEFAULT_EXACT, type ExactCandidate, exactSettings, fitDualCd, raceExact } from "./dual-cd.ts";
+import { DEFAULT_EXACT, type ExactCandidate, exactSettings, fitDualCd, raceExact, releaseDualCd } from "./dual-cd.ts";
 import {
   cacheEncoder,
   type ExampleSet,
@@ -199,6 +199,7 @@ export async function trainLinear(
     // Closed where used; here also when not reached (a bad row, an empty split), or the process would not exit.
     await early.fit?.then((thread) => thread?.close());
     await early.refit?.then((beside) => beside?.close());
+    releaseDualCd();
   }
 }
 
