@@ -6,6 +6,10 @@
  * not the vocabulary; classes whose gradient is below `minGradient` are skipped), and optional Polyak–Ruppert averaging of the iterates
  * (in O(touched) per step: `average = w − U / T` with `U += (t − 1) · Δ`; U in Float32, which
  * halves its memory traffic and keeps the average to about 1e-6 relative).
+ *
+ * Its arrays live in a WebAssembly module's memory (`sgd-module.ts`, packages/core/assembly/sgd.ts):
+ * a pass over cached examples runs there (`passCached`), with the floats of `stepRange`, which serves
+ * streamed examples and caches over `WASM_EXAMPLE_BYTES`.
  */
 import type { SparseVector } from "./featurizer.ts";
 import type { VectorCache } from "./row-cache.ts";
