@@ -8,7 +8,7 @@ import { fitDualCd } from "@tollgate/core/ml/dual-cd";
 import { encoder, fillCache } from "@tollgate/core/ml/examples";
 import { FeatureSpecBuilder } from "@tollgate/core/ml/feature-spec";
 import { metricsFromConfusion } from "@tollgate/core/ml/metrics";
-import { nbScale } from "@tollgate/core/ml/nb-weights";
+import { nbScale, type ScaleRows } from "@tollgate/core/ml/nb-weights";
 import { mulberry32, permutation } from "@tollgate/core/ml/random";
 import type { VectorCache } from "@tollgate/core/ml/row-cache";
 import { wideFeatures } from "@tollgate/core/ml/wide";
@@ -83,7 +83,7 @@ async function main(name: string, filter: string) {
     for (const rep of reps) {
       const plain: number[] = [];
       const nb: number[] = [];
-      const dualCd = (scale?: Float64Array) =>
+      const dualCd = (scale?: ScaleRows) =>
         fitDualCd(
           rep.train,
           undefined,

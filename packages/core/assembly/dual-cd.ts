@@ -4,7 +4,7 @@
 // example's features serve every class at once, two classes per f64x2 (SIMD: each lane the same
 // multiply and add, in the same order, as a sweep per class; a class whose α did not move keeps its
 // weights bit for bit through a mask). The caller writes the examples, the visiting order of each
-// pass and (scaled) the squared scales; reads the model.
+// pass and (scaled) the squared scales, as distinct rows and each feature's row; reads the model.
 import { alloc, reset } from "./memory";
 
 @external("env", "log")
@@ -24,6 +24,7 @@ let classesAt: usize = 0;
 let rowsAt: usize = 0;
 let orderAt: usize = 0;
 let scaleAt: usize = 0;
+let rowOfAt: usize = 0;
 let wAt: usize = 0;
 let w1At: usize = 0;
 let bAt: usize = 0;
@@ -40,7 +41,15 @@ let newtonSteps: i32 = 0;
  * Room for a cache of `nnz` values in `cacheRows` rows, of which `rows` are trained on, over
  * `featureCount` features and `classes` classes (`withScale`: each class's features scaled).
  */
-export function prepare(nnz: i32, cacheRows: i32, rows: i32, featureCount: i32, classes: i32, withScale: bool): void {
+export function prepare(
+  nnz: i32,
+  cacheRows: i32,
+  rows: i32,
+  featureCount: i32,
+  classes: i32,
+  withScale: bool,
+  scaleRows: i32,
+): void {
   reset();
   C = classes;
   n = rows;
@@ -55,7 +64,8 @@ export function prepare(nnz: i32, cacheRows: i32, rows: i32, featureCount: i32, 
   classesAt = alloc(<usize>cacheRows << 2);
   rowsAt = alloc(<usize>n << 2);
   orderAt = alloc(<usize>n << 2);
-  scaleAt = scaled ? alloc((<usize>features * C) << 3) : 0;
+  scaleAt = scaled ? alloc((<usize>scaleRows * C) << 3) : 0;
+  rowOfAt = scaled ? alloc(<usize>features << 2) : 0;
   wAt = alloc((<usize>features * C) << 3);
   memory.fill(wAt, 0, (<usize>features * C) << 3);
   w1At = binary ? alloc(<usize>features << 3) : 0;
@@ -89,6 +99,9 @@ export function order(): usize {
 }
 export function scale(): usize {
   return scaleAt;
+}
+export function rowOf(): usize {
+  return rowOfAt;
 }
 export function weights(): usize {
   return wAt;
@@ -149,13 +162,14 @@ export function init(upper: f64, start: f64): void {
       const v = load<f64>(f64At(valuesAt, p));
       const v2 = f64x2.splat(v);
       const at = <usize>i32Of(idsAt, p) * C;
+      const sr = scaled ? <usize>i32Of(rowOfAt, i32Of(idsAt, p)) * C : 0;
       for (let q = 0; q < pairs; q++) {
         const w = f64At(wAt, at + 2 * q);
         const ys = v128.load(f64At(zAt, 2 * q));
         const keep = v128.load(f64At(maskAt, 2 * q));
         const old = v128.load(w);
         if (scaled) {
-          const sc = v128.load(f64At(scaleAt, at + 2 * q));
+          const sc = v128.load(f64At(scaleAt, sr + 2 * q));
           const sum = f64At(xx, 2 * q);
           const vv = f64x2.splat(v * v);
           v128.store(sum, v128.bitselect(f64x2.add(v128.load(sum), f64x2.mul(vv, sc)), v128.load(sum), keep));
@@ -167,7 +181,7 @@ export function init(upper: f64, start: f64): void {
         const w = f64At(wAt, at + c);
         const ys = load<f64>(f64At(zAt, c));
         if (scaled) {
-          const sc = load<f64>(f64At(scaleAt, at + c));
+          const sc = load<f64>(f64At(scaleAt, sr + c));
           const sum = f64At(xx, c);
           store<f64>(sum, load<f64>(sum) + v * v * sc);
           store<f64>(w, load<f64>(w) + ys * v * sc);
@@ -267,20 +281,21 @@ function dot(from: i32, to: i32): void {
 function update(from: i32, to: i32): void {
   for (let p = from; p < to; p++) {
     const at = <usize>i32Of(idsAt, p) * C;
+    const sr = scaled ? <usize>i32Of(rowOfAt, i32Of(idsAt, p)) * C : 0;
     const v = load<f64>(f64At(valuesAt, p));
     const v2 = f64x2.splat(v);
     for (let q = 0; q < pairs; q++) {
       const w = f64At(wAt, at + 2 * q);
       const old = v128.load(w);
       const step = f64x2.mul(v128.load(f64At(deltaAt, 2 * q)), v2);
-      const add = scaled ? f64x2.mul(step, v128.load(f64At(scaleAt, at + 2 * q))) : step;
+      const add = scaled ? f64x2.mul(step, v128.load(f64At(scaleAt, sr + 2 * q))) : step;
       v128.store(w, v128.bitselect(f64x2.add(old, add), old, v128.load(f64At(maskAt, 2 * q))));
     }
     if (C & 1 && load<i64>(f64At(maskAt, C - 1)) != 0) {
       const c = C - 1;
       const w = f64At(wAt, at + c);
       const delta = load<f64>(f64At(deltaAt, c));
-      if (scaled) store<f64>(w, load<f64>(w) + delta * v * load<f64>(f64At(scaleAt, at + c)));
+      if (scaled) store<f64>(w, load<f64>(w) + delta * v * load<f64>(f64At(scaleAt, sr + c)));
       else store<f64>(w, load<f64>(w) + delta * v);
     }
   }

@@ -3,6 +3,7 @@
  * the reference its floats must equal, bit for bit (dual-cd.test.ts).
  */
 import type { DualCdOptions } from "../src/ml/dual-cd.ts";
+import { scaleOf } from "../src/ml/nb-weights.ts";
 import { permutation } from "../src/ml/random.ts";
 import type { VectorCache } from "../src/ml/row-cache.ts";
 
@@ -20,7 +21,10 @@ export function referenceDualCd(
   const { ids, values, offsets } = cache;
   const n = subset?.length ?? cache.count;
   const row = (k: number) => (subset ? subset[k]! : k);
-  const s2 = options.scale;
+  // (the squared scales as one row per feature: features × classes)
+  const s2 =
+    options.scale &&
+    Float64Array.from({ length: features * C }, (_, at) => scaleOf(options.scale!, C, Math.floor(at / C), at % C));
   // Work in float64; the model is written as float32 at the end. With `scale`, w holds the weights
   // on the unscaled features (u_c = s_c ⊙ w_c): margins need no scaling, updates take s².
   const w = new Float64Array(features * C);

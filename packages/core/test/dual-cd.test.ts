@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_EXACT, exactCandidate, fitDualCd, nbLabel, raceExact } from "../src/ml/dual-cd.ts";
 import { type ExampleSet, encoder, fillCache } from "../src/ml/examples.ts";
 import { buildFeatureSpec } from "../src/ml/feature-spec.ts";
-import { DEFAULT_NB, nbScale } from "../src/ml/nb-weights.ts";
+import { DEFAULT_NB, nbScale, rowPerFeature, scaleOf } from "../src/ml/nb-weights.ts";
 import { mulberry32 } from "../src/ml/random.ts";
 import { VectorCache } from "../src/ml/row-cache.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
@@ -60,7 +60,13 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
       );
     }
     const rows = subset ? Int32Array.from({ length: 300 }, (_, k) => (7 * k) % 400) : undefined;
-    const scale = scaled ? Float64Array.from({ length: features * classes }, () => 0.2 + 2 * next()) : undefined;
+    // (scales by rows, as nbScale gives them: 50 distinct rows shared by the features)
+    const scale = scaled
+      ? {
+          rows: Float64Array.from({ length: 50 * classes }, () => 0.2 + 2 * next()),
+          rowOf: Int32Array.from({ length: features }, () => Math.floor(next() * 50)),
+        }
+      : undefined;
     const options = { c: 10, passes: 6, ...(scale ? { scale } : {}) };
     const got = fitDualCd(cache, rows, features, classes, options, mulberry32(9));
     const want = referenceDualCd(cache, rows, features, classes, options, mulberry32(9));
@@ -120,7 +126,7 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
       undefined,
       spec.vocabulary.length,
       2,
-      { c: 10, passes: 60, tolerance: 1e-6, scale: units },
+      { c: 10, passes: 60, tolerance: 1e-6, scale: rowPerFeature(units, spec.vocabulary.length) },
       mulberry32(1),
     );
     expect(Array.from(mirrored.weights)).toEqual(Array.from(general.weights));
@@ -208,7 +214,7 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
       scaled.add({ ids: x.ids, values: x.values.map((v, p) => v * s[x.ids[p]!]!) }, y);
     }
     const options = { c: 10, passes: 3, tolerance: 0 };
-    const ours = fitDualCd(cache, undefined, F, C, { ...options, scale }, mulberry32(1));
+    const ours = fitDualCd(cache, undefined, F, C, { ...options, scale: rowPerFeature(scale, F) }, mulberry32(1));
     const reference = fitDualCd(scaled, undefined, F, C, options, mulberry32(1));
     const largest = Math.max(...Array.from(reference.weights, Math.abs));
     for (let at = 0; at < F * C; at++) {
@@ -231,12 +237,21 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
     const full = nbScale(cache, undefined, 3, 2, { alpha: 1, power: 1 });
     for (let j = 0; j < 3; j++) {
       for (let c = 0; c < 2; c++) {
-        expect(half[j * 2 + c]).toBeCloseTo(Math.abs(r[j]!), 12);
-        expect(full[j * 2 + c]).toBeCloseTo(r[j]! ** 2, 12);
+        expect(scaleOf(half, 2, j, c)).toBeCloseTo(Math.abs(r[j]!), 12);
+        expect(scaleOf(full, 2, j, c)).toBeCloseTo(r[j]! ** 2, 12);
       }
     }
     // Only the rows in `subset` count: without the third row, class 1 has no term.
     const two = nbScale(cache, Int32Array.of(0, 1), 3, 2, { alpha: 1, power: 1 });
-    expect(two[1 * 2 + 0]).toBeCloseTo(Math.log(2 / 6 / (1 / 3)) ** 2, 12);
+    expect(scaleOf(two, 2, 1, 0)).toBeCloseTo(Math.log(2 / 6 / (1 / 3)) ** 2, 12);
+    // Terms with the same counts per class share a row: 3, 4 and 5 each once in class 0 (counts
+    // (2, 0), (1, 1), (0, 1) and (1, 0) three times: 4 rows).
+    cache.add({ ids: Int32Array.of(3, 4, 5), values: Float64Array.of(0.2, 0.2, 0.2) }, 0);
+    const shared = nbScale(cache, undefined, 6, 2);
+    expect(shared.rowOf[3]).toBe(shared.rowOf[4]);
+    expect(new Set(shared.rowOf).size).toBe(shared.rows.length / 2);
+    expect(new Set(shared.rowOf).size).toBe(4);
+    expect(shared.rowOf[5]).toBe(shared.rowOf[3]);
+    for (let c = 0; c < 2; c++) expect(scaleOf(shared, 2, 3, c)).toBe(scaleOf(shared, 2, 4, c));
   });
 });

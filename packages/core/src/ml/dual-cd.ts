@@ -14,7 +14,7 @@
 
 import { DUAL_CD_WASM } from "./dual-cd-wasm.ts";
 import { type ExampleSet, sizeOf } from "./examples.ts";
-import { DEFAULT_NB, type NbOptions, nbScale } from "./nb-weights.ts";
+import { DEFAULT_NB, type NbOptions, nbScale, type ScaleRows } from "./nb-weights.ts";
 import { evaluate } from "./pass.ts";
 import { mulberry32, permutation } from "./random.ts";
 import type { VectorCache } from "./row-cache.ts";
@@ -28,15 +28,24 @@ export interface DualCdOptions {
   /** Stop once the largest projected gradient of a pass is below this (LIBLINEAR's `-e`, 0.1). */
   tolerance?: number;
   /**
-   * Class c's problem trained on x ⊙ s_c: the squared scales s²[j·classes + c] (`nb-weights.ts`).
-   * The weights returned apply to the unscaled features (w_c ⊙ s_c), so the model is used as any.
+   * Class c's problem trained on x ⊙ s_c: the squared scales s² by rows (`nb-weights.ts`; a full
+   * features × classes array: `rowPerFeature`). The weights returned apply to the unscaled features
+   * (w_c ⊙ s_c), so the model is used as any.
    */
-  scale?: Float64Array;
+  scale?: ScaleRows;
 }
 
 /** The module's exports (src/ml/wasm.ts; addresses are byte offsets into its memory). */
 interface DualCdModule extends WasmExports {
-  prepare(nnz: number, cacheRows: number, rows: number, features: number, classes: number, scaled: boolean): void;
+  prepare(
+    nnz: number,
+    cacheRows: number,
+    rows: number,
+    features: number,
+    classes: number,
+    scaled: boolean,
+    scaleRows: number,
+  ): void;
   ids(): number;
   values(): number;
   offsets(): number;
@@ -44,6 +53,7 @@ interface DualCdModule extends WasmExports {
   rows(): number;
   order(): number;
   scale(): number;
+  rowOf(): number;
   weights(): number;
   bias(): number;
   steps(): number;
@@ -85,7 +95,9 @@ export function fitDualCd(
   const nnz = cache.offsets[cache.count]!;
   reused ??= instantiate<DualCdModule>(DUAL_CD_WASM, { log: Math.log });
   const m = reused;
-  m.prepare(nnz, cache.count, n, features, classes, options.scale !== undefined);
+  const scale = options.scale;
+  const scaleRows = scale ? scale.rows.length / classes : 0;
+  m.prepare(nnz, cache.count, n, features, classes, scale !== undefined, scaleRows);
   // (prepare grew the memory: the views are made after it)
   const { buffer } = m.memory;
   new Int32Array(buffer, m.ids(), nnz).set(cache.ids.subarray(0, nnz));
@@ -95,7 +107,10 @@ export function fitDualCd(
   const rows = new Int32Array(buffer, m.rows(), n);
   if (subset) rows.set(subset);
   else for (let k = 0; k < n; k++) rows[k] = k;
-  if (options.scale) new Float64Array(buffer, m.scale(), features * classes).set(options.scale);
+  if (scale) {
+    new Float64Array(buffer, m.scale(), scale.rows.length).set(scale.rows);
+    new Int32Array(buffer, m.rowOf(), features).set(scale.rowOf);
+  }
   m.init(upper, Math.min(0.001 * upper, 1e-8));
   const order = new Int32Array(buffer, m.order(), n);
   let innerTolerance = 1e-2;

@@ -20,12 +20,21 @@ export interface NbOptions {
 
 export const DEFAULT_NB: NbOptions = { alpha: 1, power: 0.5 };
 
+/**
+ * Squared scales, one row of `classes` per distinct row: feature j's for class c is
+ * `rows[rowOf[j] · classes + c]` (`scaleOf`).
+ */
+export interface ScaleRows {
+  rows: Float64Array;
+  rowOf: Int32Array;
+}
+
 /** Document counts up to this have their ratios worked out once per class (most terms are rare). */
 const SMALL = 15;
 
 /**
- * The squared scales s²[j·classes + c] of every feature j for every class c, from the cached
- * examples (all, or the indices in `subset`). Counts are integers (exact in a double), so they
+ * The squared scales s² of every feature j for every class c, from the cached examples (all, or
+ * the indices in `subset`), one row per distinct row (`ScaleRows`). Counts are integers (exact in a double), so they
  * are kept as such; a term's scale depends only on its class's count and its total, so those of
  * totals up to `SMALL` (most terms: Austen's 173k have a median of 1) are taken from a table worked
  * out per class by the same expression, with the same floats, instead of a logarithm each.
@@ -38,7 +47,7 @@ export function nbScale(
   features: number,
   classes: number,
   options: NbOptions = DEFAULT_NB,
-): Float64Array {
+): ScaleRows {
   const C = classes;
   const { alpha, power } = options;
   const counts = new Int32Array(features * C);
@@ -77,12 +86,46 @@ export function nbScale(
     for (let t = 0; t <= SMALL; t++)
       for (let inC = 0; inC <= t; inC++) table[(c * side + t) * side + inC] = squared(c, inC, t);
   }
-  const scale = new Float64Array(features * C);
+  // A term's row depends only on its counts per class: terms with the same counts share one row
+  // (Austen's 173k wide terms have ~13k rows), found by hashing the counts.
+  const slots = new Int32Array(2 ** Math.ceil(Math.log2(2 * features + 2))).fill(-1);
+  const mask = slots.length - 1;
+  const firstOf: number[] = [];
+  const rowOf = new Int32Array(features);
+  const rows: number[] = [];
   for (let j = 0; j < features; j++) {
-    const t = total[j]!;
     const at = j * C;
-    if (t <= SMALL) for (let c = 0; c < C; c++) scale[at + c] = table[(c * side + t) * side + counts[at + c]!]!;
-    else for (let c = 0; c < C; c++) scale[at + c] = squared(c, counts[at + c]!, t);
+    let h = 0;
+    for (let c = 0; c < C; c++) h = Math.imul(h ^ counts[at + c]!, 0x9e3779b1) >>> 0;
+    let slot = h & mask;
+    for (;;) {
+      const row = slots[slot]!;
+      if (row < 0) break;
+      const other = firstOf[row]! * C;
+      let same = true;
+      for (let c = 0; c < C && same; c++) same = counts[other + c] === counts[at + c];
+      if (same) break;
+      slot = (slot + 1) & mask;
+    }
+    if (slots[slot]! >= 0) {
+      rowOf[j] = slots[slot]!;
+      continue;
+    }
+    rowOf[j] = slots[slot] = firstOf.length;
+    firstOf.push(j);
+    const t = total[j]!;
+    if (t <= SMALL) for (let c = 0; c < C; c++) rows.push(table[(c * side + t) * side + counts[at + c]!]!);
+    else for (let c = 0; c < C; c++) rows.push(squared(c, counts[at + c]!, t));
   }
-  return scale;
+  return { rows: Float64Array.from(rows), rowOf };
 }
+
+/** Every feature its own row of `scale` (features × classes squared scales): the form `fitDualCd` takes. */
+export const rowPerFeature = (scale: Float64Array, features: number): ScaleRows => ({
+  rows: scale,
+  rowOf: Int32Array.from({ length: features }, (_, j) => j),
+});
+
+/** Feature j's squared scale for class c. */
+export const scaleOf = (s: ScaleRows, classes: number, j: number, c: number): number =>
+  s.rows[s.rowOf[j]! * classes + c]!;
