@@ -5,13 +5,20 @@
 
 let heap: usize = 0;
 
+/** Throws the caller's named error (src/ml/wasm.ts: `WasmMemoryError`) for `bytes` that do not fit. */
+@external("env", "outOfMemory")
+declare function outOfMemory(bytes: usize): void;
+
 export function alloc(bytes: usize): usize {
   if (heap == 0) heap = (__heap_base + 15) & ~15;
   const at = heap;
   heap = (at + bytes + 15) & ~15;
   const pages = <i32>((heap + 0xffff) >>> 16);
   const have = memory.size();
-  if (pages > have && memory.grow(pages - have) < 0) unreachable();
+  if (pages > have && memory.grow(pages - have) < 0) {
+    outOfMemory(bytes);
+    unreachable();
+  }
   return at;
 }
 

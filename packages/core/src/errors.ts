@@ -14,6 +14,11 @@ export class TollgateError extends Error {
 export class InvalidInputError extends TollgateError {}
 /** The dataset cannot be used for training (no valid rows, one class, not text …). */
 export class InvalidDatasetError extends TollgateError {}
+/**
+ * The training's WebAssembly memory cannot hold the work (a module's memory is at most 4 GiB, or the
+ * process has no more): the data is too large for one process (shard it, or prune its vocabulary).
+ */
+export class WasmMemoryError extends TollgateError {}
 /** The test split is smaller than the gate's minimum (`minTestRows`): the gate refuses to decide on it. */
 export class TestSplitTooSmallError extends TollgateError {}
 /** An object the step needs is missing from the object store. */

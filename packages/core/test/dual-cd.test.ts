@@ -254,4 +254,15 @@ describe("dual coordinate descent (LIBLINEAR -s 7)", () => {
     expect(shared.rowOf[5]).toBe(shared.rowOf[3]);
     for (let c = 0; c < 2; c++) expect(scaleOf(shared, 2, 3, c)).toBe(scaleOf(shared, 2, 4, c));
   });
+
+  it("names data too large for WebAssembly's 4 GiB before laying it out", () => {
+    // A cache that says it holds 2^29 features (6 GiB of ids and values); nothing that large is made.
+    const huge = Object.assign(new VectorCache(Number.POSITIVE_INFINITY), {
+      count: 1,
+      offsets: Int32Array.of(0, 2 ** 29),
+    });
+    expect(() => fitDualCd(huge, undefined, 10, 3, { c: 1, passes: 1 }, mulberry32(1))).toThrow(
+      expect.objectContaining({ name: "WasmMemoryError" }),
+    );
+  });
 });

@@ -151,4 +151,18 @@ describe("AdaGrad averaging", () => {
       expect(scoreCached(model, cache, subset)).toEqual({ loss, right });
     }
   });
+
+  it("names a model or a cache too large for WebAssembly's 4 GiB before laying it out", () => {
+    // 200M features × 5 classes of f32 weights and their sums: 8 GB
+    expect(() => new AdaGrad(200_000_000, 5, { learningRate: 1, l2: 0, average: true })).toThrow(
+      expect.objectContaining({ name: "WasmMemoryError" }),
+    );
+    // A cache that says it holds 2^30 features (12 GiB of ids and values); nothing that large is made.
+    const huge = Object.assign(new VectorCache(Number.POSITIVE_INFINITY), {
+      count: 1,
+      offsets: Int32Array.of(0, 2 ** 30),
+    });
+    const opt = new AdaGrad(10, 2, { learningRate: 1, l2: 0, average: false });
+    expect(() => opt.passCached(huge, Int32Array.of(0))).toThrow(/too large for one process/);
+  });
 });

@@ -14,6 +14,7 @@
 import type { SparseVector } from "./featurizer.ts";
 import type { VectorCache } from "./row-cache.ts";
 import { loadExamples, type SgdModule, sgdModule, WASM_EXAMPLE_BYTES } from "./sgd-module.ts";
+import { checkWasmBytes } from "./wasm.ts";
 
 export interface SgdOptions {
   learningRate: number;
@@ -58,6 +59,7 @@ export class AdaGrad {
     private readonly options: SgdOptions,
     start?: { weights: Float32Array; bias: Float32Array; accumulators?: Accumulators | undefined },
   ) {
+    checkWasmBytes(features * classes * 8 + features * 8, `AdaGrad on ${features} features × ${classes} classes`);
     this.m = sgdModule();
     this.m.prepare(features, classes, options.average);
     const { W, B, G, GB } = this.state();

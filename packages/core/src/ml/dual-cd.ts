@@ -18,7 +18,7 @@ import { DEFAULT_NB, type NbOptions, nbScale, type ScaleRows } from "./nb-weight
 import { evaluate } from "./pass.ts";
 import { mulberry32, permutation } from "./random.ts";
 import type { VectorCache } from "./row-cache.ts";
-import { instantiate, type WasmExports } from "./wasm.ts";
+import { checkWasmBytes, instantiate, type WasmExports } from "./wasm.ts";
 
 export interface DualCdOptions {
   /** The inverse regularization strength (LIBLINEAR's `-c`). */
@@ -97,6 +97,10 @@ export function fitDualCd(
   const m = reused;
   const scale = options.scale;
   const scaleRows = scale ? scale.rows.length / classes : 0;
+  // (what prepare lays out: the examples, the rows' order and dual variables, the model, the scales)
+  const perRow = 8 + 8 + 16 * classes + 8 * (scale ? classes : 1);
+  const bytes = 12 * nnz + perRow * cache.count + 8 * features * (classes + 1) + 8 * scaleRows * classes + 4 * features;
+  checkWasmBytes(bytes, `dual coordinate descent on ${cache.count} rows × ${features} features`);
   m.prepare(nnz, cache.count, n, features, classes, scale !== undefined, scaleRows);
   // (prepare grew the memory: the views are made after it)
   const { buffer } = m.memory;

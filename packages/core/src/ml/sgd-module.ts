@@ -6,7 +6,7 @@
  */
 import type { VectorCache } from "./row-cache.ts";
 import { SGD_WASM } from "./sgd-wasm.ts";
-import { instantiate, type WasmExports } from "./wasm.ts";
+import { checkWasmBytes, instantiate, type WasmExports } from "./wasm.ts";
 
 /** The module's exports (packages/core/assembly/sgd.ts; addresses are byte offsets into its memory). */
 export interface SgdModule extends WasmExports {
@@ -42,6 +42,7 @@ export const sgdModule = (): SgdModule => instantiate<SgdModule>(SGD_WASM, { exp
 export function loadExamples(m: SgdModule, cache: VectorCache, loaded: { cache?: VectorCache; count?: number }): void {
   if (loaded.cache === cache && loaded.count === cache.count) return;
   const nnz = cache.offsets[cache.count]!;
+  checkWasmBytes(m.memory.buffer.byteLength + 12 * nnz + 16 * cache.count, `SGD on ${cache.count} cached rows`);
   m.examples(nnz, cache.count);
   const { buffer } = m.memory;
   new Int32Array(buffer, m.ids(), nnz).set(cache.ids.subarray(0, nnz));
@@ -72,6 +73,7 @@ export function scoreCached(
   const features = model.weights.length / classes;
   let scorer = scorers.get(cache);
   if (!scorer || scorer.features !== features || scorer.classes !== classes) {
+    checkWasmBytes(features * classes * 4, `scoring ${features} features × ${classes} classes`);
     const m = sgdModule();
     m.prepare(features, classes, false);
     scorer = { m, features, classes, loaded: {} };
