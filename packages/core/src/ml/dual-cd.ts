@@ -18,7 +18,7 @@ import { DEFAULT_NB, type NbOptions, nbScale, type ScaleRows } from "./nb-weight
 import { evaluate } from "./pass.ts";
 import { mulberry32, permutation } from "./random.ts";
 import type { VectorCache } from "./row-cache.ts";
-import { checkWasmBytes, instantiate, type WasmExports } from "./wasm.ts";
+import { checkWasmBytes, type ExampleRegions, instantiate, writeExamples } from "./wasm.ts";
 
 export interface DualCdOptions {
   /** The inverse regularization strength (LIBLINEAR's `-c`). */
@@ -36,7 +36,7 @@ export interface DualCdOptions {
 }
 
 /** The module's exports (src/ml/wasm.ts; addresses are byte offsets into its memory). */
-interface DualCdModule extends WasmExports {
+interface DualCdModule extends ExampleRegions {
   prepare(
     nnz: number,
     cacheRows: number,
@@ -46,10 +46,6 @@ interface DualCdModule extends WasmExports {
     scaled: boolean,
     scaleRows: number,
   ): void;
-  ids(): number;
-  values(): number;
-  offsets(): number;
-  classes(): number;
   rows(): number;
   order(): number;
   scale(): number;
@@ -103,11 +99,8 @@ export function fitDualCd(
   checkWasmBytes(bytes, `dual coordinate descent on ${cache.count} rows × ${features} features`);
   m.prepare(nnz, cache.count, n, features, classes, scale !== undefined, scaleRows);
   // (prepare grew the memory: the views are made after it)
+  writeExamples(m, cache);
   const { buffer } = m.memory;
-  new Int32Array(buffer, m.ids(), nnz).set(cache.ids.subarray(0, nnz));
-  new Float64Array(buffer, m.values(), nnz).set(cache.values.subarray(0, nnz));
-  new Int32Array(buffer, m.offsets(), cache.count + 1).set(cache.offsets.subarray(0, cache.count + 1));
-  new Int32Array(buffer, m.classes(), cache.count).set(cache.classes.subarray(0, cache.count));
   const rows = new Int32Array(buffer, m.rows(), n);
   if (subset) rows.set(subset);
   else for (let k = 0; k < n; k++) rows[k] = k;

@@ -6,10 +6,10 @@
  */
 import type { VectorCache } from "./row-cache.ts";
 import { SGD_WASM } from "./sgd-wasm.ts";
-import { checkWasmBytes, instantiate, type WasmExports } from "./wasm.ts";
+import { checkWasmBytes, type ExampleRegions, instantiate, writeExamples } from "./wasm.ts";
 
 /** The module's exports (packages/core/assembly/sgd.ts; addresses are byte offsets into its memory). */
-export interface SgdModule extends WasmExports {
+export interface SgdModule extends ExampleRegions {
   prepare(features: number, classes: number, average: boolean): void;
   examples(nnz: number, rows: number): void;
   weights(): number;
@@ -18,10 +18,6 @@ export interface SgdModule extends WasmExports {
   bias(): number;
   biasSquares(): number;
   biasSums(): number;
-  ids(): number;
-  values(): number;
-  offsets(): number;
-  classes(): number;
   order(): number;
   right(): number;
   pass(n: number, eta: number, l2: number, minGradient: number, lag: number): number;
@@ -44,11 +40,7 @@ export function loadExamples(m: SgdModule, cache: VectorCache, loaded: { cache?:
   const nnz = cache.offsets[cache.count]!;
   checkWasmBytes(m.memory.buffer.byteLength + 12 * nnz + 16 * cache.count, `SGD on ${cache.count} cached rows`);
   m.examples(nnz, cache.count);
-  const { buffer } = m.memory;
-  new Int32Array(buffer, m.ids(), nnz).set(cache.ids.subarray(0, nnz));
-  new Float64Array(buffer, m.values(), nnz).set(cache.values.subarray(0, nnz));
-  new Int32Array(buffer, m.offsets(), cache.count + 1).set(cache.offsets.subarray(0, cache.count + 1));
-  new Int32Array(buffer, m.classes(), cache.count).set(cache.classes.subarray(0, cache.count));
+  writeExamples(m, cache);
   loaded.cache = cache;
   loaded.count = cache.count;
 }

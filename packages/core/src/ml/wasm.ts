@@ -4,6 +4,7 @@
  * instance with its own memory. A memory that cannot hold the work is a `WasmMemoryError`.
  */
 import { WasmMemoryError } from "../errors.ts";
+import type { VectorCache } from "./row-cache.ts";
 
 /** The parts of the WebAssembly API used here (the project's TypeScript lib does not declare it). */
 interface WebAssemblyApi {
@@ -39,6 +40,27 @@ const outOfMemory = (bytes: number) => {
     `a WebAssembly module could not grow its memory by ${bytes} bytes (4 GiB per module, or the process's limit): the data is too large for one process`,
   );
 };
+
+/** A module's regions for cached examples (the addresses of ids, values, offsets and classes). */
+export interface ExampleRegions extends WasmExports {
+  ids(): number;
+  values(): number;
+  offsets(): number;
+  classes(): number;
+}
+
+/** Copies a cache's examples into the regions a module made for them (after it grew its memory). */
+export function writeExamples(
+  m: ExampleRegions,
+  cache: Pick<VectorCache, "ids" | "values" | "offsets" | "classes" | "count">,
+): void {
+  const nnz = cache.offsets[cache.count]!;
+  const { buffer } = m.memory;
+  new Int32Array(buffer, m.ids(), nnz).set(cache.ids.subarray(0, nnz));
+  new Float64Array(buffer, m.values(), nnz).set(cache.values.subarray(0, nnz));
+  new Int32Array(buffer, m.offsets(), cache.count + 1).set(cache.offsets.subarray(0, cache.count + 1));
+  new Int32Array(buffer, m.classes(), cache.count).set(cache.classes.subarray(0, cache.count));
+}
 
 /** A new instance of the module whose bytes are `base64`, given the functions it imports from `env` besides `abort`. */
 export function instantiate<T extends WasmExports>(base64: string, env: Record<string, unknown> = {}): T {
