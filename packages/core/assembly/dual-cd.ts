@@ -5,7 +5,7 @@
 // multiply and add, in the same order, as a sweep per class; a class whose α did not move keeps its
 // weights bit for bit through a mask). The caller writes the examples, the visiting order of each
 // pass and (scaled) the squared scales, as distinct rows and each feature's row; reads the model.
-import { alloc, reset } from "./memory";
+import { alloc, f64At, i32Of, reset } from "./memory";
 
 @external("env", "log")
 declare function log(x: f64): f64;
@@ -113,12 +113,6 @@ export function steps(): i32 {
   return newtonSteps;
 }
 
-@inline function f64At(base: usize, index: usize): usize {
-  return base + (index << 3);
-}
-@inline function i32Of(base: usize, index: i32): i32 {
-  return load<i32>(base + (<usize>index << 2));
-}
 
 /** The dual variables at their start, and w and b from them. */
 export function init(upper: f64, start: f64): void {

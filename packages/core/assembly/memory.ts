@@ -33,3 +33,16 @@ export function moved(from: usize, bytes: usize, capacity: usize): usize {
 export function reset(): void {
   heap = 0;
 }
+
+/** The address of the f64 at `index` of the array at `base`. */
+@inline export function f64At(base: usize, index: usize): usize {
+  return base + (index << 3);
+}
+/** The address of the f32 at `index` of the array at `base`. */
+@inline export function f32At(base: usize, index: usize): usize {
+  return base + (index << 2);
+}
+/** The i32 at `index` of the array at `base`. */
+@inline export function i32Of(base: usize, index: i32): i32 {
+  return load<i32>(base + (<usize>index << 2));
+}

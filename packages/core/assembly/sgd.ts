@@ -4,7 +4,7 @@
 // the same order as the JavaScript (`logitsOfRange`, `softmaxInPlace`, `AdaGrad.stepRange`), with
 // JavaScript's own Math.exp and Math.log imported, weights stored as f32 and summed as f64, so the
 // same floats. The caller owns the model arrays (views into this memory) and writes the examples.
-import { alloc } from "./memory";
+import { alloc, f32At, f64At, i32Of } from "./memory";
 
 @external("env", "exp")
 declare function exp(x: f64): f64;
@@ -90,15 +90,6 @@ export function right(): i32 {
   return correct;
 }
 
-@inline function f64At(base: usize, index: usize): usize {
-  return base + (index << 3);
-}
-@inline function f32At(base: usize, index: usize): usize {
-  return base + (index << 2);
-}
-@inline function i32Of(base: usize, index: i32): i32 {
-  return load<i32>(base + (<usize>index << 2));
-}
 
 /**
  * The softmax of example i's logits into z (`logitsOfRange`, then `softmaxInPlace`), minus one at
