@@ -138,6 +138,16 @@ describe("the exact race's wide representation", () => {
     } finally {
       await wide.close();
     }
+    // Abandoned once the thread had built and shared its examples (its build no longer stops, so it
+    // sends nothing more): still computed here, not waited for.
+    const late = await WideCandidates.start(job);
+    try {
+      await late.examples();
+      late.abandon();
+      await expectAsHere(late, here);
+    } finally {
+      await late.close();
+    }
   });
 
   it("runs in selection's fit thread once that is idle, with the same results, and stops it when closed", async () => {

@@ -145,7 +145,6 @@ export class WideCandidates {
   private waiters: Array<() => void> = [];
   private worker: Worker | undefined;
   private port: MessagePort | undefined;
-  private abandoned = false;
   /** Whether a worker thread was started for the work. */
   threaded = false;
 
@@ -221,10 +220,14 @@ export class WideCandidates {
    * still asks for is computed here.
    */
   abandon(): void {
-    this.abandoned = true;
     claim(this.claims, CLAIM.candidate, CLAIMANT.here);
     claim(this.claims, CLAIM.refit, CLAIMANT.here);
     Atomics.store(this.claims, STOP, 1);
+  }
+
+  /** Whether the race abandoned the work (`abandon` set the stop slot). */
+  private get abandoned(): boolean {
+    return Atomics.load(this.claims, STOP) === 1;
   }
 
   /** Whether `c` and `passes` are the thread's unasked work (the grid's first c, the grid's passes). */
