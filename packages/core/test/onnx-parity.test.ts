@@ -95,9 +95,9 @@ describe("the graph's term tables", () => {
     const t = termTables(["dog", "a dog", "^ a"], { ngramMax: 2, firstToken: true });
     expect(t.tokens).toEqual(["dog", "a"]);
     // Per token id, then the unknown token (id 2); V = 3 means "no such term".
-    expect(t.unigram).toEqual([0, 3, 3]);
-    expect(t.first).toEqual([3, 2, 3]);
-    expect(t.pairKeys).toEqual([1 * 3 + 0]);
-    expect(t.pairIds).toEqual([1]);
+    expect(Array.from(t.unigram)).toEqual([0, 3, 3]);
+    expect(Array.from(t.first)).toEqual([3, 2, 3]);
+    expect(Array.from(t.pairKeys)).toEqual([1 * 3 + 0]);
+    expect(Array.from(t.pairIds)).toEqual([1]);
   });
 });

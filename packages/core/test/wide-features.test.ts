@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { encoder, fillCache, type Row } from "../src/ml/examples.ts";
 import { FeatureOptions, FeatureSpecBuilder, specFromTerms } from "../src/ml/feature-spec.ts";
+import { termTables } from "../src/ml/onnx/term-tables.ts";
 import type { VectorCache } from "../src/ml/row-cache.ts";
 import { tokenize } from "../src/ml/text.ts";
 import { wideFeatures, wideOptions } from "../src/ml/wide-features.ts";
@@ -75,6 +76,8 @@ describe("the wide representation's features", () => {
       expect(spec).toEqual(expected);
       expect(wide.terms).toBe(spec.vocabulary.length);
       expect(spec.options).toMatchObject({ minDf: 1, sublinearTf: true });
+      // the export's term tables, made from the terms' token ids, are those of the spec's strings
+      expect(wide.tables()).toEqual(termTables(spec.vocabulary, spec.options));
       expect(arrays(wide.train.cache)).toEqual(await featurized(spec, [...trainRows]));
       expect(arrays(wide.validation.cache)).toEqual(await featurized(spec, [...validationRows]));
       // (the validation rows' unseen tokens and empty documents: vectors with fewer terms, or none)
@@ -91,8 +94,24 @@ describe("the wide representation's features", () => {
     const spec = wide.spec();
     expect(spec.vocabulary).toHaveLength(40);
     expect(wide.terms).toBe(40);
+    expect(wide.tables()).toEqual(termTables(spec.vocabulary, spec.options));
     expect(arrays(wide.train.cache)).toEqual(await featurized(spec, train));
     expect(arrays(wide.validation.cache)).toEqual(await featurized(spec, validation));
+  });
+
+  it("give the spec's term tables from token ids, whichever terms are counted", () => {
+    for (const shape of [{}, { ngramMax: 1 }, { firstToken: false }, { ngramMax: 1, firstToken: false }]) {
+      // Prepare: every term counted, and a vocabulary with unigrams, bigrams and first-token terms
+      const builder = new FeatureSpecBuilder(FIXTURE_LABELS, wideOptions({ ...options, ...shape }));
+      for (const row of [...train, ...validation]) builder.add(row);
+      // Act
+      const spec = builder.buildAll();
+      const tables = builder.termTables();
+      // Assert
+      expect(tables).toEqual(termTables(spec.vocabulary, spec.options));
+      expect(tables.pairKeys.length > 0).toBe(spec.options.ngramMax === 2);
+      expect(tables.first.some((j) => j < spec.vocabulary.length)).toBe(spec.options.firstToken);
+    }
   });
 
   it("stop once asked to, between rows, and are the same when never asked", async () => {

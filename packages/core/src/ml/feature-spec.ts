@@ -10,6 +10,7 @@
 
 import { z } from "zod";
 import { InvalidDatasetError } from "../errors.ts";
+import type { TermTables } from "./onnx/term-tables.ts";
 import { TermCounts } from "./term-counts.ts";
 import { FIRST_TOKEN_PREFIX, type TermCount } from "./term-tables.ts";
 import { ForeignTokens } from "./token-table.ts";
@@ -155,6 +156,14 @@ export class FeatureSpecBuilder {
     return this.counts.documents;
   }
 
+  /**
+   * The export's term tables (`termTables`) of every term counted, in index order (the vocabulary
+   * `terms()` lists, while `complete`), made from the terms' token ids, not their strings.
+   */
+  termTables(): TermTables {
+    return this.counts.termTables();
+  }
+
   /** Every term counted, with its document frequency (exact unless more than maxCandidates were met). */
   *terms(): Generator<TermCount> {
     const { counts } = this;
@@ -170,12 +179,22 @@ export class FeatureSpecBuilder {
     // A term below minDf, or below the limit-th largest df, is never kept: the kept ones are ordered
     // by token ranks, and only their texts are made (spam: 100k of 616k terms).
     const kept = counts.topTerms(Math.max(opts.minDf, dfOfRank(df, limit)), limit);
-    return specFromTerms(
+    return specOf(
       this.labels,
       this.opts,
       counts.documents,
-      kept.map((i): TermCount => [counts.text(i), df[i]!]),
+      counts.texts(kept),
+      kept.map((i) => df[i]!),
     );
+  }
+
+  /**
+   * The spec of every term counted, in index order (what `terms()` lists, without choosing: the
+   * race's wide representation); its strings made in one loop (Austen's 173k: ~80 → ~25 ms).
+   */
+  buildAll(): FeatureSpec {
+    const { counts } = this;
+    return specOf(this.labels, this.opts, counts.documents, counts.texts(), counts.df);
   }
 }
 
@@ -233,15 +252,26 @@ export function specFromTerms(
   documents: number,
   kept: readonly TermCount[],
 ): FeatureSpec {
-  return {
-    version: 1,
-    kind: "vocabulary-tfidf",
-    labels: [...labels],
+  return specOf(
+    labels,
     options,
     documents,
-    vocabulary: kept.map(([term]) => term),
-    idf: kept.map(([, n]) => Math.log((1 + documents) / (1 + n)) + 1),
-  };
+    kept.map(([term]) => term),
+    kept.map(([, n]) => n),
+  );
+}
+
+/** The spec of these terms (in vocabulary order) and their document frequencies `df` among `documents`. */
+function specOf(
+  labels: readonly string[],
+  options: FeatureOptions,
+  documents: number,
+  vocabulary: string[],
+  df: ArrayLike<number>,
+): FeatureSpec {
+  const idf = new Array<number>(vocabulary.length);
+  for (let j = 0; j < vocabulary.length; j++) idf[j] = Math.log((1 + documents) / (1 + df[j]!)) + 1;
+  return { version: 1, kind: "vocabulary-tfidf", labels: [...labels], options, documents, vocabulary, idf };
 }
 
 /**

@@ -6,6 +6,7 @@
  * token ids. The same tables serve a featurizer (`put`, `setIdf`, `vector`).
  */
 
+import { type TermTables, termTablesOfIds } from "./onnx/term-tables.ts";
 import { TERM_COUNTS_WASM } from "./term-counts-wasm.ts";
 import { FIRST_TOKEN_PREFIX } from "./term-tables.ts";
 import { TokenTable } from "./token-table.ts";
@@ -35,6 +36,10 @@ export interface TermShape {
   bigrams: boolean;
   first: boolean;
 }
+
+/** The text of term (a, b) of these tokens: a unigram (b = −1), a first-token term (b = −2) or a bigram. */
+const termText = (tokens: readonly string[], a: number, b: number): string =>
+  b === -1 ? tokens[a]! : b === -2 ? FIRST_TOKEN_PREFIX + tokens[a]! : `${tokens[a]!} ${tokens[b]!}`;
 
 export class TermCounts {
   /** Token ids of the tokens seen. */
@@ -105,11 +110,28 @@ export class TermCounts {
 
   /** The term's text (as `termsOf` writes it). */
   text(index: number): string {
+    const [as, bs] = this.termTokens();
+    return termText(this.table.tokens, as[index]!, bs[index]!);
+  }
+
+  /** The texts of these terms, or of every term in index order (`text`'s, without its per-call lookups). */
+  texts(indices?: readonly number[]): string[] {
     const { tokens } = this.table;
     const [as, bs] = this.termTokens();
-    const a = tokens[as[index]!]!;
-    const b = bs[index]!;
-    return b === -1 ? a : b === -2 ? FIRST_TOKEN_PREFIX + a : `${a} ${tokens[b]}`;
+    const n = indices?.length ?? this.size;
+    const out = new Array<string>(n);
+    for (let k = 0; k < n; k++) {
+      const i = indices ? indices[k]! : k;
+      out[k] = termText(tokens, as[i]!, bs[i]!);
+    }
+    return out;
+  }
+
+  /** The export's term tables (`termTablesOfIds`) of every term counted, in index order: made from their token ids. */
+  termTables(): TermTables {
+    const [as, bs] = this.termTokens();
+    const { bigrams, first } = this.shape;
+    return termTablesOfIds(as, bs, this.table.tokens, { ngramMax: bigrams ? 2 : 1, firstToken: first });
   }
 
   /**

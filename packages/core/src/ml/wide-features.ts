@@ -8,15 +8,9 @@
  * vectors as `encoder(spec)` gives, bit for bit (the same terms, sorted, then `sublinearVector`).
  */
 import { classIndexOf, type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
-import {
-  type FeatureOptions,
-  type FeatureSpec,
-  FeatureSpecBuilder,
-  featureLimit,
-  specFromTerms,
-  TermLists,
-} from "./feature-spec.ts";
+import { type FeatureOptions, type FeatureSpec, FeatureSpecBuilder, featureLimit, TermLists } from "./feature-spec.ts";
 import { sortIds, sublinearVector } from "./featurizer.ts";
+import { type TermTables, termTables } from "./onnx/term-tables.ts";
 import { VectorCache } from "./row-cache.ts";
 
 /** The wide representation's cached training and validation examples, over `terms` features. */
@@ -26,8 +20,8 @@ export interface WideExamples {
   validation: ExampleSet & { kind: "cached" };
 }
 
-/** The wide representation: its examples, and its spec (made when first asked). */
-export type WideFeatures = WideExamples & { spec: () => FeatureSpec };
+/** The wide representation: its examples, and its spec and the spec's export term tables (each made when first asked). */
+export type WideFeatures = WideExamples & { spec: () => FeatureSpec; tables: () => TermTables };
 
 /** The wide representation of a spec's options: every term seen (minimum df 1, only the weight bound), sublinear tf. */
 export const wideOptions = (options: FeatureOptions): FeatureOptions => ({
@@ -65,7 +59,8 @@ export async function wideFeatures(job: WideInput, stop?: () => boolean): Promis
     const cached = async (rows: Row[]) =>
       ({ kind: "cached", cache: (await fillCache(() => rows, Number.POSITIVE_INFINITY, encode))! }) as Cached;
     const [train, validation] = [await cached(job.train), await cached(job.validation)];
-    return { terms: spec.vocabulary.length, train, validation, spec: () => spec };
+    const tables = () => termTables(spec.vocabulary, spec.options);
+    return { terms: spec.vocabulary.length, train, validation, spec: () => spec, tables };
   }
   // Every term, in the order first seen: the model needs a fixed order, not the sorted one.
   const documents = builder.documentCount;
@@ -81,9 +76,11 @@ export async function wideFeatures(job: WideInput, stop?: () => boolean): Promis
     train: cachedLists(trainTerms, classes(job.train), idf),
     validation: cachedLists(validationTerms, classes(job.validation), idf),
     spec: () => {
-      spec ??= specFromTerms(job.labels, options, documents, [...builder.terms()]);
+      spec ??= builder.buildAll();
       return spec;
     },
+    // (from the terms' token ids: the same tables as from the spec's strings)
+    tables: () => builder.termTables(),
   };
 }
 

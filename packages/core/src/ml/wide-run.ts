@@ -7,7 +7,7 @@
  */
 import type { MessagePort } from "node:worker_threads";
 import type { FeatureSpec } from "./feature-spec.ts";
-import { type TermTables, termTables } from "./onnx/term-tables.ts";
+import type { TermTables } from "./onnx/term-tables.ts";
 import { sharedParts } from "./threads.ts";
 import {
   CLAIM,
@@ -41,7 +41,7 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
     let made: { spec: FeatureSpec; tables: TermTables } | undefined;
     const specMessage = () => {
       const spec = features.spec();
-      made ??= { spec, tables: termTables(spec.vocabulary, spec.options) };
+      made ??= { spec, tables: features.tables() };
       return made;
     };
     port.on("message", () => post(specMessage()));
