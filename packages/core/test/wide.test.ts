@@ -15,8 +15,10 @@ import { tokenize } from "../src/ml/text.ts";
 import { trainLinear } from "../src/ml/trainer.ts";
 import {
   packRows,
+  packSpec,
   refitWide,
   unpackRows,
+  unpackSpec,
   WideCandidates,
   type WideFeatures,
   wideCandidate,
@@ -102,6 +104,18 @@ describe("the exact race's wide representation", () => {
     } finally {
       await wide.close();
     }
+  });
+
+  it("sends a spec to another thread packed, and gets the same spec back", async () => {
+    // Prepare
+    const spec = (await wideFeatures(job)).spec();
+    const empty = { ...spec, vocabulary: [], idf: [] };
+    const one = { ...spec, vocabulary: ["^ dog"], idf: [1.5] };
+    // Act
+    const back = [spec, empty, one].map((s) => unpackSpec(structuredClone(packSpec(s))));
+    // Assert
+    expect(back).toEqual([spec, empty, one]);
+    expect(JSON.stringify(back[0])).toBe(JSON.stringify(spec));
   });
 
   it("gives the same candidate and refit whichever thread claims each", async () => {

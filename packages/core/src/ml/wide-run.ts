@@ -6,13 +6,14 @@
  * wins), sending each through its port; then makes the spec's strings and sends them when asked.
  */
 import type { MessagePort } from "node:worker_threads";
-import type { FeatureSpec } from "./feature-spec.ts";
 import type { TermTables } from "./onnx/term-tables.ts";
 import { sharedParts } from "./threads.ts";
 import {
   CLAIM,
   CLAIMANT,
   claim,
+  type PackedSpec,
+  packSpec,
   refitWide,
   type SentJob,
   STOP,
@@ -38,10 +39,10 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
     const features = await wideFeatures(job, () => Atomics.load(claims, STOP) === 1);
     // (abandoned by the race: what it still asks for is computed there)
     if (!features) return post({ error: "abandoned by the race" });
-    let made: { spec: FeatureSpec; tables: TermTables } | undefined;
+    let made: { spec: PackedSpec; tables: TermTables } | undefined;
     const specMessage = () => {
       const spec = features.spec();
-      made ??= { spec, tables: features.tables() };
+      made ??= { spec: packSpec(spec), tables: features.tables() };
       return made;
     };
     port.on("message", () => post(specMessage()));
