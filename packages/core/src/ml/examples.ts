@@ -6,9 +6,9 @@
  */
 import { InvalidDatasetError } from "../errors.ts";
 import type { FeatureSpec } from "./feature-spec.ts";
-import { FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
 import { featurizer, reusingFeaturizer, type SparseVector, tokenFeaturizer } from "./featurizer.ts";
 import { VectorCache } from "./row-cache.ts";
+import { FIRST_TOKEN_PREFIX } from "./term-tables.ts";
 
 /**
  * A row as text, or as Preprocess handed it over (steps/handoff.ts): the ids of its tokens in

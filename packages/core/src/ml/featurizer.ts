@@ -4,8 +4,9 @@
  * found by integer keys built from token ids, without building their strings.
  */
 
-import { type FeatureSpec, FIRST_TOKEN_PREFIX } from "./feature-spec.ts";
+import type { FeatureSpec } from "./feature-spec.ts";
 import { TermCounts } from "./term-counts.ts";
+import { FIRST_TOKEN_PREFIX } from "./term-tables.ts";
 import { ForeignTokens } from "./token-table.ts";
 
 /** A sparse feature vector: distinct term indices (ascending) and their values. */

@@ -3,7 +3,7 @@
  * (the best epoch's weights are kept). Used for the final model and for each selection candidate.
  */
 import { InvalidDatasetError } from "../errors.ts";
-import { type Logger, logger } from "../logger.ts";
+import type { Logger } from "../logger.ts";
 import { AdaGrad } from "./adagrad.ts";
 import type { ExampleSet } from "./examples.ts";
 import { evaluate, runPass } from "./pass.ts";
@@ -60,7 +60,11 @@ export async function fitLinear(
   train: ExampleSet,
   validation: ExampleSet,
   opts: FitOptions,
-  log: Logger = logger,
+  /**
+   * Where the epoch lines go (the caller's logger; none in a worker thread: the logger module, with
+   * pino and the settings' schemas, is not loaded there, so that a thread boots sooner).
+   */
+  log?: Pick<Logger, "debug">,
   /**
    * Called as each epoch starts, with the best epoch so far (0 before any): the refit beside it may
    * start its own (`refit-beside.ts`); the exact race's wide work may start once its budget is sure.
@@ -93,7 +97,7 @@ export async function fitLinear(
     // Without validation rows (tiny datasets) the training loss stands in, and nothing stops early.
     const score = v.count > 0 ? v : { loss: pass.loss, accuracy: 0 };
     curve.push({ epoch, trainLoss: pass.loss, validationLoss: score.loss, validationAccuracy: score.accuracy });
-    log.debug({ epoch, trainLoss: pass.loss, validation: score }, "epoch");
+    log?.debug({ epoch, trainLoss: pass.loss, validation: score }, "epoch");
     if (score.loss < best.loss * (1 - opts.tolerance)) lastGain = epoch;
     if (score.loss < best.loss) best = { ...score, epoch, ...snapshot };
     if (v.count > 0 && epoch - lastGain >= opts.patience) break;

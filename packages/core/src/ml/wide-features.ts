@@ -8,10 +8,11 @@
  * vectors as `encoder(spec)` gives, bit for bit (the same terms, sorted, then `sublinearVector`).
  */
 import { classIndexOf, type ExampleSet, encoder, fillCache, type Row } from "./examples.ts";
-import { type FeatureOptions, type FeatureSpec, FeatureSpecBuilder, featureLimit, TermLists } from "./feature-spec.ts";
+import type { FeatureOptions, FeatureSpec } from "./feature-spec.ts";
 import { sortIds, sublinearVector } from "./featurizer.ts";
 import { type TermTables, termTables } from "./onnx/term-tables.ts";
 import { VectorCache } from "./row-cache.ts";
+import { FeatureSpecBuilder, featureLimit, TermLists } from "./spec-builder.ts";
 
 /** The wide representation's cached training and validation examples, over `terms` features. */
 export interface WideExamples {
