@@ -147,7 +147,7 @@ async function main() {
     console.log(table(d));
     for (const p of d.peers) console.log(`  ${p.name}: ${p.threads} thread(s); train s = ${p.includes}`);
     console.log(
-      `  tollgate: 1 thread, 2 on large data (training rows × classes > 1M: half the selection's candidates and the refit in a second thread); train s = reading the shards, feature spec (writing the token handoff), the Train step (its rows from the handoff; selection, training, refit) and ONNX export, writing the model; ` +
+      `  tollgate: 2 threads (the feature spec in one; a second thread fits half the selection's candidates, then the exact race's wide work, or on large data the refit beside the fit); train s = reading the shards, feature spec (writing the token handoff), the Train step (its rows from the handoff; selection, training, refit) and ONNX export, writing the model (module loading and the one-time bundle of the thread's modules not included); ` +
         `in-process ${d.ours.predict_docs_per_s} docs/s, p50 ${d.ours.p50_ms} ms, model ${d.ours.model_mb} MB, ` +
         `peak RSS ${d.ours.peak_rss_mb} MB${d.ours.rss_10x_ratio === null ? "" : ` (10× distinct data: ratio ${d.ours.rss_10x_ratio})`}`,
     );

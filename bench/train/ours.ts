@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { computeMetrics } from "@tollgate/core/ml/metrics";
 import { OnnxTextClassifier } from "@tollgate/core/ml/onnx/runtime";
+import { workersReady } from "@tollgate/core/ml/threads";
 import { type Dataset, type Files, SEED } from "./data.ts";
 import { lastJson, measure } from "./measure.ts";
 import type { OursJob } from "./ours-child.ts";
@@ -47,6 +48,9 @@ export async function trainOurs(
   };
   const jobFile = join(files.dir, `ours-job-${train.tag}.json`);
   await writeFile(jobFile, JSON.stringify(job));
+  // The trainer's threads boot from a bundle of their modules, built once per install (a fresh
+  // clone's first training would wait for esbuild): built here first, like an install step.
+  await workersReady();
   const run = await measure(process.execPath, ["--import", "tsx", CHILD, jobFile]);
   const out = lastJson(run.stdout);
   return {

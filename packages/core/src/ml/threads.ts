@@ -53,6 +53,15 @@ export function prepareWorkers(): void {
 }
 
 /**
+ * Waits until the worker modules' bundle is looked up or built (`prepareWorkers`): for a caller that
+ * times a training and counts the bundle, built once per install, as installing (`pnpm bench:train`).
+ */
+export async function workersReady(): Promise<void> {
+  prepareWorkers();
+  await Promise.all(bundles.values());
+}
+
+/**
  * A worker thread running `entry` (a module beside this file), or undefined on a single core or
  * where the modules are not beside this one (a bundle): the caller then does the work itself.
  */
