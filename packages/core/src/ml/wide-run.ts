@@ -41,8 +41,7 @@ export async function runWide({ job: sent, claims, port }: WideStart): Promise<v
     if (!features) return post({ error: "abandoned by the race" });
     let made: { spec: PackedSpec; tables: TermTables } | undefined;
     const specMessage = () => {
-      const spec = features.spec();
-      made ??= { spec: packSpec(spec), tables: features.tables() };
+      made ??= { spec: packSpec(features.spec()), tables: features.tables() };
       return made;
     };
     port.on("message", () => post(specMessage()));
